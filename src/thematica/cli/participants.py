@@ -1,0 +1,93 @@
+"""``thematica participants``: the participant register."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from thematica.cli.output import (
+    CliError,
+    console,
+    format_option,
+    open_study,
+    print_json,
+    read_file,
+)
+from thematica.importers.register import read_register
+
+
+@click.group()
+def participants() -> None:
+    """The participant register: labels, groups and typed attributes."""
+
+
+@participants.command("import")
+@click.argument("study")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--prefix",
+    "prefixes",
+    multiple=True,
+    metavar="GROUP=PREFIX",
+    help="Label prefix for a group when labels are generated, e.g. Physiotherapist=Physio.",
+)
+@format_option
+def participants_import(study: str, file: Path, prefixes: tuple[str, ...], fmt: str) -> None:
+    """Add participants from a CSV or XLSX register FILE.
+
+    Columns: 'group' (required), 'label' (optional: blank labels become "<group> 1",
+    "<group> 2", ...), and any attributes. Give a type in the header ('age:integer',
+    'mh_training:boolean', 'interviewed:date', 'fte:float', 'setting:text') or let
+    Thematica infer it. The import is all or nothing.
+
+    \b
+    Example:
+        thematica participants import msk.thematica register.csv \\
+            --prefix Physiotherapist=Physio --prefix "Occupational therapist=OT"
+    """
+    mapping: dict[str, str] = {}
+    for item in prefixes:
+        group, sep, prefix = item.partition("=")
+        if not sep or not group.strip() or not prefix.strip():
+            raise CliError(f"--prefix {item!r}: write it as GROUP=PREFIX")
+        mapping[group.strip()] = prefix.strip()
+    register = read_register(read_file(file), str(file))
+    with open_study(study) as service:
+        added = service.import_register(register, source=str(file), prefixes=mapping)
+    if fmt == "json":
+        print_json({"added": added, "attributes": register.attributes})
+    else:
+        click.echo(f"Added {len(added)} participants: {', '.join(p.label for p in added)}")
+
+
+@participants.command("list")
+@click.argument("study")
+@format_option
+def participants_list(study: str, fmt: str) -> None:
+    """List the register with every attribute.
+
+    \b
+    Example:
+        thematica participants list msk.thematica --format json
+    """
+    with open_study(study) as service:
+        defs = service.attribute_defs()
+        people = service.participants()
+    if fmt == "json":
+        print_json({"attributes": defs, "participants": people})
+        return
+    table = Table("Label", "Group", *(f"{d.name} ({d.type.value})" for d in defs))
+    for p in people:
+        cells = [
+            "" if p.attributes.get(d.name) is None else _cell(p.attributes[d.name]) for d in defs
+        ]
+        table.add_row(p.label, p.group, *cells)
+    console().print(table)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

@@ -1,0 +1,166 @@
+"""Commands about the study as a whole: init, info, upgrade, demo and the team."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from thematica.cli.output import CliError, console, format_option, open_study, print_json
+from thematica.domain import Approach, MemberRole
+from thematica.service import StudyService
+from thematica.storage.database import head_revision
+
+
+@click.command()
+@click.argument("study")
+@click.option("--title", required=True, help="The study's title.")
+@click.option("--question", default="", help="The research question.")
+@click.option(
+    "--approach",
+    type=click.Choice([a.value for a in Approach]),
+    default=Approach.REFLEXIVE.value,
+    show_default=True,
+    help="Reflexive, codebook or coding-reliability thematic analysis.",
+)
+@format_option
+def init(study: str, title: str, question: str, approach: str, fmt: str) -> None:
+    """Create a new, empty study at STUDY (a file path or a PostgreSQL URL).
+
+    \b
+    Example:
+        thematica init msk-mh.thematica --title "Pain and low mood" \\
+            --question "How do therapists address mental health?" --approach reflexive
+    """
+    with StudyService.create(
+        study, title=title, research_question=question, approach=Approach(approach)
+    ) as service:
+        result = service.info()
+    if fmt == "json":
+        print_json(result)
+    else:
+        click.echo(f"Created study {result.title!r} at {study}")
+
+
+@click.command()
+@click.argument("study")
+@format_option
+def info(study: str, fmt: str) -> None:
+    """Describe the study: title, question, approach, team and headline counts.
+
+    \b
+    Example:
+        thematica info msk-mh.thematica --format json
+    """
+    with open_study(study) as service:
+        result = service.info()
+    if fmt == "json":
+        print_json(result)
+        return
+    out = console()
+    out.print(f"[bold]{result.title}[/bold]")
+    if result.research_question:
+        out.print(f"Research question: {result.research_question}")
+    out.print(f"Approach: {result.approach.value} thematic analysis")
+    out.print(
+        f"{result.participants} participants, {result.transcripts} transcripts, "
+        f"{result.words:,} words"
+    )
+    if result.team:
+        out.print("Team: " + ", ".join(f"{m.name} ({m.role.value})" for m in result.team))
+    out.print(f"Study: {result.location} (schema {result.schema_revision})", style="dim")
+
+
+@click.command()
+@click.argument("study")
+def upgrade(study: str) -> None:
+    """Bring STUDY's schema up to this version of Thematica.
+
+    Study files are upgraded automatically when opened (after a backup beside them); a
+    PostgreSQL team server is only upgraded by this command.
+
+    \b
+    Example:
+        thematica upgrade postgresql+psycopg://thematica@db.example/msk
+    """
+    with StudyService.open(study, migrate_server=True) as service:
+        migration = service.migration
+    if migration is None:
+        click.echo(f"Already up to date (schema {head_revision()})")
+    else:
+        click.echo(f"Upgraded from schema {migration.from_revision} to {migration.to_revision}")
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace an existing demo study in DIRECTORY.")
+def demo(directory: Path, force: bool) -> None:
+    """Write the fictional demo study into DIRECTORY and print its path.
+
+    Ten Teams interviews with physiotherapists and occupational therapists about patients with
+    musculoskeletal and mental-health conditions, their register and the interview guide.
+
+    \b
+    Example:
+        thematica demo ~/thematica-demo
+    """
+    from thematica.demo import build_demo
+
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / "demo.thematica"
+    if target.exists():
+        if not force:
+            raise CliError(f"{target}: already exists (use --force to replace it)")
+        for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+            leftover.unlink(missing_ok=True)
+    build_demo(target)
+    click.echo(str(target))
+
+
+@click.group()
+def team() -> None:
+    """The research team: who codes, who leads, who only reads."""
+
+
+@team.command("add")
+@click.argument("study")
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in MemberRole]),
+    default=MemberRole.CODER.value,
+    show_default=True,
+    help="lead, coder or reader.",
+)
+def team_add(study: str, name: str, role: str) -> None:
+    """Add NAME to the team.
+
+    \b
+    Example:
+        thematica team add msk-mh.thematica "Rachel Ames" --role lead
+    """
+    with open_study(study) as service:
+        member = service.add_team_member(name, MemberRole(role))
+    click.echo(f"Added {member.name} ({member.role.value})")
+
+
+@team.command("list")
+@click.argument("study")
+@format_option
+def team_list(study: str, fmt: str) -> None:
+    """List the team.
+
+    \b
+    Example:
+        thematica team list msk-mh.thematica --format json
+    """
+    with open_study(study) as service:
+        members = service.team()
+    if fmt == "json":
+        print_json(members)
+        return
+    table = Table("Name", "Role")
+    for m in members:
+        table.add_row(m.name, m.role.value)
+    console().print(table)

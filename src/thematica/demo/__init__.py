@@ -1,0 +1,59 @@
+"""The fictional demo study, built from the data files beside this module.
+
+``data/`` holds the source files exactly as a research team would have them: the participant
+register (``register.csv``), the interview guide (``guide.md``), ten Teams WebVTT interviews
+(``interviews/``) and a manifest saying whose interview each file is (``interviews.csv``).
+``build_demo`` runs them through the same importers and service as any user's files.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from thematica.domain import Approach, MemberRole
+from thematica.importers.guide import read_guide
+from thematica.importers.mapping import read_manifest
+from thematica.importers.register import read_register
+from thematica.service import StudyService, TranscriptSource
+
+DATA = Path(__file__).with_name("data")
+TITLE = (
+    "Living with pain and low mood: physiotherapists' and occupational therapists' experiences "
+    "of patients with musculoskeletal and co-existing mental-health conditions"
+)
+QUESTION = (
+    "How do physiotherapists and occupational therapists recognise and respond to mental-health "
+    "difficulties in patients with musculoskeletal conditions?"
+)
+TEAM = (
+    ("Rachel Ames", MemberRole.LEAD),
+    ("Tom Okafor", MemberRole.CODER),
+    ("Priya Natarajan", MemberRole.READER),
+)
+
+
+def build_demo(target: Path) -> Path:
+    """Create the demo study at ``target`` (which must not exist) and return its path."""
+    manifest = read_manifest((DATA / "interviews.csv").read_bytes(), "interviews.csv")
+    register = read_register((DATA / "register.csv").read_bytes(), "register.csv")
+    guide = read_guide((DATA / "guide.md").read_bytes(), "guide.md")
+    with StudyService.create(
+        str(target), title=TITLE, research_question=QUESTION, approach=Approach.REFLEXIVE
+    ) as study:
+        for name, role in TEAM:
+            study.add_team_member(name, role)
+        study.import_register(register, source="register.csv")
+        study.replace_guide(guide)
+        sources = [
+            TranscriptSource(
+                name=name,
+                read=partial((DATA / "interviews" / name).read_bytes),
+                participant=entry.participant,
+                interview_date=entry.interview_date,
+                interviewer=entry.interviewer,
+            )
+            for name, entry in sorted(manifest.items(), key=lambda kv: kv[1].interview_date or 0)
+        ]
+        study.import_transcripts(sources)
+    return target

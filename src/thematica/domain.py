@@ -1,0 +1,188 @@
+"""Plain typed objects that describe a study. No I/O, no SQL.
+
+Character offsets into a transcript's canonical text are Unicode code points, end exclusive,
+everywhere in Thematica (Python ``str`` slicing uses exactly these units).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Approach(StrEnum):
+    """The variety of thematic analysis the study follows (Braun & Clarke's typology)."""
+
+    REFLEXIVE = "reflexive"
+    CODEBOOK = "codebook"
+    CODING_RELIABILITY = "coding-reliability"
+
+
+class MemberRole(StrEnum):
+    """What a team member may do: the lead manages, coders code, readers only read."""
+
+    LEAD = "lead"
+    CODER = "coder"
+    READER = "reader"
+
+
+class SpeakerRole(StrEnum):
+    """Who is speaking in a turn."""
+
+    INTERVIEWER = "interviewer"
+    PARTICIPANT = "participant"
+    OTHER = "other"
+
+
+class AttributeType(StrEnum):
+    """The type of a participant attribute column."""
+
+    TEXT = "text"
+    INTEGER = "integer"
+    FLOAT = "float"
+    BOOLEAN = "boolean"
+    DATE = "date"
+
+
+AttributeValue = str | int | float | bool | dt.date | None
+
+
+@dataclass(frozen=True)
+class StudyInfo:
+    """The study's own description plus headline counts."""
+
+    title: str
+    research_question: str
+    approach: Approach
+    created_at: dt.datetime
+    schema_revision: str
+    participants: int
+    transcripts: int
+    words: int
+    team: tuple[TeamMember, ...]
+    location: str
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    name: str
+    role: MemberRole
+
+
+@dataclass(frozen=True)
+class AttributeDef:
+    name: str
+    type: AttributeType
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One row of the participant register. ``label`` is how findings quote them ("Physio 4")."""
+
+    label: str
+    group: str
+    attributes: dict[str, AttributeValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Register:
+    """A participant register as read from a file: the typed columns and the rows."""
+
+    attributes: tuple[AttributeDef, ...]
+    participants: tuple[Participant, ...]
+
+
+@dataclass(frozen=True)
+class GuideQuestion:
+    """One question of the interview guide with its follow-up prompts, in order."""
+
+    text: str
+    prompts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedTurn:
+    """A speaker turn as an importer reads it, before roles and offsets are assigned.
+
+    ``speaker`` is the name as written in the file; ``""`` when the file names no speaker.
+    Times are milliseconds from the start of the recording, ``None`` where the format has none.
+    """
+
+    speaker: str
+    text: str
+    start_ms: int | None = None
+    end_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class ParsedTranscript:
+    """What an importer returns for one file: pure data, not yet in any study."""
+
+    source_name: str
+    source_sha256: str
+    source_format: str
+    turns: tuple[ParsedTurn, ...]
+    interview_date: dt.date | None = None
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        """Distinct speaker names in order of first appearance."""
+        return tuple(dict.fromkeys(t.speaker for t in self.turns))
+
+    @property
+    def duration_ms(self) -> int | None:
+        """Recording time up to the end of the last timed turn (``None`` for untimed formats)."""
+        ends = [t.end_ms for t in self.turns if t.end_ms is not None]
+        return max(ends) if ends else None
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A speaker turn inside a stored transcript.
+
+    ``start``/``end`` are code-point offsets into the transcript's canonical text, end exclusive,
+    so ``transcript.text[turn.start:turn.end] == turn.text``.
+    """
+
+    position: int
+    speaker: str
+    role: SpeakerRole
+    start: int
+    end: int
+    text: str
+    start_ms: int | None = None
+    end_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class TranscriptSummary:
+    id: int
+    source_name: str
+    source_format: str
+    participant: str | None
+    interview_date: dt.date | None
+    duration_ms: int | None
+    interviewer: str | None
+    turns: int
+    words: int
+
+
+@dataclass(frozen=True)
+class Transcript:
+    id: int
+    source_name: str
+    source_sha256: str
+    source_format: str
+    participant: str | None
+    interview_date: dt.date | None
+    duration_ms: int | None
+    interviewer: str | None
+    text: str
+    turns: tuple[Turn, ...]
+    imported_at: dt.datetime
+
+
+def word_count(text: str) -> int:
+    """Words as a researcher counts them: runs of non-space characters."""
+    return len(text.split())

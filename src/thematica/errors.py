@@ -1,0 +1,34 @@
+"""The errors Thematica raises on purpose. Each carries one clear, user-facing message."""
+
+from __future__ import annotations
+
+
+class ThematicaError(Exception):
+    """Base class: anything the user can fix, reported as one line and exit code 2 in the CLI."""
+
+
+class InputError(ThematicaError):
+    """A file (or a row, cue or line in it) that cannot be read.
+
+    ``source`` names the file, ``location`` the place in it (``"line 12"``, ``"cue 4"``,
+    ``"row 3"``), ``reason`` says what is wrong in words a researcher understands.
+    """
+
+    def __init__(self, source: str, reason: str, location: str | None = None) -> None:
+        self.source = source
+        self.reason = reason
+        self.location = location
+        where = f"{source}: {location}" if location else source
+        super().__init__(f"{where}: {reason}")
+
+
+class StudyError(ThematicaError):
+    """The study file itself: missing, not a Thematica study, too new, already exists."""
+
+
+class NotFoundError(ThematicaError):
+    """A participant, transcript, speaker or team member that the study does not have."""
+
+
+class ConflictError(ThematicaError):
+    """An action that would clash with what the study already holds (a duplicate label, say)."""

@@ -1,0 +1,73 @@
+"""Turn the bytes of a text file into canonical Python text.
+
+Accepts UTF-8 with or without a BOM, UTF-16 (with a BOM, or without one when the NUL pattern is
+unambiguous) and Windows-1252. Line ends (CRLF, CR) become LF and the text is put in Unicode NFC,
+so that "Zoë" typed two ways is one name and offsets are stable. Anything else is refused.
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+
+from thematica.errors import InputError
+
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _guess_bomless_utf16(data: bytes) -> str | None:
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even_nuls = data[0::2].count(0)
+    odd_nuls = data[1::2].count(0)
+    half = len(data) // 2
+    if odd_nuls > 0.4 * half and even_nuls < 0.05 * half:
+        return "utf-16-le"
+    if even_nuls > 0.4 * half and odd_nuls < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """Decode ``data`` read from the file called ``source``; raise :class:`InputError` if it is
+    empty, binary or in an encoding Thematica does not read."""
+    if not data.strip():
+        raise InputError(source, "the file is empty")
+    if data.startswith(codecs.BOM_UTF8):
+        encoding, body = "utf-8", data[len(codecs.BOM_UTF8) :]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, body = "utf-16", data
+    elif b"\x00" in data:
+        guessed = _guess_bomless_utf16(data)
+        if guessed is None:
+            raise InputError(source, "this is a binary file, not text (it contains NUL bytes)")
+        encoding, body = guessed, data
+    else:
+        encoding, body = "utf-8", data
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if encoding != "utf-8" or data.startswith(codecs.BOM_UTF8):
+            raise InputError(
+                source, f"not valid {encoding.upper()} text (byte {exc.start} cannot be decoded)"
+            ) from None
+        try:
+            text = body.decode("cp1252")
+        except UnicodeDecodeError as exc2:
+            raise InputError(
+                source,
+                "unknown text encoding: not UTF-8, UTF-16 or Windows-1252 "
+                f"(byte 0x{body[exc2.start]:02x} at position {exc2.start}); "
+                "save the file as UTF-8 and import it again",
+            ) from None
+    text = text.lstrip("\ufeff")
+    controls = sum(
+        1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS
+    )
+    if controls and controls > max(2, len(text) // 1000):
+        raise InputError(source, "this is a binary file, not text (it contains control characters)")
+    return unicodedata.normalize("NFC", normalise_newlines(text))

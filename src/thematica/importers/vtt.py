@@ -1,0 +1,100 @@
+"""WebVTT transcripts: Microsoft Teams (``<v Name>`` voice spans), Zoom (``Name: text``) and
+plain captions.
+
+Handles cue identifiers, NOTE/STYLE/REGION blocks, metadata headers, multi-line cues, ``<v>``
+with or without ``</v>``, several voices in one cue, inline tags and timestamps, HTML entities,
+and Teams' non-padded timestamps (``0:0:3.540``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from thematica.domain import ParsedTurn
+from thematica.errors import InputError
+from thematica.importers.captions import (
+    blocks,
+    check_payload,
+    is_timing,
+    parse_timing,
+)
+from thematica.importers.turns import Segment, join_lines, merge, split_prefixes
+
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+([^>]*))?>", re.IGNORECASE)
+_TAG = re.compile(r"</?[A-Za-z][^>]*>|<\d[\d:.]*>|</v>", re.IGNORECASE)
+_SKIPPED_BLOCKS = ("NOTE", "STYLE", "REGION")
+
+
+def _plain(payload: str) -> str:
+    return html.unescape(_TAG.sub("", payload))
+
+
+def _voices(payload: str) -> list[tuple[str | None, str]]:
+    """Split a cue payload at ``<v Name>`` tags into (speaker, text) pieces."""
+    pieces: list[tuple[str | None, str]] = []
+    matches = list(_VOICE.finditer(payload))
+    if not matches:
+        return [(None, join_lines(_plain(payload)))]
+    head = payload[: matches[0].start()]
+    if _plain(head).strip():
+        pieces.append((None, join_lines(_plain(head))))
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(payload)
+        name = html.unescape(match.group(1) or "").strip()
+        pieces.append((name, join_lines(_plain(payload[match.end() : end]))))
+    return pieces
+
+
+def parse_vtt(text: str, source: str) -> tuple[tuple[ParsedTurn, ...], str]:
+    """Parse WebVTT ``text`` (already decoded) into merged turns; return them with the dialect:
+    ``"vtt-teams"`` (voice spans), ``"vtt-zoom"`` (name prefixes) or ``"vtt"`` (no speakers)."""
+    all_blocks = list(blocks(text))
+    if not all_blocks or not re.match(r"^WEBVTT(?:[ \t].*)?$", all_blocks[0].lines[0]):
+        raise InputError(source, "not a WebVTT file: the first line must be 'WEBVTT'", f"line {1}")
+    header = all_blocks[0]
+    body = list(all_blocks[1:])
+    # Cues may start right after the header lines without a blank line in between.
+    for i, line in enumerate(header.lines[1:], start=1):
+        if is_timing(line):
+            start = i - 1 if i > 1 and not is_timing(header.lines[i - 1]) else i
+            body.insert(0, type(header)(header.first_line + start, header.lines[start:]))
+            break
+
+    cues: list[tuple[int, int, str]] = []
+    for block in body:
+        first = block.lines[0]
+        if first.split(" ", 1)[0].split("\t", 1)[0] in _SKIPPED_BLOCKS and not is_timing(first):
+            continue
+        if is_timing(first):
+            timing_at = 0
+        elif len(block.lines) > 1 and is_timing(block.lines[1]):
+            timing_at = 1
+        else:
+            raise InputError(
+                source,
+                f"expected a cue timing like '00:00:01.000 --> 00:00:04.000', found {first.strip()!r}",
+                f"line {block.first_line}",
+            )
+        line_no = block.first_line + timing_at
+        start, end = parse_timing(block.lines[timing_at], source, line_no)
+        payload_lines = block.lines[timing_at + 1 :]
+        check_payload(payload_lines, source, line_no + 1)
+        cues.append((start, end, "\n".join(payload_lines)))
+    if not cues:
+        raise InputError(source, "the file has no cues (nothing was said in it)")
+
+    has_voices = any(_VOICE.search(payload) for _, _, payload in cues)
+    segments: list[Segment] = []
+    if has_voices:
+        for start, end, payload in cues:
+            segments.extend(Segment(name, txt, start, end) for name, txt in _voices(payload))
+        return merge(segments), "vtt-teams"
+    texts = [join_lines(_plain(payload)) for _, _, payload in cues]
+    split = split_prefixes(texts)
+    dialect = "vtt-zoom" if any(name for name, _ in split) else "vtt"
+    segments = [
+        Segment(name, txt, start, end)
+        for (name, txt), (start, end, _) in zip(split, cues, strict=True)
+    ]
+    return merge(segments), dialect

@@ -1,0 +1,330 @@
+"""Importing transcripts into a study and reading them back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from thematica.domain import (
+    ParsedTranscript,
+    SpeakerRole,
+    Transcript,
+    TranscriptSummary,
+    Turn,
+    word_count,
+)
+from thematica.errors import InputError, NotFoundError, ThematicaError
+from thematica.importers import read_transcript
+from thematica.service.register import participant_id
+from thematica.speakers import assign_roles, find_speaker
+from thematica.storage.models import ParticipantRow, TranscriptRow, TurnRow
+from thematica.text import assemble
+
+
+@dataclass(frozen=True)
+class TranscriptSource:
+    """One file to import, with what the user said about it.
+
+    ``read`` returns the file's bytes (called once, so large batches are never all in memory).
+    ``roles`` maps speaker names to roles; names that are not in the file are an error.
+    """
+
+    name: str
+    read: Callable[[], bytes]
+    participant: str | None = None
+    interview_date: dt.date | None = None
+    interviewer: str | None = None
+    roles: Mapping[str, SpeakerRole] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    imported: tuple[TranscriptSummary, ...]
+    failed: tuple[InputError, ...]
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s_\-.]+", " ", text).strip().casefold()
+
+
+def _participant_for(
+    session: Session, source: TranscriptSource, labels: Mapping[str, int]
+) -> int | None:
+    if source.participant:
+        try:
+            return participant_id(session, source.participant)
+        except NotFoundError as exc:
+            raise InputError(source.name, str(exc)) from None
+    return labels.get(_key(PurePath(source.name).stem))
+
+
+def _prepare(
+    source: TranscriptSource, parsed: ParsedTranscript
+) -> tuple[dict[str, SpeakerRole], str | None]:
+    for name in source.roles:
+        if find_speaker(name, parsed.speakers) is None:
+            raise InputError(
+                source.name,
+                f"unknown speaker {name!r}; the speakers in this file are "
+                + ", ".join(repr(s) for s in parsed.speakers),
+            )
+    given = dict(source.roles)
+    if source.interviewer:
+        if find_speaker(source.interviewer, parsed.speakers) is None:
+            raise InputError(
+                source.name,
+                f"unknown interviewer {source.interviewer!r}; the speakers in this file are "
+                + ", ".join(repr(s) for s in parsed.speakers),
+            )
+        given[source.interviewer] = SpeakerRole.INTERVIEWER
+    roles = assign_roles(parsed, given)
+    interviewer = next((s for s in parsed.speakers if roles[s] is SpeakerRole.INTERVIEWER), None)
+    return roles, interviewer
+
+
+def import_transcripts(
+    session: Session,
+    sources: Iterable[TranscriptSource],
+    *,
+    skip_bad: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> ImportReport:
+    """Parse and store each source in the caller's transaction.
+
+    A bad file raises :class:`InputError` (the caller rolls back: all or nothing) unless
+    ``skip_bad``, when it is reported and the others are imported.
+    """
+    known = dict(
+        session.execute(select(TranscriptRow.source_sha256, TranscriptRow.source_name))
+        .tuples()
+        .all()
+    )
+    names = _labels_by_id(session)
+    labels = {_key(label): pid for pid, label in names.items()}
+    imported: list[TranscriptSummary] = []
+    failed: list[InputError] = []
+    now = dt.datetime.now(dt.UTC)
+    for source in sources:
+        try:
+            try:
+                data = source.read()
+            except OSError as exc:
+                raise InputError(source.name, f"cannot be read ({exc.strerror or exc})") from None
+            parsed = read_transcript(data, source.name)
+            if parsed.source_sha256 in known:
+                raise InputError(
+                    source.name, f"already imported (identical to {known[parsed.source_sha256]!r})"
+                )
+            roles, interviewer = _prepare(source, parsed)
+            pid = _participant_for(session, source, labels)
+        except InputError as exc:
+            if not skip_bad:
+                raise
+            failed.append(exc)
+            if progress:
+                progress(source.name)
+            continue
+        text, spans = assemble([t.text for t in parsed.turns])
+        words = word_count(text)
+        tid = session.execute(
+            insert(TranscriptRow).returning(TranscriptRow.id),
+            {
+                "participant_id": pid,
+                "source_name": parsed.source_name,
+                "source_sha256": parsed.source_sha256,
+                "source_format": parsed.source_format,
+                "interview_date": source.interview_date,
+                "duration_ms": parsed.duration_ms,
+                "interviewer": interviewer,
+                "text": text,
+                "word_count": words,
+                "imported_at": now,
+            },
+        ).scalar_one()
+        session.execute(
+            insert(TurnRow),
+            [
+                {
+                    "transcript_id": tid,
+                    "position": i,
+                    "speaker": turn.speaker,
+                    "role": roles[turn.speaker].value,
+                    "start_offset": span.start,
+                    "end_offset": span.end,
+                    "start_ms": turn.start_ms,
+                    "end_ms": turn.end_ms,
+                }
+                for i, (turn, span) in enumerate(zip(parsed.turns, spans, strict=True))
+            ],
+        )
+        known[parsed.source_sha256] = parsed.source_name
+        label = names.get(pid) if pid is not None else None
+        imported.append(
+            TranscriptSummary(
+                tid,
+                parsed.source_name,
+                parsed.source_format,
+                label,
+                source.interview_date,
+                parsed.duration_ms,
+                interviewer,
+                len(parsed.turns),
+                words,
+            )
+        )
+        if progress:
+            progress(source.name)
+    return ImportReport(tuple(imported), tuple(failed))
+
+
+def _labels_by_id(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(ParticipantRow.id, ParticipantRow.label)).tuples().all())
+
+
+def summaries(session: Session) -> tuple[TranscriptSummary, ...]:
+    turn_counts = dict(
+        session.execute(select(TurnRow.transcript_id, func.count()).group_by(TurnRow.transcript_id))
+        .tuples()
+        .all()
+    )
+    labels = _labels_by_id(session)
+    rows = session.execute(
+        select(
+            TranscriptRow.id,
+            TranscriptRow.source_name,
+            TranscriptRow.source_format,
+            TranscriptRow.participant_id,
+            TranscriptRow.interview_date,
+            TranscriptRow.duration_ms,
+            TranscriptRow.interviewer,
+            TranscriptRow.word_count,
+        ).order_by(TranscriptRow.id)
+    )
+    return tuple(
+        TranscriptSummary(
+            r.id,
+            r.source_name,
+            r.source_format,
+            labels.get(r.participant_id) if r.participant_id is not None else None,
+            r.interview_date,
+            r.duration_ms,
+            r.interviewer,
+            turn_counts.get(r.id, 0),
+            r.word_count,
+        )
+        for r in rows
+    )
+
+
+def resolve(session: Session, ref: str) -> int:
+    """A transcript id from a reference: its number, its participant's label or its file name."""
+    ref = ref.strip()
+    if ref.isdigit() and session.get(TranscriptRow, int(ref)) is not None:
+        return int(ref)
+    matches = [
+        s.id
+        for s in summaries(session)
+        if ref.casefold() in (s.source_name.casefold(), (s.participant or "").casefold())
+        or _key(ref) == _key(PurePath(s.source_name).stem)
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise NotFoundError(
+            f"no transcript {ref!r} (give its number, participant label or file name)"
+        )
+    raise ThematicaError(
+        f"{ref!r} matches transcripts {', '.join(map(str, matches))}; give the transcript number"
+    )
+
+
+def get(session: Session, transcript_id: int) -> Transcript:
+    row = session.get(TranscriptRow, transcript_id)
+    if row is None:
+        raise NotFoundError(f"no transcript {transcript_id}")
+    turns = tuple(
+        Turn(
+            t.position,
+            t.speaker,
+            SpeakerRole(t.role),
+            t.start_offset,
+            t.end_offset,
+            row.text[t.start_offset : t.end_offset],
+            t.start_ms,
+            t.end_ms,
+        )
+        for t in session.scalars(
+            select(TurnRow).where(TurnRow.transcript_id == transcript_id).order_by(TurnRow.position)
+        )
+    )
+    label = _labels_by_id(session).get(row.participant_id) if row.participant_id else None
+    return Transcript(
+        row.id,
+        row.source_name,
+        row.source_sha256,
+        row.source_format,
+        label,
+        row.interview_date,
+        row.duration_ms,
+        row.interviewer,
+        row.text,
+        turns,
+        row.imported_at,
+    )
+
+
+def set_speaker_role(session: Session, transcript_id: int, speaker: str, role: SpeakerRole) -> str:
+    speakers = tuple(
+        session.scalars(
+            select(TurnRow.speaker).where(TurnRow.transcript_id == transcript_id).distinct()
+        )
+    )
+    name = find_speaker(speaker, speakers)
+    if name is None:
+        raise NotFoundError(
+            f"no speaker {speaker!r} in transcript {transcript_id}; its speakers are "
+            + ", ".join(repr(s) for s in speakers)
+        )
+    session.execute(
+        update(TurnRow)
+        .where(TurnRow.transcript_id == transcript_id, TurnRow.speaker == name)
+        .values(role=role.value)
+    )
+    interviewer = session.scalar(
+        select(TurnRow.speaker)
+        .where(
+            TurnRow.transcript_id == transcript_id, TurnRow.role == SpeakerRole.INTERVIEWER.value
+        )
+        .order_by(TurnRow.position)
+        .limit(1)
+    )
+    session.execute(
+        update(TranscriptRow)
+        .where(TranscriptRow.id == transcript_id)
+        .values(interviewer=interviewer)
+    )
+    return name
+
+
+def set_details(
+    session: Session,
+    transcript_id: int,
+    *,
+    participant: str | None = None,
+    interview_date: dt.date | None = None,
+) -> None:
+    values: dict[str, object] = {}
+    if participant is not None:
+        values["participant_id"] = participant_id(session, participant)
+    if interview_date is not None:
+        values["interview_date"] = interview_date
+    if values:
+        session.execute(
+            update(TranscriptRow).where(TranscriptRow.id == transcript_id).values(**values)
+        )

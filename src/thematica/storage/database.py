@@ -1,0 +1,203 @@
+"""Create and open study databases: a single SQLite file by default, PostgreSQL for team servers.
+
+* SQLite: WAL, foreign keys on, ``PRAGMA application_id`` = ``THMA`` so other files are refused;
+  an older study file is backed up beside itself and then migrated when opened.
+* PostgreSQL (``postgresql+psycopg://...``): a team server is migrated deliberately, with
+  ``thematica upgrade URL``; opening an out-of-date database is refused with that advice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.pool import NullPool
+
+from thematica.errors import StudyError
+
+APPLICATION_ID = 0x54484D41  # "THMA"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+STUDY_SUFFIX = ".thematica"
+_MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+@dataclass(frozen=True)
+class Migration:
+    """What happened when an older study was opened."""
+
+    from_revision: str
+    to_revision: str
+    backup: Path | None
+
+
+def is_url(location: str) -> bool:
+    return "://" in location
+
+
+def _config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, target: str = "head") -> None:
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), target)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA busy_timeout = 10000")
+    cursor.close()
+
+
+def make_engine(location: str) -> Engine:
+    """An engine for a study path or database URL (no check that a study is there)."""
+    if is_url(location):
+        try:
+            url = make_url(location)
+        except ArgumentError:
+            raise StudyError(f"{location}: not a valid database URL") from None
+        if url.get_backend_name() not in ("postgresql", "sqlite"):
+            raise StudyError(f"{location}: Thematica studies live in SQLite or PostgreSQL")
+        engine = create_engine(url, poolclass=NullPool)
+    else:
+        engine = create_engine(f"sqlite:///{Path(location)}", poolclass=NullPool)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_path(location: str) -> Path | None:
+    if not is_url(location):
+        return Path(location)
+    url = make_url(location)
+    return Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+
+
+def check_sqlite_header(path: Path) -> None:
+    """Refuse anything that is not a Thematica SQLite study, before SQLAlchemy touches it."""
+    if not path.exists():
+        raise StudyError(f"{path}: no such study file")
+    if path.is_dir():
+        raise StudyError(f"{path}: is a folder, not a study file")
+    with path.open("rb") as fh:
+        header = fh.read(100)
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        raise StudyError(f"{path}: not a Thematica study file (it is not an SQLite database)")
+    application_id = int.from_bytes(header[68:72], "big")
+    if application_id != APPLICATION_ID:
+        raise StudyError(
+            f"{path}: not a Thematica study file (an SQLite database of another program)"
+        )
+
+
+def _backup(path: Path, revision: str) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.backup-rev{revision}-{stamp}")
+    source = sqlite3.connect(path)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    return target
+
+
+def create_database(location: str) -> Engine:
+    """Create an empty study schema at ``location``; refuse to overwrite anything."""
+    path = _sqlite_path(location)
+    if path is not None:
+        if path.exists():
+            raise StudyError(f"{path}: a file of that name already exists; choose another name")
+        if not path.parent.exists():
+            raise StudyError(f"{path}: the folder {path.parent} does not exist")
+    engine = make_engine(location)
+    try:
+        if path is None and inspect(engine).get_table_names():
+            raise StudyError(f"{location}: this database already holds tables; use an empty one")
+        if engine.dialect.name == "sqlite":
+            with engine.begin() as conn:
+                conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+        upgrade(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        if path is not None:
+            path.unlink(missing_ok=True)
+        raise StudyError(f"{location}: cannot create the study ({exc.orig})") from None
+    except BaseException:
+        engine.dispose()
+        if path is not None:
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
+        raise
+    return engine
+
+
+def open_database(
+    location: str, *, migrate_server: bool = False
+) -> tuple[Engine, Migration | None]:
+    """Open an existing study, migrating an older one (SQLite: after a backup beside it)."""
+    path = _sqlite_path(location)
+    if path is not None:
+        check_sqlite_header(path)
+    engine = make_engine(location)
+    try:
+        revision = current_revision(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        raise StudyError(f"{location}: cannot open the study ({exc.orig})") from None
+    if revision is None:
+        engine.dispose()
+        raise StudyError(f"{location}: no Thematica study here (run 'thematica init' first)")
+    if revision not in known_revisions():
+        engine.dispose()
+        raise StudyError(
+            f"{location}: this study was written by a newer version of Thematica "
+            f"(schema {revision}); upgrade Thematica to open it"
+        )
+    head = head_revision()
+    if revision == head:
+        return engine, None
+    if path is None and not migrate_server:
+        engine.dispose()
+        raise StudyError(
+            f"{location}: the database schema is at {revision}, this Thematica needs {head}; "
+            f"back it up, then run 'thematica upgrade {location}'"
+        )
+    backup = _backup(path, revision) if path is not None else None
+    upgrade(engine)
+    return engine, Migration(revision, head, backup)
