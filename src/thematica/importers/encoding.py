@@ -65,6 +65,8 @@ def decode_text(data: bytes, source: str) -> str:
                 "save the file as UTF-8 and import it again",
             ) from None
     text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise InputError(source, "the file is empty")
     controls = sum(
         1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS
     )

@@ -63,6 +63,13 @@ PARSERS: Mapping[AttributeType, Callable[[str], AttributeValue]] = {
     AttributeType.BOOLEAN: parse_boolean,
     AttributeType.DATE: parse_date,
 }
+EXPECTED: Mapping[AttributeType, str] = {
+    AttributeType.TEXT: "text",
+    AttributeType.INTEGER: "a whole number",
+    AttributeType.FLOAT: "a number",
+    AttributeType.BOOLEAN: "yes or no",
+    AttributeType.DATE: "a date (2026-03-14 or 14/03/2026)",
+}
 _INFERENCE_ORDER = (
     AttributeType.INTEGER,
     AttributeType.FLOAT,
@@ -215,7 +222,7 @@ def read_register(data: bytes, source: str) -> Register:
             except ValueError:
                 raise InputError(
                     source,
-                    f"column {adef.name!r}: {raw!r} is not a {adef.type.value}",
+                    f"column {adef.name!r}: {raw!r} is not {EXPECTED[adef.type]}",
                     f"row {number}",
                 ) from None
         participants.append(Participant(label, group, values))

@@ -79,11 +79,10 @@ def import_register(
                 f"already records {known.name!r} as {known.type.value}"
             )
     existing_labels = list(session.scalars(select(ParticipantRow.label)))
-    clash = {label.casefold() for label in existing_labels} & {
-        p.label.casefold() for p in register.participants if p.label
-    }
+    taken = {label.casefold() for label in existing_labels}
+    clash = [p.label for p in register.participants if p.label and p.label.casefold() in taken]
     if clash:
-        raise ConflictError(f"{source}: already in the register: {', '.join(sorted(clash))}")
+        raise ConflictError(f"{source}: already in the register: {', '.join(clash)}")
     labelled = assign_labels(register.participants, existing_labels, prefixes)
     for p in labelled:
         if len(p.label) > MAX_NAME or len(p.group) > MAX_NAME:

@@ -101,9 +101,7 @@ def import_transcripts(
     ``skip_bad``, when it is reported and the others are imported.
     """
     known = dict(
-        session.execute(select(TranscriptRow.source_sha256, TranscriptRow.source_name))
-        .tuples()
-        .all()
+        session.execute(select(TranscriptRow.source_sha256, TranscriptRow.source_name)).all()
     )
     names = _labels_by_id(session)
     labels = {_key(label): pid for pid, label in names.items()}
@@ -184,14 +182,14 @@ def import_transcripts(
 
 
 def _labels_by_id(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(ParticipantRow.id, ParticipantRow.label)).tuples().all())
+    return dict(session.execute(select(ParticipantRow.id, ParticipantRow.label)).all())
 
 
 def summaries(session: Session) -> tuple[TranscriptSummary, ...]:
     turn_counts = dict(
-        session.execute(select(TurnRow.transcript_id, func.count()).group_by(TurnRow.transcript_id))
-        .tuples()
-        .all()
+        session.execute(
+            select(TurnRow.transcript_id, func.count()).group_by(TurnRow.transcript_id)
+        ).all()
     )
     labels = _labels_by_id(session)
     rows = session.execute(

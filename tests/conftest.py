@@ -1,0 +1,81 @@
+"""Shared fixtures. Study-level tests run on SQLite and, when THEMATICA_TEST_POSTGRES_URL is
+set, on PostgreSQL too (``make test`` starts a throwaway server and sets it). With
+THEMATICA_REQUIRE_POSTGRES=1 a missing server fails the run instead of skipping those tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from thematica.service import StudyService
+from thematica.storage.database import make_engine
+from thematica.storage.models import Base
+
+ROOT = Path(__file__).resolve().parents[1]
+TESTDATA = ROOT.parent / "shared" / "testdata"
+POSTGRES_URL = os.environ.get("THEMATICA_TEST_POSTGRES_URL", "")
+
+
+def shared(relative: str) -> Path:
+    path = TESTDATA / relative
+    if not path.exists():
+        pytest.fail(f"missing shared test data: {path}")
+    return path
+
+
+def _reset_postgres(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def _fresh_postgres() -> str:
+    if not POSTGRES_URL:
+        if os.environ.get("THEMATICA_REQUIRE_POSTGRES") == "1":
+            pytest.fail("THEMATICA_REQUIRE_POSTGRES=1 but THEMATICA_TEST_POSTGRES_URL is not set")
+        pytest.skip("no PostgreSQL server (set THEMATICA_TEST_POSTGRES_URL)")
+    _reset_postgres(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a fresh study can be created: a new file, or an emptied PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "study.thematica")
+    return _fresh_postgres()
+
+
+@pytest.fixture
+def postgres_location() -> str:
+    """An emptied PostgreSQL database, for what only a team server does."""
+    return _fresh_postgres()
+
+
+@pytest.fixture
+def study(location: str) -> Iterator[StudyService]:
+    service = StudyService.create(location, title="Pain and low mood", research_question="How?")
+    yield service
+    service.close()
+
+
+def snapshot(location: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, to prove that a failed action changed nothing."""
+    engine = make_engine(location)
+    try:
+        with engine.connect() as conn:
+            return {
+                table.name: [
+                    tuple(r)
+                    for r in conn.execute(select(table).order_by(*table.primary_key.columns))
+                ]
+                for table in Base.metadata.sorted_tables
+            }
+    finally:
+        engine.dispose()
