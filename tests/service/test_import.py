@@ -94,7 +94,7 @@ def test_skip_bad_imports_the_good_and_reports_the_bad(study: StudyService) -> N
     bad = inline("empty.vtt", b"")
     report = study.import_transcripts([bad, source(TEAMS)], skip_bad=True)
     assert [t.source_name for t in report.imported] == ["example-transcript.vtt"]
-    assert [str(e) for e in report.failed] == ["empty.vtt: the file is empty"]
+    assert [e.message for e in report.failed] == ["empty.vtt: the file is empty"]
     assert len(study.transcripts()) == 1
 
 

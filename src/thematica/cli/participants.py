@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich import box
 from rich.table import Table
 
 from thematica.cli.output import (
@@ -78,7 +79,12 @@ def participants_list(study: str, fmt: str) -> None:
     if fmt == "json":
         print_json({"attributes": defs, "participants": people})
         return
-    table = Table("Label", "Group", *(f"{d.name} ({d.type.value})" for d in defs))
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("Label", no_wrap=True)
+    table.add_column("Group")
+    for d in defs:
+        numeric = d.type.value in ("integer", "float")
+        table.add_column(d.name.replace("_", " "), justify="right" if numeric else "left")
     for p in people:
         cells = [
             "" if p.attributes.get(d.name) is None else _cell(p.attributes[d.name]) for d in defs

@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 
 import click
+from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -102,7 +103,7 @@ def transcripts_import(
     """Import transcript FILES (or folders of them) into STUDY.
 
     All or nothing: one bad file stops the whole batch and nothing is imported, unless
-    --skip-bad is given. Without a speaker mapping the speaker who talks most is the
+    --skip-bad is given (then the exit code is 1 if any file was skipped). Without a speaker mapping the speaker who talks most is the
     participant and the others are interviewers; correct it later with
     'thematica transcripts speakers'. A file named after a participant label
     (physio-4.vtt for "Physio 4") is linked to that participant.
@@ -152,9 +153,9 @@ def transcripts_import(
                 f"Imported #{item.id} {item.source_name} ({who}): {item.turns} turns, {item.words:,} words"
             )
         for failure in report.failed:
-            click.echo(f"Skipped {failure}", err=True)
+            click.echo(f"Skipped {failure.message}", err=True)
     if report.failed:
-        raise SystemExit(2)
+        raise SystemExit(1)  # partly done: the good files are in, the bad ones were listed
 
 
 @transcripts.command("list")
@@ -172,18 +173,23 @@ def transcripts_list(study: str, fmt: str) -> None:
     if fmt == "json":
         print_json(items)
         return
-    table = Table(
-        "#", "Participant", "File", "Format", "Date", "Duration", "Interviewer", "Turns", "Words"
-    )
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("#", justify="right")
+    table.add_column("Participant", no_wrap=True)
+    table.add_column("File", overflow="fold")
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Length", justify="right")
+    table.add_column("Interviewer")
+    table.add_column("Turns", justify="right")
+    table.add_column("Words", justify="right")
     for t in items:
         table.add_row(
             str(t.id),
-            t.participant or "",
+            t.participant or "-",
             t.source_name,
-            t.source_format,
-            t.interview_date.isoformat() if t.interview_date else "",
+            t.interview_date.isoformat() if t.interview_date else "-",
             duration(t.duration_ms),
-            t.interviewer or "",
+            t.interviewer or "-",
             str(t.turns),
             f"{t.words:,}",
         )
@@ -267,7 +273,7 @@ def transcripts_speakers(study: str, ref: str, assignments: tuple[str, ...], fmt
     if fmt == "json":
         print_json({"transcript": transcript.id, "speakers": rows})
         return
-    table = Table("Speaker", "Role", "Words")
+    table = Table("Speaker", "Role", "Words", box=box.SIMPLE_HEAD)
     for row in rows:
         table.add_row(str(row["speaker"]) or "(unnamed)", str(row["role"]), f"{row['words']:,}")
     console().print(table)

@@ -29,7 +29,7 @@ QUESTION = (
 TEAM = (
     ("Rachel Ames", MemberRole.LEAD),
     ("Tom Okafor", MemberRole.CODER),
-    ("Priya Natarajan", MemberRole.READER),
+    ("Helen Marsh", MemberRole.READER),
 )
 
 

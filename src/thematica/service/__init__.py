@@ -1,6 +1,6 @@
 """The service layer: one :class:`StudyService` per opened study."""
 
 from thematica.service.core import StudyService
-from thematica.service.transcripts import ImportReport, TranscriptSource
+from thematica.service.transcripts import ImportFailure, ImportReport, TranscriptSource
 
-__all__ = ["ImportReport", "StudyService", "TranscriptSource"]
+__all__ = ["ImportFailure", "ImportReport", "StudyService", "TranscriptSource"]

@@ -44,9 +44,23 @@ class TranscriptSource:
 
 
 @dataclass(frozen=True)
+class ImportFailure:
+    """A file that was skipped, and why (``message`` is the one-line form of the rest)."""
+
+    source: str
+    location: str | None
+    reason: str
+    message: str
+
+    @classmethod
+    def from_error(cls, error: InputError) -> ImportFailure:
+        return cls(error.source, error.location, error.reason, str(error))
+
+
+@dataclass(frozen=True)
 class ImportReport:
     imported: tuple[TranscriptSummary, ...]
-    failed: tuple[InputError, ...]
+    failed: tuple[ImportFailure, ...]
 
 
 def _key(text: str) -> str:
@@ -106,7 +120,7 @@ def import_transcripts(
     names = _labels_by_id(session)
     labels = {_key(label): pid for pid, label in names.items()}
     imported: list[TranscriptSummary] = []
-    failed: list[InputError] = []
+    failed: list[ImportFailure] = []
     now = dt.datetime.now(dt.UTC)
     for source in sources:
         try:
@@ -124,7 +138,7 @@ def import_transcripts(
         except InputError as exc:
             if not skip_bad:
                 raise
-            failed.append(exc)
+            failed.append(ImportFailure.from_error(exc))
             if progress:
                 progress(source.name)
             continue
