@@ -40,7 +40,8 @@ def _import_worker(folder: Path, study_path: Path) -> dict[str, float]:
     started = time.perf_counter()
     with StudyService.create(str(study_path), title="Benchmark") as study:
         study.import_register(
-            read_register((folder / "register.csv").read_bytes(), "register.csv"), source="register.csv"
+            read_register((folder / "register.csv").read_bytes(), "register.csv"),
+            source="register.csv",
         )
         sources = [
             TranscriptSource(p.name, partial(p.read_bytes), participant=f"P {int(p.stem[2:])}")
@@ -66,12 +67,16 @@ def bench_import(transcripts: int, words: int) -> None:
     folder = OUT / f"large-{transcripts}x{words}"
     started = time.perf_counter()
     generate(folder, transcripts, words)
-    print(f"synthetic study ready in {time.perf_counter() - started:.1f} s: {folder}", file=sys.stderr)
+    print(
+        f"synthetic study ready in {time.perf_counter() - started:.1f} s: {folder}", file=sys.stderr
+    )
     study = OUT / f"import-{transcripts}x{words}.thematica"
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     child = subprocess.run(
         [sys.executable, __file__, "_import-worker", str(folder), str(study)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     result = json.loads(child.stdout)
@@ -80,7 +85,9 @@ def bench_import(transcripts: int, words: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     imp = sub.add_parser("import", help="VTT import throughput and peak memory")
     imp.add_argument("--transcripts", type=int, default=1000)
