@@ -79,7 +79,7 @@ def participants_list(study: str, fmt: str) -> None:
     if fmt == "json":
         print_json({"attributes": defs, "participants": people})
         return
-    table = Table(box=box.SIMPLE_HEAD)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     table.add_column("Label", no_wrap=True)
     table.add_column("Group")
     for d in defs:

@@ -173,15 +173,15 @@ def transcripts_list(study: str, fmt: str) -> None:
     if fmt == "json":
         print_json(items)
         return
-    table = Table(box=box.SIMPLE_HEAD)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     table.add_column("#", justify="right")
     table.add_column("Participant", no_wrap=True)
-    table.add_column("File", overflow="fold")
+    table.add_column("File", no_wrap=True)
     table.add_column("Date", no_wrap=True)
-    table.add_column("Length", justify="right")
+    table.add_column("Length", justify="right", no_wrap=True)
     table.add_column("Interviewer")
-    table.add_column("Turns", justify="right")
-    table.add_column("Words", justify="right")
+    table.add_column("Turns", justify="right", no_wrap=True)
+    table.add_column("Words", justify="right", no_wrap=True)
     for t in items:
         table.add_row(
             str(t.id),
