@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -271,3 +272,33 @@ def test_json_mode_prints_no_progress_bar(study_path: str) -> None:
     result = run("transcripts", "import", study_path, str(TEAMS), "--format", "json")
     json.loads(result.output)
     assert result.stderr == ""
+
+
+def test_progress_ticks_once_per_file_on_a_terminal(
+    study_path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import thematica.cli.transcripts as transcripts_cli
+
+    ticks: list[str] = []
+    states: list[bool] = []
+    real = transcripts_cli._progress
+
+    def spy(total: int, enabled: bool):  # type: ignore[no-untyped-def]
+        states.append(enabled)
+        with real(total, enabled) as tick:
+            yield (lambda name: (ticks.append(name), tick(name) if tick else None))
+
+    monkeypatch.setattr(transcripts_cli, "interactive", lambda: True)
+    monkeypatch.setattr(transcripts_cli, "_progress", contextlib.contextmanager(spy))
+    files = [str(TEAMS), str(shared("bristlenose-transcript-fixtures/Session 1.vtt"))]
+    run("transcripts", "import", study_path, *files)
+    assert states == [True] and len(ticks) == 2
+    run(
+        "transcripts",
+        "import",
+        study_path,
+        str(shared("webvtt-py-samples/sample.srt")),
+        "--format",
+        "json",
+    )
+    assert states == [True, False]

@@ -217,3 +217,10 @@ def test_docx_with_external_entity_does_not_resolve_it(tmp_path: Path) -> None:
     except InputError:
         return  # refused outright: fine
     assert "TOP-SECRET" not in "".join(x.text for x in t.turns)
+
+
+def test_real_markdown_document_without_speakers_becomes_paragraphs() -> None:
+    t = read("zoom-vtt-zoomstudentengagement/test_transcripts_README.md")
+    assert t.source_format == "markdown"
+    assert not any(x.text.startswith("#") for x in t.turns)  # headings dropped
+    assert any("realistic Zoom VTT transcript examples" in x.text for x in t.turns)

@@ -137,3 +137,30 @@ def test_cue_ending_before_it_starts() -> None:
 def test_impossible_seconds() -> None:
     with pytest.raises(InputError, match=r"line 3: impossible time"):
         read_transcript(b"WEBVTT\n\n00:00:75.000 --> 00:01:01.000\nHi\n", "x.vtt")
+
+
+def test_zoom_closed_captions_without_speakers() -> None:
+    t = read("zoom-vtt-zoomstudentengagement/GMT20240124-202901_Recording.cc.vtt")
+    raw = shared("zoom-vtt-zoomstudentengagement/GMT20240124-202901_Recording.cc.vtt").read_text(
+        encoding="utf-8"
+    )
+    assert t.source_format == "vtt" and t.speakers == ("",)
+    assert t.turns[0].text.startswith("This doesn't. This as a nerd,")
+    assert t.turns[0].start_ms == 68000
+    # every word of every cue is kept, in order
+    cue_words = [
+        w
+        for block in raw.split("\n\n")[1:]
+        for line in block.splitlines()[1:]
+        for w in line.split()
+    ]
+    assert " ".join(x.text for x in t.turns).split() == cue_words
+
+
+def test_synthetic_zoom_style_voice_files() -> None:
+    stats = read("zoom-vtt-zoomstudentengagement/intro_statistics_week1.vtt")
+    bio = read("zoom-vtt-zoomstudentengagement/biology_lab_session.vtt")
+    assert stats.speakers[0] == "Professor Smith" and bio.speakers[0] == "Dr. Chen"
+    assert bio.turns[0].text.startswith(
+        "Good morning everyone! Welcome to Biology 201 Lab. Today we'll"
+    )

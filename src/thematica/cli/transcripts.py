@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 from rich import box
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -59,7 +60,7 @@ def _progress(total: int, enabled: bool) -> Iterator[partial[None] | None]:
         yield None
         return
     columns = (TextColumn("Importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, transient=True) as bar:
+    with Progress(*columns, transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task("import", total=total)
         yield partial(lambda _name, **_: bar.advance(task))
 
