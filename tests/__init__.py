@@ -1,0 +1,1 @@
+"""Thematica test suite."""

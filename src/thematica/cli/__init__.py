@@ -1,0 +1,1 @@
+"""The command-line adapter: thin click commands over thematica.service."""

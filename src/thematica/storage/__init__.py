@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, study databases and Alembic migrations."""
