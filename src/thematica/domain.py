@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 
 class Approach(StrEnum):
@@ -186,3 +186,151 @@ class Transcript:
 def word_count(text: str) -> int:
     """Words as a researcher counts them: runs of non-space characters."""
     return len(text.split())
+
+
+# --- Codes, codings and the theme framework -------------------------------------------------
+
+CodePath = tuple[str, ...]
+PATH_SEPARATOR = " > "
+
+
+def format_path(path: CodePath) -> str:
+    return PATH_SEPARATOR.join(path)
+
+
+def parse_path(text: str) -> CodePath:
+    """``"Challenges > The clinical environment"`` -> ``("Challenges", "The clinical environment")``;
+    empty parts are dropped, so stray spaces and doubled separators are harmless."""
+    return tuple(" ".join(part.split()) for part in text.split(">") if part.strip())
+
+
+class Level(IntEnum):
+    """Level one: each coder's independent coding. Level two: the agreed codes after reconciliation."""
+
+    ONE = 1
+    TWO = 2
+
+
+class Stance(StrEnum):
+    """How a code bears on a theme node: it supports it, or it is a divergent (contrary) case."""
+
+    SUPPORTS = "supports"
+    DIVERGENT = "divergent"
+
+
+@dataclass(frozen=True)
+class CodeSpec:
+    """A code as a codebook file describes it (``origins``: level-one paths merged into it)."""
+
+    path: CodePath
+    level: Level = Level.ONE
+    description: str = ""
+    colour: str | None = None
+    origins: tuple[CodePath, ...] = ()
+
+
+@dataclass(frozen=True)
+class ThemeSpec:
+    """A theme-framework node as a file describes it, with its children."""
+
+    name: str
+    description: str = ""
+    codes: tuple[CodePath, ...] = ()
+    divergent: tuple[CodePath, ...] = ()
+    children: tuple[ThemeSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class LinkSpec:
+    source: CodePath
+    target: CodePath
+    label: str
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """What a codebook file holds: codes, and (YAML only) a theme framework and its interlinks."""
+
+    codes: tuple[CodeSpec, ...]
+    themes: tuple[ThemeSpec, ...] = ()
+    links: tuple[LinkSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class Code:
+    id: int
+    path: CodePath
+    level: Level
+    description: str
+    colour: str | None
+    codings: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.path[-1]
+
+
+@dataclass(frozen=True)
+class CodingSpec:
+    """One row of a codings file: a span given by offsets or by an exact quote."""
+
+    row: int
+    transcript: str
+    coder: str
+    code: CodePath
+    start: int | None = None
+    end: int | None = None
+    quote: str | None = None
+    occurrence: int | None = None
+    memo: str | None = None
+
+
+@dataclass(frozen=True)
+class Coding:
+    """Who coded which span of which transcript with which code (code points, end exclusive)."""
+
+    id: int
+    transcript_id: int
+    participant: str | None
+    code: CodePath
+    level: Level
+    coder: str
+    start: int
+    end: int
+    text: str
+    memo: str | None
+    created_at: dt.datetime
+    modified_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ThemeNode:
+    id: int
+    path: CodePath
+    description: str
+    codes: tuple[CodePath, ...]
+    divergent: tuple[CodePath, ...]
+    children: tuple[int, ...]
+
+    @property
+    def depth(self) -> int:
+        return len(self.path)
+
+
+@dataclass(frozen=True)
+class Link:
+    id: int
+    source: CodePath
+    target: CodePath
+    label: str
+
+
+@dataclass(frozen=True)
+class LineageEntry:
+    id: int
+    at: dt.datetime
+    actor: str
+    operation: str
+    summary: str
+    undone_at: dt.datetime | None
+    undoable: bool

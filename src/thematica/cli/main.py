@@ -7,6 +7,8 @@ from typing import Any
 import click
 
 from thematica import __version__
+from thematica.cli.analysis import agreement, cooccurrence, counts, matrix, saturation
+from thematica.cli.codebook import codebook, codings, themes
 from thematica.cli.guide import guide
 from thematica.cli.output import CliError
 from thematica.cli.participants import participants
@@ -39,7 +41,24 @@ def cli() -> None:
     """
 
 
-for command in (init, info, upgrade, demo, team, participants, transcripts, guide):
+for command in (
+    init,
+    info,
+    upgrade,
+    demo,
+    team,
+    participants,
+    transcripts,
+    guide,
+    codebook,
+    themes,
+    codings,
+    agreement,
+    counts,
+    saturation,
+    matrix,
+    cooccurrence,
+):
     cli.add_command(command)
 
 

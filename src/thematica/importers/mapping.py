@@ -9,15 +9,13 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 from thematica.domain import SpeakerRole
 from thematica.errors import InputError
-from thematica.importers.encoding import decode_text
 from thematica.importers.register import parse_date
+from thematica.importers.table import read_records
 
 
 @dataclass(frozen=True)
@@ -27,38 +25,9 @@ class ManifestEntry:
     interviewer: str | None
 
 
-def _records(data: bytes, source: str, required: set[str]) -> list[tuple[int, dict[str, str]]]:
-    text = decode_text(data, source)
-    try:
-        rows = list(csv.reader(io.StringIO(text), strict=True))
-    except csv.Error as exc:
-        raise InputError(source, f"malformed CSV ({exc})") from None
-    rows = [r for r in rows if any(c.strip() for c in r)]
-    if not rows:
-        raise InputError(source, "the file is empty")
-    header = [h.strip().lower() for h in rows[0]]
-    missing = required - set(header)
-    if missing:
-        raise InputError(
-            source,
-            f"missing column(s) {', '.join(sorted(missing))}; found {', '.join(header)}",
-            "header",
-        )
-    out = []
-    for number, row in enumerate(rows[1:], start=2):
-        if len(row) > len(header):
-            raise InputError(
-                source, f"has {len(row)} values but the header has {len(header)}", f"row {number}"
-            )
-        out.append(
-            (number, {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header)})
-        )
-    return out
-
-
 def read_manifest(data: bytes, source: str) -> dict[str, ManifestEntry]:
     entries: dict[str, ManifestEntry] = {}
-    for number, rec in _records(data, source, {"file"}):
+    for number, rec in read_records(data, source, required={"file"}, kind="manifest"):
         name = rec["file"]
         if not name:
             raise InputError(source, "the 'file' value is empty", f"row {number}")
@@ -80,7 +49,7 @@ def read_manifest(data: bytes, source: str) -> dict[str, ManifestEntry]:
 
 def read_speaker_map(data: bytes, source: str) -> list[tuple[str | None, str, SpeakerRole]]:
     out: list[tuple[str | None, str, SpeakerRole]] = []
-    for number, rec in _records(data, source, {"speaker", "role"}):
+    for number, rec in read_records(data, source, required={"speaker", "role"}, kind="speaker map"):
         if not rec["speaker"]:
             raise InputError(source, "the 'speaker' value is empty", f"row {number}")
         try:

@@ -8,17 +8,13 @@ inferred from its values: integer, float, boolean (yes/no, true/false, y/n), dat
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import PurePath
 
 from thematica.domain import AttributeDef, AttributeType, AttributeValue, Participant, Register
 from thematica.errors import InputError
-from thematica.importers.encoding import decode_text
-from thematica.importers.safezip import check_office_zip
+from thematica.importers.table import read_rows
 
 _TRUE = {"yes", "y", "true", "t", "1"}
 _FALSE = {"no", "n", "false", "f", "0"}
@@ -97,47 +93,6 @@ def infer_type(values: Sequence[str]) -> AttributeType:
     return AttributeType.TEXT
 
 
-def _rows_from_csv(data: bytes, source: str) -> list[list[str]]:
-    text = decode_text(data, source)
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return list(csv.reader(io.StringIO(text), dialect, strict=True))
-    except csv.Error as exc:
-        raise InputError(source, f"malformed CSV ({exc})") from None
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _rows_from_xlsx(data: bytes, source: str) -> list[list[str]]:
-    check_office_zip(data, source, required_part="[Content_Types].xml", kind=".xlsx workbook")
-    import openpyxl  # imported here: only register imports from Excel need it
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
-        raise InputError(source, f"not a readable .xlsx workbook ({exc})") from None
-    try:
-        sheet = book.worksheets[0]
-        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
 def _header(raw: Sequence[str], source: str) -> list[tuple[str, AttributeType | None]]:
     columns: list[tuple[str, AttributeType | None]] = []
     seen: set[str] = set()
@@ -169,16 +124,7 @@ def _header(raw: Sequence[str], source: str) -> list[tuple[str, AttributeType | 
 
 def read_register(data: bytes, source: str) -> Register:
     """Parse a participant register. Labels left blank stay blank here; see :func:`assign_labels`."""
-    suffix = PurePath(source).suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        rows = _rows_from_xlsx(data, source)
-    elif suffix in (".csv", ".tsv", ".txt"):
-        rows = _rows_from_csv(data, source)
-    else:
-        raise InputError(source, f"unsupported register file type {suffix!r}; use .csv or .xlsx")
-    rows = [r for r in rows if any(c.strip() for c in r)]
-    if not rows:
-        raise InputError(source, "the register is empty")
+    rows = read_rows(data, source, kind="register")
     columns = _header(rows[0], source)
     body = rows[1:]
     if not body:

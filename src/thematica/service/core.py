@@ -15,20 +15,40 @@ from types import TracebackType
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from thematica.analysis.quantifiers import DEFAULT_RULES, QuantifierRule
+from thematica.analysis.reports import (
+    AgreementReport,
+    CooccurrenceReport,
+    CountsReport,
+    MatrixReport,
+    SaturationReport,
+)
 from thematica.domain import (
     Approach,
     AttributeDef,
+    Code,
+    Codebook,
+    CodePath,
+    Coding,
+    CodingSpec,
     GuideQuestion,
+    Level,
+    LineageEntry,
+    Link,
     MemberRole,
     Participant,
     Register,
     SpeakerRole,
     StudyInfo,
     TeamMember,
+    ThemeNode,
     Transcript,
     TranscriptSummary,
 )
 from thematica.errors import StudyError, ThematicaError
+from thematica.service import analysis as an
+from thematica.service import codebook as cb
+from thematica.service import codeops
 from thematica.service import register as reg
 from thematica.service import transcripts as tx
 from thematica.storage.database import (
@@ -204,3 +224,159 @@ class StudyService:
             tid = tx.resolve(session, ref)
             tx.set_details(session, tid, participant=participant, interview_date=interview_date)
             return tx.get(session, tid)
+
+    # -- codebook, themes, codings ---------------------------------------------------------
+
+    def import_codebook(self, codebook: Codebook, *, source: str) -> cb.CodebookReport:
+        with self._transaction() as session:
+            return cb.import_codebook(session, codebook, source)
+
+    def codes(self, level: Level | None = None) -> tuple[Code, ...]:
+        with self._session() as session:
+            return cb.codes(session, level)
+
+    def themes(self) -> tuple[tuple[ThemeNode, ...], tuple[Link, ...]]:
+        with self._session() as session:
+            return cb.themes(session)
+
+    def import_codings(
+        self, specs: Sequence[CodingSpec], *, source: str, level: Level = Level.ONE
+    ) -> int:
+        with self._transaction() as session:
+            return cb.import_codings(session, specs, source, level)
+
+    def add_coding(
+        self,
+        transcript: str,
+        code: CodePath,
+        coder: str,
+        start: int,
+        end: int,
+        *,
+        level: Level = Level.ONE,
+        memo: str | None = None,
+    ) -> int:
+        with self._transaction() as session:
+            index = cb.CodeIndex.load(session)
+            return cb.add_coding(
+                session,
+                tx.resolve(session, transcript),
+                index.get(code, level),
+                cb.member_id(session, coder),
+                start,
+                end,
+                memo,
+            )
+
+    def codings(
+        self,
+        *,
+        code: CodePath | None = None,
+        coder: str | None = None,
+        transcript: str | None = None,
+        level: Level | None = None,
+    ) -> tuple[Coding, ...]:
+        with self._session() as session:
+            return cb.list_codings(
+                session, code=code, coder=coder, transcript=transcript, level=level
+            )
+
+    # -- codebook operations (logged in the lineage) ---------------------------------------
+
+    def rename_code(
+        self, path: CodePath, new_name: str, *, by: str, level: Level = Level.ONE
+    ) -> int:
+        with self._transaction() as session:
+            return codeops.rename(session, path, level, new_name, by)
+
+    def describe_code(
+        self,
+        path: CodePath,
+        *,
+        by: str,
+        description: str | None = None,
+        colour: str | None = None,
+        level: Level = Level.ONE,
+    ) -> int:
+        with self._transaction() as session:
+            return codeops.describe(session, path, level, description, colour, by)
+
+    def move_code(
+        self, path: CodePath, new_parent: CodePath | None, *, by: str, level: Level = Level.ONE
+    ) -> int:
+        with self._transaction() as session:
+            return codeops.move(session, path, level, new_parent, by)
+
+    def merge_codes(
+        self, source: CodePath, target: CodePath, *, by: str, level: Level = Level.ONE
+    ) -> int:
+        with self._transaction() as session:
+            return codeops.merge(session, source, target, level, by)
+
+    def split_code(
+        self,
+        path: CodePath,
+        new_name: str,
+        codings: Sequence[int],
+        *,
+        by: str,
+        level: Level = Level.ONE,
+    ) -> int:
+        with self._transaction() as session:
+            return codeops.split(session, path, level, new_name, list(codings), by)
+
+    def undo(self, entry: int, *, by: str) -> str:
+        with self._transaction() as session:
+            return codeops.undo(session, entry, by)
+
+    def lineage(self) -> tuple[LineageEntry, ...]:
+        with self._session() as session:
+            return codeops.lineage(session)
+
+    # -- analysis --------------------------------------------------------------------------
+
+    def agreement(
+        self, coder_a: str, coder_b: str, *, level: Level = Level.ONE, code: CodePath | None = None
+    ) -> AgreementReport:
+        with self._session() as session:
+            return an.agreement(session, coder_a, coder_b, level, code)
+
+    def counts(
+        self,
+        *,
+        level: Level = Level.TWO,
+        coders: Sequence[str] = (),
+        by: str | None = None,
+        rules: Sequence[QuantifierRule] = DEFAULT_RULES,
+    ) -> CountsReport:
+        with self._session() as session:
+            return an.counts(session, level, coders, by, rules)
+
+    def saturation(
+        self,
+        *,
+        level: Level = Level.ONE,
+        coders: Sequence[str] = (),
+        order: Sequence[str] = (),
+        base: int = 4,
+        run: int = 2,
+        threshold: float = 0.05,
+        initial: int = 10,
+        stop: int = 3,
+    ) -> SaturationReport:
+        with self._session() as session:
+            return an.saturation_report(
+                session, level, coders, order, base, run, threshold, initial, stop
+            )
+
+    def matrix(
+        self, by: str, *, level: Level = Level.TWO, coders: Sequence[str] = (), rows: str = "auto"
+    ) -> MatrixReport:
+        with self._session() as session:
+            return an.matrix(session, by, level, coders, rows)
+
+    def cooccurrence(
+        self, *, level: Level = Level.TWO, coders: Sequence[str] = ()
+    ) -> CooccurrenceReport:
+        with self._session() as session:
+            return an.cooccurrence(session, level, coders)

@@ -340,3 +340,13 @@ def set_details(
         session.execute(
             update(TranscriptRow).where(TranscriptRow.id == transcript_id).values(**values)
         )
+
+
+def participant_labels(session: Session) -> dict[int, str]:
+    """Transcript id -> its participant's label, for transcripts linked to a participant."""
+    rows = session.execute(
+        select(TranscriptRow.id, ParticipantRow.label).join(
+            ParticipantRow, ParticipantRow.id == TranscriptRow.participant_id
+        )
+    ).all()
+    return dict(rows)

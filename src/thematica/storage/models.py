@@ -167,3 +167,76 @@ class CodingRow(Base):
         CheckConstraint("start_offset < end_offset", name="non_empty_span"),
         Index("ix_codings_transcript_code", "transcript_id", "code_id"),
     )
+
+
+# --- Theme framework and lineage (revision 0003). ---
+
+
+class CodeOriginRow(Base):
+    """A level-two (agreed) code and a level-one code it was formed from."""
+
+    __tablename__ = "code_origins"
+    code_id: Mapped[int] = mapped_column(
+        ForeignKey("codes.id", ondelete="CASCADE"), primary_key=True
+    )
+    origin_id: Mapped[int] = mapped_column(
+        ForeignKey("codes.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class ThemeNodeRow(Base):
+    """A node of the theme framework: overarching theme > theme > sub-theme (any depth)."""
+
+    __tablename__ = "theme_nodes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("theme_nodes.id", ondelete="RESTRICT"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class NodeCodeRow(Base):
+    """A code assigned to a theme node, supporting it or contrary to it (a divergent case)."""
+
+    __tablename__ = "node_codes"
+    node_id: Mapped[int] = mapped_column(
+        ForeignKey("theme_nodes.id", ondelete="CASCADE"), primary_key=True
+    )
+    code_id: Mapped[int] = mapped_column(
+        ForeignKey("codes.id", ondelete="CASCADE"), primary_key=True
+    )
+    stance: Mapped[str] = mapped_column(String(16))
+    __table_args__ = (CheckConstraint("stance IN ('supports', 'divergent')", name="known_stance"),)
+
+
+class NodeLinkRow(Base):
+    """A named interlink between two theme nodes."""
+
+    __tablename__ = "node_links"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    from_node_id: Mapped[int] = mapped_column(ForeignKey("theme_nodes.id", ondelete="CASCADE"))
+    to_node_id: Mapped[int] = mapped_column(ForeignKey("theme_nodes.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (UniqueConstraint("from_node_id", "to_node_id", "label"),)
+
+
+class LineageRow(Base):
+    """One codebook operation (rename, merge, split, move, describe): who, when, what.
+
+    ``details`` is JSON with everything needed to explain the operation and, for a merge, to undo
+    it exactly; it never holds transcript text.
+    """
+
+    __tablename__ = "lineage"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    operation: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(Text)
+    details: Mapped[str] = mapped_column(Text)
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    undone_by: Mapped[str | None] = mapped_column(String(200))

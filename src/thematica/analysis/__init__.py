@@ -1,0 +1,1 @@
+"""Pure analysis computations: no I/O, no SQL."""

@@ -1,0 +1,102 @@
+"""Rows of a table file (CSV, TSV or the first sheet of an XLSX workbook) as text cells.
+
+Shared by every tabular importer (register, manifest, speaker map, codebook, codings) so they
+treat encodings, delimiters, Excel cell types and malformed files the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import PurePath
+
+from thematica.errors import InputError
+from thematica.importers.encoding import decode_text
+from thematica.importers.safezip import check_office_zip
+
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+
+
+def _rows_from_csv(data: bytes, source: str) -> list[list[str]]:
+    text = decode_text(data, source)
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return list(csv.reader(io.StringIO(text), dialect, strict=True))
+    except csv.Error as exc:
+        raise InputError(source, f"malformed CSV ({exc})") from None
+
+
+def cell_text(value: object) -> str:
+    """An Excel cell as the text a CSV would hold (whole floats as integers, dates ISO)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _rows_from_xlsx(data: bytes, source: str) -> list[list[str]]:
+    check_office_zip(data, source, required_part="[Content_Types].xml", kind=".xlsx workbook")
+    import openpyxl  # imported here: only Excel imports need it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise InputError(source, f"not a readable .xlsx workbook ({exc})") from None
+    try:
+        sheet = book.worksheets[0]
+        return [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def read_rows(data: bytes, source: str, *, kind: str = "table") -> list[list[str]]:
+    """Non-blank rows of the file, header first. Raises :class:`InputError` for the wrong file
+    type, an unreadable file or an empty one."""
+    suffix = PurePath(source).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        rows = _rows_from_xlsx(data, source)
+    elif suffix in (".csv", ".tsv", ".txt"):
+        rows = _rows_from_csv(data, source)
+    else:
+        raise InputError(source, f"unsupported {kind} file type {suffix!r}; use .csv or .xlsx")
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        raise InputError(source, f"the {kind} is empty")
+    return rows
+
+
+def read_records(
+    data: bytes, source: str, *, required: set[str], kind: str = "table"
+) -> list[tuple[int, dict[str, str]]]:
+    """Rows as ``(row number, {lower-case column: stripped text})``; checks required columns and
+    rows longer than the header."""
+    rows = read_rows(data, source, kind=kind)
+    header = [h.strip().lower() for h in rows[0]]
+    missing = required - set(header)
+    if missing:
+        raise InputError(
+            source,
+            f"missing column(s) {', '.join(sorted(missing))}; found {', '.join(header)}",
+            "header",
+        )
+    out = []
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
+            raise InputError(
+                source, f"has {len(row)} values but the header has {len(header)}", f"row {number}"
+            )
+        out.append(
+            (number, {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header)})
+        )
+    return out

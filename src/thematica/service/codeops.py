@@ -1,0 +1,359 @@
+"""Codebook operations that never lose a coding: rename, describe, move, merge, split, and the
+undo of a merge. Each is recorded in the lineage log (who, when, what)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from thematica.domain import CodePath, Level, LineageEntry, format_path
+from thematica.errors import ConflictError, NotFoundError, ThematicaError
+from thematica.service.codebook import CodeIndex, check_sibling_name, member_id
+from thematica.storage.models import (
+    CodeOriginRow,
+    CodeRow,
+    CodingRow,
+    LineageRow,
+    NodeCodeRow,
+    TeamMemberRow,
+)
+
+MAX_NAME = 300
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _actor(session: Session, actor: str) -> str:
+    row = session.get(TeamMemberRow, member_id(session, actor))
+    assert row is not None
+    return row.name
+
+
+def _record(
+    session: Session, actor: str, operation: str, summary: str, details: dict[str, Any]
+) -> int:
+    row = LineageRow(
+        at=_now(), actor=actor, operation=operation, summary=summary, details=json.dumps(details)
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name or ">" in name or len(name) > MAX_NAME:
+        raise ThematicaError(f"a code name needs 1 to {MAX_NAME} characters and no '>'")
+    return name
+
+
+def rename(session: Session, path: CodePath, level: Level, new_name: str, actor: str) -> int:
+    who = _actor(session, actor)
+    index = CodeIndex.load(session)
+    code_id = index.get(path, level)
+    row = index.rows[code_id]
+    name = _clean_name(new_name)
+    check_sibling_name(index, row.parent_id, row.level, name, exclude=code_id)
+    old = row.name
+    row.name = name
+    return _record(
+        session,
+        who,
+        "rename",
+        f"Renamed {format_path(path)!r} to {name!r}",
+        {"code_id": code_id, "level": int(level), "old_name": old, "new_name": name},
+    )
+
+
+def describe(
+    session: Session,
+    path: CodePath,
+    level: Level,
+    description: str | None,
+    colour: str | None,
+    actor: str,
+) -> int:
+    who = _actor(session, actor)
+    index = CodeIndex.load(session)
+    code_id = index.get(path, level)
+    row = index.rows[code_id]
+    before = {"description": row.description, "colour": row.colour}
+    if description is not None:
+        row.description = description.strip()
+    if colour is not None:
+        row.colour = colour
+    return _record(
+        session,
+        who,
+        "describe",
+        f"Described {format_path(path)!r}",
+        {
+            "code_id": code_id,
+            "before": before,
+            "after": {"description": row.description, "colour": row.colour},
+        },
+    )
+
+
+def move(
+    session: Session, path: CodePath, level: Level, new_parent: CodePath | None, actor: str
+) -> int:
+    who = _actor(session, actor)
+    index = CodeIndex.load(session)
+    code_id = index.get(path, level)
+    row = index.rows[code_id]
+    parent_id = index.get(new_parent, level) if new_parent else None
+    if parent_id is not None and (parent_id == code_id or parent_id in index.descendants(code_id)):
+        raise ThematicaError(f"cannot move {format_path(path)!r} inside itself")
+    check_sibling_name(index, parent_id, row.level, row.name, exclude=code_id)
+    old_parent = row.parent_id
+    row.parent_id = parent_id
+    where = format_path(new_parent) if new_parent else "the top level"
+    return _record(
+        session,
+        who,
+        "move",
+        f"Moved {format_path(path)!r} to {where}",
+        {"code_id": code_id, "old_parent_id": old_parent, "new_parent_id": parent_id},
+    )
+
+
+def merge(session: Session, source: CodePath, target: CodePath, level: Level, actor: str) -> int:
+    """Merge ``source`` into ``target``: its codings, sub-codes, theme assignments and origins
+    move to ``target`` and ``source`` is removed. Everything needed to undo it is logged."""
+    who = _actor(session, actor)
+    index = CodeIndex.load(session)
+    source_id, target_id = index.get(source, level), index.get(target, level)
+    if source_id == target_id:
+        raise ThematicaError("a code cannot be merged into itself")
+    if target_id in index.descendants(source_id):
+        raise ThematicaError(
+            f"{format_path(target)!r} is inside {format_path(source)!r}; move it out first"
+        )
+    children = [r.id for r in index.rows.values() if r.parent_id == source_id]
+    for child in children:
+        check_sibling_name(index, target_id, index.rows[child].level, index.rows[child].name)
+    row = index.rows[source_id]
+    coding_ids = list(session.scalars(select(CodingRow.id).where(CodingRow.code_id == source_id)))
+    target_nodes = set(
+        session.scalars(select(NodeCodeRow.node_id).where(NodeCodeRow.code_id == target_id))
+    )
+    node_rows = [
+        (n.node_id, n.stance)
+        for n in session.scalars(select(NodeCodeRow).where(NodeCodeRow.code_id == source_id))
+    ]
+    origins = [
+        (o.code_id, o.origin_id)
+        for o in session.scalars(
+            select(CodeOriginRow).where(
+                (CodeOriginRow.code_id == source_id) | (CodeOriginRow.origin_id == source_id)
+            )
+        )
+    ]
+    details = {
+        "source": {
+            "id": source_id,
+            "parent_id": row.parent_id,
+            "name": row.name,
+            "description": row.description,
+            "colour": row.colour,
+            "level": row.level,
+            "owner_id": row.owner_id,
+            "created_at": row.created_at.isoformat(),
+        },
+        "target_id": target_id,
+        "codings": coding_ids,
+        "children": children,
+        "nodes": node_rows,
+        "nodes_moved": [n for n, _ in node_rows if n not in target_nodes],
+        "origins": origins,
+    }
+    session.execute(
+        update(CodingRow)
+        .where(CodingRow.code_id == source_id)
+        .values(code_id=target_id, modified_at=_now())
+    )
+    session.execute(
+        update(CodeRow).where(CodeRow.parent_id == source_id).values(parent_id=target_id)
+    )
+    for node_id, _stance in node_rows:
+        if node_id in target_nodes:
+            session.execute(
+                delete(NodeCodeRow).where(
+                    NodeCodeRow.node_id == node_id, NodeCodeRow.code_id == source_id
+                )
+            )
+        else:
+            session.execute(
+                update(NodeCodeRow)
+                .where(NodeCodeRow.node_id == node_id, NodeCodeRow.code_id == source_id)
+                .values(code_id=target_id)
+            )
+    session.execute(
+        delete(CodeOriginRow).where(
+            (CodeOriginRow.code_id == source_id) | (CodeOriginRow.origin_id == source_id)
+        )
+    )
+    for code_id, origin_id in origins:
+        new = (
+            target_id if code_id == source_id else code_id,
+            target_id if origin_id == source_id else origin_id,
+        )
+        if new[0] != new[1] and session.get(CodeOriginRow, new) is None:
+            session.add(CodeOriginRow(code_id=new[0], origin_id=new[1]))
+    session.flush()
+    session.delete(row)
+    session.flush()
+    return _record(
+        session,
+        who,
+        "merge",
+        f"Merged {format_path(source)!r} into {format_path(target)!r} ({len(coding_ids)} codings moved)",
+        details,
+    )
+
+
+def undo(session: Session, entry_id: int, actor: str) -> str:
+    """Undo a merge exactly: the code comes back with its id, codings, sub-codes, themes, origins."""
+    who = _actor(session, actor)
+    entry = session.get(LineageRow, entry_id)
+    if entry is None:
+        raise NotFoundError(f"no lineage entry {entry_id}")
+    if entry.operation != "merge":
+        raise ThematicaError(f"entry {entry_id} is a {entry.operation}; only merges can be undone")
+    if entry.undone_at is not None:
+        raise ConflictError(
+            f"entry {entry_id} was already undone on {entry.undone_at:%Y-%m-%d %H:%M}"
+        )
+    d = json.loads(entry.details)
+    src = d["source"]
+    target_id = d["target_id"]
+    if session.get(CodeRow, target_id) is None:
+        later = session.scalar(
+            select(LineageRow.id)
+            .where(
+                LineageRow.operation == "merge",
+                LineageRow.undone_at.is_(None),
+                LineageRow.id > entry_id,
+            )
+            .order_by(LineageRow.id.desc())
+        )
+        raise ConflictError(f"the code it was merged into is gone; undo entry {later} first")
+    if src["parent_id"] is not None and session.get(CodeRow, src["parent_id"]) is None:
+        raise ConflictError(
+            "the code's former parent no longer exists; recreate or undo that first"
+        )
+    index = CodeIndex.load(session)
+    check_sibling_name(index, src["parent_id"], src["level"], src["name"])
+    session.add(
+        CodeRow(
+            id=src["id"],
+            parent_id=src["parent_id"],
+            name=src["name"],
+            description=src["description"],
+            colour=src["colour"],
+            level=src["level"],
+            owner_id=src["owner_id"],
+            created_at=dt.datetime.fromisoformat(src["created_at"]),
+        )
+    )
+    session.flush()
+    if d["codings"]:
+        session.execute(
+            update(CodingRow)
+            .where(CodingRow.id.in_(d["codings"]), CodingRow.code_id == target_id)
+            .values(code_id=src["id"])
+        )
+    if d["children"]:
+        session.execute(
+            update(CodeRow)
+            .where(CodeRow.id.in_(d["children"]), CodeRow.parent_id == target_id)
+            .values(parent_id=src["id"])
+        )
+    for node_id in d["nodes_moved"]:
+        session.execute(
+            delete(NodeCodeRow).where(
+                NodeCodeRow.node_id == node_id, NodeCodeRow.code_id == target_id
+            )
+        )
+    for node_id, stance in d["nodes"]:
+        if session.get(NodeCodeRow, (node_id, src["id"])) is None:
+            session.add(NodeCodeRow(node_id=node_id, code_id=src["id"], stance=stance))
+    session.execute(
+        delete(CodeOriginRow).where(
+            CodeOriginRow.code_id.in_([target_id, src["id"]])
+            | CodeOriginRow.origin_id.in_([target_id, src["id"]])
+        )
+    )
+    session.flush()
+    kept = {tuple(o) for o in d["origins"]}
+    for code_id, origin_id in sorted(kept):
+        if session.get(CodeOriginRow, (code_id, origin_id)) is None:
+            session.add(CodeOriginRow(code_id=code_id, origin_id=origin_id))
+    entry.undone_at = _now()
+    entry.undone_by = who
+    session.flush()
+    return f"Undid entry {entry_id}: {entry.summary}"
+
+
+def split(
+    session: Session, path: CodePath, level: Level, new_name: str, coding_ids: list[int], actor: str
+) -> int:
+    """Split ``path``: a new sibling code ``new_name`` takes the given codings (all of ``path``'s)."""
+    who = _actor(session, actor)
+    index = CodeIndex.load(session)
+    code_id = index.get(path, level)
+    row = index.rows[code_id]
+    name = _clean_name(new_name)
+    check_sibling_name(index, row.parent_id, row.level, name)
+    if not coding_ids:
+        raise ThematicaError("name the codings that go to the new code (--codings 12,15,...)")
+    owned = set(session.scalars(select(CodingRow.id).where(CodingRow.code_id == code_id)))
+    stray = sorted(set(coding_ids) - owned)
+    if stray:
+        raise ThematicaError(
+            f"codings {', '.join(map(str, stray))} are not coded with {format_path(path)!r}"
+        )
+    new = CodeRow(
+        parent_id=row.parent_id,
+        name=name,
+        description="",
+        colour=None,
+        level=row.level,
+        created_at=_now(),
+    )
+    session.add(new)
+    session.flush()
+    session.execute(
+        update(CodingRow)
+        .where(CodingRow.id.in_(coding_ids))
+        .values(code_id=new.id, modified_at=_now())
+    )
+    return _record(
+        session,
+        who,
+        "split",
+        f"Split {len(coding_ids)} codings off {format_path(path)!r} into {name!r}",
+        {"code_id": code_id, "new_code_id": new.id, "codings": sorted(coding_ids)},
+    )
+
+
+def lineage(session: Session) -> tuple[LineageEntry, ...]:
+    return tuple(
+        LineageEntry(
+            r.id,
+            r.at,
+            r.actor,
+            r.operation,
+            r.summary,
+            r.undone_at,
+            r.operation == "merge" and r.undone_at is None,
+        )
+        for r in session.scalars(select(LineageRow).order_by(LineageRow.id))
+    )
