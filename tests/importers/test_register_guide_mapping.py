@@ -193,3 +193,23 @@ def test_bad_manifests(data: bytes, message: str) -> None:
 def test_bad_speaker_role() -> None:
     with pytest.raises(InputError, match=r"s.csv: row 2: unknown role 'boss'"):
         read_speaker_map(b"speaker,role\nAnn,boss\n", "s.csv")
+
+
+def test_doubled_quotes_inside_fields_are_read_without_a_hint_in_the_sample() -> None:
+    # csv.Sniffer would guess doublequote=False from a sample with no "" example, and then split
+    # the later row at the comma inside the quote.
+    from thematica.importers.codings import read_codings
+
+    rows = ["transcript,coder,code,quote,memo"] + [
+        f"P{i},Ann,Code,plain words {i}," for i in range(200)
+    ]
+    rows.append('P1,Ann,Code,"She said ""it\'s all in your head, really"" to me",')
+    specs = read_codings("\n".join(rows).encode(), "c.csv")
+    assert specs[-1].quote == 'She said "it\'s all in your head, really" to me'
+
+
+def test_semicolon_and_tab_delimiters() -> None:
+    reg = read_register(b"group;age\nX;3\n", "r.csv")
+    assert reg.participants[0].attributes == {"age": 3}
+    reg = read_register(b"group\tage\nX\t4\n", "r.tsv")
+    assert reg.participants[0].attributes == {"age": 4}

@@ -73,7 +73,7 @@ def _print_presence(label: str, presence: PresenceAgreement) -> None:
 )
 @format_option
 def agreement(
-    study: str, coders: str, code: str | None, level: int, disagreements: bool, fmt: str
+    study: str, coders: str, code: str | None, level: int, scope: str, disagreements: bool, fmt: str
 ) -> None:
     """Inter-coder agreement between two coders, at three units: characters (NVivo's method, per code per
     transcript, with unweighted, size-weighted and pooled summaries), participants (code present in the
@@ -88,7 +88,11 @@ def agreement(
         raise CliError("--coders takes exactly two names: 'A,B'")
     with open_study(study) as service:
         report = service.agreement(
-            names[0], names[1], level=Level(level), code=code_path(code) if code else None
+            names[0],
+            names[1],
+            level=Level(level),
+            code=code_path(code) if code else None,
+            scope=scope,
         )
     if fmt == "json":
         print_json(report)

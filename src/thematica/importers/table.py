@@ -20,12 +20,14 @@ TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 
 def _rows_from_csv(data: bytes, source: str) -> list[list[str]]:
     text = decode_text(data, source)
+    # Only the delimiter is guessed: the sniffer's other guesses (doubled quotes in particular)
+    # depend on whether its sample happens to contain an example, and a wrong guess splits rows.
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t")
+        delimiter = csv.Sniffer().sniff(text[:4096], ",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
     try:
-        return list(csv.reader(io.StringIO(text), dialect, strict=True))
+        return list(csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter, strict=True))
     except csv.Error as exc:
         raise InputError(source, f"malformed CSV ({exc})") from None
 

@@ -70,9 +70,23 @@ def _presence(a: set[object], b: set[object], units: int) -> PresenceAgreement:
     return PresenceAgreement(units, len(a), len(b), both, result)
 
 
+SCOPES = ("either", "both")
+
+
 def agreement(
-    session: Session, coder_a: str, coder_b: str, level: Level, code: CodePath | None
+    session: Session,
+    coder_a: str,
+    coder_b: str,
+    level: Level,
+    code: CodePath | None,
+    scope: str = "either",
 ) -> AgreementReport:
+    """Agreement over the transcripts that either coder has coded (``scope="either"``: a
+    transcript one coder left uncoded counts as that coder finding nothing there), or only those
+    both have coded (``"both"``: for a study still being coded)."""
+    mode = scope
+    if mode not in SCOPES:
+        raise ThematicaError(f"scope must be one of {', '.join(SCOPES)}")
     a_id, b_id = _coder_ids(session, [coder_a, coder_b])
     if a_id == b_id:
         raise ThematicaError("name two different coders")
@@ -96,8 +110,8 @@ def agreement(
     coded: dict[int, set[int]] = defaultdict(set)
     for tid, _c, coder, _s, _e in rows:
         coded[tid].add(coder)
-    scope = sorted(t for t, who in coded.items() if len(who) == 2)
-    scope_set = set(scope)
+    in_scope = sorted(t for t, who in coded.items() if len(who) == 2 or mode == "either")
+    scope_set = set(in_scope)
     spans_of: dict[tuple[int, int, int], list[tuple[int, int]]] = defaultdict(list)
     for tid, code_id, coder, start, end in rows:
         if tid in scope_set and code_id in level_codes:
@@ -106,27 +120,27 @@ def agreement(
     lengths: dict[int, int] = dict(
         session.execute(
             select(TranscriptRow.id, func.length(TranscriptRow.text)).where(
-                TranscriptRow.id.in_(scope)
+                TranscriptRow.id.in_(in_scope)
             )
         ).all()
     )
     participant_of = dict(
         session.execute(
             select(TranscriptRow.id, TranscriptRow.participant_id).where(
-                TranscriptRow.id.in_(scope)
+                TranscriptRow.id.in_(in_scope)
             )
         ).all()
     )
     labels = tx.participant_labels(session)
     unit_of = {
         t: (participant_of[t] if participant_of[t] is not None else f"transcript {t}")
-        for t in scope
+        for t in in_scope
     }
     participant_units = len(set(unit_of.values()))
     turn_bounds: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     for tid, start, end in session.execute(
         select(TurnRow.transcript_id, TurnRow.start_offset, TurnRow.end_offset)
-        .where(TurnRow.transcript_id.in_(scope))
+        .where(TurnRow.transcript_id.in_(in_scope))
         .order_by(TurnRow.transcript_id, TurnRow.start_offset)
     ):
         turn_bounds[tid][0].append(start)
@@ -211,8 +225,13 @@ def agreement(
         )
 
     method = (
-        f"Level-{int(level)} codings by {names[0]} (A) and {names[1]} (B), over the {len(scope)} transcripts "
-        "that both coders have coded; codes neither coder used there are not listed.",
+        f"Level-{int(level)} codings by {names[0]} (A) and {names[1]} (B), over the {len(in_scope)} transcripts "
+        + (
+            "that either coder has coded (a transcript one coder left uncoded counts as finding nothing there)"
+            if mode == "either"
+            else "that both coders have coded"
+        )
+        + "; codes neither coder used there are not listed.",
         "Characters (NVivo's method): per code per transcript, over every character of the transcript "
         "(code points), for transcripts where at least one coder applied the code. Per code: the unweighted "
         "mean over transcripts, the mean weighted by transcript length, and the pooled value of the summed 2x2 table.",
@@ -225,7 +244,7 @@ def agreement(
         names[0],
         names[1],
         level,
-        tuple(scope),
+        tuple(in_scope),
         participant_units,
         turn_units,
         tuple(results),

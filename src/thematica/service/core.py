@@ -336,10 +336,16 @@ class StudyService:
     # -- analysis --------------------------------------------------------------------------
 
     def agreement(
-        self, coder_a: str, coder_b: str, *, level: Level = Level.ONE, code: CodePath | None = None
+        self,
+        coder_a: str,
+        coder_b: str,
+        *,
+        level: Level = Level.ONE,
+        code: CodePath | None = None,
+        scope: str = "either",
     ) -> AgreementReport:
         with self._session() as session:
-            return an.agreement(session, coder_a, coder_b, level, code)
+            return an.agreement(session, coder_a, coder_b, level, code, scope)
 
     def counts(
         self,
