@@ -41,9 +41,9 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def _print_characters(overall: AggregateAgreement) -> None:
+def _print_characters(overall: AggregateAgreement, unit: str = "transcript") -> None:
     click.echo(
-        f"  characters    {_plural(overall.sources, 'transcript')}: pooled κ {num(overall.pooled_kappa)} "
+        f"  characters    {_plural(overall.sources, unit)}: pooled κ {num(overall.pooled_kappa)} "
         f"({num(overall.pooled_percent, 1)} %), mean κ {num(overall.unweighted_mean_kappa)}, "
         f"size-weighted κ {num(overall.size_weighted_mean_kappa)}"
     )
@@ -64,6 +64,13 @@ def _print_presence(label: str, presence: PresenceAgreement) -> None:
 @click.option("--code", help="Only this code (and its sub-codes).")
 @click.option(
     "--level", type=click.IntRange(1, 2), default=1, show_default=True, help="Code level compared."
+)
+@click.option(
+    "--scope",
+    type=click.Choice(["either", "both"]),
+    default="either",
+    show_default=True,
+    help="Transcripts coded by either coder, or only those both have coded (study still being coded).",
 )
 @click.option(
     "--disagreements/--no-disagreements",
@@ -102,7 +109,7 @@ def agreement(
         f"[bold]Agreement[/bold]: A = {report.coder_a}, B = {report.coder_b}, level {int(report.level)}"
     )
     out.print(
-        f"{_plural(len(report.transcripts), 'transcript')} coded by both; "
+        f"{_plural(len(report.transcripts), 'transcript')} compared; "
         f"{_plural(report.participants, 'participant')}; {_plural(report.turns, 'turn')}\n"
     )
     for c in report.codes:
@@ -111,7 +118,7 @@ def agreement(
         _print_presence("participants", c.participants)
         _print_presence("turns", c.turns)
     out.print("[bold]All codes[/bold]")
-    _print_characters(report.pooled_characters)
+    _print_characters(report.pooled_characters, "code x transcript pair")
     _print_presence("participants", report.pooled_participants)
     _print_presence("turns", report.pooled_turns)
     out.print()

@@ -3,7 +3,10 @@
 ``data/`` holds the source files exactly as a research team would have them: the participant
 register (``register.csv``), the interview guide (``guide.md``), ten Teams WebVTT interviews
 (``interviews/``) and a manifest saying whose interview each file is (``interviews.csv``).
-``build_demo`` runs them through the same importers and service as any user's files.
+``data/analysis/`` holds the analysis: the shared level-one codebook, both coders' independent
+level-one codings, the agreed level-two codebook with its theme framework and interlinks, and the
+reconciled level-two codings. ``build_demo`` runs them all through the same importers and
+service as any user's files.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from thematica.domain import Approach, MemberRole
+from thematica.domain import Approach, Level, MemberRole
+from thematica.importers.codebook import read_codebook
+from thematica.importers.codings import read_codings
 from thematica.importers.guide import read_guide
 from thematica.importers.mapping import read_manifest
 from thematica.importers.register import read_register
@@ -56,4 +61,19 @@ def build_demo(target: Path) -> Path:
             for name, entry in sorted(manifest.items(), key=lambda kv: kv[1].interview_date or 0)
         ]
         study.import_transcripts(sources)
+        analysis = DATA / "analysis"
+        level_one = read_codebook(
+            (analysis / "codebook-level1.csv").read_bytes(), "codebook-level1.csv"
+        )
+        study.import_codebook(level_one, source="codebook-level1.csv")
+        name = "codings-level1.csv"
+        study.import_codings(
+            read_codings((analysis / name).read_bytes(), name), source=name, level=Level.ONE
+        )
+        framework = read_codebook((analysis / "framework.yaml").read_bytes(), "framework.yaml")
+        study.import_codebook(framework, source="framework.yaml")
+        name = "codings-level2.csv"
+        study.import_codings(
+            read_codings((analysis / name).read_bytes(), name), source=name, level=Level.TWO
+        )
     return target

@@ -175,9 +175,7 @@ def merge(session: Session, source: CodePath, target: CodePath, level: Level, ac
         "origins": origins,
     }
     session.execute(
-        update(CodingRow)
-        .where(CodingRow.code_id == source_id)
-        .values(code_id=target_id, modified_at=_now())
+        update(CodingRow).where(CodingRow.code_id == source_id).values(code_id=target_id)
     )
     session.execute(
         update(CodeRow).where(CodeRow.parent_id == source_id).values(parent_id=target_id)
@@ -200,6 +198,7 @@ def merge(session: Session, source: CodePath, target: CodePath, level: Level, ac
             (CodeOriginRow.code_id == source_id) | (CodeOriginRow.origin_id == source_id)
         )
     )
+    added: list[tuple[int, int]] = []
     for code_id, origin_id in origins:
         new = (
             target_id if code_id == source_id else code_id,
@@ -207,6 +206,9 @@ def merge(session: Session, source: CodePath, target: CodePath, level: Level, ac
         )
         if new[0] != new[1] and session.get(CodeOriginRow, new) is None:
             session.add(CodeOriginRow(code_id=new[0], origin_id=new[1]))
+            session.flush()
+            added.append(new)
+    details["origins_added"] = added
     session.flush()
     session.delete(row)
     session.flush()
@@ -285,15 +287,14 @@ def undo(session: Session, entry_id: int, actor: str) -> str:
     for node_id, stance in d["nodes"]:
         if session.get(NodeCodeRow, (node_id, src["id"])) is None:
             session.add(NodeCodeRow(node_id=node_id, code_id=src["id"], stance=stance))
-    session.execute(
-        delete(CodeOriginRow).where(
-            CodeOriginRow.code_id.in_([target_id, src["id"]])
-            | CodeOriginRow.origin_id.in_([target_id, src["id"]])
+    for code_id, origin_id in d.get("origins_added", []):
+        session.execute(
+            delete(CodeOriginRow).where(
+                CodeOriginRow.code_id == code_id, CodeOriginRow.origin_id == origin_id
+            )
         )
-    )
     session.flush()
-    kept = {tuple(o) for o in d["origins"]}
-    for code_id, origin_id in sorted(kept):
+    for code_id, origin_id in sorted({(o[0], o[1]) for o in d["origins"]}):
         if session.get(CodeOriginRow, (code_id, origin_id)) is None:
             session.add(CodeOriginRow(code_id=code_id, origin_id=origin_id))
     entry.undone_at = _now()
@@ -330,11 +331,7 @@ def split(
     )
     session.add(new)
     session.flush()
-    session.execute(
-        update(CodingRow)
-        .where(CodingRow.id.in_(coding_ids))
-        .values(code_id=new.id, modified_at=_now())
-    )
+    session.execute(update(CodingRow).where(CodingRow.id.in_(coding_ids)).values(code_id=new.id))
     return _record(
         session,
         who,
