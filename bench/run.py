@@ -1,6 +1,7 @@
 """Thematica benchmarks. Figures are measured here, never asserted in tests.
 
     python bench/run.py import [--transcripts 1000] [--words 8000]
+    python bench/run.py analysis [--codings 100000] [--codes 300]
 
 ``import``: generates the large synthetic study (1,000 Teams VTT interviews of 8,000 words, a
 register with 10 attributes) once under bench/out/, then imports it into a fresh study file in
@@ -84,6 +85,137 @@ def bench_import(transcripts: int, words: int) -> None:
     print(json.dumps({"benchmark": "import", **result}, indent=2))
 
 
+def _analysis_study(transcripts: int, words: int, codings: int, codes: int) -> Path:
+    """The imported large study plus two coders' codings, an agreed layer and themes (cached)."""
+    import random
+    import shutil
+
+    from thematica.domain import Codebook, CodeSpec, CodingSpec, Level, MemberRole, ThemeSpec
+    from thematica.service import StudyService
+
+    target = OUT / f"analysis-{transcripts}x{words}-{codings}x{codes}.thematica"
+    if target.exists():
+        return target
+    source = OUT / f"import-{transcripts}x{words}.thematica"
+    if not source.exists():
+        bench_import(transcripts, words)
+    partial_copy = target.with_suffix(".partial")
+    shutil.copy(source, partial_copy)
+    rng = random.Random(7)
+    groups = [f"Category {g}" for g in range(codes // 10)]
+    paths = [(g, f"Code {g[-2:].strip()}.{k}") for g in groups for k in range(10)][:codes]
+    with StudyService.open(str(partial_copy)) as study:
+        study.add_team_member("Coder A", MemberRole.LEAD)
+        study.add_team_member("Coder B", MemberRole.CODER)
+        agreed = [
+            CodeSpec(("Agreed " + g, "Agreed " + c), Level.TWO, origins=((g, c),)) for g, c in paths
+        ]
+        themes = tuple(
+            ThemeSpec(
+                f"Overarching {o}",
+                children=tuple(
+                    ThemeSpec(
+                        f"Theme {o}.{t}",
+                        children=tuple(
+                            ThemeSpec(
+                                f"Sub-theme {o}.{t}.{s}",
+                                codes=tuple(
+                                    spec.path for spec in agreed[(o * 25 + t * 5 + s) :: 60][:5]
+                                ),
+                            )
+                            for s in range(5)
+                        ),
+                    )
+                    for t in range(4)
+                ),
+            )
+            for o in range(3)
+        )
+        study.import_codebook(Codebook(tuple(CodeSpec(p) for p in paths)), source="bench")
+        study.import_codebook(Codebook(tuple(agreed), themes), source="bench")
+        lengths = {t.id: t.words * 5 for t in study.transcripts()}  # under the real length
+        tids = sorted(lengths)
+        specs_a, specs_b, specs_2 = [], [], []
+        for row in range(codings):
+            tid = rng.choice(tids)
+            g, c = rng.choice(paths)
+            start = rng.randrange(0, max(1, lengths[tid] - 600))
+            end = start + rng.randint(40, 400)
+            specs_a.append(CodingSpec(row, str(tid), "Coder A", (g, c), start, end))
+            if rng.random() < 0.8:
+                jitter = rng.randint(-30, 30)
+                b_start = max(0, start + jitter)
+                specs_b.append(
+                    CodingSpec(
+                        row,
+                        str(tid),
+                        "Coder B",
+                        (g, c),
+                        b_start,
+                        max(b_start + 10, end + rng.randint(-30, 30)),
+                    )
+                )
+            else:
+                g2, c2 = rng.choice(paths)
+                s2 = rng.randrange(0, max(1, lengths[tid] - 600))
+                specs_b.append(
+                    CodingSpec(row, str(tid), "Coder B", (g2, c2), s2, s2 + rng.randint(40, 400))
+                )
+            if row % 2 == 0:
+                specs_2.append(
+                    CodingSpec(row, str(tid), "Coder A", ("Agreed " + g, "Agreed " + c), start, end)
+                )
+        started = time.perf_counter()
+        for specs, level in ((specs_a, Level.ONE), (specs_b, Level.ONE), (specs_2, Level.TWO)):
+            unique = {(s.transcript, s.code, s.start, s.end): s for s in specs}
+            study.import_codings(list(unique.values()), source="bench", level=level)
+        print(
+            f"imported {len(specs_a) + len(specs_b) + len(specs_2):,} codings in {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+        )
+    partial_copy.rename(target)
+    return target
+
+
+def bench_analysis(transcripts: int, words: int, codings: int, codes: int, repeat: int) -> None:
+    from thematica.domain import Level
+    from thematica.service import StudyService
+
+    study_path = _analysis_study(transcripts, words, codings, codes)
+
+    def best(action: object) -> float:
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            action()  # type: ignore[operator]
+            times.append(time.perf_counter() - started)
+        return round(min(times), 3)
+
+    with StudyService.open(str(study_path)) as study:
+        figures = {
+            "counts_level2_s": best(lambda: study.counts(level=Level.TWO)),
+            "counts_level2_by_group_s": best(lambda: study.counts(level=Level.TWO, by="group")),
+            "matrix_level2_s": best(lambda: study.matrix("setting", level=Level.TWO)),
+            "saturation_level1_s": best(lambda: study.saturation(level=Level.ONE)),
+            "agreement_all_codes_s": best(lambda: study.agreement("Coder A", "Coder B")),
+            "cooccurrence_level1_s": best(lambda: study.cooccurrence(level=Level.ONE)),
+        }
+        report = study.agreement("Coder A", "Coder B")
+    figures["agreement_codes"] = len(report.codes)
+    figures["agreement_disagreements"] = len(report.disagreements)
+    print(
+        json.dumps(
+            {
+                "benchmark": "analysis",
+                "study": str(study_path),
+                "repeat": repeat,
+                "best_of": figures,
+            },
+            indent=2,
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -92,12 +224,22 @@ def main() -> None:
     imp = sub.add_parser("import", help="VTT import throughput and peak memory")
     imp.add_argument("--transcripts", type=int, default=1000)
     imp.add_argument("--words", type=int, default=8000)
+    ana = sub.add_parser(
+        "analysis", help="counts, matrix, saturation, agreement, co-occurrence timings"
+    )
+    ana.add_argument("--transcripts", type=int, default=1000)
+    ana.add_argument("--words", type=int, default=8000)
+    ana.add_argument("--codings", type=int, default=100_000, help="codings per coder")
+    ana.add_argument("--codes", type=int, default=300)
+    ana.add_argument("--repeat", type=int, default=3)
     worker = sub.add_parser("_import-worker")
     worker.add_argument("folder", type=Path)
     worker.add_argument("study", type=Path)
     args = parser.parse_args()
     if args.command == "import":
         bench_import(args.transcripts, args.words)
+    elif args.command == "analysis":
+        bench_analysis(args.transcripts, args.words, args.codings, args.codes, args.repeat)
     elif args.command == "_import-worker":
         print(json.dumps(_import_worker(args.folder, args.study)))
 

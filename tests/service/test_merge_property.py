@@ -85,7 +85,7 @@ def test_merge_then_undo_restores_everything(
                 against = sorted({p for p, kind in mine if kind == "divergent"} - set(supports))
                 extra += f"  - {{name: {name}, codes: {supports!r}, divergent: {against!r}}}\n"
             study.import_codebook(read_codebook(extra.encode(), "f.yaml"), source="f.yaml")
-            unique = sorted({c for c in codings})
+            unique = sorted(set(codings))
             if unique:
                 data = "transcript,coder,code,start,end\n" + "".join(
                     f"{t},{c},{p},{s},{e}\n" for t, p, c, s, e in unique

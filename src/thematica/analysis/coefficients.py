@@ -280,27 +280,30 @@ def _check_count(name: str, value: int) -> None:
 
 def _character_kappa(
     total: int, both: int, a_only: int, b_only: int
-) -> tuple[Fraction | None, str | None]:
-    """NVivo's kappa on the 2x2 table of units, exactly (methods.md §2.1).
+) -> tuple[float | None, str | None]:
+    """NVivo's kappa on the 2x2 table of units (methods.md §2.1).
 
     ``EF1 = A·B/TU``, ``EF2 = (TU - A)(TU - B)/TU``, ``ΣEF = EF1 + EF2`` and
     ``K = (TA - ΣEF)/(TU - ΣEF)``, where A and B are the units each coder coded, TA the units of
-    agreement (both + neither) and TU the total. This is Cohen's κ on the 2x2 table. It is 0/0
-    exactly when neither coder coded anything or both coded everything.
+    agreement (both + neither) and TU the total. This is Cohen's κ on the 2x2 table. Multiplying
+    through by TU leaves a ratio of whole numbers, so the 0/0 test is exact and Python's
+    correctly rounded int/int division gives the value: it is 0/0 exactly when neither coder
+    coded anything or both coded everything.
     """
     if total == 0:
         return None, NO_UNITS
     coded_a, coded_b = both + a_only, both + b_only
     neither = total - both - a_only - b_only
     agreement = both + neither
-    expected = Fraction(coded_a * coded_b + (total - coded_a) * (total - coded_b), total)
-    if total == expected:
+    expected_times_total = coded_a * coded_b + (total - coded_a) * (total - coded_b)
+    denominator = total * total - expected_times_total
+    if denominator == 0:
         if coded_a == 0:
             why = f"neither coder coded any of the {total} units"
         else:
             why = f"both coders coded all {total} units"
         return None, f"{why}, so kappa is 0/0 (percentage agreement is 100 %)"
-    return (agreement - expected) / (total - expected), None
+    return (agreement * total - expected_times_total) / denominator, None
 
 
 def character_agreement(total: int, both: int, a_only: int, b_only: int) -> CharacterAgreement:
@@ -320,7 +323,7 @@ def character_agreement(total: int, both: int, a_only: int, b_only: int) -> Char
             f"both + a_only + b_only = {both + a_only + b_only} is more than the total of {total}"
         )
     kappa, reason = _character_kappa(total, both, a_only, b_only)
-    percent = None if total == 0 else float(Fraction(100 * (both + neither), total))
+    percent = None if total == 0 else 100 * (both + neither) / total
     return CharacterAgreement(
         total=total,
         both=both,
@@ -328,7 +331,7 @@ def character_agreement(total: int, both: int, a_only: int, b_only: int) -> Char
         b_only=b_only,
         neither=neither,
         percent_agreement=percent,
-        kappa=_as_float(kappa),
+        kappa=kappa,
         undefined=reason,
     )
 
@@ -349,15 +352,15 @@ class AggregateAgreement:
     pooled_percent: float | None
 
 
-def _mean(values: Sequence[Fraction]) -> Fraction | None:
-    return sum(values, Fraction(0)) / len(values) if values else None
+def _mean(values: Sequence[float]) -> float | None:
+    return math.fsum(values) / len(values) if values else None
 
 
-def _weighted_mean(pairs: Sequence[tuple[Fraction, int]]) -> Fraction | None:
+def _weighted_mean(pairs: Sequence[tuple[float, int]]) -> float | None:
     weight = sum(size for _, size in pairs)
     if weight == 0:
         return None
-    return sum((value * size for value, size in pairs), Fraction(0)) / weight
+    return math.fsum(value * size for value, size in pairs) / weight
 
 
 def aggregate(results: Sequence[CharacterAgreement]) -> AggregateAgreement:
@@ -369,18 +372,10 @@ def aggregate(results: Sequence[CharacterAgreement]) -> AggregateAgreement:
 
     Kappa means use only the sources whose kappa is defined (``sources_with_kappa`` says how
     many); percentage means use every source with at least one unit. The size-weighted mean
-    percentage always equals the pooled percentage. Values are recomputed exactly from the counts.
+    percentage always equals the pooled percentage. Sums use ``math.fsum`` (exactly rounded).
     """
-    kappas: list[tuple[Fraction, int]] = []
-    percents: list[tuple[Fraction, int]] = []
-    for result in results:
-        kappa, _ = _character_kappa(result.total, result.both, result.a_only, result.b_only)
-        if kappa is not None:
-            kappas.append((kappa, result.total))
-        if result.total > 0:
-            percents.append(
-                (Fraction(100 * (result.both + result.neither), result.total), result.total)
-            )
+    kappas = [(r.kappa, r.total) for r in results if r.kappa is not None]
+    percents = [(r.percent_agreement, r.total) for r in results if r.percent_agreement is not None]
     pooled = character_agreement(
         sum(r.total for r in results),
         sum(r.both for r in results),
@@ -390,11 +385,11 @@ def aggregate(results: Sequence[CharacterAgreement]) -> AggregateAgreement:
     return AggregateAgreement(
         sources=len(results),
         sources_with_kappa=len(kappas),
-        unweighted_mean_kappa=_as_float(_mean([k for k, _ in kappas])),
-        size_weighted_mean_kappa=_as_float(_weighted_mean(kappas)),
+        unweighted_mean_kappa=_mean([k for k, _ in kappas]),
+        size_weighted_mean_kappa=_weighted_mean(kappas),
         pooled_kappa=pooled.kappa,
-        unweighted_mean_percent=_as_float(_mean([p for p, _ in percents])),
-        size_weighted_mean_percent=_as_float(_weighted_mean(percents)),
+        unweighted_mean_percent=_mean([p for p, _ in percents]),
+        size_weighted_mean_percent=_weighted_mean(percents),
         pooled_percent=pooled.percent_agreement,
     )
 

@@ -112,10 +112,16 @@ def agreement(
         coded[tid].add(coder)
     in_scope = sorted(t for t, who in coded.items() if len(who) == 2 or mode == "either")
     scope_set = set(in_scope)
-    spans_of: dict[tuple[int, int, int], list[tuple[int, int]]] = defaultdict(list)
+    # code -> transcript -> (A's spans, B's spans), in one pass over the codings
+    per_code: dict[int, dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]]] = (
+        defaultdict(dict)
+    )
     for tid, code_id, coder, start, end in rows:
         if tid in scope_set and code_id in level_codes:
-            spans_of[(code_id, tid, coder)].append((start, end))
+            pair = per_code[code_id].get(tid)
+            if pair is None:
+                pair = per_code[code_id][tid] = ([], [])
+            pair[0 if coder == a_id else 1].append((start, end))
 
     lengths: dict[int, int] = dict(
         session.execute(
@@ -147,13 +153,6 @@ def agreement(
         turn_bounds[tid][1].append(end)
     turn_units = sum(len(b[0]) for b in turn_bounds.values())
 
-    per_code: dict[int, dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]]] = (
-        defaultdict(dict)
-    )
-    for (code_id, tid, coder), intervals in spans_of.items():
-        pair = per_code[code_id].setdefault(tid, ([], []))
-        pair[0 if coder == a_id else 1].extend(intervals)
-
     results: list[CodeAgreement] = []
     differences: list[Disagreement] = []
     all_sources: list[coefficients.CharacterAgreement] = []
@@ -182,10 +181,13 @@ def agreement(
                 part_b.add(unit_of[tid])
                 turn_b.update((tid, i) for i in spans.touched(mb, starts, ends))
             for diff in spans.differences(ma, mb):
-                if tid not in texts:
-                    texts[tid] = (
-                        session.scalar(select(TranscriptRow.text).where(TranscriptRow.id == tid))
-                        or ""
+                if not texts:  # the first disagreement: load every text in scope at once
+                    texts.update(
+                        session.execute(
+                            select(TranscriptRow.id, TranscriptRow.text).where(
+                                TranscriptRow.id.in_(in_scope)
+                            )
+                        ).all()
                     )
                 differences.append(
                     Disagreement(
