@@ -217,7 +217,7 @@ def test_rename_move_describe_split(demo: str) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("agreement", "{demo}", "--coders", "Rachel Ames"), "--coders takes exactly two names"),
+        (("agreement", "{demo}", "--coders", "Rachel Ames"), "--coders takes two or more names"),
         (("agreement", "{demo}", "--coders", "Rachel Ames,Nobody"), "no team member 'Nobody'"),
         (
             ("agreement", "{demo}", "--coders", CODERS, "--code", "No > Such"),
@@ -271,3 +271,22 @@ def test_bad_input_exits_2_and_changes_nothing(
     assert result.exit_code == 2, result.output
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert snapshot(demo) == before
+
+
+def test_agreement_among_three_coders(demo: str, tmp_path: Path) -> None:
+    run("team", "add", demo, "Cara Lee", "--role", "coder")
+    data = tmp_path / "cara.csv"
+    data.write_text(
+        "transcript,coder,code,quote\n"
+        "Physio 1,Cara Lee,Pain and mood > Feeding each other,the two just sort of wind each other up\n"
+    )
+    run("codings", "import", demo, str(data))
+    report = json.loads(
+        run("agreement", demo, "--coders", CODERS + ",Cara Lee", "--format", "json").output
+    )
+    assert report["coders"] == ["Rachel Ames", "Tom Okafor", "Cara Lee"]
+    feeding = next(
+        c for c in report["codes"] if c["code"] == ["Pain and mood", "Feeding each other"]
+    )
+    assert feeding["participants"]["units"] == 10 and feeding["participants"]["coded_by"][2] == 1
+    assert "alpha" in run("agreement", demo, "--coders", CODERS + ",Cara Lee").output

@@ -472,3 +472,60 @@ def test_saturation_on_an_unfinished_study(study: StudyService) -> None:
     assert report.guest.notation == "not reached" and report.guest.reason
     assert report.not_yet_coded == ("P3", "P4", "P5")
     assert study.saturation(coders=[B]).interviews[0].participant == "P2"
+
+
+def test_three_coders_krippendorff_with_missing_data(study: StudyService) -> None:
+    import krippendorff
+    import numpy as np
+
+    build(study, [f"participant {i} talks about pain and mood" for i in range(1, 6)])
+    study.add_team_member("Cara Lee", MemberRole.CODER)
+    codes(study, "Pain")
+    present = {  # coder -> participants where they coded "Pain"; Cara has not coded P5 at all
+        A: {1, 2, 3},
+        B: {1, 2, 4},
+        "Cara Lee": {1, 2, 3},
+    }
+    rows = [(f"P{p}", coder, "Pain", 16, 20) for coder, ps in present.items() for p in ps]
+    codes(study, "Other")
+    rows += [(f"P{p}", coder, "Other", 0, 5) for coder in (A, B) for p in range(1, 6)]
+    rows += [(f"P{p}", "Cara Lee", "Other", 0, 5) for p in range(1, 5)]
+    code_spans(study, rows)
+    report = study.agreement_many([A, B, "Cara Lee"], scope="both")
+    pain = next(c for c in report.codes if c.code == ("Pain",))
+    expected = np.array([[1, 1, 1, 0, 0], [1, 1, 0, 1, 0], [1, 1, 1, 0, np.nan]], dtype=float)
+    assert pain.participants.alpha == approx(
+        krippendorff.alpha(reliability_data=expected, level_of_measurement="nominal"), abs=1e-12
+    )
+    assert pain.participants.units == 5 and pain.participants.coded_by == (3, 3, 3)
+    assert report.coded_transcripts == (1, 2, 3, 4, 5)
+    with pytest.raises(ThematicaError, match="two or more different coders"):
+        study.agreement_many([A, A])
+
+
+def test_two_coder_alpha_is_the_same_by_both_routes(study: StudyService) -> None:
+    build(study, [f"participant {i} " + "word " * 12 for i in range(1, 9)])
+    codes(study, "X", "Y")
+    rows = [
+        ("P1", A, "X", 0, 12),
+        ("P2", A, "X", 0, 12),
+        ("P2", B, "X", 3, 9),
+        ("P3", B, "X", 0, 4),
+        ("P4", A, "Y", 0, 30),
+        ("P4", B, "Y", 10, 20),
+        ("P5", B, "Y", 0, 5),
+        ("P6", A, "X", 0, 3),
+        ("P6", B, "Y", 0, 3),
+    ]
+    code_spans(study, rows)
+    for scope in ("either", "both"):
+        two = {c.code: c for c in study.agreement(A, B, scope=scope).codes}
+        many = {c.code: c for c in study.agreement_many([A, B], scope=scope).codes}
+        assert set(two) == set(many)
+        for path in two:
+            for unit in ("participants", "turns"):
+                expected = getattr(two[path], unit).coefficients.krippendorff_alpha
+                got = getattr(many[path], unit).alpha
+                assert (got is None) == (expected is None), (scope, path, unit)
+                if got is not None:
+                    assert got == approx(expected, abs=1e-9), (scope, path, unit)

@@ -182,3 +182,33 @@ class CooccurrenceReport:
     turns: int
     pairs: tuple[CooccurrencePair, ...]
     method: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MultiPresence:
+    """Krippendorff's alpha (nominal) for code presence among any number of coders; a coder who
+    has not coded a unit's transcript is missing there, not absent."""
+
+    units: int
+    pairable_units: int
+    coded_by: tuple[int, ...]
+    alpha: float | None
+    undefined: str | None
+
+
+@dataclass(frozen=True)
+class MultiCodeAgreement:
+    code: CodePath
+    participants: MultiPresence
+    turns: MultiPresence
+
+
+@dataclass(frozen=True)
+class MultiAgreementReport:
+    coders: tuple[str, ...]
+    level: Level
+    transcripts: tuple[int, ...]
+    coded_transcripts: tuple[int, ...]
+    codes: tuple[MultiCodeAgreement, ...]
+    pooled_participants: MultiPresence
+    method: tuple[str, ...]

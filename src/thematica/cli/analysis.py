@@ -60,7 +60,11 @@ def _print_presence(label: str, presence: PresenceAgreement) -> None:
 
 @click.command()
 @click.argument("study")
-@click.option("--coders", required=True, help="The two coders to compare: 'A,B'.")
+@click.option(
+    "--coders",
+    required=True,
+    help="The coders to compare: 'A,B' (all coefficients), or three or more for Krippendorff's alpha.",
+)
 @click.option("--code", help="Only this code (and its sub-codes).")
 @click.option(
     "--level", type=click.IntRange(1, 2), default=1, show_default=True, help="Code level compared."
@@ -91,8 +95,13 @@ def agreement(
         thematica agreement msk.thematica --coders "Rachel Ames,Tom Okafor" --format json
     """
     names = _names(coders)
-    if len(names) != 2:
-        raise CliError("--coders takes exactly two names: 'A,B'")
+    if len(names) < 2:
+        raise CliError(
+            "--coders takes two or more names: 'A,B' (or 'A,B,C' for Krippendorff's alpha)"
+        )
+    if len(names) > 2:
+        _agreement_many(study, names, code, level, scope, fmt)
+        return
     with open_study(study) as service:
         report = service.agreement(
             names[0],
@@ -136,6 +145,42 @@ def agreement(
                 f"[bold]{d.participant or d.transcript_id}[/bold] · {format_path(d.code)} · {kinds[d.kind]} [{d.start}:{d.end}]"
             )
             out.print(f"  “{d.text}”", markup=False)
+
+
+def _agreement_many(
+    study: str, names: list[str], code: str | None, level: int, scope: str, fmt: str
+) -> None:
+    with open_study(study) as service:
+        report = service.agreement_many(
+            names, level=Level(level), code=code_path(code) if code else None, scope=scope
+        )
+    if fmt == "json":
+        print_json(report)
+        return
+    out = console()
+    out.print(
+        f"[bold]Agreement among {len(report.coders)} coders[/bold]: {', '.join(report.coders)}, level {int(report.level)}"
+    )
+    out.print(
+        f"{_plural(len(report.transcripts), 'transcript')} coded by at least one, "
+        f"{len(report.coded_transcripts)} by two or more\n"
+    )
+    for c in (*report.codes, None):
+        label = format_path(c.code) if c else "All codes (participants pooled)"
+        out.print(f"[bold]{label}[/bold]")
+        units = (
+            (("participants", c.participants), ("turns", c.turns))
+            if c
+            else (("participants", report.pooled_participants),)
+        )
+        for unit, p in units:
+            coded = "/".join(str(n) for n in p.coded_by)
+            click.echo(
+                f"  {unit:<13} n {p.units} ({p.pairable_units} pairable), coded by {coded}: "
+                f"alpha {num(p.alpha)}" + (f" ({p.undefined})" if p.undefined else "")
+            )
+    for line in report.method:
+        out.print(line, style="dim")
 
 
 def _count_rows(report: CountsReport) -> list[dict[str, str]]:

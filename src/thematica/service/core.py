@@ -21,6 +21,7 @@ from thematica.analysis.reports import (
     CooccurrenceReport,
     CountsReport,
     MatrixReport,
+    MultiAgreementReport,
     SaturationReport,
 )
 from thematica.domain import (
@@ -51,6 +52,7 @@ from thematica.service import codebook as cb
 from thematica.service import codeops
 from thematica.service import register as reg
 from thematica.service import transcripts as tx
+from thematica.service.agreement_many import agreement_many
 from thematica.storage.database import (
     Migration,
     create_database,
@@ -346,6 +348,18 @@ class StudyService:
     ) -> AgreementReport:
         with self._session() as session:
             return an.agreement(session, coder_a, coder_b, level, code, scope)
+
+    def agreement_many(
+        self,
+        coders: Sequence[str],
+        *,
+        level: Level = Level.ONE,
+        code: CodePath | None = None,
+        scope: str = "either",
+    ) -> MultiAgreementReport:
+        """Krippendorff's alpha among any number of coders (missing data allowed)."""
+        with self._session() as session:
+            return agreement_many(session, coders, level, code, scope)
 
     def counts(
         self,
