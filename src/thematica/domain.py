@@ -227,6 +227,7 @@ class CodeSpec:
     description: str = ""
     colour: str | None = None
     origins: tuple[CodePath, ...] = ()
+    owner: str | None = None  # the coder who created a level-one code, if recorded
 
 
 @dataclass(frozen=True)
@@ -264,6 +265,7 @@ class Code:
     description: str
     colour: str | None
     codings: int = 0
+    owner: str | None = None
 
     @property
     def name(self) -> str:

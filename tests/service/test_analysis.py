@@ -529,3 +529,15 @@ def test_two_coder_alpha_is_the_same_by_both_routes(study: StudyService) -> None
                 assert (got is None) == (expected is None), (scope, path, unit)
                 if got is not None:
                     assert got == approx(expected, abs=1e-9), (scope, path, unit)
+
+
+def test_level_one_codes_can_record_their_coder(location: str, study: StudyService) -> None:
+    build(study, ["text one"])
+    data = b"path,owner\nMine > In vivo,Tom Okafor\nShared,\n"
+    study.import_codebook(read_codebook(data, "cb.csv"), source="cb.csv")
+    owners = {c.path: c.owner for c in study.codes()}
+    assert owners[("Mine", "In vivo")] == B and owners[("Shared",)] is None
+    before = snapshot(location)
+    with pytest.raises(InputError, match=r"code 'X': no team member 'Nobody'"):
+        study.import_codebook(read_codebook(b"path,owner\nX,Nobody\n", "cb.csv"), source="cb.csv")
+    assert snapshot(location) == before

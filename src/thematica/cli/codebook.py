@@ -103,7 +103,8 @@ def codebook_show(study: str, level: int | None, fmt: str) -> None:
         root = Tree(f"[bold]Level {int(lvl)}[/bold] ({'coders' if lvl is Level.ONE else 'agreed'})")
         branches: dict[tuple[str, ...], Tree] = {(): root}
         for code in chosen:
-            label = f"{code.name} [dim]({code.codings})[/dim]"
+            owner = f", {code.owner}" if code.owner else ""
+            label = f"{code.name} [dim]({code.codings}{owner})[/dim]"
             branches[code.path] = branches.get(code.path[:-1], root).add(label)
         out.print(root)
     if not codes:

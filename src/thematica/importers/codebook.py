@@ -106,6 +106,7 @@ def _from_table(data: bytes, source: str, default: Level) -> Codebook:
                 level=_level(rec.get("level"), default, source, where),
                 description=rec.get("description", ""),
                 colour=parse_colour(rec.get("colour", rec.get("color", "")), source, where),
+                owner=rec.get("owner") or None,
             )
         )
     if not specs:
@@ -182,7 +183,7 @@ def _from_yaml(data: bytes, source: str) -> Codebook:
     for i, raw in enumerate(_str_list(top.get("codes"), source, "codes"), start=1):
         where = f"codes item {i}"
         item = _mapping(
-            raw, source, where, {"path", "description", "colour", "color", "level", "from"}
+            raw, source, where, {"path", "description", "colour", "color", "level", "from", "owner"}
         )
         specs.append(
             CodeSpec(
@@ -198,6 +199,7 @@ def _from_yaml(data: bytes, source: str) -> Codebook:
                     _path(p, source, f"{where} from")
                     for p in _str_list(item.get("from"), source, where)
                 ),
+                owner=_text(item.get("owner"), source, where, "owner") or None,
             )
         )
     _check_unique(specs, source)

@@ -156,6 +156,7 @@ def codes(session: Session, level: Level | None = None) -> tuple[Code, ...]:
     )
     chosen = [i for i, r in index.rows.items() if level is None or r.level == int(level)]
     chosen.sort(key=lambda i: (index.rows[i].level, _key(index.paths[i])))
+    members = dict(session.execute(select(TeamMemberRow.id, TeamMemberRow.name)).all())
     return tuple(
         Code(
             id=i,
@@ -164,6 +165,7 @@ def codes(session: Session, level: Level | None = None) -> tuple[Code, ...]:
             description=index.rows[i].description,
             colour=index.rows[i].colour,
             codings=counts.get(i, 0),
+            owner=members.get(index.rows[i].owner_id or -1),
         )
         for i in chosen
     )
@@ -288,6 +290,11 @@ def import_codebook(session: Session, codebook: Codebook, source: str) -> Codebo
             row.description = spec.description
         if spec.colour:
             row.colour = spec.colour
+        if spec.owner:
+            try:
+                row.owner_id = member_id(session, spec.owner)
+            except NotFoundError as exc:
+                raise InputError(source, f"code {format_path(spec.path)!r}: {exc}") from None
         created += is_new
         updated += (not is_new) and bool(spec.description or spec.colour)
         for origin in spec.origins:
