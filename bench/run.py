@@ -2,6 +2,7 @@
 
     python bench/run.py import [--transcripts 1000] [--words 8000]
     python bench/run.py analysis [--codings 100000] [--codes 300]
+    python bench/run.py anonymise
 
 ``import``: generates the large synthetic study (1,000 Teams VTT interviews of 8,000 words, a
 register with 10 attributes) once under bench/out/, then imports it into a fresh study file in
@@ -216,6 +217,78 @@ def bench_analysis(transcripts: int, words: int, codings: int, codes: int, repea
     )
 
 
+def bench_anonymise(transcripts: int, words: int) -> None:
+    """Scan the large study with the register (1,000 participants' names) and pattern detectors."""
+    import random
+    import shutil
+
+    from thematica.anonymise.keyfile import default_key_path
+    from thematica.service import StudyService
+    from thematica.service.anonymising import AnonymisingStudy
+
+    source = OUT / f"import-{transcripts}x{words}.thematica"
+    if not source.exists():
+        bench_import(transcripts, words)
+    target = OUT / f"anonymise-{transcripts}x{words}.thematica"
+    shutil.copy(source, target)
+    key = default_key_path(str(target))
+    key.unlink(missing_ok=True)
+    rng = random.Random(11)
+    first = [
+        "Siobhán",
+        "Zoë",
+        "Gareth",
+        "Hannah",
+        "Linh",
+        "Aled",
+        "Olufemi",
+        "Rebecca",
+        "Stuart",
+        "Chris",
+    ]
+    last = [
+        "Kelly",
+        "Nguyễn",
+        "Powell",
+        "Boateng",
+        "Deane",
+        "Thorne",
+        "Adeyemi",
+        "Hollis",
+        "Morgan",
+        "Price",
+    ]
+    identities = "label,real_name,nicknames\n" + "".join(
+        f"P {i},{rng.choice(first)} {rng.choice(last)}{i},\n" for i in range(1, transcripts + 1)
+    )
+    deny = "term,category\n" + "".join(
+        f"{name},hospital\n"
+        for name in ("St Aldhelm's Hospital", "Wessex Vale NHS Foundation Trust")
+    )
+    with StudyService.open(str(target)) as study:
+        anon = AnonymisingStudy(study, key)
+        anon.import_identities(identities.encode(), "identities.csv")
+        anon.import_deny_list(deny.encode(), "deny.csv")
+        total_words = sum(t.words for t in study.transcripts())
+        started = time.perf_counter()
+        report = anon.scan()
+        elapsed = time.perf_counter() - started
+    print(
+        json.dumps(
+            {
+                "benchmark": "anonymise",
+                "transcripts": report.transcripts,
+                "words": total_words,
+                "name_entries": transcripts + 2 + 2,
+                "findings": report.findings,
+                "seconds": round(elapsed, 2),
+                "words_per_second": round(total_words / elapsed),
+            },
+            indent=2,
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -232,6 +305,11 @@ def main() -> None:
     ana.add_argument("--codings", type=int, default=100_000, help="codings per coder")
     ana.add_argument("--codes", type=int, default=300)
     ana.add_argument("--repeat", type=int, default=3)
+    anon = sub.add_parser(
+        "anonymise", help="identifier scan throughput (register and pattern detectors)"
+    )
+    anon.add_argument("--transcripts", type=int, default=1000)
+    anon.add_argument("--words", type=int, default=8000)
     worker = sub.add_parser("_import-worker")
     worker.add_argument("folder", type=Path)
     worker.add_argument("study", type=Path)
@@ -240,6 +318,8 @@ def main() -> None:
         bench_import(args.transcripts, args.words)
     elif args.command == "analysis":
         bench_analysis(args.transcripts, args.words, args.codings, args.codes, args.repeat)
+    elif args.command == "anonymise":
+        bench_anonymise(args.transcripts, args.words)
     elif args.command == "_import-worker":
         print(json.dumps(_import_worker(args.folder, args.study)))
 

@@ -68,6 +68,7 @@ class StudyInfo:
 class TeamMember:
     name: str
     role: MemberRole
+    anonymised_only: bool = False  # may never see original (un-anonymised) text
 
 
 @dataclass(frozen=True)

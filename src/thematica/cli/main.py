@@ -8,6 +8,7 @@ import click
 
 from thematica import __version__
 from thematica.cli.analysis import agreement, cooccurrence, counts, matrix, saturation
+from thematica.cli.anonymise import anonymise
 from thematica.cli.codebook import codebook, codings, themes
 from thematica.cli.guide import guide
 from thematica.cli.output import CliError
@@ -58,6 +59,7 @@ for command in (
     saturation,
     matrix,
     cooccurrence,
+    anonymise,
 ):
     cli.add_command(command)
 

@@ -112,7 +112,12 @@ def demo(directory: Path, force: bool) -> None:
     if target.exists():
         if not force:
             raise CliError(f"{target}: already exists (use --force to replace it)")
-        for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+        for leftover in (
+            target,
+            Path(f"{target}-wal"),
+            Path(f"{target}-shm"),
+            Path(f"{target}-key"),
+        ):
             leftover.unlink(missing_ok=True)
     build_demo(target)
     click.echo(str(target))
@@ -133,7 +138,12 @@ def team() -> None:
     show_default=True,
     help="lead, coder or reader.",
 )
-def team_add(study: str, name: str, role: str) -> None:
+@click.option(
+    "--anonymised-only",
+    is_flag=True,
+    help="This member may never see original text (readers never do).",
+)
+def team_add(study: str, name: str, role: str, anonymised_only: bool) -> None:
     """Add NAME to the team.
 
     \b
@@ -141,7 +151,7 @@ def team_add(study: str, name: str, role: str) -> None:
         thematica team add msk-mh.thematica "Rachel Ames" --role lead
     """
     with open_study(study) as service:
-        member = service.add_team_member(name, MemberRole(role))
+        member = service.add_team_member(name, MemberRole(role), anonymised_only=anonymised_only)
     click.echo(f"Added {member.name} ({member.role.value})")
 
 

@@ -38,6 +38,12 @@ TEAM = (
 )
 
 
+def key_path(target: Path) -> Path:
+    from thematica.anonymise.keyfile import default_key_path
+
+    return default_key_path(str(target))
+
+
 def build_demo(target: Path) -> Path:
     """Create the demo study at ``target`` (which must not exist) and return its path."""
     manifest = read_manifest((DATA / "interviews.csv").read_bytes(), "interviews.csv")
@@ -72,6 +78,12 @@ def build_demo(target: Path) -> Path:
         )
         framework = read_codebook((analysis / "framework.yaml").read_bytes(), "framework.yaml")
         study.import_codebook(framework, source="framework.yaml")
+        # The key file (kept apart from the study): real names and the deny-list, ready to scan.
+        from thematica.service.anonymising import AnonymisingStudy
+
+        anon = AnonymisingStudy(study, key_path(target))
+        anon.import_identities((DATA / "identities.csv").read_bytes(), "identities.csv")
+        anon.import_deny_list((DATA / "deny-list.csv").read_bytes(), "deny-list.csv")
         name = "codings-level2.csv"
         study.import_codings(
             read_codings((analysis / name).read_bytes(), name), source=name, level=Level.TWO

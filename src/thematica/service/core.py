@@ -112,6 +112,22 @@ class StudyService:
                 raise StudyError(f"{location}: the study has no description row; it is damaged")
         return service
 
+    @property
+    def engine(self) -> Engine:
+        """For the anonymisation layer, which spans the study and its key file."""
+        return self._engine
+
+    def scrub(self) -> None:
+        """Make deleted text unrecoverable from a SQLite study file: overwrite free pages,
+        rebuild the file and empty the write-ahead log (after anonymisation)."""
+        if self._engine.dialect.name != "sqlite":
+            return
+        with self._engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA secure_delete = ON")
+            conn.commit()
+            conn.exec_driver_sql("VACUUM")
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def close(self) -> None:
         self._engine.dispose()
 
@@ -165,9 +181,15 @@ class StudyService:
         with self._session() as session:
             return reg.team(session)
 
-    def add_team_member(self, name: str, role: MemberRole) -> TeamMember:
+    def add_team_member(
+        self, name: str, role: MemberRole, *, anonymised_only: bool = False
+    ) -> TeamMember:
         with self._transaction() as session:
-            return reg.add_team_member(session, name, role)
+            return reg.add_team_member(session, name, role, anonymised_only=anonymised_only)
+
+    def set_anonymised_only(self, name: str, flag: bool) -> TeamMember:
+        with self._transaction() as session:
+            return reg.set_anonymised_only(session, name, flag)
 
     # -- participants and guide ------------------------------------------------------------
 

@@ -145,10 +145,12 @@ def replace_guide(session: Session, questions: Sequence[GuideQuestion]) -> None:
 
 def team(session: Session) -> tuple[TeamMember, ...]:
     rows = session.scalars(select(TeamMemberRow).order_by(TeamMemberRow.id))
-    return tuple(TeamMember(r.name, MemberRole(r.role)) for r in rows)
+    return tuple(TeamMember(r.name, MemberRole(r.role), r.anonymised_only) for r in rows)
 
 
-def add_team_member(session: Session, name: str, role: MemberRole) -> TeamMember:
+def add_team_member(
+    session: Session, name: str, role: MemberRole, *, anonymised_only: bool = False
+) -> TeamMember:
     name = " ".join(name.split())
     if not name:
         raise ThematicaError("a team member needs a name")
@@ -156,5 +158,21 @@ def add_team_member(session: Session, name: str, role: MemberRole) -> TeamMember
         raise ThematicaError(f"a team member's name is at most {MAX_NAME} characters")
     if session.scalar(select(TeamMemberRow).where(func.lower(TeamMemberRow.name) == name.lower())):
         raise ConflictError(f"the team already has a member called {name!r}")
-    session.add(TeamMemberRow(name=name, role=role.value))
-    return TeamMember(name, role)
+    session.add(
+        TeamMemberRow(
+            name=name, role=role.value, anonymised_only=anonymised_only or role is MemberRole.READER
+        )
+    )
+    return TeamMember(name, role, anonymised_only or role is MemberRole.READER)
+
+
+def set_anonymised_only(session: Session, name: str, flag: bool) -> TeamMember:
+    row = session.scalar(
+        select(TeamMemberRow).where(func.lower(TeamMemberRow.name) == name.strip().lower())
+    )
+    if row is None:
+        raise NotFoundError(f"no team member {name!r}")
+    if row.role == MemberRole.READER.value and not flag:
+        raise ThematicaError("readers always see anonymised text only")
+    row.anonymised_only = flag
+    return TeamMember(row.name, MemberRole(row.role), flag)

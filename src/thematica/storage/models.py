@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -51,6 +53,8 @@ class TeamMemberRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     role: Mapped[str] = mapped_column(String(16))
+    # readers, and anyone the lead marks so, may never see original (un-anonymised) text [0004]
+    anonymised_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AttributeDefRow(Base):
@@ -240,3 +244,26 @@ class LineageRow(Base):
     details: Mapped[str] = mapped_column(Text)
     undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     undone_by: Mapped[str | None] = mapped_column(String(200))
+
+
+# --- Anonymisation (revision 0004). Original text lives only in the separate key file. ---
+
+
+class AnonymisationLogRow(Base):
+    """One replacement applied to the study: who, when, where, what kind, what it became.
+
+    Never the original text: that is in the key file, which the study can be shared without.
+    """
+
+    __tablename__ = "anonymisation_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    transcript_id: Mapped[int | None] = mapped_column(
+        ForeignKey("transcripts.id", ondelete="SET NULL")
+    )
+    field: Mapped[str] = mapped_column(String(32))
+    category: Mapped[str] = mapped_column(String(64))
+    detector: Mapped[str] = mapped_column(String(32))
+    replacement: Mapped[str] = mapped_column(String(300))
+    occurrences: Mapped[int] = mapped_column(Integer)

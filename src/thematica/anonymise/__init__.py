@@ -1,0 +1,1 @@
+"""Anonymisation: detection, review, application and the separate key file."""

@@ -1,0 +1,640 @@
+"""Anonymisation over a study and its separate key file: scan, review, apply, check, originals.
+
+Follows the UK Data Service practice summarised in methods.md §7: bracketed, consistent
+descriptors instead of blanking out; an anonymisation log stored apart from the data (here: the
+study keeps who/when/what kind/what replacement, never the original; the key file keeps the
+originals); unedited text kept for the team (in the key file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from thematica.anonymise.detect import Finding, NameEntry, detect, find_names, find_patterns
+from thematica.anonymise.edits import Edit, apply_edits
+from thematica.anonymise.keyfile import DenyTermRow, FindingRow, IdentityRow, ReplacementRow
+from thematica.domain import MemberRole, SpeakerRole
+from thematica.errors import InputError, NotFoundError, ThematicaError
+from thematica.importers.table import read_records
+from thematica.service import transcripts as tx
+from thematica.storage.models import (
+    AnonymisationLogRow,
+    CodingRow,
+    ParticipantRow,
+    TeamMemberRow,
+    TranscriptRow,
+    TurnRow,
+)
+
+# Speaker labels Thematica itself gives when anonymising: never treated as someone's name.
+DESCRIPTOR = re.compile(r"Interviewer(?: [A-Z])?|Speaker \d+|Participant|\[.*\]")
+PERSON_CATEGORIES = {
+    "participant",
+    "team member",
+    "interviewer",
+    "colleague",
+    "patient",
+    "person",
+    "family",
+    "relative",
+}
+ORG_DESCRIPTORS = {
+    "hospital": "Hospital",
+    "trust": "Trust",
+    "gp practice": "GP practice",
+    "employer": "Employer",
+    "place": "Place",
+    "organisation": "Organisation",
+    "school": "School",
+    "other": "Redacted",
+}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class AccessDenied(ThematicaError):
+    """The acting team member may not see original (un-anonymised) text."""
+
+
+def require_original_access(study: Session, actor: str) -> str:
+    row = study.scalar(
+        select(TeamMemberRow).where(func.lower(TeamMemberRow.name) == actor.strip().lower())
+    )
+    if row is None:
+        raise NotFoundError(f"no team member {actor!r}")
+    if row.role == MemberRole.READER.value or row.anonymised_only:
+        raise AccessDenied(
+            f"{row.name} sees anonymised text only ({'reader' if row.role == 'reader' else 'marked anonymised only'})"
+        )
+    return row.name
+
+
+# -- identities and the deny-list (into the key) ---------------------------------------------
+
+
+def import_identities(key: Session, data: bytes, source: str) -> int:
+    """``label,real_name[,nicknames][,category]``: participants' and team members' real names."""
+    count = 0
+    for number, rec in read_records(
+        data, source, required={"label", "real_name"}, kind="identities file"
+    ):
+        where = f"row {number}"
+        if not rec["label"] or not rec["real_name"]:
+            raise InputError(source, "label and real_name are both needed", where)
+        category = rec.get("category") or (
+            "team member" if rec["label"].lower().startswith("interviewer") else "participant"
+        )
+        row = key.scalar(select(IdentityRow).where(IdentityRow.label == rec["label"]))
+        if row is None:
+            row = IdentityRow(label=rec["label"])
+            key.add(row)
+        row.real_name = " ".join(rec["real_name"].split())
+        row.nicknames = ";".join(
+            n.strip() for n in rec.get("nicknames", "").split(";") if n.strip()
+        )
+        row.category = category
+        count += 1
+    key.flush()
+    return count
+
+
+def import_deny_list(key: Session, data: bytes, source: str) -> int:
+    """``term,category[,replacement][,person]``: other names, places, employers, hospitals, trusts.
+
+    Without a replacement, people get numbered descriptors ("[Colleague 1]") and places and
+    organisations lettered ones ("[Hospital A]"), consistent across the study."""
+    used = Counter(r.category for r in key.scalars(select(DenyTermRow)))
+    count = 0
+    for number, rec in read_records(data, source, required={"term", "category"}, kind="deny-list"):
+        where = f"row {number}"
+        term = " ".join(rec["term"].split())
+        category = rec["category"].strip().lower()
+        if not term or not category:
+            raise InputError(source, "term and category are both needed", where)
+        person_raw = rec.get("person", "").strip().lower()
+        person = (
+            category in PERSON_CATEGORIES
+            if not person_raw
+            else person_raw in ("yes", "true", "1", "y")
+        )
+        if key.scalar(select(DenyTermRow).where(func.lower(DenyTermRow.term) == term.lower())):
+            continue
+        replacement = rec.get("replacement", "").strip()
+        if not replacement:
+            used[category] += 1
+            n = used[category]
+            if person:
+                replacement = f"[{category.capitalize()} {n}]"
+            else:
+                replacement = f"[{ORG_DESCRIPTORS.get(category, category.capitalize())} {chr(64 + n) if n <= 26 else n}]"
+        elif not replacement.startswith("["):
+            replacement = f"[{replacement}]"
+        key.add(DenyTermRow(term=term, category=category, replacement=replacement, person=person))
+        count += 1
+    key.flush()
+    return count
+
+
+# -- scanning --------------------------------------------------------------------------------
+
+
+def _entries(study: Session, key: Session) -> list[NameEntry]:
+    entries: list[NameEntry] = []
+    for row in key.scalars(select(IdentityRow)):
+        nick = tuple(n for n in row.nicknames.split(";") if n)
+        entries.append(
+            NameEntry(row.real_name, row.category, f"[{row.label}]", nick, True, "register")
+        )
+    known = {e.name.casefold() for e in entries}
+    # labels ("Physio 3", "Interviewer A") are what anonymised speakers are called, not names
+    known |= {label.casefold() for label in study.scalars(select(ParticipantRow.label))}
+    known |= {row.label.casefold() for row in key.scalars(select(IdentityRow))}
+    for speaker, role in study.execute(select(TurnRow.speaker, TurnRow.role).distinct()).all():
+        if speaker and speaker.casefold() not in known and not DESCRIPTOR.fullmatch(speaker):
+            label = (
+                "[Participant]"
+                if role == SpeakerRole.PARTICIPANT.value
+                else "[Interviewer]"
+                if role == SpeakerRole.INTERVIEWER.value
+                else "[Speaker]"
+            )
+            entries.append(NameEntry(speaker, "speaker", label, (), True, "register"))
+            known.add(speaker.casefold())
+    for term in key.scalars(select(DenyTermRow)):
+        entries.append(
+            NameEntry(term.term, term.category, term.replacement, (), term.person, "deny-list")
+        )
+    return entries
+
+
+@dataclass(frozen=True)
+class ScanReport:
+    transcripts: int
+    findings: int
+    by_category: dict[str, int]
+    by_detector: dict[str, int]
+
+
+def scan(study: Session, key: Session, refs: Sequence[str] = ()) -> ScanReport:
+    """Find identifiers in the chosen transcripts (all by default). Earlier pending findings for
+    those transcripts are replaced; accepted and rejected decisions on the same spans are kept."""
+    tids = (
+        [tx.resolve(study, r) for r in refs]
+        if refs
+        else list(study.scalars(select(TranscriptRow.id).order_by(TranscriptRow.id)))
+    )
+    entries = _entries(study, key)
+    decided = {
+        (f.transcript_id, f.start, f.end): f
+        for f in key.scalars(
+            select(FindingRow).where(
+                FindingRow.status != "pending", FindingRow.transcript_id.in_(tids)
+            )
+        )
+    }
+    key.execute(
+        delete(FindingRow).where(FindingRow.status == "pending", FindingRow.transcript_id.in_(tids))
+    )
+    by_category: Counter[str] = Counter()
+    by_detector: Counter[str] = Counter()
+    total = 0
+    for tid in tids:
+        text = study.scalar(select(TranscriptRow.text).where(TranscriptRow.id == tid)) or ""
+        turns = study.execute(
+            select(TurnRow.start_offset, TurnRow.end_offset)
+            .where(TurnRow.transcript_id == tid)
+            .order_by(TurnRow.position)
+        ).all()
+        rows = []
+        for start, end in turns:
+            for f in detect(text[start:end], entries):
+                span = (tid, start + f.start, start + f.end)
+                if span in decided:
+                    continue
+                rows.append(
+                    FindingRow(
+                        transcript_id=tid,
+                        start=span[1],
+                        end=span[2],
+                        original=f.text,
+                        category=f.category,
+                        detector=f.detector,
+                        replacement=f.replacement,
+                        confidence=f.confidence,
+                        note=f.note,
+                        status="pending",
+                    )
+                )
+                by_category[f.category] += 1
+                by_detector[f.detector] += 1
+        key.add_all(rows)
+        total += len(rows)
+    key.flush()
+    return ScanReport(len(tids), total, dict(by_category), dict(by_detector))
+
+
+# -- review ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FindingView:
+    id: int
+    transcript_id: int
+    participant: str | None
+    start: int
+    end: int
+    original: str
+    context: str
+    category: str
+    detector: str
+    replacement: str
+    confidence: str
+    note: str
+    status: str
+
+
+def findings(
+    study: Session, key: Session, status: str | None = "pending", context: int = 40
+) -> tuple[FindingView, ...]:
+    query = select(FindingRow).order_by(FindingRow.transcript_id, FindingRow.start)
+    if status:
+        query = query.where(FindingRow.status == status)
+    rows = key.scalars(query).all()
+    labels = tx.participant_labels(study)
+    texts: dict[int, str] = {}
+    out = []
+    for f in rows:
+        if f.transcript_id not in texts:
+            texts[f.transcript_id] = (
+                study.scalar(select(TranscriptRow.text).where(TranscriptRow.id == f.transcript_id))
+                or ""
+            )
+        text = texts[f.transcript_id]
+        before = text[max(0, f.start - context) : f.start].replace("\n", " ")
+        after = text[f.end : f.end + context].replace("\n", " ")
+        out.append(
+            FindingView(
+                f.id,
+                f.transcript_id,
+                labels.get(f.transcript_id),
+                f.start,
+                f.end,
+                f.original,
+                f"…{before}⟦{f.original}⟧{after}…",
+                f.category,
+                f.detector,
+                f.replacement,
+                f.confidence,
+                f.note,
+                f.status,
+            )
+        )
+    return tuple(out)
+
+
+def decide(
+    key: Session,
+    actor: str,
+    *,
+    accept: Iterable[int] = (),
+    reject: Iterable[int] = (),
+    edits: dict[int, str] | None = None,
+    accept_categories: Iterable[str] = (),
+    accept_all: bool = False,
+) -> int:
+    """Record decisions; an edit sets the replacement and accepts the finding."""
+    changed = 0
+    now = _now()
+
+    def get(fid: int) -> FindingRow:
+        row = key.get(FindingRow, fid)
+        if row is None:
+            raise NotFoundError(f"no finding {fid}")
+        return row
+
+    for fid, text in (edits or {}).items():
+        text = " ".join(text.split())
+        if not text:
+            raise ThematicaError(f"finding {fid}: the replacement is empty")
+        row = get(fid)
+        row.replacement = text if text.startswith("[") else f"[{text}]"
+        row.status, row.decided_by, row.decided_at = "accepted", actor, now
+        changed += 1
+    for status, ids in (("accepted", accept), ("rejected", reject)):
+        for fid in ids:
+            row = get(fid)
+            row.status, row.decided_by, row.decided_at = status, actor, now
+            changed += 1
+    categories = {c.strip().lower() for c in accept_categories}
+    if categories or accept_all:
+        pending = key.scalars(select(FindingRow).where(FindingRow.status == "pending")).all()
+        for row in pending:
+            if accept_all or row.category in categories:
+                row.status, row.decided_by, row.decided_at = "accepted", actor, now
+                changed += 1
+    key.flush()
+    return changed
+
+
+# -- apply -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplyReport:
+    transcripts: int
+    replacements: int
+    speakers: int
+    codings_moved: int
+
+
+def _speaker_names(study: Session, key: Session, tid: int) -> dict[str, str]:
+    """Each speaker of a transcript -> a descriptor: the participant's label, the interviewer's
+    identity label ("Interviewer A"), or "Speaker N"."""
+    identities = {r.real_name.casefold(): r.label for r in key.scalars(select(IdentityRow))}
+    label = study.scalar(
+        select(ParticipantRow.label)
+        .join(TranscriptRow, TranscriptRow.participant_id == ParticipantRow.id)
+        .where(TranscriptRow.id == tid)
+    )
+    out: dict[str, str] = {}
+    others = 0
+    descriptors = set(identities.values()) | ({label} if label else set())
+    for speaker, role in study.execute(
+        select(TurnRow.speaker, TurnRow.role).where(TurnRow.transcript_id == tid).distinct()
+    ).all():
+        if not speaker or speaker in descriptors or DESCRIPTOR.fullmatch(speaker):
+            continue  # unnamed, or already anonymised
+        if role == SpeakerRole.PARTICIPANT.value and label:
+            out[speaker] = label
+        elif speaker.casefold() in identities:
+            out[speaker] = identities[speaker.casefold()]
+        elif role == SpeakerRole.INTERVIEWER.value:
+            out[speaker] = "Interviewer"
+        else:
+            others += 1
+            out[speaker] = f"Speaker {others}"
+    return {s: d for s, d in out.items() if s != d}
+
+
+def apply(study: Session, key: Session, actor: str) -> ApplyReport:
+    """Replace every accepted finding, and every speaker name, across the study."""
+    who = require_original_access(study, actor)
+    accepted = key.scalars(
+        select(FindingRow)
+        .where(FindingRow.status == "accepted")
+        .order_by(FindingRow.transcript_id, FindingRow.start)
+    ).all()
+    by_transcript: dict[int, list[FindingRow]] = defaultdict(list)
+    for f in accepted:
+        by_transcript[f.transcript_id].append(f)
+    all_tids = set(study.scalars(select(TranscriptRow.id)))
+    entries = _entries(study, key)
+    now = _now()
+    replaced = moved = speakers = 0
+    log: Counter[tuple[int, str, str, str, str]] = Counter()
+    for tid in sorted(all_tids):
+        row = study.get(TranscriptRow, tid)
+        assert row is not None
+        found = by_transcript.get(tid, [])
+        if found:
+            for f in found:
+                if row.text[f.start : f.end] != f.original:
+                    raise ThematicaError(
+                        f"finding {f.id} no longer matches transcript {tid}; scan again before applying"
+                    )
+            new_text, mapping, placed = apply_edits(
+                row.text, [Edit(f.start, f.end, f.replacement) for f in found]
+            )
+            for turn in study.scalars(select(TurnRow).where(TurnRow.transcript_id == tid)):
+                turn.start_offset, turn.end_offset = (
+                    mapping.start(turn.start_offset),
+                    mapping.end(turn.end_offset),
+                )
+            for coding in study.scalars(select(CodingRow).where(CodingRow.transcript_id == tid)):
+                start, end = mapping.start(coding.start_offset), mapping.end(coding.end_offset)
+                moved += (start, end) != (coding.start_offset, coding.end_offset)
+                coding.start_offset, coding.end_offset = start, end
+            row.text = new_text
+            row.word_count = len(new_text.split())
+            for f, (start, end) in zip(found, placed, strict=True):
+                key.add(
+                    ReplacementRow(
+                        transcript_id=tid,
+                        field="text",
+                        start=start,
+                        end=end,
+                        original=f.original,
+                        replacement=f.replacement,
+                        category=f.category,
+                        applied_at=now,
+                        applied_by=who,
+                    )
+                )
+                log[(tid, "text", f.category, f.detector, f.replacement)] += 1
+            replaced += len(found)
+        names = _speaker_names(study, key, tid)
+        for original, descriptor in names.items():
+            study.execute(
+                update(TurnRow)
+                .where(TurnRow.transcript_id == tid, TurnRow.speaker == original)
+                .values(speaker=descriptor)
+            )
+            key.add(
+                ReplacementRow(
+                    transcript_id=tid,
+                    field="speaker",
+                    start=None,
+                    end=None,
+                    original=original,
+                    replacement=descriptor,
+                    category="speaker",
+                    applied_at=now,
+                    applied_by=who,
+                )
+            )
+            log[(tid, "speaker", "speaker", "register", descriptor)] += 1
+            speakers += 1
+            if row.interviewer == original:
+                row.interviewer = descriptor
+        for field in ("source_name",):
+            value: str = getattr(row, field)
+            hits = find_names(value, entries) + find_patterns(value)
+            if hits:
+                hits.sort(key=lambda h: h.start)
+                new_value, _, _ = apply_edits(
+                    value, [Edit(h.start, h.end, h.replacement) for h in _non_overlapping(hits)]
+                )
+                key.add(
+                    ReplacementRow(
+                        transcript_id=tid,
+                        field=field,
+                        start=None,
+                        end=None,
+                        original=value,
+                        replacement=new_value,
+                        category="file name",
+                        applied_at=now,
+                        applied_by=who,
+                    )
+                )
+                setattr(row, field, new_value)
+                log[(tid, field, "file name", "register", new_value)] += 1
+    for (tid, field, category, detector, replacement), n in sorted(log.items()):
+        study.add(
+            AnonymisationLogRow(
+                at=now,
+                actor=who,
+                transcript_id=tid,
+                field=field,
+                category=category,
+                detector=detector,
+                replacement=replacement,
+                occurrences=n,
+            )
+        )
+    key.execute(delete(FindingRow).where(FindingRow.transcript_id.in_(list(by_transcript))))
+    study.flush()
+    key.flush()
+    return ApplyReport(len(by_transcript), replaced, speakers, moved)
+
+
+def _non_overlapping(hits: list[Finding]) -> list[Finding]:
+    out: list[Finding] = []
+    for h in hits:
+        if not out or h.start >= out[-1].end:
+            out.append(h)
+    return out
+
+
+# -- originals and the residual check --------------------------------------------------------
+
+
+def original(
+    study: Session, key: Session, ref: str, start: int, end: int, actor: str
+) -> tuple[str, str]:
+    """(anonymised text, original text) of a span: for a lead holding the key."""
+    require_original_access(study, actor)
+    tid = tx.resolve(study, ref)
+    text = study.scalar(select(TranscriptRow.text).where(TranscriptRow.id == tid)) or ""
+    if not 0 <= start < end <= len(text):
+        raise ThematicaError(
+            f"the span {start}-{end} is not inside transcript {ref} (0-{len(text)})"
+        )
+    reps = key.scalars(
+        select(ReplacementRow)
+        .where(
+            ReplacementRow.transcript_id == tid,
+            ReplacementRow.field == "text",
+            ReplacementRow.start < end,
+            ReplacementRow.end > start,
+        )
+        .order_by(ReplacementRow.start)
+    ).all()
+    edits = [
+        Edit(max(r.start or 0, start) - start, min(r.end or 0, end) - start, r.original)
+        for r in reps
+        if (r.start or 0) >= start and (r.end or 0) <= end
+    ]
+    restored, _, _ = apply_edits(text[start:end], edits)
+    return text[start:end], restored
+
+
+@dataclass(frozen=True)
+class Residue:
+    where: str
+    category: str
+    text: str
+
+
+def known_originals(key: Session) -> list[NameEntry]:
+    entries = [
+        NameEntry(
+            r.real_name,
+            r.category,
+            "",
+            tuple(n for n in r.nicknames.split(";") if n),
+            True,
+            "register",
+        )
+        for r in key.scalars(select(IdentityRow))
+    ]
+    entries += [
+        NameEntry(r.term, r.category, "", (), r.person, "deny-list")
+        for r in key.scalars(select(DenyTermRow))
+    ]
+    seen = {e.name.casefold() for e in entries}
+    labels = {row.label.casefold() for row in key.scalars(select(IdentityRow))}
+    for r in key.scalars(
+        select(ReplacementRow).where(ReplacementRow.field.in_(["text", "speaker"]))
+    ):
+        if DESCRIPTOR.fullmatch(r.original) or r.original.casefold() in labels:
+            continue
+        if r.original.casefold() not in seen and r.category not in (
+            "email",
+            "phone",
+            "nhs number",
+            "number",
+            "postcode",
+            "url",
+            "date of birth",
+            "address",
+        ):
+            entries.append(
+                NameEntry(
+                    r.original,
+                    r.category,
+                    "",
+                    (),
+                    r.category in PERSON_CATEGORIES | {"speaker"},
+                    "register",
+                )
+            )
+            seen.add(r.original.casefold())
+    return entries
+
+
+def residual_in_text(text: str, where: str, entries: Sequence[NameEntry]) -> list[Residue]:
+    out = []
+    for f in find_names(text, entries) + find_patterns(text):
+        if f.confidence == "check" and f.detector == "pattern":
+            continue
+        out.append(Residue(f"{where} [{f.start}:{f.end}]", f.category, f.text))
+    return out
+
+
+def residual_check(study: Session, entries: Sequence[NameEntry]) -> list[Residue]:
+    """Every known original name, deny-list term or identifier pattern still in the study's text,
+    speaker names, file names, interviewer names or memos."""
+    found: list[Residue] = []
+    for tid, text, source_name, interviewer in study.execute(
+        select(
+            TranscriptRow.id,
+            TranscriptRow.text,
+            TranscriptRow.source_name,
+            TranscriptRow.interviewer,
+        )
+    ).all():
+        found += residual_in_text(text, f"transcript {tid}", entries)
+        found += residual_in_text(source_name, f"transcript {tid} file name", entries)
+        found += residual_in_text(interviewer or "", f"transcript {tid} interviewer", entries)
+    for tid, speaker in study.execute(
+        select(TurnRow.transcript_id, TurnRow.speaker).distinct()
+    ).all():
+        found += residual_in_text(speaker, f"transcript {tid} speaker", entries)
+    # Memos are the team's own notes: the researchers' names belong there (their names also stay
+    # in the team table); everyone else's do not.
+    not_team = [e for e in entries if e.category != "team member"]
+    for cid, memo in study.execute(
+        select(CodingRow.id, CodingRow.memo).where(CodingRow.memo.is_not(None))
+    ).all():
+        found += residual_in_text(memo or "", f"coding {cid} memo", not_team)
+    return found
