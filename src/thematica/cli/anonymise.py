@@ -14,6 +14,7 @@ from rich import box
 from rich.table import Table
 
 from thematica.anonymise.keyfile import default_key_path
+from thematica.anonymise.ner import load as load_ner
 from thematica.cli.codebook import actor
 from thematica.cli.output import CliError, console, format_option, open_study, print_json, read_file
 from thematica.importers.docx import paragraphs
@@ -83,8 +84,15 @@ def anonymise_deny(study: str, file: Path, key: Path | None) -> None:
 @click.argument("study")
 @click.argument("transcripts", nargs=-1)
 @KEY
+@click.option(
+    "--ner",
+    is_flag=True,
+    help="Also use spaCy named-entity recognition (pip install 'thematica[ner]').",
+)
 @format_option
-def anonymise_scan(study: str, transcripts: tuple[str, ...], key: Path | None, fmt: str) -> None:
+def anonymise_scan(
+    study: str, transcripts: tuple[str, ...], key: Path | None, ner: bool, fmt: str
+) -> None:
     """Find identifiers in the transcripts (all, or those named): names known to the study,
     the deny-list, and patterns (e-mail, phone and NHS numbers, postcodes, addresses, dates of
     birth, URLs). Findings go to the key file for review.
@@ -94,7 +102,8 @@ def anonymise_scan(study: str, transcripts: tuple[str, ...], key: Path | None, f
         thematica anonymise scan msk.thematica
     """
     with open_study(study) as service:
-        report = AnonymisingStudy(service, _key(study, key)).scan(transcripts)
+        pipeline = load_ner() if ner else None
+        report = AnonymisingStudy(service, _key(study, key)).scan(transcripts, ner=pipeline)
     if fmt == "json":
         print_json(report)
         return

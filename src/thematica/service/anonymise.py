@@ -17,9 +17,18 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from thematica.anonymise.detect import Finding, NameEntry, detect, find_names, find_patterns
+from thematica.anonymise.detect import (
+    Finding,
+    NameEntry,
+    detect,
+    find_names,
+    find_patterns,
+    resolve_overlaps,
+)
 from thematica.anonymise.edits import Edit, apply_edits
 from thematica.anonymise.keyfile import DenyTermRow, FindingRow, IdentityRow, ReplacementRow
+from thematica.anonymise.ner import Pipeline
+from thematica.anonymise.ner import findings as ner_findings
 from thematica.domain import MemberRole, SpeakerRole
 from thematica.errors import InputError, NotFoundError, ThematicaError
 from thematica.importers.table import read_records
@@ -184,7 +193,9 @@ class ScanReport:
     by_detector: dict[str, int]
 
 
-def scan(study: Session, key: Session, refs: Sequence[str] = ()) -> ScanReport:
+def scan(
+    study: Session, key: Session, refs: Sequence[str] = (), ner: Pipeline | None = None
+) -> ScanReport:
     """Find identifiers in the chosen transcripts (all by default). Earlier pending findings for
     those transcripts are replaced; accepted and rejected decisions on the same spans are kept."""
     tids = (
@@ -216,7 +227,11 @@ def scan(study: Session, key: Session, refs: Sequence[str] = ()) -> ScanReport:
         ).all()
         rows = []
         for start, end in turns:
-            for f in detect(text[start:end], entries):
+            piece = text[start:end]
+            found = detect(piece, entries)
+            if ner is not None:
+                found = resolve_overlaps(found + ner_findings(ner, piece))
+            for f in found:
                 span = (tid, start + f.start, start + f.end)
                 if span in decided:
                     continue

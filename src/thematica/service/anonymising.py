@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from thematica.anonymise.detect import NameEntry
 from thematica.anonymise.keyfile import create_key, open_key
+from thematica.anonymise.ner import Pipeline
 from thematica.errors import ThematicaError
 from thematica.service import anonymise as an
 from thematica.service.core import StudyService
@@ -67,9 +68,9 @@ class AnonymisingStudy:
         with self._both(create=True) as (_study, key):
             return an.import_deny_list(key, data, source)
 
-    def scan(self, refs: Sequence[str] = ()) -> an.ScanReport:
+    def scan(self, refs: Sequence[str] = (), *, ner: Pipeline | None = None) -> an.ScanReport:
         with self._both() as (study, key):
-            return an.scan(study, key, refs)
+            return an.scan(study, key, refs, ner)
 
     def findings(self, status: str | None = "pending") -> tuple[an.FindingView, ...]:
         with self._both() as (study, key):
