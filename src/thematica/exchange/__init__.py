@@ -1,0 +1,1 @@
+"""Exchange with other QDA tools: REFI-QDA projects (.qdpx) and codebooks (.qdc)."""

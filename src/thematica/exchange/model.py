@@ -1,0 +1,134 @@
+"""A tool-neutral picture of a project, between a Thematica study and a REFI-QDA file.
+
+Export builds an :class:`XProject` from a study, then writes it as REFI-QDA; import reads REFI-QDA
+into an :class:`XProject`, then creates a study from it. Offsets here are Unicode code points
+into ``XSource.text``, end exclusive, whatever unit the file used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from thematica.domain import AttributeType, AttributeValue
+
+
+@dataclass(frozen=True)
+class XUser:
+    guid: str
+    name: str
+
+
+@dataclass(frozen=True)
+class XCode:
+    """A code; ``parent`` is the parent code's guid. ``codable`` False marks a folder/category.
+
+    ``level`` is Thematica's (1 coders', 2 agreed); other tools' codes import as level 1.
+    ``theme`` marks a Thematica theme node exported as a (non-codable) code.
+    """
+
+    guid: str
+    name: str
+    parent: str | None = None
+    description: str = ""
+    colour: str | None = None
+    codable: bool = True
+    level: int = 1
+    theme: bool = False
+
+
+@dataclass(frozen=True)
+class XVariable:
+    guid: str
+    name: str
+    type: AttributeType
+
+
+@dataclass(frozen=True)
+class XCase:
+    """A participant: ``name`` is the label ("Physio 4"); ``group`` their group."""
+
+    guid: str
+    name: str
+    group: str = ""
+    values: dict[str, AttributeValue] = field(default_factory=dict)  # variable name -> value
+    sources: tuple[str, ...] = ()  # guids of the participant's sources
+
+
+@dataclass(frozen=True)
+class XCoding:
+    """One coder's coding of a span (REFI: a PlainTextSelection with one Coding per coder)."""
+
+    guid: str
+    start: int
+    end: int
+    code: str  # code guid
+    user: str | None  # user guid (creatingUser)
+    created: dt.datetime | None = None
+    memo: str | None = None
+
+
+@dataclass(frozen=True)
+class XTurn:
+    """A speaker turn (Thematica's own extension, carried in the source's Description)."""
+
+    speaker: str
+    role: str
+    start: int
+    end: int
+    start_ms: int | None = None
+    end_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class XSource:
+    guid: str
+    name: str
+    text: str
+    codings: tuple[XCoding, ...] = ()
+    turns: tuple[XTurn, ...] = ()
+    interview_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class XNote:
+    """A memo or journal entry, attached to any number of objects by guid."""
+
+    guid: str
+    name: str
+    text: str
+    targets: tuple[str, ...] = ()
+    user: str | None = None
+
+
+@dataclass(frozen=True)
+class XLink:
+    guid: str
+    name: str
+    origin: str  # guid
+    target: str  # guid
+    direction: str = "Associative"  # Associative | OneWay | Bidirectional
+
+
+@dataclass(frozen=True)
+class XSet:
+    guid: str
+    name: str
+    codes: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class XProject:
+    name: str
+    origin: str = ""
+    users: tuple[XUser, ...] = ()
+    codes: tuple[XCode, ...] = ()
+    variables: tuple[XVariable, ...] = ()
+    cases: tuple[XCase, ...] = ()
+    sources: tuple[XSource, ...] = ()
+    notes: tuple[XNote, ...] = ()
+    links: tuple[XLink, ...] = ()
+    sets: tuple[XSet, ...] = ()
+    skipped: tuple[str, ...] = ()  # sources that are not text (PDF, picture, audio, video), by name
+    offset_unit: str = "code points"  # what the file's positions counted (import only)

@@ -1,0 +1,408 @@
+"""A study as a tool-neutral :class:`XProject` and back (REFI-QDA reading/writing is elsewhere).
+
+GUIDs are derived from the study (uuid5 of its creation time and each object's kind and id), so
+exporting the same study twice gives the same file. Theme nodes travel as non-codable codes
+marked ``theme``; the codes supporting a node, and those marking divergent cases, travel as sets
+named ``Theme codes: <path>`` and ``Divergent: <path>``; interlinks as links between them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from thematica.domain import (
+    AttributeType,
+    Level,
+    MemberRole,
+    SpeakerRole,
+    Stance,
+    word_count,
+)
+from thematica.errors import ThematicaError
+from thematica.exchange.model import (
+    XCase,
+    XCode,
+    XCoding,
+    XLink,
+    XProject,
+    XSet,
+    XSource,
+    XTurn,
+    XUser,
+    XVariable,
+)
+from thematica.service import register as reg
+from thematica.service.codebook import CodeIndex, NodeIndex
+from thematica.service.values import encode
+from thematica.storage.models import (
+    AttributeDefRow,
+    CodeRow,
+    CodingRow,
+    NodeCodeRow,
+    NodeLinkRow,
+    ParticipantRow,
+    ParticipantValueRow,
+    StudyRow,
+    TeamMemberRow,
+    ThemeNodeRow,
+    TranscriptRow,
+    TurnRow,
+)
+
+THEME_SET = "Theme codes: "
+DIVERGENT_SET = "Divergent: "
+SEPARATOR = " > "
+
+
+def _guid(seed: str, kind: str, ident: object) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"thematica:{seed}:{kind}:{ident}"))
+
+
+def to_project(session: Session) -> XProject:
+    study = session.get(StudyRow, 1)
+    assert study is not None
+    seed = study.created_at.isoformat()
+
+    def g(kind: str, ident: object) -> str:
+        return _guid(seed, kind, ident)
+
+    users = tuple(
+        XUser(g("user", m.id), m.name)
+        for m in session.scalars(select(TeamMemberRow).order_by(TeamMemberRow.id))
+    )
+    index = CodeIndex.load(session)
+    codes = [
+        XCode(
+            g("code", c.id),
+            c.name,
+            g("code", c.parent_id) if c.parent_id else None,
+            c.description,
+            c.colour,
+            True,
+            c.level,
+        )
+        for c in sorted(index.rows.values(), key=lambda r: (r.level, index.paths[r.id]))
+    ]
+    nodes = NodeIndex.load(session)
+    codes += [
+        XCode(
+            g("node", n.id),
+            n.name,
+            g("node", n.parent_id) if n.parent_id else None,
+            n.description,
+            None,
+            False,
+            2,
+            True,
+        )
+        for n in sorted(nodes.rows.values(), key=lambda r: (len(nodes.paths[r.id]), r.position))
+    ]
+    assigned: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for node_id, code_id, stance in session.execute(
+        select(NodeCodeRow.node_id, NodeCodeRow.code_id, NodeCodeRow.stance)
+    ).all():
+        assigned[(node_id, stance)].append(g("code", code_id))
+    sets = tuple(
+        XSet(
+            g(f"set-{stance}", node_id),
+            (THEME_SET if stance == Stance.SUPPORTS.value else DIVERGENT_SET)
+            + SEPARATOR.join(nodes.paths[node_id]),
+            tuple(sorted(members)),
+        )
+        for (node_id, stance), members in sorted(assigned.items())
+    )
+    links = tuple(
+        XLink(
+            g("link", r.id), r.label, g("node", r.from_node_id), g("node", r.to_node_id), "OneWay"
+        )
+        for r in session.scalars(select(NodeLinkRow).order_by(NodeLinkRow.id))
+    )
+    defs = reg.attribute_defs(session)
+    variables = (
+        XVariable(g("variable", "group"), "group", AttributeType.TEXT),
+        *(XVariable(g("variable", d.name), d.name, d.type) for d in defs),
+    )
+    sources_of: dict[int, list[str]] = defaultdict(list)
+    sources = []
+    codings_of: dict[int, list[XCoding]] = defaultdict(list)
+    for c in session.scalars(select(CodingRow).order_by(CodingRow.id)):
+        codings_of[c.transcript_id].append(
+            XCoding(
+                g("coding", c.id),
+                c.start_offset,
+                c.end_offset,
+                g("code", c.code_id),
+                g("user", c.coder_id),
+                c.created_at,
+                c.memo,
+            )
+        )
+    for t in session.scalars(select(TranscriptRow).order_by(TranscriptRow.id)):
+        turns = tuple(
+            XTurn(r.speaker, r.role, r.start_offset, r.end_offset, r.start_ms, r.end_ms)
+            for r in session.scalars(
+                select(TurnRow).where(TurnRow.transcript_id == t.id).order_by(TurnRow.position)
+            )
+        )
+        sources.append(
+            XSource(
+                g("source", t.id),
+                t.source_name,
+                t.text,
+                tuple(codings_of[t.id]),
+                turns,
+                t.interview_date,
+            )
+        )
+        if t.participant_id is not None:
+            sources_of[t.participant_id].append(g("source", t.id))
+    people = {p.label: p for p in reg.participants(session)}
+    cases = tuple(
+        XCase(
+            g("case", r.id),
+            r.label,
+            r.group_name,
+            {k: v for k, v in people[r.label].attributes.items() if v is not None},
+            tuple(sources_of[r.id]),
+        )
+        for r in session.scalars(select(ParticipantRow).order_by(ParticipantRow.position))
+    )
+    return XProject(
+        study.title,
+        "Thematica",
+        users,
+        tuple(codes),
+        variables,
+        cases,
+        tuple(sources),
+        (),
+        links,
+        sets,
+    )
+
+
+def _split_turns(text: str) -> tuple[XTurn, ...]:
+    """A text from another tool: one unnamed turn per paragraph, tiling the text exactly."""
+    turns, pos = [], 0
+    for piece in text.split("\n\n"):
+        turns.append(XTurn("", SpeakerRole.PARTICIPANT.value, pos, pos + len(piece)))
+        pos += len(piece) + 2
+    return tuple(turns)
+
+
+def from_project(session: Session, project: XProject) -> dict[str, int]:
+    """Fill an empty study (the caller's transaction) from ``project``."""
+    now = dt.datetime.now(dt.UTC)
+    member: dict[str, int] = {}
+    for i, user in enumerate(project.users):
+        name = user.name.strip() or f"Coder {i + 1}"
+        existing = session.scalar(select(TeamMemberRow).where(TeamMemberRow.name == name))
+        if existing is None:
+            existing = TeamMemberRow(
+                name=name, role=(MemberRole.LEAD if i == 0 else MemberRole.CODER).value
+            )
+            session.add(existing)
+            session.flush()
+        member[user.guid] = existing.id
+    code_ids: dict[str, int] = {}
+    node_ids: dict[str, int] = {}
+    by_guid = {c.guid: c for c in project.codes}
+    ordered: list[XCode] = []
+    placed: set[str] = set()
+
+    def place(code: XCode, depth: int = 0) -> None:
+        if code.guid in placed or depth > len(project.codes):
+            return
+        if code.parent and code.parent in by_guid:
+            place(by_guid[code.parent], depth + 1)
+        placed.add(code.guid)
+        ordered.append(code)
+
+    for code in project.codes:
+        place(code)
+    positions: dict[int | None, int] = defaultdict(int)
+    for code in ordered:
+        if code.theme:
+            parent = node_ids.get(code.parent or "")
+            row = ThemeNodeRow(
+                parent_id=parent,
+                name=code.name,
+                description=code.description,
+                position=positions[parent],
+                created_at=now,
+            )
+            positions[parent] += 1
+            session.add(row)
+            session.flush()
+            node_ids[code.guid] = row.id
+        else:
+            crow = CodeRow(
+                parent_id=code_ids.get(code.parent or ""),
+                name=code.name,
+                description=code.description,
+                colour=code.colour,
+                level=int(Level(code.level if code.level in (1, 2) else 1)),
+                created_at=now,
+            )
+            session.add(crow)
+            session.flush()
+            code_ids[code.guid] = crow.id
+    for s in project.sets:
+        for prefix, stance in ((THEME_SET, Stance.SUPPORTS), (DIVERGENT_SET, Stance.DIVERGENT)):
+            if s.name.startswith(prefix):
+                node_path = s.name[len(prefix) :]
+                node = next(
+                    (
+                        nid
+                        for guid, nid in node_ids.items()
+                        if _node_path(project, by_guid, guid) == node_path
+                    ),
+                    None,
+                )
+                for code_guid in s.codes:
+                    if node is not None and code_guid in code_ids:
+                        session.add(
+                            NodeCodeRow(
+                                node_id=node, code_id=code_ids[code_guid], stance=stance.value
+                            )
+                        )
+    for link in project.links:
+        if link.origin in node_ids and link.target in node_ids:
+            session.add(
+                NodeLinkRow(
+                    from_node_id=node_ids[link.origin],
+                    to_node_id=node_ids[link.target],
+                    label=link.name or "linked to",
+                    created_at=now,
+                )
+            )
+    kinds = {v.name: v.type for v in project.variables if v.name != "group"}
+    for position, (name, kind) in enumerate(kinds.items(), start=1):
+        session.add(AttributeDefRow(name=name, type=kind.value, position=position))
+    session.flush()
+    def_ids = {r.name: r.id for r in session.scalars(select(AttributeDefRow))}
+    participant_of_source: dict[str, int] = {}
+    for position, case in enumerate(project.cases, start=1):
+        label = case.name.strip() or f"Case {position}"
+        prow = ParticipantRow(
+            label=label,
+            group_name=case.group or str(case.values.get("group", "") or "") or "Participants",
+            position=position,
+        )
+        session.add(prow)
+        session.flush()
+        for name, value in case.values.items():
+            if name in def_ids and value is not None:
+                session.add(
+                    ParticipantValueRow(
+                        participant_id=prow.id,
+                        attribute_id=def_ids[name],
+                        value=encode(value, kinds[name]),
+                    )
+                )
+        for source_guid in case.sources:
+            participant_of_source[source_guid] = prow.id
+    unknown_coder: int | None = None
+    seen_hashes: set[str] = set()
+    for source in project.sources:
+        turns = source.turns or _split_turns(source.text)
+        digest = uuid.uuid5(uuid.NAMESPACE_URL, source.guid).hex
+        if digest in seen_hashes:
+            raise ThematicaError(f"source {source.name!r} appears twice")
+        seen_hashes.add(digest)
+        tid = session.execute(
+            insert(TranscriptRow).returning(TranscriptRow.id),
+            {
+                "participant_id": participant_of_source.get(source.guid),
+                "source_name": source.name or source.guid,
+                "source_sha256": "refi:" + digest,
+                "source_format": "refi-qda",
+                "interview_date": source.interview_date,
+                "duration_ms": max((t.end_ms for t in turns if t.end_ms is not None), default=None),
+                "interviewer": next(
+                    (t.speaker for t in turns if t.role == SpeakerRole.INTERVIEWER.value), None
+                ),
+                "text": source.text,
+                "word_count": word_count(source.text),
+                "imported_at": now,
+            },
+        ).scalar_one()
+        if turns:
+            session.execute(
+                insert(TurnRow),
+                [
+                    {
+                        "transcript_id": tid,
+                        "position": i,
+                        "speaker": t.speaker,
+                        "role": t.role,
+                        "start_offset": t.start,
+                        "end_offset": t.end,
+                        "start_ms": t.start_ms,
+                        "end_ms": t.end_ms,
+                    }
+                    for i, t in enumerate(turns)
+                ],
+            )
+        rows = []
+        for c in source.codings:
+            if c.code not in code_ids:
+                raise ThematicaError(
+                    f"source {source.name!r}: a coding refers to an unknown code {c.code}"
+                )
+            if not 0 <= c.start < c.end <= len(source.text):
+                raise ThematicaError(
+                    f"source {source.name!r}: a coding {c.start}-{c.end} is outside the text"
+                )
+            coder = member.get(c.user or "")
+            if coder is None:
+                if unknown_coder is None:
+                    coder_row = TeamMemberRow(name="Unknown coder", role=MemberRole.CODER.value)
+                    session.add(coder_row)
+                    session.flush()
+                    unknown_coder = coder_row.id
+                coder = unknown_coder
+            created = c.created or now
+            rows.append(
+                {
+                    "transcript_id": tid,
+                    "code_id": code_ids[c.code],
+                    "coder_id": coder,
+                    "start_offset": c.start,
+                    "end_offset": c.end,
+                    "memo": c.memo,
+                    "created_at": created,
+                    "modified_at": created,
+                }
+            )
+        if rows:
+            session.execute(insert(CodingRow), rows)
+    session.flush()
+    return {
+        "sources": len(project.sources),
+        "codes": len(code_ids),
+        "themes": len(node_ids),
+        "codings": sum(len(s.codings) for s in project.sources),
+        "cases": len(project.cases),
+    }
+
+
+def _node_path(project: XProject, by_guid: dict[str, XCode], guid: str) -> str:
+    chain: list[str] = []
+    current: str | None = guid
+    while current and current in by_guid and len(chain) <= len(project.codes):
+        chain.append(by_guid[current].name)
+        current = by_guid[current].parent
+    return SEPARATOR.join(reversed(chain))
+
+
+def remove_failed(location: str) -> None:
+    if "://" not in location:
+        for leftover in (Path(location), Path(f"{location}-wal"), Path(f"{location}-shm")):
+            leftover.unlink(missing_ok=True)
