@@ -282,3 +282,63 @@ def snapshot_key(path: Path) -> list[tuple[object, ...]]:
         ]
     finally:
         conn.close()
+
+
+def test_a_second_round_keeps_every_original_in_its_place(demo: Path, tmp_path: Path) -> None:
+    key = default_key_path(str(demo))
+    with StudyService.open(str(demo)) as study:
+        anon = AnonymisingStudy(study, key)
+        anon.scan()
+        anon.decide(LEAD, accept_all=True)
+        anon.apply(LEAD)
+        first_text = study.transcript("Physio 3").text
+        at = first_text.index("[Physio 3]")
+        _, before = anon.original("Physio 3", 0, at + 10, LEAD)
+    deny = tmp_path / "more.csv"
+    deny.write_text("term,category,replacement\nrecording,other,[Redacted thing that is long]\n")
+    run("anonymise", "deny", str(demo), str(deny))
+    with StudyService.open(str(demo)) as study:
+        anon = AnonymisingStudy(study, key)
+        anon.scan(["Physio 3"])
+        anon.decide(LEAD, accept_all=True)
+        anon.apply(LEAD)
+        text = study.transcript("Physio 3").text
+        assert "[Redacted thing that is long]" in text
+        at = text.index("[Physio 3]")
+        _, after = anon.original("Physio 3", 0, at + 10, LEAD)
+    assert after.replace("[Redacted thing that is long]", "recording") == before
+    assert "Siobhán" in after and "mSiob" not in after
+
+
+def test_overlapping_accepted_findings_are_refused_clearly(demo: Path, tmp_path: Path) -> None:
+    key = default_key_path(str(demo))
+    with StudyService.open(str(demo)) as study:
+        anon = AnonymisingStudy(study, key)
+        anon.scan()
+        anon.decide(LEAD, accept_all=True)
+    deny = tmp_path / "more.csv"
+    deny.write_text('term,category\n"colleague, Ann",other\n')
+    run("anonymise", "deny", str(demo), str(deny))
+    with StudyService.open(str(demo)) as study:
+        anon = AnonymisingStudy(study, key)
+        anon.scan()  # the new term overlaps an accepted finding: it is not added again
+        assert not [f for f in anon.findings("pending") if "colleague, Ann" in f.original]
+        report = anon.apply(LEAD)
+        assert report.replacements > 0
+
+
+def test_the_check_covers_codebook_themes_and_the_guide(demo: Path, tmp_path: Path) -> None:
+    book = tmp_path / "cb.csv"
+    book.write_text(
+        "path,description\nReferral > Marcus Lowe story,What Gareth Powell said about 07700 900412\n"
+    )
+    run("codebook", "import", str(demo), str(book))
+    with StudyService.open(str(demo)) as study:
+        found = AnonymisingStudy(study, default_key_path(str(demo))).check()
+    places = {r.where.split(" [")[0] for r in found}
+    assert any(p.startswith("code") and p.endswith("name") for p in places)
+    assert any(
+        p.endswith("description") and r.text == "07700 900412"
+        for r in found
+        for p in [r.where.split(" [")[0]]
+    )

@@ -290,3 +290,15 @@ def test_agreement_among_three_coders(demo: str, tmp_path: Path) -> None:
     )
     assert feeding["participants"]["units"] == 10 and feeding["participants"]["coded_by"][2] == 1
     assert "alpha" in run("agreement", demo, "--coders", CODERS + ",Cara Lee").output
+
+
+def test_level_one_counts_reach_themes_through_code_origins(demo: str) -> None:
+    report = json.loads(run("counts", demo, "--level", "1", "--format", "json").output)
+    leaves = {tuple(t["path"])[-1]: t for t in report["themes"] if t["depth"] == 3}
+    assert leaves["Winding each other up"]["rolled_up"] == 10  # both coders found it in everyone
+    assert leaves["It's the company"]["supporters"] == ["Physio 6"]
+    assert leaves["Part of the job, but out of my depth"]["divergent"] == ["Physio 4"]
+    matrix = json.loads(
+        run("matrix", demo, "--by", "group", "--level", "1", "--format", "json").output
+    )
+    assert any(cell["participants"] for row in matrix["rows"] for cell in row["cells"])

@@ -517,6 +517,15 @@ def test_two_coder_alpha_is_the_same_by_both_routes(study: StudyService) -> None
         ("P6", A, "X", 0, 3),
         ("P6", B, "Y", 0, 3),
     ]
+    # P7 has a second interview, coded by A only: under --scope both it must not count
+    study.import_transcripts(
+        [
+            TranscriptSource(
+                "p7-second.txt", partial(bytes, b"a second interview with P7"), participant="P7"
+            )
+        ]
+    )
+    rows += [("t7.txt", B, "Y", 0, 5), ("t7.txt", A, "Y", 2, 6), ("p7-second.txt", A, "X", 0, 6)]
     code_spans(study, rows)
     for scope in ("either", "both"):
         two = {c.code: c for c in study.agreement(A, B, scope=scope).codes}
@@ -541,3 +550,42 @@ def test_level_one_codes_can_record_their_coder(location: str, study: StudyServi
     with pytest.raises(InputError, match=r"code 'X': no team member 'Nobody'"):
         study.import_codebook(read_codebook(b"path,owner\nX,Nobody\n", "cb.csv"), source="cb.csv")
     assert snapshot(location) == before
+
+
+def test_undo_after_the_merged_codes_id_was_reused(study: StudyService) -> None:
+    framework_study(study)
+    newest = max(c.id for c in study.codes())
+    newest_path = next(c.path for c in study.codes() if c.id == newest)
+    target = next(c.path for c in study.codes(Level.TWO) if c.id != newest and len(c.path) == 2)
+    moved = len(study.codings(code=newest_path))
+    entry = study.merge_codes(newest_path, target, by=A, level=Level.TWO)
+    codes(study, "Brand new code", level=2)  # SQLite may hand the merged code's id to this one
+    study.undo(entry, by=A)
+    restored = {c.path: c for c in study.codes()}
+    assert newest_path in restored and ("Brand new code",) in restored
+    assert len(study.codings(code=newest_path)) == moved
+
+
+def test_merge_refuses_to_mix_support_and_divergence(study: StudyService) -> None:
+    framework_study(study)
+    with pytest.raises(ThematicaError, match="merging would turn divergent cases into support"):
+        study.merge_codes(
+            ("Role", "Stick to the body"), ("Role", "Not my job"), by=A, level=Level.TWO
+        )
+
+
+@pytest.mark.parametrize("ref", ["²", "99999999999999999999999", "-1", "١"])
+def test_odd_transcript_references_are_not_found_cleanly(study: StudyService, ref: str) -> None:
+    build(study, ["text"])
+    with pytest.raises(NotFoundError, match="no transcript"):
+        study.transcript(ref)
+
+
+def test_saturation_and_quantifier_arguments_are_checked(study: StudyService) -> None:
+    from thematica.analysis.quantifiers import QuantifierRule
+
+    framework_study(study)
+    with pytest.raises(ThematicaError, match="threshold must be at least 0 and below 1"):
+        study.saturation(threshold=float("nan"))
+    with pytest.raises(ThematicaError, match="give no phrase for 0 of 5 participants"):
+        study.counts(level=Level.TWO, rules=[QuantifierRule("most", at_least=0.5)])

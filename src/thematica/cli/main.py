@@ -10,6 +10,7 @@ from thematica import __version__
 from thematica.cli.analysis import agreement, cooccurrence, counts, matrix, saturation
 from thematica.cli.anonymise import anonymise
 from thematica.cli.codebook import codebook, codings, themes
+from thematica.cli.exchange import qdc, qdpx
 from thematica.cli.guide import guide
 from thematica.cli.output import CliError
 from thematica.cli.participants import participants
@@ -60,6 +61,8 @@ for command in (
     matrix,
     cooccurrence,
     anonymise,
+    qdpx,
+    qdc,
 ):
     cli.add_command(command)
 

@@ -83,7 +83,10 @@ def agreement_many(
         coded[tid].add(coder)
         if code_id in level_codes:
             spans_of[code_id][(tid, coder)].append((start, end))
-    transcripts = sorted(coded)
+    # Under "both", a transcript counts only where two or more of the coders coded it (with two
+    # coders, exactly the two-coder report's scope); a participant's other transcripts are ignored.
+    transcripts = sorted(t for t, who in coded.items() if scope == "either" or len(who) >= 2)
+    in_scope = set(transcripts)
     participant_of = dict(
         session.execute(
             select(TranscriptRow.id, TranscriptRow.participant_id).where(
@@ -112,7 +115,7 @@ def agreement_many(
     # who is missing where: a coder is missing for a participant/turn whose transcripts they never coded
     base_p = np.full((len(ids), len(participants)), math.nan)
     base_t = np.full((len(ids), total_turns), math.nan)
-    for tid, who in coded.items():
+    for tid, who in ((t, coded[t]) for t in transcripts):
         for coder in who if scope == "both" else ids:
             base_p[row_of[coder], column[unit_of[tid]]] = 0.0
             base_t[row_of[coder], turn_offset[tid] : turn_offset[tid] + len(bounds[tid][0])] = 0.0
@@ -121,6 +124,8 @@ def agreement_many(
     for code_id in sorted(spans_of, key=lambda c: index.paths[c]):
         p_matrix, t_matrix = base_p.copy(), base_t.copy()
         for (tid, coder), found in spans_of[code_id].items():
+            if tid not in in_scope:
+                continue
             p_matrix[row_of[coder], column[unit_of[tid]]] = 1.0
             starts, ends = bounds[tid]
             for turn in spans.touched(spans.merge(found), starts, ends):

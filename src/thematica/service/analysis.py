@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from itertools import combinations
 
 from sqlalchemy import func, select
@@ -40,6 +40,7 @@ from thematica.service import register as reg
 from thematica.service import transcripts as tx
 from thematica.service.codebook import CodeIndex, NodeIndex, member_id
 from thematica.storage.models import (
+    CodeOriginRow,
     CodeRow,
     CodingRow,
     NodeCodeRow,
@@ -261,6 +262,28 @@ def agreement(
 # -- single counting, matrix -----------------------------------------------------------------
 
 
+def node_assignments(
+    session: Session, stance: Stance, level_codes: Collection[int]
+) -> list[tuple[int, int]]:
+    """(node, code) pairs for codes of the counted level. Theme nodes usually hold agreed
+    (level-two) codes; counting level one, each such code brings the level-one codes it was
+    formed from (``code_origins``), so themes count the coders' own codings too."""
+    pairs = session.execute(
+        select(NodeCodeRow.node_id, NodeCodeRow.code_id).where(NodeCodeRow.stance == stance.value)
+    ).all()
+    origins: dict[int, list[int]] = defaultdict(list)
+    for code_id, origin_id in session.execute(
+        select(CodeOriginRow.code_id, CodeOriginRow.origin_id)
+    ).all():
+        origins[code_id].append(origin_id)
+    out = []
+    for node, code in pairs:
+        if code in level_codes:
+            out.append((node, code))
+        out.extend((node, origin) for origin in origins.get(code, ()) if origin in level_codes)
+    return out
+
+
 def _participant_code_pairs(
     session: Session, level: Level, coder_ids: Sequence[int]
 ) -> list[tuple[int, int, int]]:
@@ -329,6 +352,14 @@ def counts(
         raise ThematicaError("no participant has a transcript yet: nothing to count")
     group_of = _groups(session, attribute, people)
     group_totals = Counter(group_of.values())
+    for n in {total, *group_totals.values()}:  # the rules must give every count a phrase
+        for k in range(n + 1):
+            try:
+                describe(k, n, rules)
+            except ValueError:
+                raise ThematicaError(
+                    f"the quantifier rules give no phrase for {k} of {n} participants; add a rule that covers it"
+                ) from None
     pairs = _participant_code_pairs(session, level, coder_ids)
     by_code: dict[int, set[int]] = defaultdict(set)
     for pid, code_id, _n in pairs:
@@ -342,15 +373,8 @@ def counts(
     )
     nodes = NodeIndex.load(session)
     node_tree = counting.Tree({i: r.parent_id for i, r in nodes.rows.items()})
-    assignments = session.execute(
-        select(NodeCodeRow.node_id, NodeCodeRow.code_id, NodeCodeRow.stance)
-    ).all()
-    supports = [
-        (n, c) for n, c, s in assignments if s == Stance.SUPPORTS.value and c in level_codes
-    ]
-    divergent = [
-        (n, c) for n, c, s in assignments if s == Stance.DIVERGENT.value and c in level_codes
-    ]
+    supports = node_assignments(session, Stance.SUPPORTS, level_codes)
+    divergent = node_assignments(session, Stance.DIVERGENT, level_codes)
     node_direct, node_rolled = counting.node_participants(node_tree, supports, code_rolled)
     _div_direct, div_rolled = counting.node_participants(node_tree, divergent, code_rolled)
 
@@ -437,11 +461,7 @@ def matrix(
     if use_themes:
         node_tree = counting.Tree({i: r.parent_id for i, r in nodes.rows.items()})
         assigned: dict[int, set[int]] = defaultdict(set)
-        for n, c in session.execute(
-            select(NodeCodeRow.node_id, NodeCodeRow.code_id).where(
-                NodeCodeRow.stance == Stance.SUPPORTS.value
-            )
-        ):
+        for n, c in node_assignments(session, Stance.SUPPORTS, level_codes):
             if c in level_codes:
                 assigned[n] |= subtree[c]
         members = {n: set().union(*(assigned[m] for m in node_tree.subtree(n))) for n in nodes.rows}
@@ -487,6 +507,14 @@ def saturation_report(
     initial: int = 10,
     stop: int = 3,
 ) -> SaturationReport:
+    if not 0 <= threshold < 1:  # also false for NaN
+        raise ThematicaError(
+            f"the new-information threshold must be at least 0 and below 1, not {threshold}"
+        )
+    if base < 1 or run < 1 or initial < 1 or stop < 1:
+        raise ThematicaError(
+            "base, run, initial and stop are whole numbers of interviews, at least 1"
+        )
     coder_ids = _coder_ids(session, coders)
     query = (
         select(CodingRow.transcript_id, CodingRow.code_id)

@@ -9,6 +9,7 @@ originals); unedited text kept for the team (in the key file).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -35,9 +36,16 @@ from thematica.importers.table import read_records
 from thematica.service import transcripts as tx
 from thematica.storage.models import (
     AnonymisationLogRow,
+    CodeRow,
     CodingRow,
+    GuidePromptRow,
+    GuideQuestionRow,
+    LineageRow,
+    NodeLinkRow,
     ParticipantRow,
+    StudyRow,
     TeamMemberRow,
+    ThemeNodeRow,
     TranscriptRow,
     TurnRow,
 )
@@ -212,6 +220,16 @@ def scan(
             )
         )
     }
+    decided_spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for tid_, s, e in decided:
+        decided_spans[tid_].append((s, e))
+    for rep in key.scalars(
+        select(ReplacementRow).where(
+            ReplacementRow.field == "text", ReplacementRow.transcript_id.in_(tids)
+        )
+    ):
+        if rep.start is not None and rep.end is not None:
+            decided_spans[rep.transcript_id].append((rep.start, rep.end))  # already a pseudonym
     key.execute(
         delete(FindingRow).where(FindingRow.status == "pending", FindingRow.transcript_id.in_(tids))
     )
@@ -233,8 +251,10 @@ def scan(
                 found = resolve_overlaps(found + ner_findings(ner, piece))
             for f in found:
                 span = (tid, start + f.start, start + f.end)
-                if span in decided:
-                    continue
+                if span in decided or any(
+                    s < span[2] and span[1] < e for s, e in decided_spans.get(tid, ())
+                ):
+                    continue  # already decided, or overlapping a decided finding
                 rows.append(
                     FindingRow(
                         transcript_id=tid,
@@ -426,9 +446,26 @@ def apply(study: Session, key: Session, actor: str) -> ApplyReport:
                     raise ThematicaError(
                         f"finding {f.id} no longer matches transcript {tid}; scan again before applying"
                     )
+            for a, b in itertools.pairwise(found):
+                if b.start < a.end:
+                    raise ThematicaError(
+                        f"findings {a.id} ({a.original!r}) and {b.id} ({b.original!r}) overlap in "
+                        f"transcript {tid}; reject one of them (thematica anonymise review --reject ID)"
+                    )
             new_text, mapping, placed = apply_edits(
                 row.text, [Edit(f.start, f.end, f.replacement) for f in found]
             )
+            # earlier replacements in this transcript move with the text, so originals stay placed
+            for earlier in key.scalars(
+                select(ReplacementRow).where(
+                    ReplacementRow.transcript_id == tid, ReplacementRow.field == "text"
+                )
+            ):
+                if earlier.start is not None and earlier.end is not None:
+                    earlier.start, earlier.end = (
+                        mapping.start(earlier.start),
+                        mapping.end(earlier.end),
+                    )
             for turn in study.scalars(select(TurnRow).where(TurnRow.transcript_id == tid)):
                 turn.start_offset, turn.end_offset = (
                     mapping.start(turn.start_offset),
@@ -652,4 +689,38 @@ def residual_check(study: Session, entries: Sequence[NameEntry]) -> list[Residue
         select(CodingRow.id, CodingRow.memo).where(CodingRow.memo.is_not(None))
     ).all():
         found += residual_in_text(memo or "", f"coding {cid} memo", not_team)
+    # Everything else a person types into the study: codebook, themes, links, guide, description.
+    others: list[tuple[str, str]] = []
+    for code_id, name, description in study.execute(
+        select(CodeRow.id, CodeRow.name, CodeRow.description)
+    ).all():
+        others += [(f"code {code_id} name", name), (f"code {code_id} description", description)]
+    for node_id, name, description in study.execute(
+        select(ThemeNodeRow.id, ThemeNodeRow.name, ThemeNodeRow.description)
+    ).all():
+        others += [(f"theme {node_id} name", name), (f"theme {node_id} description", description)]
+    others += [
+        (f"interlink {i} label", label)
+        for i, label in study.execute(select(NodeLinkRow.id, NodeLinkRow.label)).all()
+    ]
+    others += [
+        (f"guide question {i}", t)
+        for i, t in study.execute(select(GuideQuestionRow.id, GuideQuestionRow.text)).all()
+    ]
+    others += [
+        (f"guide prompt {i}", t)
+        for i, t in study.execute(select(GuidePromptRow.id, GuidePromptRow.text)).all()
+    ]
+    for title, question in study.execute(select(StudyRow.title, StudyRow.research_question)).all():
+        others += [("study title", title), ("research question", question)]
+    others += [
+        (f"lineage entry {i}", s)
+        for i, s in study.execute(select(LineageRow.id, LineageRow.summary)).all()
+    ]
+    others += [
+        (f"participant label {i}", label)
+        for i, label in study.execute(select(ParticipantRow.id, ParticipantRow.label)).all()
+    ]
+    for where, value in others:
+        found += residual_in_text(value or "", where, not_team)
     return found

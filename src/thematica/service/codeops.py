@@ -144,10 +144,22 @@ def merge(session: Session, source: CodePath, target: CodePath, level: Level, ac
     target_nodes = set(
         session.scalars(select(NodeCodeRow.node_id).where(NodeCodeRow.code_id == target_id))
     )
+    target_stances = dict(
+        session.execute(
+            select(NodeCodeRow.node_id, NodeCodeRow.stance).where(NodeCodeRow.code_id == target_id)
+        ).all()
+    )
     node_rows = [
         (n.node_id, n.stance)
         for n in session.scalars(select(NodeCodeRow).where(NodeCodeRow.code_id == source_id))
     ]
+    for node_id, stance in node_rows:
+        if node_id in target_stances and target_stances[node_id] != stance:
+            raise ConflictError(
+                f"{format_path(source)!r} is {stance} and {format_path(target)!r} is "
+                f"{target_stances[node_id]} for the same theme; merging would turn divergent cases into "
+                "support (or the reverse). Change one assignment first"
+            )
     origins = [
         (o.code_id, o.origin_id)
         for o in session.scalars(
@@ -253,30 +265,36 @@ def undo(session: Session, entry_id: int, actor: str) -> str:
         )
     index = CodeIndex.load(session)
     check_sibling_name(index, src["parent_id"], src["level"], src["name"])
-    session.add(
-        CodeRow(
-            id=src["id"],
-            parent_id=src["parent_id"],
-            name=src["name"],
-            description=src["description"],
-            colour=src["colour"],
-            level=src["level"],
-            owner_id=src["owner_id"],
-            created_at=dt.datetime.fromisoformat(src["created_at"]),
-        )
+    # The code comes back with its own id, unless SQLite has since given that id to a new code.
+    free = session.get(CodeRow, src["id"]) is None
+    restored = CodeRow(
+        id=src["id"] if free else None,
+        parent_id=src["parent_id"],
+        name=src["name"],
+        description=src["description"],
+        colour=src["colour"],
+        level=src["level"],
+        owner_id=src["owner_id"],
+        created_at=dt.datetime.fromisoformat(src["created_at"]),
     )
+    session.add(restored)
     session.flush()
+    new_id = restored.id
+
+    def moved(code_id: int) -> int:
+        return new_id if code_id == src["id"] else code_id
+
     if d["codings"]:
         session.execute(
             update(CodingRow)
             .where(CodingRow.id.in_(d["codings"]), CodingRow.code_id == target_id)
-            .values(code_id=src["id"])
+            .values(code_id=new_id)
         )
     if d["children"]:
         session.execute(
             update(CodeRow)
             .where(CodeRow.id.in_(d["children"]), CodeRow.parent_id == target_id)
-            .values(parent_id=src["id"])
+            .values(parent_id=new_id)
         )
     for node_id in d["nodes_moved"]:
         session.execute(
@@ -285,8 +303,8 @@ def undo(session: Session, entry_id: int, actor: str) -> str:
             )
         )
     for node_id, stance in d["nodes"]:
-        if session.get(NodeCodeRow, (node_id, src["id"])) is None:
-            session.add(NodeCodeRow(node_id=node_id, code_id=src["id"], stance=stance))
+        if session.get(NodeCodeRow, (node_id, new_id)) is None:
+            session.add(NodeCodeRow(node_id=node_id, code_id=new_id, stance=stance))
     for code_id, origin_id in d.get("origins_added", []):
         session.execute(
             delete(CodeOriginRow).where(
@@ -294,7 +312,7 @@ def undo(session: Session, entry_id: int, actor: str) -> str:
             )
         )
     session.flush()
-    for code_id, origin_id in sorted({(o[0], o[1]) for o in d["origins"]}):
+    for code_id, origin_id in sorted({(moved(o[0]), moved(o[1])) for o in d["origins"]}):
         if session.get(CodeOriginRow, (code_id, origin_id)) is None:
             session.add(CodeOriginRow(code_id=code_id, origin_id=origin_id))
     entry.undone_at = _now()

@@ -47,9 +47,10 @@ from thematica.domain import (
     TranscriptSummary,
 )
 from thematica.errors import StudyError, ThematicaError
+from thematica.exchange.model import XProject
 from thematica.service import analysis as an
 from thematica.service import codebook as cb
-from thematica.service import codeops
+from thematica.service import codeops, exchange
 from thematica.service import register as reg
 from thematica.service import transcripts as tx
 from thematica.service.agreement_many import agreement_many
@@ -130,6 +131,26 @@ class StudyService:
 
     def close(self) -> None:
         self._engine.dispose()
+
+    # -- exchange --------------------------------------------------------------------------
+
+    def export_project(self) -> XProject:
+        """The whole study as a tool-neutral project (for REFI-QDA export)."""
+        with self._session() as session:
+            return exchange.to_project(session)
+
+    @classmethod
+    def create_from_project(cls, location: str, project: XProject) -> StudyService:
+        """A new study holding ``project``; nothing is left behind if any part fails."""
+        service = cls.create(location, title=project.name.strip() or "Imported project")
+        try:
+            with service._transaction() as session:
+                exchange.from_project(session, project)
+        except BaseException:
+            service.close()
+            exchange.remove_failed(location)
+            raise
+        return service
 
     def __enter__(self) -> StudyService:
         return self

@@ -237,7 +237,12 @@ def summaries(session: Session) -> tuple[TranscriptSummary, ...]:
 def resolve(session: Session, ref: str) -> int:
     """A transcript id from a reference: its number, its participant's label or its file name."""
     ref = ref.strip()
-    if ref.isdigit() and session.get(TranscriptRow, int(ref)) is not None:
+    if (
+        ref.isascii()
+        and ref.isdigit()
+        and len(ref) < 15
+        and session.get(TranscriptRow, int(ref)) is not None
+    ):
         return int(ref)
     matches = [
         s.id

@@ -1,0 +1,140 @@
+"""``thematica qdpx`` and ``thematica qdc``: REFI-QDA projects and codebooks."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import click
+
+from thematica.anonymise.keyfile import default_key_path
+from thematica.cli.output import CliError, open_study, read_file
+from thematica.errors import ThematicaError
+from thematica.service import StudyService
+from thematica.service.anonymising import AnonymisingStudy, check_without_key
+
+ALLOW = click.option(
+    "--allow-identifiers",
+    is_flag=True,
+    help="Write even if the residual check finds possible identifiers (names, e-mails, NHS numbers...).",
+)
+
+
+def residual_gate(study: str, service: StudyService, allow: bool) -> None:
+    """Run the anonymisation residual check before anything leaves the study; refuse on residue
+    unless the user overrides it explicitly."""
+    key = default_key_path(study)
+    found = AnonymisingStudy(service, key).check() if key.exists() else check_without_key(service)
+    if found and not allow:
+        where = "; ".join(f"{r.where}: {r.text!r}" for r in found[:3])
+        raise CliError(
+            f"refused: {len(found)} possible identifiers in the study ({where}{'; ...' if len(found) > 3 else ''}); "
+            f"anonymise it (thematica anonymise check {study}) or pass --allow-identifiers"
+        )
+    if found:
+        click.echo(
+            f"Warning: exporting {len(found)} possible identifiers (--allow-identifiers)", err=True
+        )
+
+
+@click.group()
+def qdpx() -> None:
+    """REFI-QDA projects (.qdpx): exchange with NVivo, ATLAS.ti, MAXQDA and QualCoder."""
+
+
+@qdpx.command("export")
+@click.argument("study")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@ALLOW
+def qdpx_export(study: str, out: Path, allow_identifiers: bool) -> None:
+    """Write STUDY as a REFI-QDA project: users, codes (themes as non-codable codes), sources,
+    one coding per coder per span, cases with variables, memos, interlinks and sets. Runs the
+    anonymisation residual check first.
+
+    \b
+    Example:
+        thematica qdpx export msk.thematica msk.qdpx
+    """
+    from thematica.exchange.refi import write_qdpx
+
+    with open_study(study) as service:
+        residual_gate(study, service, allow_identifiers)
+        project = service.export_project()
+    buffer = io.BytesIO()
+    write_qdpx(project, buffer)
+    try:
+        out.write_bytes(buffer.getvalue())
+    except OSError as exc:
+        raise CliError(f"{out}: cannot be written ({exc.strerror or exc})") from None
+    codings = sum(len(s.codings) for s in project.sources)
+    click.echo(
+        f"Wrote {out}: {len(project.sources)} sources, {len(project.codes)} codes, {codings} codings"
+    )
+
+
+@qdpx.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new_study")
+def qdpx_import(file: Path, new_study: str) -> None:
+    """Create NEW_STUDY from a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder, qc, Thematica).
+    Offsets in UTF-16 units or with CRLF counted as two are detected and converted; sources that
+    are not text are listed as skipped. Nothing is created if the file is bad.
+
+    \b
+    Example:
+        thematica qdpx import nvivo-export.qdpx msk.thematica
+    """
+    from thematica.exchange.refi import read_qdpx
+
+    project = read_qdpx(read_file(file), str(file))
+    try:
+        with StudyService.create_from_project(new_study, project) as service:
+            info = service.info()
+    except ThematicaError as exc:
+        raise CliError(f"{file}: {exc}") from None
+    codings = sum(len(s.codings) for s in project.sources)
+    click.echo(
+        f"Created {new_study}: {info.transcripts} sources, {len(project.codes)} codes, {codings} codings "
+        f"(positions counted in {project.offset_unit})"
+    )
+    for name in project.skipped:
+        click.echo(f"Skipped (not text): {name}", err=True)
+
+
+@click.group()
+def qdc() -> None:
+    """REFI-QDA codebooks (.qdc)."""
+
+
+@qdc.command("import")
+@click.argument("study")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def qdc_import(study: str, file: Path) -> None:
+    """Add the codes of a REFI-QDA codebook (.qdc) to STUDY as level-one codes.
+
+    \b
+    Example:
+        thematica qdc import msk.thematica atlas-codebook.qdc
+    """
+    from thematica.domain import Codebook, CodeSpec, Level
+    from thematica.exchange.refi import read_qdc
+
+    project = read_qdc(read_file(file), str(file))
+    by_guid = {c.guid: c for c in project.codes}
+
+    def path(guid: str) -> tuple[str, ...]:
+        chain: list[str] = []
+        current: str | None = guid
+        while current and current in by_guid and len(chain) <= len(by_guid):
+            chain.append(by_guid[current].name)
+            current = by_guid[current].parent
+        return tuple(reversed(chain))
+
+    specs = tuple(
+        CodeSpec(path(c.guid), Level.ONE, c.description, c.colour)
+        for c in project.codes
+        if not c.theme
+    )
+    with open_study(study) as service:
+        report = service.import_codebook(Codebook(specs), source=str(file))
+    click.echo(f"{report.codes_created} codes added, {report.codes_updated} updated")
