@@ -589,3 +589,15 @@ def test_saturation_and_quantifier_arguments_are_checked(study: StudyService) ->
         study.saturation(threshold=float("nan"))
     with pytest.raises(ThematicaError, match="give no phrase for 0 of 5 participants"):
         study.counts(level=Level.TWO, rules=[QuantifierRule("most", at_least=0.5)])
+
+
+def test_saturation_names_the_transcripts_an_order_leaves_out(study: StudyService) -> None:
+    build(study, [f"interview {i} " + "w " * 10 for i in range(3)])
+    codes(study, "X")
+    code_spans(study, [("P1", A, "X", 0, 1), ("P2", A, "X", 0, 1)])
+    report = study.saturation(order=["P2"])
+    assert [s.participant for s in report.interviews] == ["P2"]
+    assert set(report.not_yet_coded) == {
+        "P1 (not in the order given)",
+        "P3 (not in the order given)",
+    }

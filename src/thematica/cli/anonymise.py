@@ -263,6 +263,12 @@ def anonymise_apply(study: str, key: Path | None, by: str | None) -> None:
         f"Replaced {report.replacements} identifiers in {report.transcripts} transcripts and "
         f"{report.speakers} speaker names; {report.codings_moved} codings adjusted to the new text"
     )
+    if not report.scrubbed:
+        click.echo(
+            "Warning: another program has the study open, so old text may remain in its write-ahead log; "
+            "close it and run 'thematica anonymise apply' again to scrub",
+            err=True,
+        )
 
 
 def _file_text(path: Path) -> str:

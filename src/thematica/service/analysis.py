@@ -548,6 +548,10 @@ def saturation_report(
         summaries[t].participant or summaries[t].source_name
         for t in sequence
         if not codes_in.get(t)
+    ) + tuple(  # transcripts the --order left out are named, never silently dropped
+        f"{summaries[t].participant or summaries[t].source_name} (not in the order given)"
+        for t in summaries
+        if t not in set(sequence)
     )
     new = saturation.new_per_interview([codes_in[t] for t in coded])
     cumulative = saturation.cumulative(new)

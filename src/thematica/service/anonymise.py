@@ -389,6 +389,7 @@ class ApplyReport:
     replacements: int
     speakers: int
     codings_moved: int
+    scrubbed: bool = True  # False: another program kept the old text in the write-ahead log
 
 
 def _speaker_names(study: Session, key: Session, tid: int) -> dict[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -84,8 +85,7 @@ class AnonymisingStudy:
     def apply(self, actor: str) -> an.ApplyReport:
         with self._both() as (study, key):
             report = an.apply(study, key, actor)
-        self.study.scrub()
-        return report
+        return replace(report, scrubbed=self.study.scrub())
 
     def original(self, ref: str, start: int, end: int, actor: str) -> tuple[str, str]:
         with self._both() as (study, key):

@@ -118,16 +118,19 @@ class StudyService:
         """For the anonymisation layer, which spans the study and its key file."""
         return self._engine
 
-    def scrub(self) -> None:
+    def scrub(self) -> bool:
         """Make deleted text unrecoverable from a SQLite study file: overwrite free pages,
-        rebuild the file and empty the write-ahead log (after anonymisation)."""
+        rebuild the file and empty the write-ahead log (after anonymisation). False when another
+        program holding the file open kept the log from being emptied (close it and scrub again);
+        a PostgreSQL server's storage is the server administrator's to vacuum."""
         if self._engine.dialect.name != "sqlite":
-            return
+            return True
         with self._engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA secure_delete = ON")
             conn.commit()
             conn.exec_driver_sql("VACUUM")
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return busy is None or busy[0] == 0
 
     def close(self) -> None:
         self._engine.dispose()
