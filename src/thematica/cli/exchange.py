@@ -20,7 +20,7 @@ ALLOW = click.option(
 )
 
 
-def residual_gate(study: str, service: StudyService, allow: bool) -> None:
+def residual_gate(study: str, service: StudyService, allow: bool) -> int:
     """Run the anonymisation residual check before anything leaves the study; refuse on residue
     unless the user overrides it explicitly."""
     key = default_key_path(study)
@@ -31,9 +31,13 @@ def residual_gate(study: str, service: StudyService, allow: bool) -> None:
             f"refused: {len(found)} possible identifiers in the study ({where}{'; ...' if len(found) > 3 else ''}); "
             f"anonymise it (thematica anonymise check {study}) or pass --allow-identifiers"
         )
-    if found:
+    return len(found)
+
+
+def warn_allowed(count: int) -> None:
+    if count:
         click.echo(
-            f"Warning: exporting {len(found)} possible identifiers (--allow-identifiers)", err=True
+            f"Warning: written with {count} possible identifiers (--allow-identifiers)", err=True
         )
 
 
@@ -58,7 +62,7 @@ def qdpx_export(study: str, out: Path, allow_identifiers: bool) -> None:
     from thematica.exchange.refi import write_qdpx
 
     with open_study(study) as service:
-        residual_gate(study, service, allow_identifiers)
+        allowed = residual_gate(study, service, allow_identifiers)
         project = service.export_project()
     buffer = io.BytesIO()
     write_qdpx(project, buffer)
@@ -70,6 +74,7 @@ def qdpx_export(study: str, out: Path, allow_identifiers: bool) -> None:
     click.echo(
         f"Wrote {out}: {len(project.sources)} sources, {len(project.codes)} codes, {codings} codings"
     )
+    warn_allowed(allowed)
 
 
 @qdpx.command("import")

@@ -14,6 +14,7 @@ from thematica.cli.exchange import qdc, qdpx
 from thematica.cli.guide import guide
 from thematica.cli.output import CliError
 from thematica.cli.participants import participants
+from thematica.cli.report import report
 from thematica.cli.study import demo, info, init, team, upgrade
 from thematica.cli.transcripts import transcripts
 from thematica.errors import ThematicaError
@@ -63,6 +64,7 @@ for command in (
     anonymise,
     qdpx,
     qdc,
+    report,
 ):
     cli.add_command(command)
 

@@ -1,0 +1,133 @@
+"""The theme map and the saturation figure: 300 dpi PNGs of real size, SVGs that name every
+sub-theme and interlink, and only 6-digit colours (3-digit ones render black in Graphviz)."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tests.report.conftest import EXPECTED, LINKS, Built
+from thematica.report import png
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def texts_by_group(path: Path, kind: str) -> list[str]:
+    """The words of each Graphviz node or edge group (wrapped lines joined by spaces)."""
+    root = ET.parse(path).getroot()
+    return [
+        " ".join("".join(t.itertext()).strip() for t in g.iter(f"{SVG}text"))
+        for g in root.iter(f"{SVG}g")
+        if g.get("class") == kind
+    ]
+
+
+@pytest.mark.parametrize("stem", ["figure1-theme-map", "figure2-saturation"])
+def test_png_is_300_dpi_and_not_trivial(built: Built, stem: str) -> None:
+    data = (built.out / f"{stem}.png").read_bytes()
+    resolution = png.dpi(data)
+    assert resolution is not None
+    assert resolution == pytest.approx((300, 300), abs=0.05)
+    width, height = png.size(data)
+    assert width >= 1500 and height >= 800  # at least 5 inches wide at 300 dpi
+    assert width / 300 <= 6.8  # fits the text width of an A4 page
+    assert len(data) > 50_000
+
+
+def test_theme_map_svg_names_every_sub_theme_with_its_count(built: Built) -> None:
+    nodes = texts_by_group(built.out / "figure1-theme-map.svg", "node")
+    for name, n in EXPECTED.items():
+        matching = [t for t in nodes if t.startswith(name + " ")]
+        assert matching, name
+        assert f"{n}/10" in matching[0]
+    assert any(
+        t.startswith("Part of the job, but out of my depth 9/10 · 1 divergent") for t in nodes
+    )
+
+
+def test_theme_map_svg_names_every_interlink(built: Built) -> None:
+    nodes = texts_by_group(built.out / "figure1-theme-map.svg", "node")
+    for label in LINKS:
+        assert label in nodes
+
+
+def test_theme_map_is_greyscale_safe(built: Built) -> None:
+    svg = (built.out / "figure1-theme-map.svg").read_text(encoding="utf-8")
+    colours = set(re.findall(r'(?:fill|stroke)="(#[0-9a-fA-F]+)"', svg))
+    assert colours and all(len(c) == 7 for c in colours)
+    assert svg.count('stroke-dasharray="5,2"') == 2 * len(LINKS)  # interlinks are dashed
+    assert len(set(re.findall(r'stroke-width="([\d.]+)"', svg))) >= 3  # levels differ by weight
+    assert "<polygon" in svg and "<ellipse" in svg  # and by shape
+
+
+def test_theme_map_pdf_is_written(built: Built) -> None:
+    assert (built.out / "figure1-theme-map.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_saturation_figure_carries_the_guest_notation(built: Built) -> None:
+    svg = (built.out / "figure2-saturation.svg").read_text(encoding="utf-8")
+    assert svg.count("<svg") == 1
+    # matplotlib draws text as paths; the title is kept as a comment beside them
+    assert "6+2" in svg
+    assert "Physio 3" in svg
+
+
+def test_png_dpi_round_trip() -> None:
+    import zlib
+
+    raw = b"\x00\xff\xff\xff"
+    body = (1).to_bytes(4, "big") * 2 + bytes([8, 2, 0, 0, 0])
+    chunk = png._chunk  # a 1x1 white PNG, built by hand
+    data = (
+        png.SIGNATURE
+        + chunk(b"IHDR", body)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+    assert png.dpi(data) is None
+    stamped = png.with_dpi(data, 300)
+    assert png.dpi(stamped) == pytest.approx((300, 300), abs=0.05)
+    assert png.dpi(png.with_dpi(stamped, 150)) == pytest.approx((150, 150), abs=0.05)
+    assert [k for k, _ in png.chunks(stamped)] == [b"IHDR", b"pHYs", b"IDAT", b"IEND"]
+
+
+def test_figures_render_for_a_small_unfinished_study(tmp_path: Path) -> None:
+    """No interlinks, no coded interviews at the saturation level: still clean figures."""
+    from tests.report.factory import data
+    from thematica.report import saturation_figure, theme_map
+
+    small = data(supporters=["P1", "P2"])
+    written = theme_map.render(small, tmp_path) + saturation_figure.render(small, tmp_path)
+    assert [p.suffix for p in written] == [".svg", ".pdf", ".png", ".svg", ".png"]
+    assert "not reached" in saturation_figure.title(small.saturation)
+    nodes = texts_by_group(tmp_path / "figure1-theme-map.svg", "node")
+    assert "Sub 2/10" in nodes
+
+
+def test_saturation_figure_with_many_interviews(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from tests.report.factory import data
+    from thematica.analysis.reports import InterviewStep
+    from thematica.analysis.saturation import cumulative, francis, guest
+    from thematica.domain import Level
+    from thematica.report import saturation_figure
+
+    new = [9, 6, 4, 3, 2, 2, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    steps = tuple(
+        InterviewStep(i + 1, i + 1, f"Participant {i + 1}", None, n + 3, n, c)
+        for i, (n, c) in enumerate(zip(new, cumulative(new), strict=True))
+    )
+    report = replace(
+        data().saturation, level=Level.ONE, interviews=steps, guest=guest(new), francis=francis(new)
+    )
+    small = replace(data(), saturation=report)
+    _svg, image = saturation_figure.render(small, tmp_path)
+    assert png.dpi(image.read_bytes()) == pytest.approx((300, 300), abs=0.05)
+    rows = saturation_figure.guest_table(small).rows
+    assert rows[8].cells[6:] == ("9–10", "1", "4.55%", "yes")  # 1 of the 22 base codes
+    assert rows[9].cells[6] == ""  # runs stop at the saturating one
+    assert "8+2" in saturation_figure.title(report)
