@@ -200,12 +200,22 @@ def from_project(session: Session, project: XProject) -> dict[str, int]:
     """Fill an empty study (the caller's transaction) from ``project``."""
     now = dt.datetime.now(dt.UTC)
     member: dict[str, int] = {}
+    # REFI-QDA has no roles: the first user leads, users who coded are coders, and everyone else
+    # is a reader, the safe default (readers only ever see anonymised text).
+    coders = {c.user for s in project.sources for c in s.codings}
     for i, user in enumerate(project.users):
         name = user.name.strip() or f"Coder {i + 1}"
         existing = session.scalar(select(TeamMemberRow).where(TeamMemberRow.name == name))
         if existing is None:
+            role = (
+                MemberRole.LEAD
+                if i == 0
+                else MemberRole.CODER
+                if user.guid in coders
+                else MemberRole.READER
+            )
             existing = TeamMemberRow(
-                name=name, role=(MemberRole.LEAD if i == 0 else MemberRole.CODER).value
+                name=name, role=role.value, anonymised_only=role is MemberRole.READER
             )
             session.add(existing)
             session.flush()

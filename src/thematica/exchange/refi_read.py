@@ -1,0 +1,989 @@
+"""Read REFI-QDA: a project (.qdpx, or a bare .qde) or a codebook (.qdc) into an XProject.
+
+See :mod:`thematica.exchange.refi` for the mapping and the decisions behind it. In short: the
+positions in a project are converted from whatever unit the producing tool counted (detected
+per project, see :func:`detect_unit`) to code points of the text as Thematica stores it, with
+LF newlines and in Unicode NFC (see :class:`CanonicalText`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import json
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from lxml import etree
+
+from thematica.domain import AttributeType, AttributeValue
+from thematica.exchange.model import (
+    XCase,
+    XCode,
+    XCoding,
+    XLink,
+    XNote,
+    XProject,
+    XSet,
+    XSource,
+    XTurn,
+    XUser,
+    XVariable,
+)
+from thematica.exchange.refi_safety import (
+    Archive,
+    ExchangeError,
+    iter_elements,
+    local_name,
+    norm_guid,
+    peek_root,
+    release,
+)
+
+EXTRA_PREFIX = "thematica:"
+"""Marks Thematica's own data in a Description (see :mod:`thematica.exchange.refi`)."""
+GROUP_VARIABLE = "group"
+"""The Text variable that carries a case's (participant's) group."""
+
+CODE_POINTS = "code points"
+CODE_POINTS_CRLF1 = "code points, CRLF as one"
+UTF16 = "UTF-16 code units"
+UTF16_CRLF1 = "UTF-16 code units, CRLF as one"
+OFFSET_UNITS = (CODE_POINTS, CODE_POINTS_CRLF1, UTF16, UTF16_CRLF1)
+_UTF16_UNITS = {UTF16, UTF16_CRLF1}
+_CRLF1_UNITS = {CODE_POINTS_CRLF1, UTF16_CRLF1}
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_NOT_LATIN = re.compile("[^\x00-\u02ff]+")
+_HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+_TRIPLET = re.compile(r"(?:rgba?\()?\s*(\d{1,3})\s*[,; ]\s*(\d{1,3})\s*[,; ]\s*(\d{1,3})\s*\)?")
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+_VARIABLE_TYPES = {
+    "text": AttributeType.TEXT,
+    "integer": AttributeType.INTEGER,
+    "float": AttributeType.FLOAT,
+    "boolean": AttributeType.BOOLEAN,
+    "date": AttributeType.DATE,
+    "datetime": AttributeType.TEXT,  # Thematica has no date-time type: kept as ISO text
+}
+_NON_TEXT_SOURCES = ("PDFSource", "PictureSource", "AudioSource", "VideoSource")
+
+
+# --------------------------------------------------------------------------- canonical text
+
+
+class CanonicalText:
+    """A raw text made canonical (CRLF and CR become LF, then Unicode NFC), with a map from
+    code-point offsets in the raw text to offsets in the canonical one.
+
+    A position inside a CRLF pair maps to the LF. A position inside a run of characters that
+    NFC changes (a letter and its combining marks, say) snaps outwards: :meth:`start` moves it
+    back to the run's start, :meth:`end` forward to its end, so a selection keeps whole
+    characters.
+    """
+
+    def __init__(self, raw: str) -> None:
+        self._removed = [m.start() for m in re.finditer("\r\n", raw)]  # each CRLF loses its CR
+        lf = raw.replace("\r\n", "\n").replace("\r", "\n")
+        self._lf = ""
+        self._starts: list[int] = []
+        self._segments: list[tuple[int, int, str, int]] = []  # start, end, NFC form, delta before
+        if unicodedata.is_normalized("NFC", lf):
+            self.text = lf
+            return
+        # NFC never joins across a character below U+0300 (none combines with what precedes
+        # it), so each run of other characters, with the one before it, normalises on its own.
+        self._lf = lf
+        pieces: list[str] = []
+        at = delta = 0
+        for match in _NOT_LATIN.finditer(lf):
+            start = max(match.start() - 1, at)
+            segment = lf[start : match.end()]
+            normal = unicodedata.normalize("NFC", segment)
+            if normal != segment:
+                pieces.append(lf[at:start])
+                pieces.append(normal)
+                self._starts.append(start)
+                self._segments.append((start, match.end(), normal, delta))
+                delta += len(normal) - len(segment)
+                at = match.end()
+        pieces.append(lf[at:])
+        self.text = "".join(pieces)
+
+    def _after_lf(self, i: int) -> int:
+        return i - bisect_left(self._removed, i)
+
+    def _after_nfc(self, i: int, forward: bool) -> int:
+        k = bisect_right(self._starts, i) - 1
+        if k < 0:
+            return i
+        start, end, normal, delta = self._segments[k]
+        if i >= end:
+            return i + delta + len(normal) - (end - start)
+        if i == start:
+            return i + delta
+        segment = self._lf[start:end]
+        cut = i - start
+        step = 1 if forward else -1
+        while 0 < cut < len(segment):
+            head = unicodedata.normalize("NFC", segment[:cut])
+            if head + unicodedata.normalize("NFC", segment[cut:]) == normal:
+                return start + delta + len(head)
+            cut += step
+        return start + delta + (len(normal) if cut else 0)
+
+    def start(self, i: int) -> int:
+        """Where raw position ``i`` is in the canonical text, as the start of a span."""
+        return self._after_nfc(self._after_lf(i), forward=False)
+
+    def end(self, i: int) -> int:
+        """Where raw position ``i`` is in the canonical text, as the end of a span."""
+        return self._after_nfc(self._after_lf(i), forward=True)
+
+
+# --------------------------------------------------------------------------- offset units
+
+
+@dataclass(frozen=True)
+class _Events:
+    """Where a raw text's units differ from code points: astral characters (two UTF-16
+    units each) and CRLF pairs (one unit each, for tools that count them so)."""
+
+    length: int
+    astral: tuple[int, ...]
+    crlf: tuple[int, ...]
+
+    @classmethod
+    def of(cls, raw: str) -> _Events:
+        return cls(
+            len(raw),
+            tuple(m.start() for m in _ASTRAL.finditer(raw)),
+            tuple(m.start() for m in re.finditer("\r\n", raw)),
+        )
+
+    def plain(self) -> bool:
+        return not self.astral and not self.crlf
+
+
+def to_code_points(positions: Sequence[int], events: _Events, unit: str) -> dict[int, int | None]:
+    """Map ``positions`` counted in ``unit`` to code points of the raw text; None for a
+    position outside the text or inside a character (between the halves of a surrogate pair).
+    """
+    merged: list[tuple[int, bool]] = []  # raw index, is an astral character (else a CRLF)
+    if unit in _UTF16_UNITS:
+        merged.extend((i, True) for i in events.astral)
+    if unit in _CRLF1_UNITS:
+        merged.extend((i, False) for i in events.crlf)
+    merged.sort()
+    out: dict[int, int | None] = {}
+    shift = k = 0  # units minus code points before the current event
+    for unit_pos in sorted(set(positions)):
+        found: int | None = None
+        while True:
+            if k == len(merged):
+                found = unit_pos - shift
+                break
+            index, astral = merged[k]
+            if unit_pos <= index + shift:
+                found = unit_pos - shift
+                break
+            if astral and unit_pos == index + shift + 1:
+                break  # the low half of a surrogate pair: not a character boundary
+            shift += 1 if astral else -1
+            k += 1
+        out[unit_pos] = found if found is not None and 0 <= found <= events.length else None
+    return out
+
+
+def _kind(ch: str) -> int:
+    if ch.isalnum() or ch == "_" or unicodedata.category(ch)[0] == "M":
+        return 1
+    return 2 if ch.isspace() else 3
+
+
+def _on_boundary(raw: str, i: int) -> bool:
+    return i <= 0 or i >= len(raw) or _kind(raw[i - 1]) != _kind(raw[i])
+
+
+def unit_hint(origin: str) -> tuple[str, bool]:
+    """The unit a producer is known to count, and whether that is certain."""
+    low = origin.lower()
+    if low.startswith("thematica"):
+        return CODE_POINTS, True
+    if "nvivo" in low:
+        return UTF16, False  # measured on NVivo 12 (Windows and Mac) files
+    if "atlas.ti" in low or "atlasti" in low:
+        return CODE_POINTS_CRLF1, False  # QualCoder's notes on ATLAS.ti
+    return CODE_POINTS, False  # what the standard says
+
+
+def detect_unit(texts: Iterable[tuple[str, Sequence[int]]], origin: str) -> str:
+    """Which unit a project's selection positions count.
+
+    Every text where the candidates differ (it has astral characters or CRLFs) votes: a
+    candidate scores one point per position that falls on a word boundary, and is ruled out if
+    a position falls outside the text or inside a character. The producer's known unit
+    (``origin``) wins ties and close calls; a file written by Thematica is taken at its word.
+    """
+    hint, certain = unit_hint(origin)
+    if certain:
+        return hint
+    score = dict.fromkeys(OFFSET_UNITS, 0)
+    invalid = dict.fromkeys(OFFSET_UNITS, 0)
+    voters = 0
+    for raw, positions in texts:
+        events = _Events.of(raw)
+        if events.plain() or not positions:
+            continue
+        voters += len(positions)
+        for unit in OFFSET_UNITS:
+            for cp in to_code_points(positions, events, unit).values():
+                if cp is None:
+                    invalid[unit] += 1
+                elif _on_boundary(raw, cp):
+                    score[unit] += 1
+    preference = [hint] + [u for u in OFFSET_UNITS if u != hint]
+    valid = [u for u in preference if not invalid[u]]
+    if not valid:
+        return min(preference, key=lambda u: invalid[u])
+    best = max(valid, key=lambda u: score[u])  # max keeps the first of equals: the preference
+    margin = max(3, voters // 20)
+    if hint in valid and score[best] - score[hint] <= margin:
+        return hint
+    return best
+
+
+# --------------------------------------------------------------------------- small parsers
+
+
+def parse_colour(raw: str | None) -> str | None:
+    """``#rrggbb`` from ``#RGB``, ``#RRGGBB``, ``#RRGGBBAA`` (alpha dropped), ``RRGGBB`` or an
+    ``r,g,b`` triplet; None when empty or unreadable (a colour is never worth refusing a file)."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if (match := _HEX.fullmatch(raw)) is not None:
+        digits = match.group(1)
+        if len(digits) == 3:
+            digits = "".join(c * 2 for c in digits)
+        return "#" + digits[:6].lower()
+    if (match := _TRIPLET.fullmatch(raw)) is not None:
+        rgb = [int(g) for g in match.groups()]
+        if all(v <= 255 for v in rgb):
+            return "#" + "".join(f"{v:02x}" for v in rgb)
+    return None
+
+
+def parse_datetime(raw: str | None) -> dt.datetime | None:
+    """An xsd:dateTime (``Z``, offsets, up to 7 fractional digits as .NET writes); None if
+    absent or unreadable."""
+    if not raw:
+        return None
+    try:
+        return dt.datetime.fromisoformat(_FRACTION.sub(r"\1", raw.strip()))
+    except ValueError:
+        return None
+
+
+def split_extras(description: str) -> tuple[str, dict[str, Any]]:
+    """Split a trailing ``thematica:{...}`` line off a description."""
+    head, sep, last = description.rpartition("\n")
+    if not last.startswith(EXTRA_PREFIX):
+        return description, {}
+    try:
+        extras = json.loads(last[len(EXTRA_PREFIX) :])
+    except ValueError:
+        return description, {}
+    if not isinstance(extras, dict):
+        return description, {}
+    return (head if sep else ""), extras
+
+
+def _text_of(element: etree._Element | None) -> str:
+    if element is None:
+        return ""
+    return "".join(element.itertext())
+
+
+_LOCAL_NAMES: dict[object, str] = {}
+
+
+def _local(tag: object) -> str:
+    """:func:`local_name`, remembered: the hot loops ask for the same few tags."""
+    try:
+        return _LOCAL_NAMES[tag]
+    except KeyError:
+        name = _LOCAL_NAMES[tag] = local_name(tag)
+        return name
+
+
+def _child(element: etree._Element, name: str) -> etree._Element | None:
+    """The first child called ``name`` in any namespace."""
+    return next(element.iterchildren(f"{{*}}{name}"), None)
+
+
+def _children(element: etree._Element, name: str) -> Iterator[etree._Element]:
+    """The children called ``name`` in any namespace."""
+    return element.iterchildren(f"{{*}}{name}")
+
+
+def _refs(element: etree._Element, name: str, attribute: str = "targetGUID") -> list[str]:
+    out = []
+    for child in _children(element, name):
+        guid = norm_guid(child.get(attribute) or child.get("guid"))
+        if guid:
+            out.append(guid)
+    return out
+
+
+def _where(element: etree._Element, what: str) -> str:
+    line = element.sourceline
+    return f"{what}, line {line}" if line else what
+
+
+def _guid(element: etree._Element, source: str, what: str) -> str:
+    guid = norm_guid(element.get("guid"))
+    if not guid:
+        raise ExchangeError(source, f"a {what} has no guid", _where(element, what))
+    return guid
+
+
+def decode_source(data: bytes, source: str, where: str) -> str:
+    """A source file's text: UTF-8 (or UTF-16 with a BOM), BOM removed, nothing else changed."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ExchangeError(
+            source, f"not UTF-8 text (byte {exc.start} cannot be decoded)", where
+        ) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+# --------------------------------------------------------------------------- codebook
+
+
+def read_codes(
+    codes: etree._Element, source: str, note_refs: dict[str, list[tuple[str, str]]] | None
+) -> list[XCode]:
+    """The codes under a ``<Codes>`` element, parents before children, in document order."""
+    out: list[XCode] = []
+    seen: set[str] = set()
+    stack: list[tuple[etree._Element, str | None]] = [
+        (el, None) for el in reversed(list(_children(codes, "Code")))
+    ]
+    while stack:
+        element, parent = stack.pop()
+        guid = _guid(element, source, "code")
+        if guid in seen:
+            raise ExchangeError(source, f"two codes have the guid {guid}", _where(element, "code"))
+        seen.add(guid)
+        description, extras = split_extras(_text_of(_child(element, "Description")))
+        codable = (element.get("isCodable") or "true").strip().lower() not in ("false", "0")
+        level = extras.get("level", 1)
+        out.append(
+            XCode(
+                guid=guid,
+                name=element.get("name") or "",
+                parent=parent,
+                description=description,
+                colour=parse_colour(element.get("color")),
+                codable=codable,
+                level=level if level in (1, 2) else 1,
+                theme=extras.get("theme") is True,
+            )
+        )
+        if note_refs is not None:
+            for note in _refs(element, "NoteRef"):
+                note_refs.setdefault(note, []).append(("code", guid))
+        stack.extend((el, guid) for el in reversed(list(_children(element, "Code"))))
+    return out
+
+
+def read_sets(sets: etree._Element, source: str) -> list[XSet]:
+    out = []
+    for element in _children(sets, "Set"):
+        out.append(
+            XSet(
+                guid=_guid(element, source, "set"),
+                name=element.get("name") or "",
+                codes=tuple(_refs(element, "MemberCode")),
+                sources=tuple(_refs(element, "MemberSource")),
+            )
+        )
+    return out
+
+
+def read_qdc(data: bytes, source: str) -> XProject:
+    """A REFI-QDA codebook (.qdc): codes and sets.
+
+    Any ``urn:QDA-XML:...`` namespace is accepted (``codebook:1.0``, ``1:0``, ``0:4``), elements
+    are matched by local name, an empty ``<Sets/>`` is fine and colours are read leniently.
+    """
+    part = None
+    root = peek_root(data, source, part)
+    if root.local == "Project":
+        raise ExchangeError(
+            source, "this is a REFI-QDA project, not a codebook: import it as a .qdpx project"
+        )
+    if root.local != "CodeBook" or not root.namespace.lower().startswith("urn:qda-xml:"):
+        raise ExchangeError(
+            source,
+            f"not a REFI-QDA codebook: the root element is {root.tag!r}, not CodeBook in the "
+            "urn:QDA-XML:codebook:1.0 namespace",
+        )
+    codes: list[XCode] = []
+    sets: list[XSet] = []
+    for element in iter_elements(data, source, part, ("Codes", "Sets")):
+        parent = element.getparent()
+        if parent is None or parent.getparent() is not None:
+            continue
+        if local_name(element.tag) == "Codes":
+            codes.extend(read_codes(element, source, None))
+        else:
+            sets.extend(read_sets(element, source))
+        release(element)
+    return XProject(
+        name=PurePath(source).stem,
+        origin=root.attributes.get("origin", ""),
+        codes=tuple(codes),
+        sets=tuple(sets),
+    )
+
+
+# --------------------------------------------------------------------------- project
+
+
+@dataclass
+class _Coding:
+    guid: str
+    code: str
+    user: str | None
+    created: dt.datetime | None
+    line: int | None
+
+
+@dataclass
+class _Selection:
+    guid: str
+    start: int
+    end: int
+    name: str
+    description: str
+    line: int | None
+    codings: list[_Coding] = field(default_factory=list)
+
+
+@dataclass
+class _Source:
+    guid: str
+    name: str
+    raw: str
+    extras: dict[str, Any]
+    line: int | None
+    selections: list[_Selection] = field(default_factory=list)
+    whole: list[_Coding] = field(default_factory=list)  # codings of the whole text
+
+
+@dataclass
+class _Note:
+    guid: str
+    name: str
+    text: str
+    user: str | None
+    marked: bool  # written by Thematica as a note, never a coding memo
+    extra_targets: list[str]
+
+
+@dataclass
+class _Case:
+    guid: str
+    name: str | None
+    values: list[tuple[str, AttributeValue]]
+    sources: list[str]
+
+
+def _integer(element: etree._Element, attribute: str, source: str, what: str) -> int:
+    raw = (element.get(attribute) or "").strip()
+    try:
+        return int(raw)
+    except ValueError:
+        raise ExchangeError(
+            source, f"{attribute} {raw!r} is not a whole number", _where(element, what)
+        ) from None
+
+
+def _value(element: etree._Element, source: str) -> AttributeValue:
+    kind = local_name(element.tag)
+    raw = _text_of(element)
+    try:
+        if kind == "BooleanValue":
+            return raw.strip().lower() in ("true", "1")
+        if kind == "IntegerValue":
+            return int(raw.strip())
+        if kind == "FloatValue":
+            return float(raw.strip())
+        if kind == "DateValue":
+            return dt.date.fromisoformat(raw.strip()[:10])
+    except ValueError:
+        raise ExchangeError(
+            source, f"{raw!r} is not a valid {kind}", _where(element, "variable value")
+        ) from None
+    return raw  # TextValue, and DateTimeValue kept as its ISO text
+
+
+class _ProjectReader:
+    def __init__(self, source: str, archive: Archive | None) -> None:
+        self.source = source
+        self.archive = archive
+        self.users: list[XUser] = []
+        self.codes: list[XCode] = []
+        self.variables: list[XVariable] = []
+        self.cases: list[_Case] = []
+        self.sources: list[_Source] = []
+        self.notes: list[_Note] = []
+        self.links: list[XLink] = []
+        self.sets: list[XSet] = []
+        self.skipped: list[str] = []
+        self.note_refs: dict[str, list[tuple[str, str]]] = {}  # note -> (kind, target guid)
+        self.coding_guids: set[str] = set()
+
+    # -- elements, as they complete
+
+    def element(self, element: etree._Element) -> None:
+        kind = local_name(element.tag)
+        parent = element.getparent()
+        if parent is None:
+            return
+        if kind in ("TextSource", *_NON_TEXT_SOURCES):
+            if local_name(parent.tag) != "Sources" or parent.getparent() is None:
+                return
+            if kind == "TextSource":
+                self.text_source(element)
+            else:
+                self.skipped.append(element.get("name") or norm_guid(element.get("guid")))
+        elif parent.getparent() is not None:
+            return  # only the project's own children are handled here
+        elif kind == "Users":
+            for user in _children(element, "User"):
+                guid = _guid(user, self.source, "user")
+                name = user.get("name")
+                if not name:  # NVivo Mac writes an id beside the name; others may only have it
+                    name = user.get("id") or (guid if name is None else name)
+                self.users.append(XUser(guid, name))
+        elif kind == "CodeBook":
+            codes = _child(element, "Codes")
+            if codes is not None:
+                self.codes.extend(read_codes(codes, self.source, self.note_refs))
+        elif kind == "Variables":
+            for var in _children(element, "Variable"):
+                type_name = (var.get("typeOfVariable") or "Text").strip().lower()
+                self.variables.append(
+                    XVariable(
+                        _guid(var, self.source, "variable"),
+                        var.get("name") or "",
+                        _VARIABLE_TYPES.get(type_name, AttributeType.TEXT),
+                    )
+                )
+        elif kind == "Cases":
+            for case in _children(element, "Case"):
+                self.case(case)
+        elif kind == "Notes":
+            for note in _children(element, "Note"):
+                self.note(note)
+        elif kind == "Links":
+            for link in _children(element, "Link"):
+                self.link(link)
+        elif kind == "Sets":
+            self.sets.extend(read_sets(element, self.source))
+        release(element)
+
+    def _refer(self, element: etree._Element, kind: str, target: str) -> None:
+        for note in _refs(element, "NoteRef"):
+            self.note_refs.setdefault(note, []).append((kind, target))
+
+    def source_text(self, element: etree._Element, name: str) -> str | None:
+        """The plain text of a TextSource or Note; None if it has only a rich-text file."""
+        where = _where(element, f"source {name!r}")
+        path = (element.get("plainTextPath") or "").strip()
+        inline = _child(element, "PlainTextContent")
+        if path:
+            scheme, sep, rest = path.partition("://")
+            if sep and scheme.lower() != "internal":
+                if inline is not None:
+                    return _text_of(inline)
+                raise ExchangeError(
+                    self.source,
+                    f"the text of {name!r} is an external file ({path}); Thematica reads only "
+                    "text stored inside the project",
+                    where,
+                )
+            file_name = (rest if sep else path).replace("\\", "/").rsplit("/", 1)[-1]
+            member = self.archive.find_source(file_name) if self.archive is not None else None
+            if member is not None and self.archive is not None:
+                return decode_source(self.archive.read(member), self.source, member)
+            if inline is not None:
+                return _text_of(inline)
+            raise ExchangeError(
+                self.source,
+                f"{name!r} refers to the file {path}, which is not in the project archive",
+                where,
+            )
+        if inline is not None:
+            return _text_of(inline)
+        return None
+
+    def _note_ref(self, element: etree._Element, kind: str, target: str) -> None:
+        note = norm_guid(element.get("targetGUID"))
+        if note:
+            self.note_refs.setdefault(note, []).append((kind, target))
+
+    def coding(self, element: etree._Element, fallback_user: str | None) -> _Coding:
+        guid = _guid(element, self.source, "coding")
+        code = ""
+        for child in element:
+            local = _local(child.tag)
+            if local == "CodeRef" and not code:
+                code = norm_guid(child.get("targetGUID"))
+            elif local == "NoteRef":
+                self._note_ref(child, "coding", guid)
+        if not code:
+            raise ExchangeError(
+                self.source, "a coding names no code (no CodeRef)", _where(element, "coding")
+            )
+        user = norm_guid(element.get("creatingUser")) or fallback_user
+        created = element.get("creationDateTime")
+        return _Coding(
+            guid, code, user, parse_datetime(created) if created else None, element.sourceline
+        )
+
+    def selection(self, element: etree._Element, what: str) -> _Selection:
+        selection = _Selection(
+            guid=_guid(element, self.source, "selection"),
+            start=_integer(element, "startPosition", self.source, what),
+            end=_integer(element, "endPosition", self.source, what),
+            name=element.get("name") or "",
+            description="",
+            line=element.sourceline,
+        )
+        user = norm_guid(element.get("creatingUser")) or None
+        for child in element:
+            local = _local(child.tag)
+            if local == "Coding":
+                selection.codings.append(self.coding(child, user))
+            elif local == "NoteRef":
+                self._note_ref(child, "selection", selection.guid)
+            elif local == "Description":
+                selection.description = _text_of(child)
+        return selection
+
+    def text_source(self, element: etree._Element) -> None:
+        guid = _guid(element, self.source, "text source")
+        path = element.get("plainTextPath") or ""
+        name = element.get("name")
+        if name is None:
+            name = PurePath(path.rsplit("/", 1)[-1]).stem or guid
+        raw = self.source_text(element, name)
+        if raw is None:
+            self.skipped.append(name)  # a rich-text (.docx) source with no plain text
+            return
+        found = _Source(guid, name, raw, {}, element.sourceline)
+        what = f"a selection in {name!r}"
+        for child in element:
+            local = _local(child.tag)
+            if local == "PlainTextSelection":
+                found.selections.append(self.selection(child, what))
+            elif local == "Coding":
+                found.whole.append(self.coding(child, None))
+            elif local == "NoteRef":
+                self._note_ref(child, "source", guid)
+            elif local == "Description":
+                found.extras = self.source_extras(_text_of(child), element, name)
+        self.sources.append(found)
+
+    def source_extras(self, description: str, element: etree._Element, name: str) -> dict[str, Any]:
+        extras: dict[str, Any] = {}
+        for line in description.splitlines():
+            if line.startswith(EXTRA_PREFIX):
+                try:
+                    loaded = json.loads(line[len(EXTRA_PREFIX) :])
+                except ValueError:
+                    raise ExchangeError(
+                        self.source,
+                        f"the Thematica data in the description of {name!r} is damaged",
+                        _where(element, f"source {name!r}"),
+                    ) from None
+                extras = loaded if isinstance(loaded, dict) else {}
+        return extras
+
+    def case(self, element: etree._Element) -> None:
+        values: list[tuple[str, AttributeValue]] = []
+        for vv in _children(element, "VariableValue"):
+            ref = _child(vv, "VariableRef")
+            content = [c for c in vv if local_name(c.tag) not in ("VariableRef", "")]
+            if ref is not None and content:
+                values.append((norm_guid(ref.get("targetGUID")), _value(content[0], self.source)))
+        self.cases.append(
+            _Case(
+                _guid(element, self.source, "case"),
+                element.get("name"),
+                values,
+                _refs(element, "SourceRef"),
+            )
+        )
+
+    def note(self, element: etree._Element) -> None:
+        guid = _guid(element, self.source, "note")
+        name = element.get("name") or ""
+        _description, extras = split_extras(_text_of(_child(element, "Description")))
+        text = self.source_text(element, name or guid) or ""
+        targets = extras.get("targets", [])
+        self.notes.append(
+            _Note(
+                guid,
+                name,
+                text,
+                norm_guid(element.get("creatingUser")) or None,
+                extras.get("note") is True,
+                [norm_guid(t) for t in targets if isinstance(t, str)]
+                if isinstance(targets, list)
+                else [],
+            )
+        )
+
+    def link(self, element: etree._Element) -> None:
+        guid = _guid(element, self.source, "link")
+        origin = norm_guid(element.get("originGUID"))
+        target = norm_guid(element.get("targetGUID"))
+        self._refer(element, "link", guid)
+        if origin and target:
+            direction = element.get("direction") or "Associative"
+            self.links.append(XLink(guid, element.get("name") or "", origin, target, direction))
+
+    # -- the whole project, once every element is read
+
+    def finish(self, name: str, origin: str) -> XProject:
+        unit = detect_unit(
+            (
+                (s.raw, [p for sel in s.selections for p in (sel.start, sel.end)])
+                for s in self.sources
+            ),
+            origin,
+        )
+        code_guids = {c.guid for c in self.codes}
+        selection_codings: dict[str, tuple[str, list[str]]] = {}
+        for src in self.sources:
+            for sel in src.selections:
+                selection_codings[sel.guid] = (src.guid, [c.guid for c in sel.codings])
+        memos, notes = self._notes(selection_codings)
+        sources: list[XSource] = []
+        seen: set[str] = set()
+        for src in self.sources:
+            if src.guid in seen:
+                raise ExchangeError(
+                    self.source, f"two sources have the guid {src.guid}", f"source {src.name!r}"
+                )
+            seen.add(src.guid)
+            sources.append(self._source(src, unit, code_guids, memos))
+            for sel in src.selections:
+                if sel.description.strip():
+                    targets = tuple(c.guid for c in sel.codings) or (src.guid,)
+                    notes.append(XNote(sel.guid, sel.name or "Comment", sel.description, targets))
+        return XProject(
+            name=name,
+            origin=origin,
+            users=tuple(self.users),
+            codes=tuple(self.codes),
+            variables=tuple(v for v in self.variables if not self._is_group(v)),
+            cases=tuple(self._cases(seen)),
+            sources=tuple(sources),
+            notes=tuple(notes),
+            links=tuple(self.links),
+            sets=tuple(self.sets),
+            skipped=tuple(self.skipped),
+            offset_unit=unit,
+        )
+
+    def _source(
+        self, src: _Source, unit: str, code_guids: set[str], memos: dict[str, list[str]]
+    ) -> XSource:
+        events = _Events.of(src.raw)
+        positions = [p for sel in src.selections for p in (sel.start, sel.end)]
+        cps = to_code_points(positions, events, unit)
+        canonical = CanonicalText(src.raw)
+        codings: list[XCoding] = []
+
+        def add(c: _Coding, start: int, end: int) -> None:
+            if c.code not in code_guids:
+                raise ExchangeError(
+                    self.source,
+                    f"a coding in {src.name!r} refers to the code {c.code}, which is not in the "
+                    "codebook",
+                    f"line {c.line}" if c.line else None,
+                )
+            if c.guid in self.coding_guids:
+                raise ExchangeError(
+                    self.source,
+                    f"two codings have the guid {c.guid}",
+                    f"line {c.line}" if c.line else None,
+                )
+            self.coding_guids.add(c.guid)
+            memo = "\n\n".join(memos[c.guid]) if c.guid in memos else None
+            codings.append(XCoding(c.guid, start, end, c.code, c.user, c.created, memo))
+
+        for sel in src.selections:
+            start, end = cps[sel.start], cps[sel.end]
+            where = f"line {sel.line}" if sel.line else None
+            if start is None or end is None:
+                raise ExchangeError(
+                    self.source,
+                    f"a selection ({sel.start}-{sel.end}, counted in {unit}) lies outside the "
+                    f"text of {src.name!r} ({len(src.raw):,} characters) or splits a character",
+                    where,
+                )
+            if start > end:
+                raise ExchangeError(
+                    self.source,
+                    f"a selection in {src.name!r} starts ({sel.start}) after it ends ({sel.end})",
+                    where,
+                )
+            for c in sel.codings:
+                add(c, canonical.start(start), canonical.end(end))
+        for c in src.whole:
+            add(c, 0, len(canonical.text))
+        turns, when = self._extras(src, canonical)
+        return XSource(src.guid, src.name, canonical.text, tuple(codings), turns, when)
+
+    def _extras(
+        self, src: _Source, canonical: CanonicalText
+    ) -> tuple[tuple[XTurn, ...], dt.date | None]:
+        where = f"source {src.name!r}, line {src.line}" if src.line else f"source {src.name!r}"
+        try:
+            raw_date = src.extras.get("interview_date")
+            when = dt.date.fromisoformat(raw_date) if isinstance(raw_date, str) else None
+            turns = []
+            for speaker, role, start, end, start_ms, end_ms in src.extras.get("turns", []):
+                if not (
+                    type(speaker) is str
+                    and type(role) is str
+                    and type(start) is int
+                    and type(end) is int
+                    and (start_ms is None or type(start_ms) is int)
+                    and (end_ms is None or type(end_ms) is int)
+                    and 0 <= start <= end <= len(src.raw)
+                ):
+                    raise ValueError(speaker)
+                turns.append(
+                    XTurn(
+                        speaker, role, canonical.start(start), canonical.end(end), start_ms, end_ms
+                    )
+                )
+        except (ValueError, TypeError):
+            raise ExchangeError(
+                self.source, "the Thematica turns or interview date are damaged", where
+            ) from None
+        return tuple(turns), when
+
+    def _notes(
+        self, selection_codings: dict[str, tuple[str, list[str]]]
+    ) -> tuple[dict[str, list[str]], list[XNote]]:
+        """Coding memos (a note that only one coding refers to), and the other notes."""
+        memos: dict[str, list[str]] = {}
+        notes: list[XNote] = []
+        for note in self.notes:
+            refs = self.note_refs.get(note.guid, [])
+            if len(refs) == 1 and refs[0][0] == "coding" and not note.marked:
+                memos.setdefault(refs[0][1], []).append(note.text)
+                continue
+            targets: list[str] = []
+            for kind, target in refs:
+                if kind == "selection" and target in selection_codings:
+                    src, codings = selection_codings[target]
+                    targets.extend(codings or [src])
+                elif kind != "project":
+                    targets.append(target)
+            targets.extend(note.extra_targets)
+            notes.append(
+                XNote(note.guid, note.name, note.text, tuple(dict.fromkeys(targets)), note.user)
+            )
+        return memos, notes
+
+    @staticmethod
+    def _is_group(variable: XVariable) -> bool:
+        return variable.name == GROUP_VARIABLE and variable.type == AttributeType.TEXT
+
+    def _cases(self, source_guids: set[str]) -> list[XCase]:
+        by_guid = {v.guid: v for v in self.variables}
+        out = []
+        for number, case in enumerate(self.cases, start=1):
+            group = ""
+            values: dict[str, AttributeValue] = {}
+            for var_guid, value in case.values:
+                variable = by_guid.get(var_guid)
+                if variable is None:
+                    continue
+                if self._is_group(variable):
+                    group = str(value)
+                else:
+                    values[variable.name] = value
+            sources = tuple(s for s in case.sources if s in source_guids)
+            name = case.name
+            if name is None:  # Quirkos and MAXQDA write unnamed cases
+                names = [s.name for s in self.sources if s.guid in sources]
+                name = names[0] if len(names) == 1 else f"Case {number}"
+            out.append(XCase(case.guid, name, group, values, sources))
+        return out
+
+
+def read_qdpx(data: bytes, source: str) -> XProject:
+    """A REFI-QDA project: a .qdpx archive (or a bare .qde, whose texts must be inline).
+
+    Raises :class:`ExchangeError` (an :class:`~thematica.errors.InputError`) naming ``source``
+    for a damaged, hostile or inconsistent file.
+    """
+    archive: Archive | None = None
+    part: str | None = None
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+        xml = data  # a bare project.qde
+    else:
+        archive = Archive(data, source)
+        part = archive.project_member()
+        xml = archive.read(part)
+    root = peek_root(xml, source, part)
+    if root.local == "CodeBook":
+        raise ExchangeError(
+            source, "this is a REFI-QDA codebook, not a project: import it as a .qdc codebook"
+        )
+    if root.local != "Project" or not root.namespace.startswith("urn:QDA-XML:project:"):
+        raise ExchangeError(
+            source,
+            f"not a REFI-QDA project: the root element is {root.tag!r}, not Project in the "
+            "urn:QDA-XML:project:1.0 namespace",
+            part,
+        )
+    reader = _ProjectReader(source, archive)
+    tags = (
+        "Users",
+        "CodeBook",
+        "Variables",
+        "Cases",
+        "TextSource",
+        *_NON_TEXT_SOURCES,
+        "Notes",
+        "Links",
+        "Sets",
+    )
+    for element in iter_elements(xml, source, part, tags):
+        reader.element(element)
+    name = root.attributes.get("name")
+    if name is None:
+        name = PurePath(source).stem
+    return reader.finish(name, root.attributes.get("origin", ""))

@@ -1,0 +1,1 @@
+"""Tests for thematica.exchange: REFI-QDA projects and codebooks."""

@@ -1,0 +1,84 @@
+"""A whole study through REFI-QDA and back: the demo study, exported, validated and re-imported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+from lxml import etree
+
+from tests.conftest import shared
+from thematica.cli.main import cli
+from thematica.service import StudyService
+
+
+def run(*args: str, ok: bool = True) -> Result:
+    result = CliRunner().invoke(cli, list(args))
+    if ok:
+        assert result.exit_code == 0, result.output + result.stderr
+    return result
+
+
+def test_demo_round_trip_through_qdpx(tmp_path: Path) -> None:
+    run("demo", str(tmp_path))
+    study, exported, back = (
+        tmp_path / "demo.thematica",
+        tmp_path / "demo.qdpx",
+        tmp_path / "back.thematica",
+    )
+    refused = run("qdpx", "export", str(study), str(exported), ok=False)
+    assert refused.exit_code == 2 and "refused:" in refused.stderr and not exported.exists()
+    run("qdpx", "export", str(study), str(exported), "--allow-identifiers")
+    import zipfile
+
+    schema = etree.XMLSchema(etree.parse(str(shared("refi-qda-schemas/Project-mrt2019.xsd"))))
+    with zipfile.ZipFile(exported) as archive:
+        assert schema.validate(etree.fromstring(archive.read("project.qde"))), (
+            schema.error_log.last_error
+        )
+    run("qdpx", "import", str(exported), str(back))
+    with StudyService.open(str(study)) as a, StudyService.open(str(back)) as b:
+
+        def codings(s: StudyService) -> list[tuple[object, ...]]:
+            return sorted(
+                (c.participant, c.code, c.level, c.coder, c.start, c.end, c.text, c.memo or "")
+                for c in s.codings()
+            )
+
+        assert codings(a) == codings(b) and len(codings(a)) == 460
+        assert a.participants() == b.participants() and a.attribute_defs() == b.attribute_defs()
+        assert [(c.path, c.level, c.description, c.colour) for c in a.codes()] == [
+            (c.path, c.level, c.description, c.colour) for c in b.codes()
+        ]
+        assert [(n.path, n.description, n.codes, n.divergent) for n in a.themes()[0]] == [
+            (n.path, n.description, n.codes, n.divergent) for n in b.themes()[0]
+        ]
+        assert [(x.source, x.target, x.label) for x in a.themes()[1]] == [
+            (x.source, x.target, x.label) for x in b.themes()[1]
+        ]
+        for ta, tb in zip(a.transcripts(), b.transcripts(), strict=True):
+            full_a, full_b = a.transcript(str(ta.id)), b.transcript(str(tb.id))
+            assert (full_a.text, full_a.turns, full_a.participant, full_a.interview_date) == (
+                full_b.text,
+                full_b.turns,
+                full_b.participant,
+                full_b.interview_date,
+            )
+        assert [(t.path, t.rolled_up, t.divergent) for t in a.counts().themes] == [
+            (t.path, t.rolled_up, t.divergent) for t in b.counts().themes
+        ]
+        roles = {m.name: (m.role.value, m.anonymised_only) for m in b.team()}
+        assert roles["Helen Marsh"] == ("reader", True)  # no codings: stays a reader
+
+
+def test_a_bad_qdpx_leaves_no_study_behind(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.qdpx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    target = tmp_path / "new.thematica"
+    result = run("qdpx", "import", str(bad), str(target), ok=False)
+    assert (
+        result.exit_code == 2
+        and "bad.qdpx" in result.stderr
+        and len(result.stderr.strip().splitlines()) == 1
+    )
+    assert not target.exists()
