@@ -3,6 +3,7 @@
     python bench/run.py import [--transcripts 1000] [--words 8000]
     python bench/run.py analysis [--codings 100000] [--codes 300]
     python bench/run.py anonymise
+    python bench/run.py exchange
 
 ``import``: generates the large synthetic study (1,000 Teams VTT interviews of 8,000 words, a
 register with 10 attributes) once under bench/out/, then imports it into a fresh study file in
@@ -289,6 +290,45 @@ def bench_anonymise(transcripts: int, words: int) -> None:
     )
 
 
+def bench_exchange(transcripts: int, words: int) -> None:
+    """Export the large analysed study to REFI-QDA and import it into a new study."""
+    import io
+
+    from thematica.exchange.refi import read_qdpx, write_qdpx
+    from thematica.service import StudyService
+
+    study_path = _analysis_study(transcripts, words, 100_000, 300)
+    started = time.perf_counter()
+    with StudyService.open(str(study_path)) as study:
+        project = study.export_project()
+    buffer = io.BytesIO()
+    write_qdpx(project, buffer)
+    export_s = time.perf_counter() - started
+    data = buffer.getvalue()
+    target = OUT / "exchange-reimport.thematica"
+    for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+        leftover.unlink(missing_ok=True)
+    started = time.perf_counter()
+    imported = read_qdpx(data, "large.qdpx")
+    with StudyService.create_from_project(str(target), imported) as study:
+        codings = len(study.codings())
+    import_s = time.perf_counter() - started
+    print(
+        json.dumps(
+            {
+                "benchmark": "exchange",
+                "sources": len(project.sources),
+                "codings": sum(len(s.codings) for s in project.sources),
+                "codings_after_import": codings,
+                "qdpx_mb": round(len(data) / 2**20, 1),
+                "export_s": round(export_s, 2),
+                "import_s": round(import_s, 2),
+            },
+            indent=2,
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -310,6 +350,9 @@ def main() -> None:
     )
     anon.add_argument("--transcripts", type=int, default=1000)
     anon.add_argument("--words", type=int, default=8000)
+    exch = sub.add_parser("exchange", help="REFI-QDA export and re-import of the large study")
+    exch.add_argument("--transcripts", type=int, default=1000)
+    exch.add_argument("--words", type=int, default=8000)
     worker = sub.add_parser("_import-worker")
     worker.add_argument("folder", type=Path)
     worker.add_argument("study", type=Path)
@@ -320,6 +363,8 @@ def main() -> None:
         bench_analysis(args.transcripts, args.words, args.codings, args.codes, args.repeat)
     elif args.command == "anonymise":
         bench_anonymise(args.transcripts, args.words)
+    elif args.command == "exchange":
+        bench_exchange(args.transcripts, args.words)
     elif args.command == "_import-worker":
         print(json.dumps(_import_worker(args.folder, args.study)))
 

@@ -147,3 +147,44 @@ def test_empty_database_is_not_a_study(location: str, tmp_path: Path) -> None:
         conn.close()
         with pytest.raises(StudyError, match="no Thematica study here"):
             StudyService.open(str(path))
+
+
+def test_an_older_study_with_codings_migrates_and_keeps_them(tmp_path: Path) -> None:
+    """Schema 0003 -> head with rows that reference the team table (a real, analysed study)."""
+    path = tmp_path / "analysed.thematica"
+    engine = make_engine(str(path))
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    upgrade(engine, "0003")
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO study VALUES (1, 'Analysed', '', 'reflexive', '2026-01-01 10:00:00')")
+        )
+        conn.execute(
+            text("INSERT INTO team_members (id, name, role) VALUES (1, 'Rachel Ames', 'lead')")
+        )
+        conn.execute(
+            text(
+                "INSERT INTO transcripts (id, source_name, source_sha256, source_format, text, word_count, imported_at) "
+                "VALUES (1, 't.txt', 'x', 'text', 'hello world', 2, '2026-01-01 10:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO codes (id, name, description, level, owner_id, created_at) VALUES (1, 'C', '', 1, 1, '2026-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO codings (transcript_id, code_id, coder_id, start_offset, end_offset, created_at, modified_at) "
+                "VALUES (1, 1, 1, 0, 5, '2026-01-01', '2026-01-01')"
+            )
+        )
+    engine.dispose()
+    with StudyService.open(str(path)) as study:
+        assert study.migration is not None and study.migration.from_revision == "0003"
+        assert [(m.name, m.anonymised_only) for m in study.team()] == [("Rachel Ames", False)]
+        assert [c.text for c in study.codings()] == ["hello"]
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.close()

@@ -68,8 +68,25 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:
-    with engine.begin() as conn:
-        command.upgrade(_config(conn), target)
+    """Run the migrations up to ``target``. On SQLite, foreign-key enforcement is off while a
+    migration rebuilds a table (SQLite's batch mode drops and recreates it), and the foreign keys
+    are checked before the change is committed."""
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")  # outside any transaction
+            conn.commit()
+        with conn.begin():
+            command.upgrade(_config(conn), target)
+            if sqlite:
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise StudyError(
+                        f"the upgrade would break {len(broken)} references; nothing was changed"
+                    )
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+            conn.commit()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

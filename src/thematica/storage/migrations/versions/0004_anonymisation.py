@@ -17,10 +17,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("team_members") as batch:
-        batch.add_column(
-            sa.Column("anonymised_only", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
+    # A plain ADD COLUMN: SQLite supports it natively, so the table (which codes and codings
+    # reference) is not rebuilt.
+    op.add_column(
+        "team_members",
+        sa.Column("anonymised_only", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
     op.create_table(
         "anonymisation_log",
         sa.Column("id", sa.Integer(), nullable=False),
