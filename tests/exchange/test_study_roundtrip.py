@@ -82,3 +82,28 @@ def test_a_bad_qdpx_leaves_no_study_behind(tmp_path: Path) -> None:
         and len(result.stderr.strip().splitlines()) == 1
     )
     assert not target.exists()
+
+
+def test_codebook_round_trip_through_qdc(tmp_path: Path) -> None:
+    from thematica.exchange.refi import read_qdc
+
+    run("demo", str(tmp_path))
+    study, out = tmp_path / "demo.thematica", tmp_path / "codebook.qdc"
+    run("qdc", "export", str(study), str(out))
+    schema = etree.XMLSchema(etree.parse(str(shared("refi-qda-schemas/Codebook-mrt2019.xsd"))))
+    assert schema.validate(etree.parse(str(out))), schema.error_log.last_error
+    project = read_qdc(out.read_bytes(), out.name)
+    with StudyService.open(str(study)) as s:
+        exported = s.export_project()
+    assert sorted(
+        (c.guid, c.name, c.parent, c.level, c.theme, c.colour, c.description) for c in project.codes
+    ) == sorted(
+        (c.guid, c.name, c.parent, c.level, c.theme, c.colour, c.description)
+        for c in exported.codes
+    )
+    assert {(x.name, x.codes) for x in project.sets} == {(x.name, x.codes) for x in exported.sets}
+    empty = tmp_path / "empty.thematica"
+    run("init", str(empty), "--title", "Empty")
+    run("qdc", "import", str(empty), str(out))
+    with StudyService.open(str(empty)) as s:
+        assert len(s.codes()) == sum(1 for c in exported.codes if not c.theme)

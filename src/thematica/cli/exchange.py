@@ -111,11 +111,38 @@ def qdc() -> None:
     """REFI-QDA codebooks (.qdc)."""
 
 
+@qdc.command("export")
+@click.argument("study")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def qdc_export(study: str, out: Path) -> None:
+    """Write STUDY's codebook (codes of both levels, themes as non-codable codes, and the theme
+    sets) as a REFI-QDA codebook (.qdc).
+
+    \b
+    Example:
+        thematica qdc export msk.thematica msk-codebook.qdc
+    """
+    from dataclasses import replace
+
+    from thematica.exchange.refi_codebook import write_qdc
+
+    with open_study(study) as service:
+        project = replace(service.export_project(), sources=(), cases=(), notes=(), links=())
+    buffer = io.BytesIO()
+    write_qdc(project, buffer)
+    try:
+        out.write_bytes(buffer.getvalue())
+    except OSError as exc:
+        raise CliError(f"{out}: cannot be written ({exc.strerror or exc})") from None
+    click.echo(f"Wrote {out}: {len(project.codes)} codes, {len(project.sets)} sets")
+
+
 @qdc.command("import")
 @click.argument("study")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def qdc_import(study: str, file: Path) -> None:
-    """Add the codes of a REFI-QDA codebook (.qdc) to STUDY as level-one codes.
+    """Add the codes of a REFI-QDA codebook (.qdc) to STUDY (other tools' codes as level one;
+    a Thematica codebook keeps its levels).
 
     \b
     Example:
@@ -136,7 +163,7 @@ def qdc_import(study: str, file: Path) -> None:
         return tuple(reversed(chain))
 
     specs = tuple(
-        CodeSpec(path(c.guid), Level.ONE, c.description, c.colour)
+        CodeSpec(path(c.guid), Level(c.level if c.level in (1, 2) else 1), c.description, c.colour)
         for c in project.codes
         if not c.theme
     )
