@@ -15,6 +15,7 @@ from thematica.cli.guide import guide
 from thematica.cli.output import CliError
 from thematica.cli.participants import participants
 from thematica.cli.report import report
+from thematica.cli.serve import serve
 from thematica.cli.study import demo, info, init, team, upgrade
 from thematica.cli.transcripts import transcripts
 from thematica.errors import ThematicaError
@@ -65,6 +66,7 @@ for command in (
     qdpx,
     qdc,
     report,
+    serve,
 ):
     cli.add_command(command)
 

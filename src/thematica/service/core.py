@@ -303,18 +303,21 @@ class StudyService:
         *,
         level: Level = Level.ONE,
         memo: str | None = None,
+        create_code: bool = False,
     ) -> int:
+        """Code a span; with ``create_code`` a code that does not exist yet is created with it
+        (a new or in-vivo code), in the same transaction."""
+        if not code or any(not part or len(part) > 300 for part in code):
+            raise ThematicaError("a code needs a name of 1 to 300 characters")
         with self._transaction() as session:
             index = cb.CodeIndex.load(session)
-            return cb.add_coding(
-                session,
-                tx.resolve(session, transcript),
-                index.get(code, level),
-                cb.member_id(session, coder),
-                start,
-                end,
-                memo,
-            )
+            tid = tx.resolve(session, transcript)
+            coder_id = cb.member_id(session, coder)
+            found = index.find(code, level)
+            if found is None and create_code:
+                found, _ = cb.ensure_code(session, index, code, level)
+            code_id = found if found is not None else index.get(code, level)
+            return cb.add_coding(session, tid, code_id, coder_id, start, end, memo)
 
     def codings(
         self,

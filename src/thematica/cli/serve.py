@@ -1,0 +1,57 @@
+"""``thematica serve``: the workbench in the browser, on this machine only by default."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import webbrowser
+
+import click
+
+from thematica.cli.output import CliError
+
+
+@click.command()
+@click.argument("study")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it local)."
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port (0: any free port).",
+)
+@click.option(
+    "--open", "open_browser", is_flag=True, help="Open the workbench in the default browser."
+)
+def serve(study: str, host: str, port: int, open_browser: bool) -> None:
+    """Open STUDY in the workbench: a web app on this machine (nothing leaves it; no outside
+    requests of any kind). Prints the address; Ctrl+C stops it.
+
+    \b
+    Example:
+        thematica serve msk.thematica --open
+    """
+    import uvicorn
+
+    from thematica.web.app import create_app
+
+    app = create_app(study)
+    if port == 0:
+        with socket.socket() as probe:
+            probe.bind((host, 0))
+            port = probe.getsockname()[1]
+    url = f"http://{host}:{port}/"
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(
+            f"Warning: listening on {host}: other machines on the network can reach it", err=True
+        )
+    click.echo(f"Thematica workbench for {study}: {url}")
+    if open_browser:
+        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    except OSError as exc:
+        raise CliError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None

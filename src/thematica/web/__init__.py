@@ -1,0 +1,1 @@
+"""The workbench: a local web app over one study (``thematica serve``)."""

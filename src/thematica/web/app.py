@@ -1,0 +1,200 @@
+"""The workbench: a server-rendered web app over one study, every page with a JSON twin.
+
+Everything goes through :class:`thematica.service.StudyService`; no SQL here. No outside
+requests of any kind: htmx is vendored (static/htmx.min.js), there are no CDNs or web fonts.
+Identity: the user picks (or adds) their team-member identity, kept in a cookie, and every
+coding is stamped with it. Passwords come later; ``current_member`` is where login slots in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
+
+from thematica.domain import Level, MemberRole, parse_path
+from thematica.errors import ConflictError, NotFoundError, ThematicaError
+from thematica.service import StudyService
+from thematica.service.anonymise import AccessDenied
+from thematica.web import context
+
+HERE = Path(__file__).parent
+COOKIE = "thematica_member"
+
+
+class Unauthenticated(ThematicaError):
+    """No identity chosen yet."""
+
+
+class CodingRequest(BaseModel):
+    code: str = Field(
+        min_length=1, max_length=1000, description="Code path, levels separated by '>'"
+    )
+    start: int = Field(ge=0, description="Start offset (code points)")
+    end: int = Field(ge=1, description="End offset (code points, exclusive)")
+    memo: str | None = Field(default=None, max_length=20_000)
+    create: bool = Field(
+        default=False, description="Create the code if it does not exist (new or in-vivo code)"
+    )
+
+
+def status_of(exc: ThematicaError) -> int:
+    if isinstance(exc, Unauthenticated):
+        return 401
+    if isinstance(exc, AccessDenied):
+        return 403
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, ConflictError):
+        return 409
+    return 422
+
+
+def create_app(location: str) -> FastAPI:
+    service = StudyService.open(location)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        service.close()
+
+    app = FastAPI(
+        title="Thematica workbench",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    templates = Jinja2Templates(directory=HERE / "templates")
+
+    def current_member(cookie: str | None) -> context.Member:
+        if not cookie:
+            raise Unauthenticated("choose who you are first (/identity)")
+        for m in service.team():
+            if m.name == cookie:
+                return context.Member(m.name, m.role.value, m.anonymised_only)
+        raise Unauthenticated(f"{cookie!r} is not in the team; choose again (/identity)")
+
+    def page(
+        request: Request, name: str, data: dict[str, Any], member: context.Member | None
+    ) -> HTMLResponse:
+        title = service.info().title
+        return templates.TemplateResponse(
+            request, name, {**data, "me": member, "study_title": title}
+        )
+
+    @app.exception_handler(ThematicaError)
+    async def thematica_error(request: Request, exc: ThematicaError) -> Response:
+        status = status_of(exc)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": str(exc)}, status_code=status)
+        if status == 401:
+            return RedirectResponse("/identity", status_code=303)
+        return templates.TemplateResponse(
+            request,
+            "error.html",
+            {"message": str(exc), "me": None, "study_title": ""},
+            status_code=status,
+        )
+
+    # -- identity -------------------------------------------------------------------------
+
+    @app.get("/identity", response_class=HTMLResponse)
+    def identity_page(request: Request) -> HTMLResponse:
+        team = [{"name": m.name, "role": m.role.value} for m in service.team()]
+        return page(
+            request, "identity.html", {"team": team, "roles": [r.value for r in MemberRole]}, None
+        )
+
+    @app.post("/identity")
+    def choose_identity(
+        name: Annotated[str, Form(max_length=200)],
+        new: Annotated[bool, Form()] = False,
+        role: Annotated[str, Form()] = "coder",
+    ) -> Response:
+        name = " ".join(name.split())
+        if new:
+            try:
+                service.add_team_member(name, MemberRole(role))
+            except ValueError:
+                raise ThematicaError(f"unknown role {role!r}") from None
+        elif name not in {m.name for m in service.team()}:
+            raise NotFoundError(f"no team member {name!r}")
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(COOKIE, quote(name, safe=""), httponly=True, samesite="strict")
+        return response
+
+    def member_from(request: Request) -> context.Member:
+        from urllib.parse import unquote
+
+        raw = request.cookies.get(COOKIE)
+        return current_member(unquote(raw) if raw else None)
+
+    # -- overview -------------------------------------------------------------------------
+
+    @app.get("/", response_class=HTMLResponse)
+    def overview_page(request: Request) -> HTMLResponse:
+        member = member_from(request)
+        return page(request, "overview.html", context.overview(service), member)
+
+    @app.get("/api/overview")
+    def overview_json(request: Request) -> dict[str, Any]:
+        member_from(request)
+        return context.overview(service)
+
+    # -- transcripts ----------------------------------------------------------------------
+
+    @app.get("/transcripts/{ref}", response_class=HTMLResponse)
+    def transcript_page(request: Request, ref: str) -> HTMLResponse:
+        member = member_from(request)
+        return page(request, "transcript.html", context.transcript(service, ref, member), member)
+
+    @app.get("/api/transcripts/{ref}")
+    def transcript_json(request: Request, ref: str) -> dict[str, Any]:
+        member = member_from(request)
+        return context.transcript(service, ref, member)
+
+    @app.post("/api/transcripts/{ref}/codings", status_code=201)
+    def add_coding(request: Request, ref: str, body: CodingRequest) -> dict[str, Any]:
+        member = member_from(request)
+        if member.role == MemberRole.READER.value:
+            raise AccessDenied(f"{member.name} is a reader and cannot code")
+        path = parse_path(body.code)
+        if not path:
+            raise ThematicaError("the code name is empty")
+        coding_id = service.add_coding(
+            ref,
+            path,
+            member.name,
+            body.start,
+            body.end,
+            level=Level.ONE,
+            memo=body.memo,
+            create_code=body.create,
+        )
+        coding = next(
+            c for c in service.codings(transcript=ref, level=Level.ONE) if c.id == coding_id
+        )
+        return {
+            "id": coding.id,
+            "code": " > ".join(coding.code),
+            "coder": coding.coder,
+            "start": coding.start,
+            "end": coding.end,
+            "text": coding.text,
+        }
+
+    return app
+
+
+__all__ = ["COOKIE", "create_app"]

@@ -1,0 +1,146 @@
+"""What each page shows, built once from the service: the HTML page renders it, and the page's
+JSON twin returns it as it is. So the two can never disagree."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from thematica.domain import Level, SpeakerRole, format_path
+from thematica.service import StudyService
+
+PALETTE = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#ff7f0e",
+)
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    role: str
+    anonymised_only: bool
+
+
+def overview(service: StudyService) -> dict[str, Any]:
+    info = service.info()
+    transcripts = service.transcripts()
+    progress: dict[int, Counter[str]] = defaultdict(Counter)
+    for coding in service.codings(level=Level.ONE):
+        progress[coding.transcript_id][coding.coder] += 1
+    coders = [m.name for m in info.team if m.role.value in ("lead", "coder")]
+    defs = service.attribute_defs()
+    return {
+        "study": {
+            "title": info.title,
+            "question": info.research_question,
+            "approach": info.approach.value,
+            "participants": info.participants,
+            "transcripts": info.transcripts,
+            "words": info.words,
+        },
+        "team": [{"name": m.name, "role": m.role.value} for m in info.team],
+        "attributes": [d.name for d in defs],
+        "participants": [
+            {
+                "label": p.label,
+                "group": p.group,
+                "attributes": {d.name: _value(p.attributes.get(d.name)) for d in defs},
+            }
+            for p in service.participants()
+        ],
+        "coders": coders,
+        "transcripts": [
+            {
+                "id": t.id,
+                "participant": t.participant,
+                "file": t.source_name,
+                "date": t.interview_date.isoformat() if t.interview_date else None,
+                "words": t.words,
+                "codings": {c: progress[t.id][c] for c in coders},
+            }
+            for t in transcripts
+        ],
+        "guide": [{"text": q.text, "prompts": list(q.prompts)} for q in service.guide()],
+        "activity": [
+            {"at": e.at.strftime("%Y-%m-%d %H:%M"), "actor": e.actor, "summary": e.summary}
+            for e in reversed(service.lineage()[-8:])
+        ],
+    }
+
+
+def _value(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value if isinstance(value, int | float) else str(value)
+
+
+def transcript(service: StudyService, ref: str, member: Member) -> dict[str, Any]:
+    t = service.transcript(ref)
+    codes = service.codes(Level.ONE)
+    colour = {c.path: c.colour or PALETTE[i % len(PALETTE)] for i, c in enumerate(codes)}
+    codings = list(service.codings(transcript=str(t.id), level=Level.ONE))
+    turns = []
+    for turn in t.turns:
+        mine = [c for c in codings if c.start < turn.end and turn.start < c.end]
+        label = (
+            (t.participant or "Participant")
+            if turn.role is SpeakerRole.PARTICIPANT
+            else ("Interviewer" if turn.role is SpeakerRole.INTERVIEWER else "Other speaker")
+        )
+        turns.append(
+            {
+                "position": turn.position,
+                "label": label,
+                "role": turn.role.value,
+                "time": _clock(turn.start_ms),
+                "start": turn.start,
+                "end": turn.end,
+                "text": turn.text,
+                "codings": [
+                    {
+                        "id": c.id,
+                        "code": format_path(c.code),
+                        "coder": c.coder,
+                        "colour": colour.get(c.code, PALETTE[0]),
+                        "start": c.start,
+                        "end": c.end,
+                        "text": c.text,
+                    }
+                    for c in mine
+                ],
+            }
+        )
+    return {
+        "transcript": {
+            "id": t.id,
+            "participant": t.participant,
+            "file": t.source_name,
+            "date": t.interview_date.isoformat() if t.interview_date else None,
+            "length": len(t.text),
+        },
+        "member": member.name,
+        "codes": [
+            {"path": format_path(c.path), "colour": colour[c.path], "codings": c.codings}
+            for c in codes
+        ],
+        "turns": turns,
+    }
+
+
+def _clock(ms: int | None) -> str:
+    if ms is None:
+        return ""
+    s = ms // 1000
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"

@@ -1,0 +1,174 @@
+"""The workbench through its HTTP interface: identity, pages and their JSON twins, coding, 4xx."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from tests.conftest import snapshot
+from thematica.cli.main import cli
+from thematica.web.app import create_app
+from thematica.web.context import Member
+from thematica.web.context import overview as overview_context
+from thematica.web.context import transcript as transcript_context
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("demo")
+    CliRunner().invoke(cli, ["demo", str(folder)])
+    return folder / "demo.thematica"
+
+
+@pytest.fixture
+def demo(built: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "demo.thematica"
+    shutil.copy(built, copy)
+    return copy
+
+
+@pytest.fixture
+def client(demo: Path) -> TestClient:
+    with TestClient(create_app(str(demo))) as c:
+        yield c  # type: ignore[misc]
+
+
+def sign_in(client: TestClient, name: str = "Tom Okafor") -> None:
+    response = client.post("/identity", data={"name": name}, follow_redirects=False)
+    assert response.status_code == 303
+
+
+def test_pages_need_an_identity(client: TestClient) -> None:
+    assert client.get("/", follow_redirects=False).headers["location"] == "/identity"
+    assert client.get("/api/overview").status_code == 401
+    page = client.get("/identity").text
+    assert "Rachel Ames" in page and "Add me" in page
+
+
+def test_choosing_and_adding_an_identity(client: TestClient) -> None:
+    assert client.post("/identity", data={"name": "Nobody"}).status_code == 404
+    response = client.post(
+        "/identity",
+        data={"name": "Cara Lee", "new": "true", "role": "coder"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert "Signed in as <strong>Cara Lee</strong>" in client.get("/").text
+
+
+def test_overview_page_and_json_twin_agree(client: TestClient, demo: Path) -> None:
+    sign_in(client)
+    twin = client.get("/api/overview").json()
+    page = client.get("/").text
+    assert twin["study"]["participants"] == 10 and len(twin["transcripts"]) == 10
+    for t in twin["transcripts"]:
+        assert f'href="/transcripts/{t["id"]}"' in page
+        assert t["codings"]["Rachel Ames"] > 0 and t["codings"]["Tom Okafor"] > 0
+    from thematica.service import StudyService
+
+    with StudyService.open(str(demo)) as service:
+        assert overview_context(service) == twin
+
+
+def test_transcript_page_shows_labels_not_names_and_codings(client: TestClient, demo: Path) -> None:
+    sign_in(client)
+    twin = client.get("/api/transcripts/Physio%203").json()
+    page = client.get(f"/transcripts/{twin['transcript']['id']}").text
+    assert {t["label"] for t in twin["turns"]} == {"Physio 3", "Interviewer"}
+    assert "Siobhán Kelly" not in page  # the speaker's real name is not shown as a label
+    assert 'class="turn interviewer"' in page and 'class="stripe"' in page
+    assert sum(len(t["codings"]) for t in twin["turns"]) > 0
+    from thematica.service import StudyService
+
+    with StudyService.open(str(demo)) as service:
+        assert transcript_context(service, "Physio 3", Member("Tom Okafor", "coder", False)) == twin
+
+
+def test_coding_through_the_api(client: TestClient) -> None:
+    sign_in(client, "Tom Okafor")
+    twin = client.get("/api/transcripts/1").json()
+    turn = twin["turns"][1]
+    created = client.post(
+        "/api/transcripts/1/codings",
+        json={"code": twin["codes"][0]["path"], "start": turn["start"], "end": turn["start"] + 12},
+    )
+    assert created.status_code == 201 and created.json()["coder"] == "Tom Okafor"
+    assert created.json()["text"] == turn["text"][:12]
+    in_vivo = client.post(
+        "/api/transcripts/1/codings",
+        json={
+            "code": "wind each other up",
+            "start": turn["start"],
+            "end": turn["start"] + 5,
+            "create": True,
+        },
+    )
+    assert in_vivo.status_code == 201
+    assert any(
+        c["path"] == "wind each other up" for c in client.get("/api/transcripts/1").json()["codes"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        ({"code": "No such code", "start": 0, "end": 5}, 404, "no level-1 code 'No such code'"),
+        (
+            {"code": "Pain and mood > Pain lowers mood", "start": 0, "end": 10**7},
+            422,
+            "not inside the transcript",
+        ),
+        (
+            {"code": "Pain and mood > Pain lowers mood", "start": 9, "end": 3},
+            422,
+            "not inside the transcript",
+        ),
+        ({"code": "   ", "start": 0, "end": 5}, 422, "the code name is empty"),
+        ({"code": "x" * 400, "start": 0, "end": 5, "create": True}, 422, "1 to 300 characters"),
+        (
+            {"code": "Pain and mood > Pain lowers mood", "start": -1, "end": 5},
+            422,
+            "greater than or equal to 0",
+        ),
+    ],
+)
+def test_bad_codings_are_4xx_and_change_nothing(
+    client: TestClient, demo: Path, body: dict[str, object], status: int, message: str
+) -> None:
+    sign_in(client)
+    before = snapshot(str(demo))
+    response = client.post("/api/transcripts/1/codings", json=body)
+    assert response.status_code == status
+    text = response.json().get("error") or str(response.json().get("detail"))
+    assert message in text
+    assert snapshot(str(demo)) == before
+
+
+def test_readers_cannot_code_and_unknown_transcripts_are_404(
+    client: TestClient, demo: Path
+) -> None:
+    sign_in(client, "Helen Marsh")  # the demo's reader
+    before = snapshot(str(demo))
+    response = client.post(
+        "/api/transcripts/1/codings", json={"code": "X", "start": 0, "end": 5, "create": True}
+    )
+    assert response.status_code == 403 and "reader" in response.json()["error"]
+    assert snapshot(str(demo)) == before
+    assert client.get("/api/transcripts/999").status_code == 404
+    assert client.get("/transcripts/999").status_code == 404
+
+
+def test_openapi_describes_the_api(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert "/api/transcripts/{ref}/codings" in spec["paths"] and "/api/overview" in spec["paths"]
+
+
+def test_no_outside_requests_in_pages(client: TestClient) -> None:
+    sign_in(client)
+    for url in ("/", "/transcripts/1", "/identity"):
+        page = client.get(url).text
+        assert "http://" not in page and "https://" not in page

@@ -1,0 +1,176 @@
+"""The workbench in real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright).
+
+Skipped when Chromium is not installed, unless THEMATICA_REQUIRE_BROWSER=1 (``scripts/test``
+sets it, and installs Chromium). Screenshots of every page go to test-results/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from thematica.cli.main import cli
+from thematica.service import StudyService
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--metrics-recording-only",
+]
+SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("THEMATICA_REQUIRE_BROWSER") == "1":
+        raise RuntimeError(
+            f"THEMATICA_REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium)"
+        )
+    pytest.skip("Chromium is not installed", allow_module_level=True)
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    import uvicorn
+
+    from thematica.web.app import create_app
+
+    folder = tmp_path_factory.mktemp("web")
+    CliRunner().invoke(cli, ["demo", str(folder)])
+    study = folder / "demo.thematica"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(str(study)), host="127.0.0.1", port=port, log_level="warning"
+    )
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the workbench did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", study
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser_page(server: tuple[str, Path]) -> Iterator[Page]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def codings_by(study: Path, coder: str) -> list[tuple[str, str]]:
+    with StudyService.open(str(study)) as s:
+        return [(" > ".join(c.code), c.text) for c in s.codings(coder=coder)]
+
+
+def test_choose_identity_then_overview(server: tuple[str, Path], browser_page: Page) -> None:
+    url, _ = server
+    page = browser_page
+    page.goto(url + "/")
+    assert page.url.endswith("/identity")
+    shot(page, "identity")
+    page.get_by_label("Tom Okafor").check()
+    page.get_by_role("button", name="Continue", exact=True).click()
+    page.wait_for_url(url + "/")
+    assert page.get_by_text("Signed in as").is_visible()
+    assert page.get_by_role("link", name="Physio 3").is_visible()
+    shot(page, "overview")
+
+
+def test_code_a_span_with_the_mouse_and_with_the_keyboard(
+    server: tuple[str, Path], browser_page: Page
+) -> None:
+    url, study = server
+    page = browser_page
+    page.goto(url + "/transcripts/1")
+    shot(page, "transcript")
+    before = len(codings_by(study, "Tom Okafor"))
+    text = page.locator("#transcript .turn.participant p.text").first
+    text.scroll_into_view_if_needed()
+    text.dblclick(position={"x": 30, "y": 10})  # the mouse selects a word
+    page.wait_for_function("document.getElementById('selection').textContent.includes('“')")
+    selected = page.evaluate("window.getSelection().toString()").strip()
+    page.fill("#code-input", "Pain and mood > Pain lowers mood")
+    with page.expect_navigation():
+        page.click("#apply")
+    page.wait_for_function("document.querySelectorAll('.stripe').length > 0")
+    after = codings_by(study, "Tom Okafor")
+    assert len(after) == before + 1 and ("Pain and mood > Pain lowers mood", selected) in after
+    # keyboard: select with a range, press c, type a code, Enter
+    page.evaluate(
+        """() => { const p = document.querySelectorAll('#transcript .turn.participant p.text')[1];
+                   const r = document.createRange(); r.setStart(p.firstChild, 0); r.setEnd(p.firstChild, 14);
+                   const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }"""
+    )
+    page.wait_for_function("document.getElementById('selection').textContent.includes('(')")
+    page.keyboard.press("c")
+    assert page.evaluate("document.activeElement.id") == "code-input"
+    page.keyboard.type("Time > Short follow-up slots")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert len(codings_by(study, "Tom Okafor")) == before + 2
+
+
+def test_in_vivo_code_and_a_failed_request_keeps_the_selection(
+    server: tuple[str, Path], browser_page: Page
+) -> None:
+    url, study = server
+    page = browser_page
+    page.goto(url + "/transcripts/2")
+    page.evaluate(
+        """() => { const p = document.querySelectorAll('#transcript .turn.participant p.text')[0];
+                   const r = document.createRange(); r.setStart(p.firstChild, 0); r.setEnd(p.firstChild, 12);
+                   const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }"""
+    )
+    page.wait_for_function("document.getElementById('selection').textContent.includes('(')")
+    words = page.evaluate("window.getSelection().toString()")
+    with page.expect_navigation():
+        page.click("#in-vivo")
+    name = " ".join(words.split())
+    assert any(code == name for code, _ in codings_by(study, "Tom Okafor"))
+    # a request the server refuses: the message shows and the selection and code stay
+    page.evaluate(
+        """() => { const p = document.querySelectorAll('#transcript .turn.participant p.text')[0];
+                   const r = document.createRange(); r.setStart(p.firstChild, 0); r.setEnd(p.firstChild, 5);
+                   const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }"""
+    )
+    page.wait_for_function("document.getElementById('selection').textContent.includes('(')")
+    page.fill("#code-input", "x" * 400)
+    page.click("#apply")
+    page.wait_for_function("document.getElementById('message').textContent.startsWith('Not saved')")
+    assert "1 to 300 characters" in page.inner_text("#message")
+    assert page.input_value("#code-input") == "x" * 400
+    assert "(" in page.inner_text("#selection")
+    shot(page, "transcript-error")
