@@ -32,3 +32,8 @@ class NotFoundError(ThematicaError):
 
 class ConflictError(ThematicaError):
     """An action that would clash with what the study already holds (a duplicate label, say)."""
+
+
+class AccessDenied(ThematicaError):
+    """The acting team member may not do this (a reader coding, a non-lead revealing, anyone
+    marked "anonymised only" asking for original text)."""

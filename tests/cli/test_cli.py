@@ -302,3 +302,15 @@ def test_progress_ticks_once_per_file_on_a_terminal(
         "json",
     )
     assert states == [True, False]
+
+
+def test_blind_and_reveal_commands(study_path: str) -> None:
+    run("team", "add", study_path, "Rachel Ames", "--role", "lead")
+    run("team", "add", study_path, "Tom Okafor", "--role", "coder")
+    run("transcripts", "import", study_path, str(TEAMS))
+    assert "off" in run("blind", study_path, "status").output
+    refused = run("blind", study_path, "on", "--by", "Tom Okafor", ok=False)
+    assert refused.exit_code == 2 and "only a lead can do this" in refused.stderr
+    run("blind", study_path, "on", "--by", "Rachel Ames")
+    assert "on" in run("blind", study_path, "status").output
+    assert "Revealed" in run("transcripts", "reveal", study_path, "1", "--by", "Rachel Ames").output

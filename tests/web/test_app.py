@@ -172,3 +172,36 @@ def test_no_outside_requests_in_pages(client: TestClient) -> None:
     for url in ("/", "/transcripts/1", "/identity"):
         page = client.get(url).text
         assert "http://" not in page and "https://" not in page
+
+
+def coders_seen(twin: dict[str, object]) -> set[str]:
+    return {c["coder"] for t in twin["turns"] for c in t["codings"]}  # type: ignore[index,union-attr]
+
+
+def test_blind_coding_hides_other_coders_until_the_lead_reveals(
+    client: TestClient, demo: Path
+) -> None:
+    from thematica.service import StudyService
+
+    with StudyService.open(str(demo)) as s:
+        s.set_blind_coding(True, by="Rachel Ames")
+    sign_in(client, "Tom Okafor")
+    twin = client.get("/api/transcripts/1").json()
+    assert twin["blind"] is True and coders_seen(twin) == {"Tom Okafor"}
+    page = client.get("/transcripts/1").text
+    assert (
+        "Blind coding." in page
+        and "· Rachel Ames" not in page
+        and "Reveal for reconciliation" not in page
+    )
+    assert client.post("/api/transcripts/1/reveal").status_code == 403  # only a lead
+    sign_in(client, "Rachel Ames")
+    assert coders_seen(client.get("/api/transcripts/1").json()) == {"Rachel Ames"}
+    assert "Reveal for reconciliation" in client.get("/transcripts/1").text
+    assert client.post("/api/transcripts/1/reveal").status_code == 200
+    sign_in(client, "Tom Okafor")
+    revealed = client.get("/api/transcripts/1").json()
+    assert revealed["blind"] is False and coders_seen(revealed) == {"Tom Okafor", "Rachel Ames"}
+    assert coders_seen(client.get("/api/transcripts/2").json()) == {
+        "Tom Okafor"
+    }  # others stay blind

@@ -174,3 +174,23 @@ def test_in_vivo_code_and_a_failed_request_keeps_the_selection(
     assert page.input_value("#code-input") == "x" * 400
     assert "(" in page.inner_text("#selection")
     shot(page, "transcript-error")
+
+
+def test_blind_mode_in_the_page(server: tuple[str, Path], browser_page: Page) -> None:
+    url, study = server
+    page = browser_page
+    with StudyService.open(str(study)) as s:
+        s.set_blind_coding(True, by="Rachel Ames")
+    try:
+        page.goto(url + "/transcripts/3")
+        assert page.get_by_text("Blind coding.").is_visible()
+        assert page.locator(".codings li", has_text="Rachel Ames").count() == 0
+        assert page.locator(".codings li", has_text="Tom Okafor").count() > 0
+        shot(page, "transcript-blind")
+        with StudyService.open(str(study)) as s:
+            s.reveal("3", by="Rachel Ames")
+        page.reload()
+        assert page.locator(".codings li", has_text="Rachel Ames").count() > 0
+    finally:
+        with StudyService.open(str(study)) as s:
+            s.set_blind_coding(False, by="Rachel Ames")

@@ -16,7 +16,7 @@ from thematica.cli.output import CliError
 from thematica.cli.participants import participants
 from thematica.cli.report import report
 from thematica.cli.serve import serve
-from thematica.cli.study import demo, info, init, team, upgrade
+from thematica.cli.study import blind, demo, info, init, team, upgrade
 from thematica.cli.transcripts import transcripts
 from thematica.errors import ThematicaError
 
@@ -67,6 +67,7 @@ for command in (
     qdc,
     report,
     serve,
+    blind,
 ):
     cli.add_command(command)
 

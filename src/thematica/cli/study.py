@@ -174,3 +174,25 @@ def team_list(study: str, fmt: str) -> None:
     for m in members:
         table.add_row(m.name, m.role.value)
     console().print(table)
+
+
+@click.command()
+@click.argument("study")
+@click.argument("state", type=click.Choice(["on", "off", "status"]))
+@click.option("--by", "by", envvar="THEMATICA_MEMBER", help="The lead changing it.")
+def blind(study: str, state: str, by: str | None) -> None:
+    """Blind level-one coding: while on, each coder sees only their own codings in a transcript
+    until the lead reveals it ('thematica transcripts reveal').
+
+    \b
+    Example:
+        thematica blind msk.thematica on --by "Rachel Ames"
+    """
+    with open_study(study) as service:
+        if state == "status":
+            click.echo("Blind coding is " + ("on" if service.blind_coding() else "off"))
+            return
+        if not by:
+            raise CliError("say which lead is changing it: --by NAME")
+        service.set_blind_coding(state == "on", by=by)
+    click.echo(f"Blind coding is {state}")

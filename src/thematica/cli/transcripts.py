@@ -299,3 +299,20 @@ def transcripts_set(study: str, ref: str, participant: str | None, when: str | N
     click.echo(
         f"Transcript {t.id}: participant {t.participant or '-'}, date {t.interview_date or '-'}"
     )
+
+
+@transcripts.command("reveal")
+@click.argument("study")
+@click.argument("ref")
+@click.option("--by", "by", envvar="THEMATICA_MEMBER", required=True, help="The lead revealing it.")
+def transcripts_reveal(study: str, ref: str, by: str) -> None:
+    """Reveal a transcript for reconciliation: in blind coding, every coder then sees every
+    coding in it.
+
+    \b
+    Example:
+        thematica transcripts reveal msk.thematica "Physio 4" --by "Rachel Ames"
+    """
+    with open_study(study) as service:
+        at = service.reveal(ref, by=by)
+    click.echo(f"Revealed {ref} ({at:%Y-%m-%d %H:%M})")

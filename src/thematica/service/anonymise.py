@@ -31,7 +31,7 @@ from thematica.anonymise.keyfile import DenyTermRow, FindingRow, IdentityRow, Re
 from thematica.anonymise.ner import Pipeline
 from thematica.anonymise.ner import findings as ner_findings
 from thematica.domain import MemberRole, SpeakerRole
-from thematica.errors import InputError, NotFoundError, ThematicaError
+from thematica.errors import AccessDenied, InputError, NotFoundError, ThematicaError
 from thematica.importers.table import read_records
 from thematica.service import transcripts as tx
 from thematica.storage.models import (
@@ -76,10 +76,6 @@ ORG_DESCRIPTORS = {
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-class AccessDenied(ThematicaError):
-    """The acting team member may not see original (un-anonymised) text."""
 
 
 def require_original_access(study: Session, actor: str) -> str:

@@ -31,6 +31,7 @@ from thematica.storage.models import (
     CodingRow,
     NodeCodeRow,
     NodeLinkRow,
+    StudyRow,
     TeamMemberRow,
     ThemeNodeRow,
     TranscriptRow,
@@ -496,7 +497,11 @@ def list_codings(
     transcript: str | None = None,
     level: Level | None = None,
     include_children: bool = True,
+    visible_to: str | None = None,
 ) -> tuple[Coding, ...]:
+    """Codings matching the filters. With ``visible_to``, blind coding applies: while the study
+    codes blind, that member sees only their own level-one codings in transcripts the lead has
+    not yet revealed (the agreed level-two layer is always visible)."""
     index = CodeIndex.load(session)
     query = select(CodingRow, TeamMemberRow.name).join(
         TeamMemberRow, TeamMemberRow.id == CodingRow.coder_id
@@ -522,6 +527,18 @@ def list_codings(
         query = query.where(CodingRow.coder_id == member_id(session, coder))
     if transcript is not None:
         query = query.where(CodingRow.transcript_id == tx.resolve(session, transcript))
+    study = session.get(StudyRow, 1)
+    if visible_to is not None and study is not None and study.blind_coding:
+        me = member_id(session, visible_to)
+        hidden_transcripts = select(TranscriptRow.id).where(TranscriptRow.revealed_at.is_(None))
+        level_one = [i for i, r in index.rows.items() if r.level == int(Level.ONE)]
+        query = query.where(
+            ~(
+                CodingRow.transcript_id.in_(hidden_transcripts)
+                & CodingRow.code_id.in_(level_one)
+                & (CodingRow.coder_id != me)
+            )
+        )
     query = query.order_by(
         CodingRow.transcript_id, CodingRow.start_offset, CodingRow.end_offset, CodingRow.id
     )

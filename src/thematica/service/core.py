@@ -46,7 +46,7 @@ from thematica.domain import (
     Transcript,
     TranscriptSummary,
 )
-from thematica.errors import StudyError, ThematicaError
+from thematica.errors import AccessDenied, StudyError, ThematicaError
 from thematica.exchange.model import XProject
 from thematica.service import analysis as an
 from thematica.service import codebook as cb
@@ -60,7 +60,7 @@ from thematica.storage.database import (
     current_revision,
     open_database,
 )
-from thematica.storage.models import ParticipantRow, StudyRow, TranscriptRow
+from thematica.storage.models import ParticipantRow, StudyRow, TeamMemberRow, TranscriptRow
 
 MAX_TITLE = 500
 
@@ -326,11 +326,53 @@ class StudyService:
         coder: str | None = None,
         transcript: str | None = None,
         level: Level | None = None,
+        visible_to: str | None = None,
     ) -> tuple[Coding, ...]:
         with self._session() as session:
             return cb.list_codings(
-                session, code=code, coder=coder, transcript=transcript, level=level
+                session,
+                code=code,
+                coder=coder,
+                transcript=transcript,
+                level=level,
+                visible_to=visible_to,
             )
+
+    # -- blind level-one coding -----------------------------------------------------------
+
+    def _lead(self, session: Session, by: str) -> str:
+        row = session.get(TeamMemberRow, cb.member_id(session, by))
+        assert row is not None
+        if row.role != MemberRole.LEAD.value:
+            raise AccessDenied(f"only a lead can do this; {row.name} is a {row.role}")
+        return row.name
+
+    def blind_coding(self) -> bool:
+        with self._session() as session:
+            study = session.get(StudyRow, 1)
+            return bool(study and study.blind_coding)
+
+    def set_blind_coding(self, on: bool, *, by: str) -> None:
+        with self._transaction() as session:
+            self._lead(session, by)
+            study = session.get(StudyRow, 1)
+            assert study is not None
+            study.blind_coding = on
+
+    def reveal(self, ref: str, *, by: str) -> dt.datetime:
+        """Reveal a transcript for reconciliation: every coder now sees every coding in it."""
+        with self._transaction() as session:
+            who = self._lead(session, by)
+            row = session.get(TranscriptRow, tx.resolve(session, ref))
+            assert row is not None
+            if row.revealed_at is None:
+                row.revealed_at, row.revealed_by = dt.datetime.now(dt.UTC), who
+            return row.revealed_at
+
+    def revealed(self, ref: str) -> bool:
+        with self._session() as session:
+            row = session.get(TranscriptRow, tx.resolve(session, ref))
+            return row is not None and row.revealed_at is not None
 
     # -- codebook operations (logged in the lineage) ---------------------------------------
 

@@ -45,6 +45,8 @@ class StudyRow(Base):
     research_question: Mapped[str] = mapped_column(Text, default="")
     approach: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # blind level-one coding: coders see only their own codings until a transcript is revealed [0005]
+    blind_coding: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
 
@@ -117,6 +119,8 @@ class TranscriptRow(Base):
     text: Mapped[str] = mapped_column(Text)
     word_count: Mapped[int] = mapped_column(Integer)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revealed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # [0005]
+    revealed_by: Mapped[str | None] = mapped_column(String(200))  # [0005]
 
 
 class TurnRow(Base):

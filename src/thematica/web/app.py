@@ -21,9 +21,8 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
 from thematica.domain import Level, MemberRole, parse_path
-from thematica.errors import ConflictError, NotFoundError, ThematicaError
+from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import StudyService
-from thematica.service.anonymise import AccessDenied
 from thematica.web import context
 
 HERE = Path(__file__).parent
@@ -163,6 +162,18 @@ def create_app(location: str) -> FastAPI:
     def transcript_json(request: Request, ref: str) -> dict[str, Any]:
         member = member_from(request)
         return context.transcript(service, ref, member)
+
+    @app.post("/api/transcripts/{ref}/reveal")
+    def reveal(request: Request, ref: str) -> dict[str, Any]:
+        member = member_from(request)
+        at = service.reveal(ref, by=member.name)
+        return {"revealed_at": at.isoformat()}
+
+    @app.post("/transcripts/{ref}/reveal")
+    def reveal_form(request: Request, ref: str) -> Response:
+        member = member_from(request)
+        service.reveal(ref, by=member.name)
+        return RedirectResponse(f"/transcripts/{ref}", status_code=303)
 
     @app.post("/api/transcripts/{ref}/codings", status_code=201)
     def add_coding(request: Request, ref: str, body: CodingRequest) -> dict[str, Any]:

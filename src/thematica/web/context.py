@@ -90,7 +90,9 @@ def transcript(service: StudyService, ref: str, member: Member) -> dict[str, Any
     t = service.transcript(ref)
     codes = service.codes(Level.ONE)
     colour = {c.path: c.colour or PALETTE[i % len(PALETTE)] for i, c in enumerate(codes)}
-    codings = list(service.codings(transcript=str(t.id), level=Level.ONE))
+    codings = list(service.codings(transcript=str(t.id), level=Level.ONE, visible_to=member.name))
+    blind = service.blind_coding()
+    revealed = service.revealed(str(t.id))
     turns = []
     for turn in t.turns:
         mine = [c for c in codings if c.start < turn.end and turn.start < c.end]
@@ -131,6 +133,8 @@ def transcript(service: StudyService, ref: str, member: Member) -> dict[str, Any
             "length": len(t.text),
         },
         "member": member.name,
+        "blind": blind and not revealed,
+        "can_reveal": blind and not revealed and member.role == "lead",
         "codes": [
             {"path": format_path(c.path), "colour": colour[c.path], "codings": c.codings}
             for c in codes
