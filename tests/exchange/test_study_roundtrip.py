@@ -64,9 +64,16 @@ def test_demo_round_trip_through_qdpx(tmp_path: Path) -> None:
                 full_b.participant,
                 full_b.interview_date,
             )
-        assert [(t.path, t.rolled_up, t.divergent) for t in a.counts().themes] == [
-            (t.path, t.rolled_up, t.divergent) for t in b.counts().themes
-        ]
+        for level in (1, 2):  # level one reaches themes through code origins: they must travel too
+            assert [(t.path, t.rolled_up, t.divergent) for t in a.counts(level=level).themes] == [  # type: ignore[arg-type]
+                (t.path, t.rolled_up, t.divergent)
+                for t in b.counts(level=level).themes  # type: ignore[arg-type]
+            ]
+        assert (a.info().research_question, a.info().approach) == (
+            b.info().research_question,
+            b.info().approach,
+        )
+        assert a.guide() == b.guide() and len(a.guide()) == 3
         roles = {m.name: (m.role.value, m.anonymised_only) for m in b.team()}
         assert roles["Helen Marsh"] == ("reader", True)  # no codings: stays a reader
 

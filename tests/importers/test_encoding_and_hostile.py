@@ -84,3 +84,7 @@ def test_random_bytes_never_crash_the_readers() -> None:
 def test_os_urandom_docx_is_refused() -> None:
     with pytest.raises(InputError, match="not a readable .docx"):
         read_transcript(b"PK\x03\x04" + os.urandom(200), "r.docx")
+
+
+def test_stray_control_characters_are_dropped() -> None:
+    assert decode_text(b"Hello\x1b there\x07, fine\tok\n", "x.txt") == "Hello there, fine\tok\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -96,3 +97,21 @@ def test_xlsx_has_every_table(built: Built) -> None:
     assert [(r["name"], r["n/N"], r["quantifier"]) for r in table] == engine_rows(built)
     assert {r["name"]: r["n"] for r in table if r["name"] in EXPECTED} == EXPECTED  # numbers
     book.close()
+
+
+def test_xlsx_never_turns_a_quote_into_a_formula(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from thematica.report.tables_writer import Sheet, write_xlsx
+
+    rows = (("=1+1 she said",), ("-1 is not a formula",))
+    path = write_xlsx(
+        [Sheet(stem="q", name="Quotes", columns=("quote",), rows=rows)], tmp_path / "q.xlsx"
+    )
+    sheet = load_workbook(path).active
+    assert sheet is not None
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert [(c.value, c.data_type) for c in cells] == [
+        ("=1+1 she said", "s"),
+        ("-1 is not a formula", "s"),
+    ]

@@ -104,6 +104,11 @@ def qdpx_import(file: Path, new_study: str) -> None:
     )
     for name in project.skipped:
         click.echo(f"Skipped (not text): {name}", err=True)
+    if service.import_summary.get("empty_selections_skipped"):
+        click.echo(
+            f"Skipped {service.import_summary['empty_selections_skipped']} empty selections",
+            err=True,
+        )
 
 
 @click.group()
@@ -128,6 +133,8 @@ def qdc_export(study: str, out: Path) -> None:
 
     with open_study(study) as service:
         project = replace(service.export_project(), sources=(), cases=(), notes=(), links=())
+    if not project.codes:
+        raise CliError(f"{study}: the study has no codes to export")
     buffer = io.BytesIO()
     write_qdc(project, buffer)
     try:

@@ -35,6 +35,7 @@ class XCode:
     codable: bool = True
     level: int = 1
     theme: bool = False
+    origins: tuple[str, ...] = ()  # guids of the level-one codes an agreed code was formed from
 
 
 @dataclass(frozen=True)
@@ -132,3 +133,6 @@ class XProject:
     sets: tuple[XSet, ...] = ()
     skipped: tuple[str, ...] = ()  # sources that are not text (PDF, picture, audio, video), by name
     offset_unit: str = "code points"  # what the file's positions counted (import only)
+    description: str = (
+        ""  # the project's Description (Thematica: research question, approach, guide)
+    )

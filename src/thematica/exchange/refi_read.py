@@ -399,6 +399,9 @@ def read_codes(
                 codable=codable,
                 level=level if level in (1, 2) else 1,
                 theme=extras.get("theme") is True,
+                origins=tuple(norm_guid(o) for o in extras.get("origins", []) if isinstance(o, str))
+                if isinstance(extras.get("origins"), list)
+                else (),
             )
         )
         if note_refs is not None:
@@ -553,6 +556,7 @@ class _ProjectReader:
         self.links: list[XLink] = []
         self.sets: list[XSet] = []
         self.skipped: list[str] = []
+        self.description = ""
         self.note_refs: dict[str, list[tuple[str, str]]] = {}  # note -> (kind, target guid)
         self.coding_guids: set[str] = set()
 
@@ -604,6 +608,8 @@ class _ProjectReader:
                 self.link(link)
         elif kind == "Sets":
             self.sets.extend(read_sets(element, self.source))
+        elif kind == "Description":
+            self.description = _text_of(element)
         release(element)
 
     def _refer(self, element: etree._Element, kind: str, target: str) -> None:
@@ -810,6 +816,7 @@ class _ProjectReader:
             sets=tuple(self.sets),
             skipped=tuple(self.skipped),
             offset_unit=unit,
+            description=self.description,
         )
 
     def _source(
@@ -980,6 +987,7 @@ def read_qdpx(data: bytes, source: str) -> XProject:
         "Notes",
         "Links",
         "Sets",
+        "Description",
     )
     for element in iter_elements(xml, source, part, tags):
         reader.element(element)

@@ -162,6 +162,8 @@ class _Writer:
                                 self.leaf("MemberCode", targetGUID=_gid(code))
                             for source in s.sources:
                                 self.leaf("MemberSource", targetGUID=_gid(source))
+            if self.p.description:
+                self.leaf("Description", _x(self.p.description))
 
     def codebook(self) -> None:
         guids = {c.guid for c in self.p.codes}
@@ -320,6 +322,8 @@ def code_description(code: XCode) -> str:
         extras["level"] = code.level
     if code.theme:
         extras["theme"] = True
+    if code.origins:
+        extras["origins"] = [_gid(o) for o in code.origins]
     if not extras and not code.description.rpartition("\n")[2].startswith(EXTRA_PREFIX):
         return code.description
     line = EXTRA_PREFIX + _json(extras)

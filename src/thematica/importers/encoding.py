@@ -8,11 +8,13 @@ so that "Zoë" typed two ways is one name and offsets are stable. Anything else 
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 from thematica.errors import InputError
 
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def normalise_newlines(text: str) -> str:
@@ -72,4 +74,7 @@ def decode_text(data: bytes, source: str) -> str:
     )
     if controls and controls > max(2, len(text) // 1000):
         raise InputError(source, "this is a binary file, not text (it contains control characters)")
-    return unicodedata.normalize("NFC", normalise_newlines(text))
+    # Stray control characters (an escape, a bell: never speech) are dropped, so the canonical
+    # text holds nothing that XML (REFI-QDA, DOCX, XLSX) cannot carry.
+    text = _CONTROLS.sub("", normalise_newlines(text))
+    return unicodedata.normalize("NFC", text)

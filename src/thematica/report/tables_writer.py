@@ -88,6 +88,10 @@ def write_xlsx(sheets: Sequence[Sheet], path: Path) -> Path:
             cell.font = Font(bold=True)
         for row in sheet.rows:
             ws.append([_number(v) for v in row])
+            for cell in ws[ws.max_row]:
+                # a quote that starts like a formula ("=1+1 ...") is text, never a formula
+                if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
+                    cell.data_type = "s"
         for i, column in enumerate(sheet.columns, start=1):
             longest = max([len(column), *(len(r[i - 1]) for r in sheet.rows)])
             letter = ws.cell(row=1, column=i).column_letter

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from types import TracebackType
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from thematica.analysis.quantifiers import DEFAULT_RULES, QuantifierRule
@@ -72,6 +73,7 @@ class StudyService:
         self._engine = engine
         self.location = location
         self.migration = migration
+        self.import_summary: dict[str, int] = {}
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -145,10 +147,15 @@ class StudyService:
     @classmethod
     def create_from_project(cls, location: str, project: XProject) -> StudyService:
         """A new study holding ``project``; nothing is left behind if any part fails."""
-        service = cls.create(location, title=project.name.strip() or "Imported project")
+        title = " ".join(project.name.split())[:MAX_TITLE] or "Imported project"
+        service = cls.create(location, title=title)
         try:
             with service._transaction() as session:
-                exchange.from_project(session, project)
+                service.import_summary = exchange.from_project(session, project)
+        except IntegrityError as exc:  # a clash the checks above did not foresee: one clear line
+            service.close()
+            exchange.remove_failed(location)
+            raise ThematicaError(f"the project cannot be imported: {exc.orig}") from None
         except BaseException:
             service.close()
             exchange.remove_failed(location)

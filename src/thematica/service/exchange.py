@@ -9,6 +9,8 @@ named ``Theme codes: <path>`` and ``Divergent: <path>``; interlinks as links bet
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import uuid
 from collections import defaultdict
 from pathlib import Path
@@ -17,7 +19,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from thematica.domain import (
+    Approach,
     AttributeType,
+    GuideQuestion,
     Level,
     MemberRole,
     SpeakerRole,
@@ -42,6 +46,7 @@ from thematica.service.codebook import CodeIndex, NodeIndex
 from thematica.service.values import encode
 from thematica.storage.models import (
     AttributeDefRow,
+    CodeOriginRow,
     CodeRow,
     CodingRow,
     NodeCodeRow,
@@ -55,6 +60,7 @@ from thematica.storage.models import (
     TurnRow,
 )
 
+STUDY_EXTRAS = "thematica:"
 THEME_SET = "Theme codes: "
 DIVERGENT_SET = "Divergent: "
 SEPARATOR = " > "
@@ -77,6 +83,11 @@ def to_project(session: Session) -> XProject:
         for m in session.scalars(select(TeamMemberRow).order_by(TeamMemberRow.id))
     )
     index = CodeIndex.load(session)
+    origins: dict[int, list[str]] = defaultdict(list)
+    for code_id, origin_id in session.execute(
+        select(CodeOriginRow.code_id, CodeOriginRow.origin_id)
+    ).all():
+        origins[code_id].append(g("code", origin_id))
     codes = [
         XCode(
             g("code", c.id),
@@ -86,6 +97,8 @@ def to_project(session: Session) -> XProject:
             c.colour,
             True,
             c.level,
+            False,
+            tuple(origins.get(c.id, ())),
         )
         for c in sorted(index.rows.values(), key=lambda r: (r.level, index.paths[r.id]))
     ]
@@ -173,6 +186,10 @@ def to_project(session: Session) -> XProject:
         )
         for r in session.scalars(select(ParticipantRow).order_by(ParticipantRow.position))
     )
+    guide = [[q.text, list(q.prompts)] for q in reg.guide(session)]
+    extras = json.dumps(
+        {"approach": study.approach, "guide": guide}, ensure_ascii=False, separators=(",", ":")
+    )
     return XProject(
         study.title,
         "Thematica",
@@ -184,7 +201,62 @@ def to_project(session: Session) -> XProject:
         (),
         links,
         sets,
+        description=f"{study.research_question}\n{STUDY_EXTRAS}{extras}",
     )
+
+
+def _study_description(description: str) -> tuple[str, str | None, list[GuideQuestion]]:
+    """(research question, approach, guide) from a project Description Thematica wrote; other
+    tools' descriptions become the research question text as they are."""
+    text, _, last = description.rpartition("\n")
+    if not last.startswith(STUDY_EXTRAS):
+        return description.strip(), None, []
+    try:
+        extras = json.loads(last[len(STUDY_EXTRAS) :])
+        guide = [
+            GuideQuestion(str(q), tuple(str(p) for p in prompts))
+            for q, prompts in extras.get("guide", [])
+        ]
+        approach = extras.get("approach")
+        return text.strip(), approach if isinstance(approach, str) else None, guide
+    except (ValueError, TypeError, AttributeError):
+        return description.strip(), None, []
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)``... if already taken (case-insensitively)."""
+    candidate, n = name, 1
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{name} ({n})"
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def _typed(value: object, kind: AttributeType, case: str, variable: str) -> object:
+    """A case's variable value as its declared type, or a clear error naming both."""
+    from thematica.importers.register import EXPECTED, PARSERS
+
+    ok = {
+        AttributeType.TEXT: isinstance(value, str),
+        AttributeType.INTEGER: isinstance(value, int) and not isinstance(value, bool),
+        AttributeType.FLOAT: isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(float(value)),
+        AttributeType.BOOLEAN: isinstance(value, bool),
+        AttributeType.DATE: isinstance(value, dt.date),
+    }[kind]
+    if ok:
+        return value
+    try:
+        converted = PARSERS[kind](str(value))
+    except (ValueError, OverflowError):
+        converted = None
+    if converted is None or (kind is AttributeType.FLOAT and not math.isfinite(float(converted))):  # type: ignore[arg-type]
+        raise ThematicaError(
+            f"case {case!r}: variable {variable!r}: {value!r} is not {EXPECTED[kind]}"
+        )
+    return converted
 
 
 def _split_turns(text: str) -> tuple[XTurn, ...]:
@@ -199,27 +271,34 @@ def _split_turns(text: str) -> tuple[XTurn, ...]:
 def from_project(session: Session, project: XProject) -> dict[str, int]:
     """Fill an empty study (the caller's transaction) from ``project``."""
     now = dt.datetime.now(dt.UTC)
+    question, approach, guide = _study_description(project.description)
+    study_row = session.get(StudyRow, 1)
+    assert study_row is not None
+    study_row.research_question = question
+    if approach in {a.value for a in Approach}:
+        study_row.approach = approach
+    if guide:
+        reg.replace_guide(session, guide)
     member: dict[str, int] = {}
+    names_taken: set[str] = set()
     # REFI-QDA has no roles: the first user leads, users who coded are coders, and everyone else
     # is a reader, the safe default (readers only ever see anonymised text).
     coders = {c.user for s in project.sources for c in s.codings}
     for i, user in enumerate(project.users):
-        name = user.name.strip() or f"Coder {i + 1}"
-        existing = session.scalar(select(TeamMemberRow).where(TeamMemberRow.name == name))
-        if existing is None:
-            role = (
-                MemberRole.LEAD
-                if i == 0
-                else MemberRole.CODER
-                if user.guid in coders
-                else MemberRole.READER
-            )
-            existing = TeamMemberRow(
-                name=name, role=role.value, anonymised_only=role is MemberRole.READER
-            )
-            session.add(existing)
-            session.flush()
-        member[user.guid] = existing.id
+        # one team member per REFI user, keyed by guid: two users both called "Ann" stay two
+        # people (the second becomes "Ann (2)"), so their codings never merge
+        name = _unique((" ".join(user.name.split()) or f"Coder {i + 1}")[:190], names_taken)
+        role = (
+            MemberRole.LEAD
+            if i == 0
+            else MemberRole.CODER
+            if user.guid in coders
+            else MemberRole.READER
+        )
+        row = TeamMemberRow(name=name, role=role.value, anonymised_only=role is MemberRole.READER)
+        session.add(row)
+        session.flush()
+        member[user.guid] = row.id
     code_ids: dict[str, int] = {}
     node_ids: dict[str, int] = {}
     by_guid = {c.guid: c for c in project.codes}
@@ -240,21 +319,21 @@ def from_project(session: Session, project: XProject) -> dict[str, int]:
     for code in ordered:
         if code.theme:
             parent = node_ids.get(code.parent or "")
-            row = ThemeNodeRow(
+            node_row = ThemeNodeRow(
                 parent_id=parent,
-                name=code.name,
+                name=(code.name.strip() or "Theme")[:300],
                 description=code.description,
                 position=positions[parent],
                 created_at=now,
             )
             positions[parent] += 1
-            session.add(row)
+            session.add(node_row)
             session.flush()
-            node_ids[code.guid] = row.id
+            node_ids[code.guid] = node_row.id
         else:
             crow = CodeRow(
                 parent_id=code_ids.get(code.parent or ""),
-                name=code.name,
+                name=(code.name.strip() or "Unnamed code")[:300],
                 description=code.description,
                 colour=code.colour,
                 level=int(Level(code.level if code.level in (1, 2) else 1)),
@@ -263,6 +342,16 @@ def from_project(session: Session, project: XProject) -> dict[str, int]:
             session.add(crow)
             session.flush()
             code_ids[code.guid] = crow.id
+    origin_pairs = {
+        (code_ids[code.guid], code_ids[o])
+        for code in project.codes
+        if code.guid in code_ids
+        for o in code.origins
+        if o in code_ids and o != code.guid
+    }
+    for code_id, origin_id in sorted(origin_pairs):
+        session.add(CodeOriginRow(code_id=code_id, origin_id=origin_id))
+    assigned: set[tuple[int, int]] = set()
     for s in project.sets:
         for prefix, stance in ((THEME_SET, Stance.SUPPORTS), (DIVERGENT_SET, Stance.DIVERGENT)):
             if s.name.startswith(prefix):
@@ -276,19 +365,36 @@ def from_project(session: Session, project: XProject) -> dict[str, int]:
                     None,
                 )
                 for code_guid in s.codes:
-                    if node is not None and code_guid in code_ids:
+                    if (
+                        node is not None
+                        and code_guid in code_ids
+                        and (node, code_ids[code_guid]) not in assigned
+                    ):
+                        assigned.add((node, code_ids[code_guid]))  # a code is on a node once
                         session.add(
                             NodeCodeRow(
                                 node_id=node, code_id=code_ids[code_guid], stance=stance.value
                             )
                         )
+    linked: set[tuple[int, int, str]] = set()
     for link in project.links:
-        if link.origin in node_ids and link.target in node_ids:
+        key = (
+            node_ids.get(link.origin, -1),
+            node_ids.get(link.target, -1),
+            (link.name or "linked to")[:300],
+        )
+        if (
+            link.origin in node_ids
+            and link.target in node_ids
+            and link.origin != link.target
+            and key not in linked
+        ):
+            linked.add(key)
             session.add(
                 NodeLinkRow(
                     from_node_id=node_ids[link.origin],
                     to_node_id=node_ids[link.target],
-                    label=link.name or "linked to",
+                    label=key[2],
                     created_at=now,
                 )
             )
@@ -298,11 +404,15 @@ def from_project(session: Session, project: XProject) -> dict[str, int]:
     session.flush()
     def_ids = {r.name: r.id for r in session.scalars(select(AttributeDefRow))}
     participant_of_source: dict[str, int] = {}
+    labels_taken: set[str] = set()
     for position, case in enumerate(project.cases, start=1):
-        label = case.name.strip() or f"Case {position}"
+        # MAXQDA and Quirkos name cases after their sources, which may repeat: keep them apart
+        label = _unique((" ".join(case.name.split()) or f"Case {position}")[:190], labels_taken)
         prow = ParticipantRow(
             label=label,
-            group_name=case.group or str(case.values.get("group", "") or "") or "Participants",
+            group_name=(case.group or str(case.values.get("group", "") or "") or "Participants")[
+                :200
+            ],
             position=position,
         )
         session.add(prow)
@@ -313,12 +423,13 @@ def from_project(session: Session, project: XProject) -> dict[str, int]:
                     ParticipantValueRow(
                         participant_id=prow.id,
                         attribute_id=def_ids[name],
-                        value=encode(value, kinds[name]),
+                        value=encode(_typed(value, kinds[name], label, name), kinds[name]),  # type: ignore[arg-type]
                     )
                 )
         for source_guid in case.sources:
             participant_of_source[source_guid] = prow.id
     unknown_coder: int | None = None
+    empty = 0
     seen_hashes: set[str] = set()
     for source in project.sources:
         turns = source.turns or _split_turns(source.text)
@@ -366,6 +477,11 @@ def from_project(session: Session, project: XProject) -> dict[str, int]:
                 raise ThematicaError(
                     f"source {source.name!r}: a coding refers to an unknown code {c.code}"
                 )
+            if c.start == c.end:
+                empty += (
+                    1  # an empty selection (or one that was only a CR of a CRLF): nothing to keep
+                )
+                continue
             if not 0 <= c.start < c.end <= len(source.text):
                 raise ThematicaError(
                     f"source {source.name!r}: a coding {c.start}-{c.end} is outside the text"
@@ -373,7 +489,9 @@ def from_project(session: Session, project: XProject) -> dict[str, int]:
             coder = member.get(c.user or "")
             if coder is None:
                 if unknown_coder is None:
-                    coder_row = TeamMemberRow(name="Unknown coder", role=MemberRole.CODER.value)
+                    coder_row = TeamMemberRow(
+                        name=_unique("Unknown coder", names_taken), role=MemberRole.CODER.value
+                    )
                     session.add(coder_row)
                     session.flush()
                     unknown_coder = coder_row.id
@@ -398,7 +516,8 @@ def from_project(session: Session, project: XProject) -> dict[str, int]:
         "sources": len(project.sources),
         "codes": len(code_ids),
         "themes": len(node_ids),
-        "codings": sum(len(s.codings) for s in project.sources),
+        "codings": sum(len(s.codings) for s in project.sources) - empty,
+        "empty_selections_skipped": empty,
         "cases": len(project.cases),
     }
 
