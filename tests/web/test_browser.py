@@ -194,3 +194,21 @@ def test_blind_mode_in_the_page(server: tuple[str, Path], browser_page: Page) ->
     finally:
         with StudyService.open(str(study)) as s:
             s.set_blind_coding(False, by="Rachel Ames")
+
+
+def test_anonymisation_review_page(server: tuple[str, Path], browser_page: Page) -> None:
+    url, _ = server
+    page = browser_page
+    page.goto(url + "/identity")
+    page.get_by_label("Rachel Ames").check()
+    page.get_by_role("button", name="Continue", exact=True).click()
+    page.wait_for_url(url + "/")
+    page.get_by_role("link", name="Anonymisation").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Scan again").click()
+    assert page.locator("tbody tr").count() > 20
+    shot(page, "anonymise-review")
+    first = page.locator("tbody tr").first
+    with page.expect_navigation():
+        first.get_by_role("button", name="Reject").click()
+    assert "pending" in page.inner_text("main")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import webbrowser
+from pathlib import Path
 
 import click
 
@@ -26,7 +27,12 @@ from thematica.cli.output import CliError
 @click.option(
     "--open", "open_browser", is_flag=True, help="Open the workbench in the default browser."
 )
-def serve(study: str, host: str, port: int, open_browser: bool) -> None:
+@click.option(
+    "--key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Anonymisation key file (default: STUDY.thematica-key).",
+)
+def serve(study: str, host: str, port: int, open_browser: bool, key: Path | None) -> None:
     """Open STUDY in the workbench: a web app on this machine (nothing leaves it; no outside
     requests of any kind). Prints the address; Ctrl+C stops it.
 
@@ -38,7 +44,7 @@ def serve(study: str, host: str, port: int, open_browser: bool) -> None:
 
     from thematica.web.app import create_app
 
-    app = create_app(study)
+    app = create_app(study, key)
     if port == 0:
         with socket.socket() as probe:
             probe.bind((host, 0))

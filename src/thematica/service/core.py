@@ -61,7 +61,13 @@ from thematica.storage.database import (
     current_revision,
     open_database,
 )
-from thematica.storage.models import ParticipantRow, StudyRow, TeamMemberRow, TranscriptRow
+from thematica.storage.models import (
+    AnonymisationLogRow,
+    ParticipantRow,
+    StudyRow,
+    TeamMemberRow,
+    TranscriptRow,
+)
 
 MAX_TITLE = 500
 
@@ -375,6 +381,17 @@ class StudyService:
             if row.revealed_at is None:
                 row.revealed_at, row.revealed_by = dt.datetime.now(dt.UTC), who
             return row.revealed_at
+
+    def anonymised_transcripts(self) -> set[int]:
+        """Transcripts that have been through ``anonymise apply`` (their log has entries)."""
+        with self._session() as session:
+            return set(
+                session.scalars(
+                    select(AnonymisationLogRow.transcript_id)
+                    .where(AnonymisationLogRow.transcript_id.is_not(None))
+                    .distinct()
+                )
+            )
 
     def revealed(self, ref: str) -> bool:
         with self._session() as session:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -20,9 +21,11 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
+from thematica.anonymise.keyfile import default_key_path
 from thematica.domain import Level, MemberRole, parse_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import StudyService
+from thematica.service.anonymising import AnonymisingStudy
 from thematica.web import context
 
 HERE = Path(__file__).parent
@@ -57,8 +60,9 @@ def status_of(exc: ThematicaError) -> int:
     return 422
 
 
-def create_app(location: str) -> FastAPI:
+def create_app(location: str, key: Path | None = None) -> FastAPI:
     service = StudyService.open(location)
+    key_path = key or default_key_path(location)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -144,24 +148,113 @@ def create_app(location: str) -> FastAPI:
     @app.get("/", response_class=HTMLResponse)
     def overview_page(request: Request) -> HTMLResponse:
         member = member_from(request)
-        return page(request, "overview.html", context.overview(service), member)
+        return page(request, "overview.html", context.overview(service, member), member)
 
     @app.get("/api/overview")
     def overview_json(request: Request) -> dict[str, Any]:
-        member_from(request)
-        return context.overview(service)
+        return context.overview(service, member_from(request))
+
+    def readable(member: context.Member, ref: str) -> None:
+        """Readers, and members marked anonymised-only, never see a transcript that has not been
+        anonymised: not in a page, not in the API, whatever the URL."""
+        if member.anonymised_only:
+            tid = service.transcript(ref).id
+            if tid not in service.anonymised_transcripts():
+                raise AccessDenied(
+                    f"{member.name} sees anonymised text only, and this transcript has not been anonymised yet"
+                )
 
     # -- transcripts ----------------------------------------------------------------------
 
     @app.get("/transcripts/{ref}", response_class=HTMLResponse)
     def transcript_page(request: Request, ref: str) -> HTMLResponse:
         member = member_from(request)
+        readable(member, ref)
         return page(request, "transcript.html", context.transcript(service, ref, member), member)
 
     @app.get("/api/transcripts/{ref}")
     def transcript_json(request: Request, ref: str) -> dict[str, Any]:
         member = member_from(request)
+        readable(member, ref)
         return context.transcript(service, ref, member)
+
+    # -- anonymisation review (leads with the key file) --------------------------------------
+
+    def anonymiser() -> AnonymisingStudy:
+        return AnonymisingStudy(service, key_path)
+
+    def no_originals_for(member: context.Member) -> None:
+        if member.anonymised_only:
+            raise AccessDenied(
+                f"{member.name} sees anonymised text only and cannot review findings"
+            )
+
+    def review_context(member: context.Member) -> dict[str, Any]:
+        if member.anonymised_only:
+            raise AccessDenied(
+                f"{member.name} sees anonymised text only and cannot review findings"
+            )
+        if not key_path.exists():
+            return {"key": str(key_path), "has_key": False, "findings": [], "categories": []}
+        found = anonymiser().findings("pending")
+        return {
+            "key": str(key_path),
+            "has_key": True,
+            "findings": [asdict(f) for f in found],
+            "categories": sorted({f.category for f in found}),
+        }
+
+    @app.get("/anonymise", response_class=HTMLResponse)
+    def review_page(request: Request) -> HTMLResponse:
+        member = member_from(request)
+        return page(request, "anonymise.html", review_context(member), member)
+
+    @app.get("/api/anonymise/findings")
+    def review_json(request: Request) -> dict[str, Any]:
+        return review_context(member_from(request))
+
+    @app.post("/anonymise/scan")
+    def review_scan(request: Request) -> Response:
+        member = member_from(request)
+        no_originals_for(member)
+        review_context(member)
+        anonymiser().scan()
+        return RedirectResponse("/anonymise", status_code=303)
+
+    @app.post("/anonymise/decide")
+    def review_decide(
+        request: Request,
+        finding: Annotated[int, Form()],
+        action: Annotated[str, Form()],
+        replacement: Annotated[str, Form(max_length=300)] = "",
+    ) -> Response:
+        member = member_from(request)
+        no_originals_for(member)
+        if action == "accept":
+            anonymiser().decide(member.name, accept=[finding])
+        elif action == "reject":
+            anonymiser().decide(member.name, reject=[finding])
+        elif action == "edit":
+            anonymiser().decide(member.name, edits={finding: replacement})
+        else:
+            raise ThematicaError(f"unknown action {action!r}")
+        return RedirectResponse("/anonymise", status_code=303)
+
+    @app.post("/anonymise/accept-category")
+    def review_accept_category(
+        request: Request, category: Annotated[str, Form(max_length=64)]
+    ) -> Response:
+        member = member_from(request)
+        no_originals_for(member)
+        anonymiser().decide(member.name, accept_categories=[category])
+        return RedirectResponse("/anonymise", status_code=303)
+
+    @app.post("/anonymise/apply")
+    def review_apply(request: Request) -> Response:
+        member = member_from(request)
+        no_originals_for(member)
+        anonymiser().apply(member.name)
+        return RedirectResponse("/anonymise", status_code=303)
 
     @app.post("/api/transcripts/{ref}/reveal")
     def reveal(request: Request, ref: str) -> dict[str, Any]:

@@ -31,9 +31,13 @@ class Member:
     anonymised_only: bool
 
 
-def overview(service: StudyService) -> dict[str, Any]:
+def overview(service: StudyService, member: Member | None = None) -> dict[str, Any]:
+    """The study at a glance. For a member who sees anonymised text only, a transcript not yet
+    anonymised is listed without its file name (which may hold a name) and cannot be opened."""
     info = service.info()
     transcripts = service.transcripts()
+    restricted = member is not None and member.anonymised_only
+    anonymised = service.anonymised_transcripts() if restricted else set()
     progress: dict[int, Counter[str]] = defaultdict(Counter)
     for coding in service.codings(level=Level.ONE):
         progress[coding.transcript_id][coding.coder] += 1
@@ -63,7 +67,10 @@ def overview(service: StudyService) -> dict[str, Any]:
             {
                 "id": t.id,
                 "participant": t.participant,
-                "file": t.source_name,
+                "file": t.source_name
+                if not restricted or t.id in anonymised
+                else "(not yet anonymised)",
+                "open": not restricted or t.id in anonymised,
                 "date": t.interview_date.isoformat() if t.interview_date else None,
                 "words": t.words,
                 "codings": {c: progress[t.id][c] for c in coders},
