@@ -96,7 +96,8 @@ def test_codebook_round_trip_through_qdc(tmp_path: Path) -> None:
 
     run("demo", str(tmp_path))
     study, out = tmp_path / "demo.thematica", tmp_path / "codebook.qdc"
-    run("qdc", "export", str(study), str(out))
+    assert run("qdc", "export", str(study), str(out), ok=False).exit_code == 2  # the residual check
+    run("qdc", "export", str(study), str(out), "--allow-identifiers")
     schema = etree.XMLSchema(etree.parse(str(shared("refi-qda-schemas/Codebook-mrt2019.xsd"))))
     assert schema.validate(etree.parse(str(out))), schema.error_log.last_error
     project = read_qdc(out.read_bytes(), out.name)

@@ -119,7 +119,8 @@ def qdc() -> None:
 @qdc.command("export")
 @click.argument("study")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-def qdc_export(study: str, out: Path) -> None:
+@ALLOW
+def qdc_export(study: str, out: Path, allow_identifiers: bool) -> None:
     """Write STUDY's codebook (codes of both levels, themes as non-codable codes, and the theme
     sets) as a REFI-QDA codebook (.qdc).
 
@@ -132,6 +133,7 @@ def qdc_export(study: str, out: Path) -> None:
     from thematica.exchange.refi_codebook import write_qdc
 
     with open_study(study) as service:
+        allowed = residual_gate(study, service, allow_identifiers)
         project = replace(service.export_project(), sources=(), cases=(), notes=(), links=())
     if not project.codes:
         raise CliError(f"{study}: the study has no codes to export")
@@ -142,6 +144,7 @@ def qdc_export(study: str, out: Path) -> None:
     except OSError as exc:
         raise CliError(f"{out}: cannot be written ({exc.strerror or exc})") from None
     click.echo(f"Wrote {out}: {len(project.codes)} codes, {len(project.sets)} sets")
+    warn_allowed(allowed)
 
 
 @qdc.command("import")
