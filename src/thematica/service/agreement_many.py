@@ -21,8 +21,9 @@ from thematica.analysis.coefficients import krippendorff_alpha
 from thematica.analysis.reports import MultiAgreementReport, MultiCodeAgreement, MultiPresence
 from thematica.domain import CodePath, Level
 from thematica.errors import ThematicaError
-from thematica.service.codebook import CodeIndex, member_id
-from thematica.storage.models import CodeRow, CodingRow, TeamMemberRow, TranscriptRow, TurnRow
+from thematica.service.analysis import coders_codings
+from thematica.service.codebook import member_id
+from thematica.storage.models import TeamMemberRow, TranscriptRow, TurnRow
 
 
 def _presence(matrix: np.ndarray) -> MultiPresence:
@@ -58,22 +59,7 @@ def agreement_many(
     if len(set(ids)) != len(ids) or len(ids) < 2:
         raise ThematicaError("name two or more different coders")
     names = dict(session.execute(select(TeamMemberRow.id, TeamMemberRow.name)).all())
-    index = CodeIndex.load(session)
-    level_codes = {i for i, r in index.rows.items() if r.level == int(level)}
-    if code is not None:
-        root = index.get(code, level)
-        level_codes = {root} | index.descendants(root)
-    rows = session.execute(
-        select(
-            CodingRow.transcript_id,
-            CodingRow.code_id,
-            CodingRow.coder_id,
-            CodingRow.start_offset,
-            CodingRow.end_offset,
-        )
-        .join(CodeRow, CodeRow.id == CodingRow.code_id)
-        .where(CodeRow.level == int(level), CodingRow.coder_id.in_(ids))
-    ).all()
+    index, level_codes, rows = coders_codings(session, ids, level, code)
     row_of = {coder: i for i, coder in enumerate(ids)}
     coded: dict[int, set[int]] = defaultdict(set)  # transcript -> coders who coded it
     spans_of: dict[int, dict[tuple[int, int], list[tuple[int, int]]]] = defaultdict(

@@ -65,6 +65,31 @@ def _coder_names(session: Session, ids: Sequence[int]) -> tuple[str, ...]:
 # -- agreement -------------------------------------------------------------------------------
 
 
+def coders_codings(
+    session: Session, coder_ids: Sequence[int], level: Level, code: CodePath | None
+) -> tuple[CodeIndex, set[int], list[tuple[int, int, int, int, int]]]:
+    """What every agreement computation starts from: the code index, the codes compared (a
+    level's codes, or one code and everything beneath it) and the coders' codings at that
+    level as (transcript, code, coder, start, end)."""
+    index = CodeIndex.load(session)
+    level_codes = {i for i, r in index.rows.items() if r.level == int(level)}
+    if code is not None:
+        root = index.get(code, level)
+        level_codes = {root} | index.descendants(root)
+    rows = session.execute(
+        select(
+            CodingRow.transcript_id,
+            CodingRow.code_id,
+            CodingRow.coder_id,
+            CodingRow.start_offset,
+            CodingRow.end_offset,
+        )
+        .join(CodeRow, CodeRow.id == CodingRow.code_id)
+        .where(CodeRow.level == int(level), CodingRow.coder_id.in_(coder_ids))
+    ).all()
+    return index, level_codes, [(t, c, k, s, e) for t, c, k, s, e in rows]
+
+
 def _presence(a: set[object], b: set[object], units: int) -> PresenceAgreement:
     both = len(a & b)
     result = from_table(both, len(a) - both, len(b) - both, units - len(a | b))
@@ -92,22 +117,7 @@ def agreement(
     if a_id == b_id:
         raise ThematicaError("name two different coders")
     names = _coder_names(session, [a_id, b_id])
-    index = CodeIndex.load(session)
-    level_codes = {i for i, r in index.rows.items() if r.level == int(level)}
-    if code is not None:
-        root = index.get(code, level)
-        level_codes = {root} | index.descendants(root)
-    rows = session.execute(
-        select(
-            CodingRow.transcript_id,
-            CodingRow.code_id,
-            CodingRow.coder_id,
-            CodingRow.start_offset,
-            CodingRow.end_offset,
-        )
-        .join(CodeRow, CodeRow.id == CodingRow.code_id)
-        .where(CodeRow.level == int(level), CodingRow.coder_id.in_([a_id, b_id]))
-    ).all()
+    index, level_codes, rows = coders_codings(session, [a_id, b_id], level, code)
     coded: dict[int, set[int]] = defaultdict(set)
     for tid, _c, coder, _s, _e in rows:
         coded[tid].add(coder)
