@@ -15,15 +15,15 @@ from tests.exchange.refi_helpers import qde, qdpx
 from thematica.domain import AttributeType
 from thematica.exchange.model import XCase, XVariable
 from thematica.exchange.refi import CanonicalText, read_qdc, read_qdpx
-from thematica.exchange.refi_read import (
+from thematica.exchange.refi_offsets import (
     CODE_POINTS,
     CODE_POINTS_CRLF1,
     UTF16,
     UTF16_CRLF1,
     _Events,
-    parse_colour,
     to_code_points,
 )
+from thematica.exchange.refi_read import parse_colour
 
 G = [f"{{{i:08X}-AAAA-4BBB-8CCC-DDDDEEEEFFFF}}" for i in range(20)]  # braces, upper case
 N = [g.strip("{}").lower() for g in G]

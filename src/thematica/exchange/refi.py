@@ -44,11 +44,11 @@ Import (:func:`read_qdpx`, :func:`read_qdc`)
     * ``plainTextPath`` may be ``internal://<file>``, a bare file name, or missing when the
       text is inline (``PlainTextContent``). Texts are UTF-8; a BOM is dropped.
     * Positions: the unit is detected per project among code points and UTF-16 code units,
-      each with CRLF counted as two or as one (:func:`~thematica.exchange.refi_read.detect_unit`:
+      each with CRLF counted as two or as one (:func:`~thematica.exchange.refi_offsets.detect_unit`:
       the candidate whose selection boundaries most often fall on word boundaries, with the
       producer as a tie-breaker; NVivo counts UTF-16 units). Positions are converted to code
       points, then the text is made canonical (LF newlines, NFC) and the positions follow it
-      (:class:`~thematica.exchange.refi_read.CanonicalText`). ``XProject.offset_unit`` records
+      (:class:`~thematica.exchange.refi_offsets.CanonicalText`). ``XProject.offset_unit`` records
       the unit found.
     * GUIDs are lower-cased and lose their braces. Colours are read leniently (``#RGB``,
       ``#RRGGBBAA`` without its alpha, ``r,g,b``), else None. NVivo's codable parent codes stay
@@ -71,13 +71,8 @@ Import (:func:`read_qdpx`, :func:`read_qdc`)
 
 from __future__ import annotations
 
-from thematica.exchange.refi_read import (
-    OFFSET_UNITS,
-    CanonicalText,
-    detect_unit,
-    read_qdc,
-    read_qdpx,
-)
+from thematica.exchange.refi_offsets import OFFSET_UNITS, CanonicalText, detect_unit
+from thematica.exchange.refi_read import read_qdc, read_qdpx
 from thematica.exchange.refi_safety import ExchangeError
 from thematica.exchange.refi_write import write_qdpx
 
