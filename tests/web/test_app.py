@@ -205,3 +205,89 @@ def test_blind_coding_hides_other_coders_until_the_lead_reveals(
     assert coders_seen(client.get("/api/transcripts/2").json()) == {
         "Tom Okafor"
     }  # others stay blind
+
+
+def own_coding(client: TestClient, coder: str) -> dict[str, object]:
+    twin = client.get("/api/transcripts/1").json()
+    return next(c for t in twin["turns"] for c in t["codings"] if c["coder"] == coder)
+
+
+def test_adjusting_and_removing_a_coding_through_the_api(client: TestClient, demo: Path) -> None:
+    sign_in(client, "Tom Okafor")
+    coding = own_coding(client, "Tom Okafor")
+    start, end = int(coding["start"]), int(coding["end"])  # type: ignore[call-overload]
+    changed = client.patch(
+        f"/api/codings/{coding['id']}",
+        json={"end": end - 1, "memo": "tightened", "version": coding["version"]},
+    )
+    assert changed.status_code == 200
+    body = changed.json()
+    assert (body["start"], body["end"], body["memo"]) == (start, end - 1, "tightened")
+    assert body["version"] != coding["version"]
+    assert own_coding(client, "Tom Okafor")["memo"] == "tightened"
+    # The page shows the memo marker and a remove button for one's own codings only.
+    page = client.get("/transcripts/1").text
+    assert f'data-coding="{coding["id"]}"' in page and 'class="memo"' in page
+    rachel = own_coding(client, "Rachel Ames")
+    assert f'data-coding="{rachel["id"]}"' not in page
+    removed = client.delete(f"/api/codings/{coding['id']}", params={"version": body["version"]})
+    assert removed.status_code == 200 and removed.json()["memo"] == "tightened"
+    ids = {c["id"] for t in client.get("/api/transcripts/1").json()["turns"] for c in t["codings"]}
+    assert coding["id"] not in ids
+
+
+def test_bad_and_stale_coding_edits_are_4xx_and_change_nothing(
+    client: TestClient, demo: Path
+) -> None:
+    sign_in(client, "Tom Okafor")
+    coding = own_coding(client, "Tom Okafor")
+    rachel = own_coding(client, "Rachel Ames")
+    url = f"/api/codings/{coding['id']}"
+    before = snapshot(str(demo))
+    cases = [
+        (client.patch(url, json={"start": 10**7}), 422, "not inside the transcript"),
+        (client.patch(url, json={"memo": "x" * 20_001}), 422, "20000"),
+        (client.patch(f"/api/codings/{rachel['id']}", json={"end": 9}), 403, "only its coder"),
+        (client.delete("/api/codings/999999"), 404, "no coding 999999"),
+        (
+            client.patch(url, json={"end": 9, "version": "2001-01-01T00:00:00+00:00"}),
+            409,
+            "reload",
+        ),
+        (client.delete(url, params={"version": "2001-01-01T00:00:00Z"}), 409, "reload"),
+    ]
+    for response, status, message in cases:
+        assert response.status_code == status, response.text
+        assert message in (response.json().get("error") or str(response.json().get("detail")))
+    sign_in(client, "Helen Marsh")
+    refused = client.delete(url)
+    assert refused.status_code == 403 and "anonymised text only" in refused.json()["error"]
+    assert snapshot(str(demo)) == before
+
+
+def test_anonymised_only_members_cannot_code_or_edit_unanonymised_text(
+    client: TestClient, demo: Path
+) -> None:
+    """Adding, adjusting or removing a coding answers with its text, so the same rule as reading
+    applies: no text from a transcript that has not been anonymised."""
+    from thematica.domain import MemberRole
+    from thematica.service import StudyService
+
+    with StudyService.open(str(demo)) as s:
+        s.add_team_member("Sam Senior", MemberRole.LEAD, anonymised_only=True)
+    sign_in(client, "Tom Okafor")
+    coding = own_coding(client, "Tom Okafor")
+    before = snapshot(str(demo))
+    sign_in(client, "Sam Senior")
+    attempts = [
+        client.post(
+            "/api/transcripts/1/codings",
+            json={"code": "New idea", "start": 0, "end": 5, "create": True},
+        ),
+        client.patch(f"/api/codings/{coding['id']}", json={"memo": "x"}),
+        client.delete(f"/api/codings/{coding['id']}"),
+    ]
+    for response in attempts:
+        assert response.status_code == 403
+        assert "sees anonymised text only" in response.json()["error"]
+    assert snapshot(str(demo)) == before

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from thematica.cli.main import cli
-from thematica.service import StudyService
+from thematica.service import CodingChange, StudyService
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -174,6 +174,38 @@ def test_in_vivo_code_and_a_failed_request_keeps_the_selection(
     assert page.input_value("#code-input") == "x" * 400
     assert "(" in page.inner_text("#selection")
     shot(page, "transcript-error")
+
+
+def test_remove_a_coding_and_a_stale_removal_is_refused(
+    server: tuple[str, Path], browser_page: Page
+) -> None:
+    url, study = server
+    page = browser_page
+    page.goto(url + "/transcripts/4")
+    buttons = page.locator("button.remove-coding")
+    assert buttons.count() > 0
+    assert page.locator(".codings li", has_text="Rachel Ames").locator("button").count() == 0
+    buttons.first.scroll_into_view_if_needed()
+    shot(page, "transcript-remove")
+    # Another tab (here: the service) changes the first coding after this page loaded it.
+    first = int(buttons.first.get_attribute("data-coding") or 0)
+    with StudyService.open(str(study)) as s:
+        s.change_coding(first, CodingChange(memo="changed in another tab"), by="Tom Okafor")
+    buttons.first.click()
+    page.wait_for_function(
+        "document.getElementById('message').textContent.startsWith('Not removed')"
+    )
+    assert "reload" in page.inner_text("#message")
+    with StudyService.open(str(study)) as s:
+        assert s.coding(first).memo == "changed in another tab"
+    # After a reload the page holds the current version and the removal goes through.
+    page.reload()
+    before = len(codings_by(study, "Tom Okafor"))
+    with page.expect_navigation():
+        page.locator(f'button.remove-coding[data-coding="{first}"]').click()
+    assert len(codings_by(study, "Tom Okafor")) == before - 1
+    with StudyService.open(str(study)) as s:
+        assert all(c.id != first for c in s.codings(transcript="4"))
 
 
 def test_blind_mode_in_the_page(server: tuple[str, Path], browser_page: Page) -> None:

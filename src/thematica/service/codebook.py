@@ -47,6 +47,11 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; every stored moment is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 @dataclass
 class CodeIndex:
     """Every code with its full path, loaded once per operation (a codebook has hundreds)."""
@@ -562,8 +567,8 @@ def list_codings(
             end=row.end_offset,
             text=texts[row.transcript_id][row.start_offset : row.end_offset],
             memo=row.memo,
-            created_at=row.created_at,
-            modified_at=row.modified_at,
+            created_at=utc(row.created_at),
+            modified_at=utc(row.modified_at),
         )
         for row, name in results
     )

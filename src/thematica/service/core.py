@@ -47,11 +47,12 @@ from thematica.domain import (
     Transcript,
     TranscriptSummary,
 )
-from thematica.errors import AccessDenied, StudyError, ThematicaError
+from thematica.errors import AccessDenied, NotFoundError, StudyError, ThematicaError
 from thematica.exchange.model import XProject
 from thematica.service import analysis as an
 from thematica.service import codebook as cb
 from thematica.service import codeops, exchange
+from thematica.service import coding_edits as edits
 from thematica.service import register as reg
 from thematica.service import transcripts as tx
 from thematica.service.agreement_many import agreement_many
@@ -63,6 +64,7 @@ from thematica.storage.database import (
 )
 from thematica.storage.models import (
     AnonymisationLogRow,
+    CodingRow,
     ParticipantRow,
     StudyRow,
     TeamMemberRow,
@@ -350,6 +352,45 @@ class StudyService:
                 level=level,
                 visible_to=visible_to,
             )
+
+    def coding(self, coding_id: int, *, visible_to: str | None = None) -> Coding:
+        """One coding; with ``visible_to``, a coding hidden by blind coding is not found."""
+        with self._session() as session:
+            return self._coding(session, coding_id, visible_to)
+
+    def _coding(self, session: Session, coding_id: int, visible_to: str | None) -> Coding:
+        row = session.get(CodingRow, coding_id)
+        if row is not None:
+            transcript = str(row.transcript_id)
+            for coding in cb.list_codings(session, transcript=transcript, visible_to=visible_to):
+                if coding.id == coding_id:
+                    return coding
+        raise NotFoundError(f"no coding {coding_id}")
+
+    def change_coding(
+        self,
+        coding_id: int,
+        change: edits.CodingChange,
+        *,
+        by: str,
+        expected: dt.datetime | None = None,
+    ) -> Coding:
+        """Adjust a coding's boundaries or memo. Only its coder or a lead may; with
+        ``expected`` (the ``modified_at`` the caller last saw) a stale edit is refused."""
+        with self._transaction() as session:
+            row = edits.editable(session, coding_id, by, expected)
+            edits.change(session, row, change)
+            return self._coding(session, coding_id, None)
+
+    def remove_coding(
+        self, coding_id: int, *, by: str, expected: dt.datetime | None = None
+    ) -> Coding:
+        """Remove a coding and return it as it was (enough to put it back)."""
+        with self._transaction() as session:
+            row = edits.editable(session, coding_id, by, expected)
+            removed = self._coding(session, coding_id, None)
+            session.delete(row)
+            return removed
 
     # -- blind level-one coding -----------------------------------------------------------
 

@@ -8,6 +8,7 @@ coding is stamped with it. Passwords come later; ``current_member`` is where log
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict
@@ -22,9 +23,9 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
 from thematica.anonymise.keyfile import default_key_path
-from thematica.domain import Level, MemberRole, parse_path
+from thematica.domain import Coding, Level, MemberRole, parse_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
-from thematica.service import StudyService
+from thematica.service import CodingChange, StudyService
 from thematica.service.anonymising import AnonymisingStudy
 from thematica.web import context
 
@@ -46,6 +47,31 @@ class CodingRequest(BaseModel):
     create: bool = Field(
         default=False, description="Create the code if it does not exist (new or in-vivo code)"
     )
+
+
+class CodingChangeRequest(BaseModel):
+    start: int | None = Field(default=None, ge=0, description="New start offset (code points)")
+    end: int | None = Field(default=None, ge=1, description="New end offset (code points)")
+    memo: str | None = Field(
+        default=None, max_length=20_000, description="New memo; an empty string clears it"
+    )
+    version: dt.datetime | None = Field(
+        default=None,
+        description="The coding's 'version' as last loaded; a stale edit is refused with 409",
+    )
+
+
+def coding_json(coding: Coding) -> dict[str, Any]:
+    return {
+        "id": coding.id,
+        "code": " > ".join(coding.code),
+        "coder": coding.coder,
+        "start": coding.start,
+        "end": coding.end,
+        "text": coding.text,
+        "memo": coding.memo,
+        "version": coding.modified_at.isoformat(),
+    }
 
 
 def status_of(exc: ThematicaError) -> int:
@@ -164,6 +190,10 @@ def create_app(location: str, key: Path | None = None) -> FastAPI:
                     f"{member.name} sees anonymised text only, and this transcript has not been anonymised yet"
                 )
 
+    def readable_coding(member: context.Member, coding_id: int) -> None:
+        coding = service.coding(coding_id, visible_to=member.name)
+        readable(member, str(coding.transcript_id))
+
     # -- transcripts ----------------------------------------------------------------------
 
     @app.get("/transcripts/{ref}", response_class=HTMLResponse)
@@ -273,6 +303,7 @@ def create_app(location: str, key: Path | None = None) -> FastAPI:
         member = member_from(request)
         if member.role == MemberRole.READER.value:
             raise AccessDenied(f"{member.name} is a reader and cannot code")
+        readable(member, ref)
         path = parse_path(body.code)
         if not path:
             raise ThematicaError("the code name is empty")
@@ -286,17 +317,28 @@ def create_app(location: str, key: Path | None = None) -> FastAPI:
             memo=body.memo,
             create_code=body.create,
         )
-        coding = next(
-            c for c in service.codings(transcript=ref, level=Level.ONE) if c.id == coding_id
+        return coding_json(service.coding(coding_id))
+
+    @app.patch("/api/codings/{coding_id}")
+    def change_coding(
+        request: Request, coding_id: int, body: CodingChangeRequest
+    ) -> dict[str, Any]:
+        """Adjust a coding's boundaries or memo (its coder or a lead)."""
+        member = member_from(request)
+        readable_coding(member, coding_id)
+        change = CodingChange(start=body.start, end=body.end, memo=body.memo)
+        return coding_json(
+            service.change_coding(coding_id, change, by=member.name, expected=body.version)
         )
-        return {
-            "id": coding.id,
-            "code": " > ".join(coding.code),
-            "coder": coding.coder,
-            "start": coding.start,
-            "end": coding.end,
-            "text": coding.text,
-        }
+
+    @app.delete("/api/codings/{coding_id}")
+    def remove_coding(
+        request: Request, coding_id: int, version: dt.datetime | None = None
+    ) -> dict[str, Any]:
+        """Remove a coding; the answer is the coding as it was, enough to put it back."""
+        member = member_from(request)
+        readable_coding(member, coding_id)
+        return coding_json(service.remove_coding(coding_id, by=member.name, expected=version))
 
     return app
 

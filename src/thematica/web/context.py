@@ -126,6 +126,10 @@ def transcript(service: StudyService, ref: str, member: Member) -> dict[str, Any
                         "start": c.start,
                         "end": c.end,
                         "text": c.text,
+                        "memo": c.memo,
+                        "version": c.modified_at.isoformat(),
+                        "editable": member.role == "lead"
+                        or (member.role != "reader" and c.coder == member.name),
                     }
                     for c in mine
                 ],

@@ -59,6 +59,27 @@
     }
   }
 
+  // Removing a coding sends the version the page was loaded with: if another tab or coder
+  // changed it since, the server refuses (409) and the message says to reload.
+  article.addEventListener("click", async (event) => {
+    const button = event.target.closest("button.remove-coding");
+    if (!button) return;
+    message.textContent = "Removing…"; message.className = "message";
+    try {
+      const url = "/api/codings/" + button.dataset.coding + "?version=" + encodeURIComponent(button.dataset.version);
+      const response = await fetch(url, { method: "DELETE" });
+      const body = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        message.textContent = "Not removed: " + (body.error || response.statusText); message.className = "message error";
+        return;
+      }
+      sessionStorage.setItem("thematica-scroll", String(window.scrollY));
+      window.location.reload();
+    } catch (err) {
+      message.textContent = "Not removed: the workbench cannot be reached (" + err + ")"; message.className = "message error";
+    }
+  });
+
   const known = () => Array.from(document.querySelectorAll("#code-list option")).map((o) => o.value);
 
   form.addEventListener("submit", (event) => {

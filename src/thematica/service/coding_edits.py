@@ -1,0 +1,97 @@
+"""Changing and removing one coding: who may, what a stale edit is, and the checks.
+
+A coding's ``modified_at`` is its version. A caller that passes the version it last saw gets a
+:class:`~thematica.errors.ConflictError` if someone changed or removed the coding since (another
+browser tab, another coder), so no edit silently overwrites another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from thematica.domain import Level, MemberRole
+from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
+from thematica.service.codebook import utc
+from thematica.storage.models import CodeRow, CodingRow, StudyRow, TeamMemberRow, TranscriptRow
+
+MEMO_LIMIT = 20_000
+
+
+@dataclass(frozen=True)
+class CodingChange:
+    """What to change; ``None`` leaves a field as it is, ``memo=""`` clears the memo."""
+
+    start: int | None = None
+    end: int | None = None
+    memo: str | None = None
+
+
+def editable(session: Session, coding_id: int, by: str, expected: dt.datetime | None) -> CodingRow:
+    """The coding ``by`` may change. Hidden codings (blind coding) are reported as missing, so
+    their existence is not given away; visible codings of someone else are refused."""
+    row = session.get(CodingRow, coding_id)
+    member = session.scalar(
+        select(TeamMemberRow).where(func.lower(TeamMemberRow.name) == by.strip().lower())
+    )
+    if member is None:
+        raise NotFoundError(f"no team member {by!r}")
+    if row is None or hidden_from(session, row, member.id):
+        raise NotFoundError(f"no coding {coding_id}")
+    if member.role == MemberRole.READER.value:
+        raise AccessDenied(f"{member.name} is a reader and cannot change codings")
+    if row.coder_id != member.id and member.role != MemberRole.LEAD.value:
+        raise AccessDenied(
+            f"coding {coding_id} is not {member.name}'s; only its coder or a lead can change it"
+        )
+    if expected is not None and utc(row.modified_at) != utc(expected):
+        raise ConflictError(
+            f"coding {coding_id} was changed at {utc(row.modified_at).isoformat()} since you "
+            "loaded it; reload to see the current version"
+        )
+    return row
+
+
+def hidden_from(session: Session, row: CodingRow, member_id: int) -> bool:
+    study = session.get(StudyRow, 1)
+    if study is None or not study.blind_coding or row.coder_id == member_id:
+        return False
+    transcript = session.get(TranscriptRow, row.transcript_id)
+    code = session.get(CodeRow, row.code_id)
+    return (
+        transcript is not None
+        and transcript.revealed_at is None
+        and code is not None
+        and code.level == int(Level.ONE)
+    )
+
+
+def change(session: Session, row: CodingRow, change: CodingChange) -> dt.datetime:
+    start = row.start_offset if change.start is None else change.start
+    end = row.end_offset if change.end is None else change.end
+    length = session.scalar(
+        select(func.length(TranscriptRow.text)).where(TranscriptRow.id == row.transcript_id)
+    )
+    assert length is not None
+    if not 0 <= start < end <= length:
+        raise ThematicaError(f"the span {start}-{end} is not inside the transcript (0-{length})")
+    if change.memo is not None and len(change.memo) > MEMO_LIMIT:
+        raise ThematicaError(f"a memo holds at most {MEMO_LIMIT:,} characters")
+    row.start_offset, row.end_offset = start, end
+    if change.memo is not None:
+        row.memo = change.memo.strip() or None
+    row.modified_at = later_than(utc(row.modified_at))
+    session.flush()
+    return row.modified_at
+
+
+def later_than(previous: dt.datetime) -> dt.datetime:
+    """Now, but strictly after ``previous``, so every change gives a new version."""
+    now = dt.datetime.now(dt.UTC)
+    return now if now > previous else previous + dt.timedelta(microseconds=1)
+
+
+__all__ = ["CodingChange", "change", "editable"]
