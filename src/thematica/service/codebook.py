@@ -460,15 +460,8 @@ def import_codings(session: Session, specs: Sequence[CodingSpec], source: str, l
     return len(rows)
 
 
-def add_coding(
-    session: Session,
-    transcript_id: int,
-    code_id: int,
-    coder_id: int,
-    start: int,
-    end: int,
-    memo: str | None,
-) -> int:
+def check_span(session: Session, transcript_id: int, start: int, end: int) -> None:
+    """Refuse a span that is empty or not inside the transcript's text."""
     text_length = session.scalar(
         select(func.length(TranscriptRow.text)).where(TranscriptRow.id == transcript_id)
     )
@@ -478,6 +471,18 @@ def add_coding(
         raise ThematicaError(
             f"the span {start}-{end} is not inside the transcript (0-{text_length})"
         )
+
+
+def add_coding(
+    session: Session,
+    transcript_id: int,
+    code_id: int,
+    coder_id: int,
+    start: int,
+    end: int,
+    memo: str | None,
+) -> int:
+    check_span(session, transcript_id, start, end)
     now = _now()
     row = CodingRow(
         transcript_id=transcript_id,

@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from thematica.domain import Level, MemberRole
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
-from thematica.service.codebook import utc
+from thematica.service.codebook import check_span, member_id, utc
 from thematica.storage.models import CodeRow, CodingRow, StudyRow, TeamMemberRow, TranscriptRow
 
 MEMO_LIMIT = 20_000
@@ -34,11 +33,8 @@ def editable(session: Session, coding_id: int, by: str, expected: dt.datetime | 
     """The coding ``by`` may change. Hidden codings (blind coding) are reported as missing, so
     their existence is not given away; visible codings of someone else are refused."""
     row = session.get(CodingRow, coding_id)
-    member = session.scalar(
-        select(TeamMemberRow).where(func.lower(TeamMemberRow.name) == by.strip().lower())
-    )
-    if member is None:
-        raise NotFoundError(f"no team member {by!r}")
+    member = session.get(TeamMemberRow, member_id(session, by))
+    assert member is not None
     if row is None or hidden_from(session, row, member.id):
         raise NotFoundError(f"no coding {coding_id}")
     if member.role == MemberRole.READER.value:
@@ -72,12 +68,7 @@ def hidden_from(session: Session, row: CodingRow, member_id: int) -> bool:
 def change(session: Session, row: CodingRow, change: CodingChange) -> dt.datetime:
     start = row.start_offset if change.start is None else change.start
     end = row.end_offset if change.end is None else change.end
-    length = session.scalar(
-        select(func.length(TranscriptRow.text)).where(TranscriptRow.id == row.transcript_id)
-    )
-    assert length is not None
-    if not 0 <= start < end <= length:
-        raise ThematicaError(f"the span {start}-{end} is not inside the transcript (0-{length})")
+    check_span(session, row.transcript_id, start, end)
     if change.memo is not None and len(change.memo) > MEMO_LIMIT:
         raise ThematicaError(f"a memo holds at most {MEMO_LIMIT:,} characters")
     row.start_offset, row.end_offset = start, end

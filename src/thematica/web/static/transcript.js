@@ -37,47 +37,41 @@
 
   document.addEventListener("selectionchange", readSelection);
 
-  async function apply(code, create) {
-    if (!current) { message.textContent = "Select some words in the transcript first."; message.className = "message error"; return; }
-    message.textContent = "Saving…"; message.className = "message";
+  // One request to the JSON API: on success the page reloads where it was; on failure the
+  // message says why, and the selection and the typed code stay, so nothing is lost.
+  async function send(url, init, busy, failed) {
+    message.textContent = busy; message.className = "message";
     try {
-      const response = await fetch("/api/transcripts/" + transcript + "/codings", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ code: code, start: current.start, end: current.end, create: create }),
-      });
+      const response = await fetch(url, init);
       const body = await response.json().catch(() => ({}));
       if (!response.ok) {
         const detail = body.error || (body.detail && body.detail[0] && body.detail[0].msg) || response.statusText;
-        message.textContent = "Not saved: " + detail; message.className = "message error";
-        return;  // the selection and the typed code stay, so nothing is lost
-      }
-      sessionStorage.setItem("thematica-scroll", String(window.scrollY));
-      window.location.reload();
-    } catch (err) {
-      message.textContent = "Not saved: the workbench cannot be reached (" + err + ")"; message.className = "message error";
-    }
-  }
-
-  // Removing a coding sends the version the page was loaded with: if another tab or coder
-  // changed it since, the server refuses (409) and the message says to reload.
-  article.addEventListener("click", async (event) => {
-    const button = event.target.closest("button.remove-coding");
-    if (!button) return;
-    message.textContent = "Removing…"; message.className = "message";
-    try {
-      const url = "/api/codings/" + button.dataset.coding + "?version=" + encodeURIComponent(button.dataset.version);
-      const response = await fetch(url, { method: "DELETE" });
-      const body = await response.json().catch(() => ({}));
-      if (!response.ok) {
-        message.textContent = "Not removed: " + (body.error || response.statusText); message.className = "message error";
+        message.textContent = failed + ": " + detail; message.className = "message error";
         return;
       }
       sessionStorage.setItem("thematica-scroll", String(window.scrollY));
       window.location.reload();
     } catch (err) {
-      message.textContent = "Not removed: the workbench cannot be reached (" + err + ")"; message.className = "message error";
+      message.textContent = failed + ": the workbench cannot be reached (" + err + ")"; message.className = "message error";
     }
+  }
+
+  function apply(code, create) {
+    if (!current) { message.textContent = "Select some words in the transcript first."; message.className = "message error"; return; }
+    send("/api/transcripts/" + transcript + "/codings", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ code: code, start: current.start, end: current.end, create: create }),
+    }, "Saving…", "Not saved");
+  }
+
+  // Removing a coding sends the version the page was loaded with: if another tab or coder
+  // changed it since, the server refuses (409) and the message says to reload.
+  article.addEventListener("click", (event) => {
+    const button = event.target.closest("button.remove-coding");
+    if (!button) return;
+    const url = "/api/codings/" + button.dataset.coding + "?version=" + encodeURIComponent(button.dataset.version);
+    send(url, { method: "DELETE" }, "Removing…", "Not removed");
   });
 
   const known = () => Array.from(document.querySelectorAll("#code-list option")).map((o) => o.value);
