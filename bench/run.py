@@ -4,6 +4,7 @@
     python bench/run.py analysis [--codings 100000] [--codes 300]
     python bench/run.py anonymise
     python bench/run.py exchange
+    python bench/run.py web [--opens 50] [--adds 300]
 
 ``import``: generates the large synthetic study (1,000 Teams VTT interviews of 8,000 words, a
 register with 10 attributes) once under bench/out/, then imports it into a fresh study file in
@@ -329,6 +330,93 @@ def bench_exchange(transcripts: int, words: int) -> None:
     )
 
 
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+
+    def at(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1)
+
+    return {"p50_ms": at(0.50), "p95_ms": at(0.95), "max_ms": round(ordered[-1] * 1000, 1)}
+
+
+def bench_web(transcripts: int, words: int, opens: int, adds: int) -> None:
+    """The workbench over real HTTP (uvicorn on 127.0.0.1, one keep-alive connection), on a
+    fresh copy of the large analysed study: opening an 8,000-word transcript page, and adding a
+    coding through the JSON API. Three warm-up requests of each kind are not counted."""
+    import http.client
+    import random
+    import shutil
+    import socket
+    import threading
+
+    import uvicorn
+
+    from thematica.domain import Level
+    from thematica.service import StudyService
+    from thematica.web.app import create_app
+
+    source = _analysis_study(transcripts, words, 100_000, 300)
+    target = OUT / "web.thematica"
+    for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.copy(source, target)
+    with StudyService.open(str(target)) as study:
+        summary = study.transcripts()[0]
+        length = len(study.transcript(str(summary.id)).text)
+        code = " > ".join(study.codes(Level.ONE)[-1].path)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(str(target)), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    cookie = {"Cookie": "thematica_member=Coder%20B"}
+    rng = random.Random(11)
+
+    def timed(method: str, url: str, body: str | None = None) -> float:
+        headers = dict(cookie, **({"Content-Type": "application/json"} if body else {}))
+        started = time.perf_counter()
+        connection.request(method, url, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        took = time.perf_counter() - started
+        if response.status >= 400:
+            raise SystemExit(f"{method} {url} answered {response.status}")
+        return took
+
+    try:
+        page = [timed("GET", f"/transcripts/{summary.id}") for _ in range(opens + 3)][3:]
+        twin = [timed("GET", f"/api/transcripts/{summary.id}") for _ in range(opens + 3)][3:]
+        added = []
+        for _ in range(adds + 3):
+            start = rng.randrange(0, length - 200)
+            body = json.dumps({"code": code, "start": start, "end": start + rng.randint(20, 200)})
+            added.append(timed("POST", f"/api/transcripts/{summary.id}/codings", body))
+        added = added[3:]
+    finally:
+        connection.close()
+        server.should_exit = True
+        thread.join()
+    print(
+        json.dumps(
+            {
+                "benchmark": "web",
+                "study": str(source),
+                "transcript_words": summary.words,
+                "open_transcript_page": {"requests": opens, **_percentiles(page)},
+                "open_transcript_json": {"requests": opens, **_percentiles(twin)},
+                "add_coding": {"requests": adds, **_percentiles(added)},
+            },
+            indent=2,
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -353,6 +441,11 @@ def main() -> None:
     exch = sub.add_parser("exchange", help="REFI-QDA export and re-import of the large study")
     exch.add_argument("--transcripts", type=int, default=1000)
     exch.add_argument("--words", type=int, default=8000)
+    web = sub.add_parser("web", help="open a transcript and add codings over HTTP (p50/p95)")
+    web.add_argument("--transcripts", type=int, default=1000)
+    web.add_argument("--words", type=int, default=8000)
+    web.add_argument("--opens", type=int, default=50)
+    web.add_argument("--adds", type=int, default=300)
     worker = sub.add_parser("_import-worker")
     worker.add_argument("folder", type=Path)
     worker.add_argument("study", type=Path)
@@ -365,6 +458,8 @@ def main() -> None:
         bench_anonymise(args.transcripts, args.words)
     elif args.command == "exchange":
         bench_exchange(args.transcripts, args.words)
+    elif args.command == "web":
+        bench_web(args.transcripts, args.words, args.opens, args.adds)
     elif args.command == "_import-worker":
         print(json.dumps(_import_worker(args.folder, args.study)))
 

@@ -119,3 +119,30 @@ def test_blind_coding_hides_other_coders_codings_from_edits(
     study.reveal("P1", by=LEAD)
     assert study.coding(leads, visible_to=CODER).level == Level.ONE
     assert study.change_coding(mine, CodingChange(end=11), by=LEAD).end == 11
+
+
+def test_quick_lookups_agree_with_the_full_index(study: StudyService) -> None:
+    """Adding and reading one coding skip loading the whole codebook; the answers must be the
+    ones the full index and the listing give, for every code and coding."""
+    from thematica.service import codebook as cb
+    from thematica.service import coding_lookup as lookup
+
+    build(study, [TEXT])
+    codes(study, "Pain > Back > Night", "Pain > Back", "Mood", "Ärger > Über")
+    codes(study, "Pain > Agreed", level=2)
+    for path in (("pain", "BACK", "night"), ("Mood",), ("ärger", "über")):
+        study.add_coding("P1", path, CODER, 0, 5)
+    study.add_coding("P1", ("Pain", "Agreed"), LEAD, 2, 9, level=Level.TWO)
+    with study._session() as session:  # comparing with the internals on purpose
+        index = cb.CodeIndex.load(session)
+        for code_id, path in index.paths.items():
+            level = Level(index.rows[code_id].level)
+            assert lookup.find_code(session, path, level) == code_id
+            shouted = tuple(p.upper() for p in path)
+            assert lookup.find_code(session, shouted, level) == index.find(shouted, level)
+        assert lookup.find_code(session, ("Pain", "Front"), Level.ONE) is None
+        assert lookup.find_code(session, ("Mood",), Level.TWO) is None
+    listed = study.codings(transcript="P1")
+    assert len(listed) == 4
+    for coding in listed:
+        assert study.coding(coding.id) == coding

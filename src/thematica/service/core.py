@@ -53,6 +53,7 @@ from thematica.service import analysis as an
 from thematica.service import codebook as cb
 from thematica.service import codeops, exchange
 from thematica.service import coding_edits as edits
+from thematica.service import coding_lookup as lookup
 from thematica.service import register as reg
 from thematica.service import transcripts as tx
 from thematica.service.agreement_many import agreement_many
@@ -325,13 +326,17 @@ class StudyService:
         if not code or any(not part or len(part) > 300 for part in code):
             raise ThematicaError("a code needs a name of 1 to 300 characters")
         with self._transaction() as session:
-            index = cb.CodeIndex.load(session)
             tid = tx.resolve(session, transcript)
             coder_id = cb.member_id(session, coder)
-            found = index.find(code, level)
-            if found is None and create_code:
-                found, _ = cb.ensure_code(session, index, code, level)
-            code_id = found if found is not None else index.get(code, level)
+            quick = lookup.find_code(session, code, level)
+            if quick is not None:
+                code_id = quick
+            else:  # missing, or a clash: the full index creates, explains or decides
+                index = cb.CodeIndex.load(session)
+                found = index.find(code, level)
+                if found is None and create_code:
+                    found, _ = cb.ensure_code(session, index, code, level)
+                code_id = found if found is not None else index.get(code, level)
             return cb.add_coding(session, tid, code_id, coder_id, start, end, memo)
 
     def codings(
@@ -359,13 +364,15 @@ class StudyService:
             return self._coding(session, coding_id, visible_to)
 
     def _coding(self, session: Session, coding_id: int, visible_to: str | None) -> Coding:
-        row = session.get(CodingRow, coding_id)
-        if row is not None:
-            transcript = str(row.transcript_id)
-            for coding in cb.list_codings(session, transcript=transcript, visible_to=visible_to):
-                if coding.id == coding_id:
-                    return coding
-        raise NotFoundError(f"no coding {coding_id}")
+        coding = lookup.one_coding(session, coding_id)
+        if coding is not None and visible_to is not None:
+            row = session.get(CodingRow, coding_id)
+            assert row is not None
+            if edits.hidden_from(session, row, cb.member_id(session, visible_to)):
+                coding = None
+        if coding is None:
+            raise NotFoundError(f"no coding {coding_id}")
+        return coding
 
     def change_coding(
         self,
