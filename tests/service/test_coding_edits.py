@@ -146,3 +146,12 @@ def test_quick_lookups_agree_with_the_full_index(study: StudyService) -> None:
     assert len(listed) == 4
     for coding in listed:
         assert study.coding(coding.id) == coding
+
+
+def test_an_overlong_memo_is_refused_when_coding_too(study: StudyService) -> None:
+    build(study, [TEXT])
+    codes(study, "Pain")
+    before = snapshot(study.location)
+    with pytest.raises(ThematicaError, match="at most 20,000 characters"):
+        study.add_coding("P1", ("Pain",), CODER, 6, 10, memo="x" * 20_001)
+    assert snapshot(study.location) == before

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.orm import Session
 
 from thematica.domain import (
@@ -460,6 +460,14 @@ def import_codings(session: Session, specs: Sequence[CodingSpec], source: str, l
     return len(rows)
 
 
+MEMO_LIMIT = 20_000
+
+
+def check_memo(memo: str | None) -> None:
+    if memo is not None and len(memo) > MEMO_LIMIT:
+        raise ThematicaError(f"a memo holds at most {MEMO_LIMIT:,} characters")
+
+
 def check_span(session: Session, transcript_id: int, start: int, end: int) -> None:
     """Refuse a span that is empty or not inside the transcript's text."""
     text_length = session.scalar(
@@ -483,6 +491,7 @@ def add_coding(
     memo: str | None,
 ) -> int:
     check_span(session, transcript_id, start, end)
+    check_memo(memo)
     now = _now()
     row = CodingRow(
         transcript_id=transcript_id,
@@ -537,18 +546,10 @@ def list_codings(
         query = query.where(CodingRow.coder_id == member_id(session, coder))
     if transcript is not None:
         query = query.where(CodingRow.transcript_id == tx.resolve(session, transcript))
-    study = session.get(StudyRow, 1)
-    if visible_to is not None and study is not None and study.blind_coding:
-        me = member_id(session, visible_to)
-        hidden_transcripts = select(TranscriptRow.id).where(TranscriptRow.revealed_at.is_(None))
-        level_one = [i for i, r in index.rows.items() if r.level == int(Level.ONE)]
-        query = query.where(
-            ~(
-                CodingRow.transcript_id.in_(hidden_transcripts)
-                & CodingRow.code_id.in_(level_one)
-                & (CodingRow.coder_id != me)
-            )
-        )
+    if visible_to is not None:
+        hidden = hidden_codings(session, member_id(session, visible_to))
+        if hidden is not None:
+            query = query.where(~hidden)
     query = query.order_by(
         CodingRow.transcript_id, CodingRow.start_offset, CodingRow.end_offset, CodingRow.id
     )
@@ -561,21 +562,51 @@ def list_codings(
     )
     labels = tx.participant_labels(session)
     return tuple(
-        Coding(
-            id=row.id,
-            transcript_id=row.transcript_id,
-            participant=labels.get(row.transcript_id),
+        make_coding(
+            row,
+            coder=name,
             code=index.paths[row.code_id],
             level=Level(index.rows[row.code_id].level),
-            coder=name,
-            start=row.start_offset,
-            end=row.end_offset,
-            text=texts[row.transcript_id][row.start_offset : row.end_offset],
-            memo=row.memo,
-            created_at=utc(row.created_at),
-            modified_at=utc(row.modified_at),
+            text=texts[row.transcript_id],
+            participant=labels.get(row.transcript_id),
         )
         for row, name in results
+    )
+
+
+def make_coding(
+    row: CodingRow, *, coder: str, code: CodePath, level: Level, text: str, participant: str | None
+) -> Coding:
+    """The domain object for a stored coding; ``text`` is its transcript's whole text."""
+    return Coding(
+        id=row.id,
+        transcript_id=row.transcript_id,
+        participant=participant,
+        code=code,
+        level=level,
+        coder=coder,
+        start=row.start_offset,
+        end=row.end_offset,
+        text=text[row.start_offset : row.end_offset],
+        memo=row.memo,
+        created_at=utc(row.created_at),
+        modified_at=utc(row.modified_at),
+    )
+
+
+def hidden_codings(session: Session, member: int) -> ColumnElement[bool] | None:
+    """Blind coding's rule, as a condition on codings: while the study codes blind, a member
+    does not see other coders' level-one codings in transcripts the lead has not revealed (the
+    agreed level-two layer is always visible). ``None`` when the study does not code blind."""
+    study = session.get(StudyRow, 1)
+    if study is None or not study.blind_coding:
+        return None
+    return (
+        CodingRow.transcript_id.in_(
+            select(TranscriptRow.id).where(TranscriptRow.revealed_at.is_(None))
+        )
+        & CodingRow.code_id.in_(select(CodeRow.id).where(CodeRow.level == int(Level.ONE)))
+        & (CodingRow.coder_id != member)
     )
 
 

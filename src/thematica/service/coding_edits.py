@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from thematica.domain import Level, MemberRole
-from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
-from thematica.service.codebook import check_span, member_id, utc
-from thematica.storage.models import CodeRow, CodingRow, StudyRow, TeamMemberRow, TranscriptRow
-
-MEMO_LIMIT = 20_000
+from thematica.domain import MemberRole
+from thematica.errors import AccessDenied, ConflictError, NotFoundError
+from thematica.service.codebook import check_memo, check_span, hidden_codings, member_id, utc
+from thematica.storage.models import CodingRow, TeamMemberRow
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ def editable(session: Session, coding_id: int, by: str, expected: dt.datetime | 
     row = session.get(CodingRow, coding_id)
     member = session.get(TeamMemberRow, member_id(session, by))
     assert member is not None
-    if row is None or hidden_from(session, row, member.id):
+    if row is None or hidden_from(session, coding_id, member.id):
         raise NotFoundError(f"no coding {coding_id}")
     if member.role == MemberRole.READER.value:
         raise AccessDenied(f"{member.name} is a reader and cannot change codings")
@@ -51,32 +50,24 @@ def editable(session: Session, coding_id: int, by: str, expected: dt.datetime | 
     return row
 
 
-def hidden_from(session: Session, row: CodingRow, member_id: int) -> bool:
-    study = session.get(StudyRow, 1)
-    if study is None or not study.blind_coding or row.coder_id == member_id:
-        return False
-    transcript = session.get(TranscriptRow, row.transcript_id)
-    code = session.get(CodeRow, row.code_id)
-    return (
-        transcript is not None
-        and transcript.revealed_at is None
-        and code is not None
-        and code.level == int(Level.ONE)
+def hidden_from(session: Session, coding_id: int, member: int) -> bool:
+    """Whether blind coding hides this coding from ``member`` (the rule listings apply)."""
+    hidden = hidden_codings(session, member)
+    return hidden is not None and (
+        session.scalar(select(CodingRow.id).where(CodingRow.id == coding_id, hidden)) is not None
     )
 
 
-def change(session: Session, row: CodingRow, change: CodingChange) -> dt.datetime:
+def change(session: Session, row: CodingRow, change: CodingChange) -> None:
     start = row.start_offset if change.start is None else change.start
     end = row.end_offset if change.end is None else change.end
     check_span(session, row.transcript_id, start, end)
-    if change.memo is not None and len(change.memo) > MEMO_LIMIT:
-        raise ThematicaError(f"a memo holds at most {MEMO_LIMIT:,} characters")
+    check_memo(change.memo)
     row.start_offset, row.end_offset = start, end
     if change.memo is not None:
         row.memo = change.memo.strip() or None
     row.modified_at = later_than(utc(row.modified_at))
     session.flush()
-    return row.modified_at
 
 
 def later_than(previous: dt.datetime) -> dt.datetime:

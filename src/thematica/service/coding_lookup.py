@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from thematica.domain import CodePath, Coding, Level
-from thematica.service.codebook import utc
+from thematica.service.codebook import make_coding
 from thematica.storage.models import (
     CodeRow,
     CodingRow,
@@ -64,20 +64,7 @@ def one_coding(session: Session, coding_id: int) -> Coding | None:
         return None
     row, coder, text, label = found
     path, level = code_path(session, row.code_id)
-    return Coding(
-        id=row.id,
-        transcript_id=row.transcript_id,
-        participant=label,
-        code=path,
-        level=level,
-        coder=coder,
-        start=row.start_offset,
-        end=row.end_offset,
-        text=text[row.start_offset : row.end_offset],
-        memo=row.memo,
-        created_at=utc(row.created_at),
-        modified_at=utc(row.modified_at),
-    )
+    return make_coding(row, coder=coder, code=path, level=level, text=text, participant=label)
 
 
 __all__ = ["code_path", "find_code", "one_coding"]

@@ -65,7 +65,6 @@ from thematica.storage.database import (
 )
 from thematica.storage.models import (
     AnonymisationLogRow,
-    CodingRow,
     ParticipantRow,
     StudyRow,
     TeamMemberRow,
@@ -365,12 +364,10 @@ class StudyService:
 
     def _coding(self, session: Session, coding_id: int, visible_to: str | None) -> Coding:
         coding = lookup.one_coding(session, coding_id)
-        if coding is not None and visible_to is not None:
-            row = session.get(CodingRow, coding_id)
-            assert row is not None
-            if edits.hidden_from(session, row, cb.member_id(session, visible_to)):
-                coding = None
-        if coding is None:
+        hidden = visible_to is not None and edits.hidden_from(
+            session, coding_id, cb.member_id(session, visible_to)
+        )
+        if coding is None or hidden:
             raise NotFoundError(f"no coding {coding_id}")
         return coding
 

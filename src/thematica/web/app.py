@@ -27,6 +27,7 @@ from thematica.domain import Coding, Level, MemberRole, parse_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import CodingChange, StudyService
 from thematica.service.anonymising import AnonymisingStudy
+from thematica.service.codebook import MEMO_LIMIT
 from thematica.web import context
 
 HERE = Path(__file__).parent
@@ -43,7 +44,7 @@ class CodingRequest(BaseModel):
     )
     start: int = Field(ge=0, description="Start offset (code points)")
     end: int = Field(ge=1, description="End offset (code points, exclusive)")
-    memo: str | None = Field(default=None, max_length=20_000)
+    memo: str | None = Field(default=None, max_length=MEMO_LIMIT)
     create: bool = Field(
         default=False, description="Create the code if it does not exist (new or in-vivo code)"
     )
@@ -53,7 +54,7 @@ class CodingChangeRequest(BaseModel):
     start: int | None = Field(default=None, ge=0, description="New start offset (code points)")
     end: int | None = Field(default=None, ge=1, description="New end offset (code points)")
     memo: str | None = Field(
-        default=None, max_length=20_000, description="New memo; an empty string clears it"
+        default=None, max_length=MEMO_LIMIT, description="New memo; an empty string clears it"
     )
     version: dt.datetime | None = Field(
         default=None,
