@@ -1,0 +1,127 @@
+"""The transcript view and coding: add, adjust, remove codings; reveal a blind transcript."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from thematica.domain import Coding, Level, MemberRole, parse_path
+from thematica.errors import AccessDenied, ThematicaError
+from thematica.service import CodingChange
+from thematica.service.codebook import MEMO_LIMIT
+from thematica.web import context
+from thematica.web.shell import Workbench
+
+
+class CodingRequest(BaseModel):
+    code: str = Field(
+        min_length=1, max_length=1000, description="Code path, levels separated by '>'"
+    )
+    start: int = Field(ge=0, description="Start offset (code points)")
+    end: int = Field(ge=1, description="End offset (code points, exclusive)")
+    memo: str | None = Field(default=None, max_length=MEMO_LIMIT)
+    create: bool = Field(
+        default=False, description="Create the code if it does not exist (new or in-vivo code)"
+    )
+
+
+class CodingChangeRequest(BaseModel):
+    start: int | None = Field(default=None, ge=0, description="New start offset (code points)")
+    end: int | None = Field(default=None, ge=1, description="New end offset (code points)")
+    memo: str | None = Field(
+        default=None, max_length=MEMO_LIMIT, description="New memo; an empty string clears it"
+    )
+    version: dt.datetime | None = Field(
+        default=None,
+        description="The coding's 'version' as last loaded; a stale edit is refused with 409",
+    )
+
+
+def coding_json(coding: Coding) -> dict[str, Any]:
+    return {
+        "id": coding.id,
+        "code": " > ".join(coding.code),
+        "coder": coding.coder,
+        "start": coding.start,
+        "end": coding.end,
+        "text": coding.text,
+        "memo": coding.memo,
+        "version": coding.modified_at.isoformat(),
+    }
+
+
+def router(wb: Workbench) -> APIRouter:
+    r = APIRouter()
+    service = wb.service
+
+    @r.get("/transcripts/{ref}", response_class=HTMLResponse)
+    def transcript_page(request: Request, ref: str) -> HTMLResponse:
+        member = wb.member(request)
+        wb.readable(member, ref)
+        return wb.page(request, "transcript.html", context.transcript(service, ref, member), member)
+
+    @r.get("/api/transcripts/{ref}")
+    def transcript_json(request: Request, ref: str) -> dict[str, Any]:
+        member = wb.member(request)
+        wb.readable(member, ref)
+        return context.transcript(service, ref, member)
+
+    @r.post("/api/transcripts/{ref}/reveal")
+    def reveal(request: Request, ref: str) -> dict[str, Any]:
+        member = wb.member(request)
+        at = service.reveal(ref, by=member.name)
+        return {"revealed_at": at.isoformat()}
+
+    @r.post("/transcripts/{ref}/reveal")
+    def reveal_form(request: Request, ref: str) -> Response:
+        member = wb.member(request)
+        service.reveal(ref, by=member.name)
+        return RedirectResponse(f"/transcripts/{ref}", status_code=303)
+
+    @r.post("/api/transcripts/{ref}/codings", status_code=201)
+    def add_coding(request: Request, ref: str, body: CodingRequest) -> dict[str, Any]:
+        member = wb.member(request)
+        if member.role == MemberRole.READER.value:
+            raise AccessDenied(f"{member.name} is a reader and cannot code")
+        wb.readable(member, ref)
+        path = parse_path(body.code)
+        if not path:
+            raise ThematicaError("the code name is empty")
+        coding_id = service.add_coding(
+            ref,
+            path,
+            member.name,
+            body.start,
+            body.end,
+            level=Level.ONE,
+            memo=body.memo,
+            create_code=body.create,
+        )
+        return coding_json(service.coding(coding_id))
+
+    @r.patch("/api/codings/{coding_id}")
+    def change_coding(
+        request: Request, coding_id: int, body: CodingChangeRequest
+    ) -> dict[str, Any]:
+        """Adjust a coding's boundaries or memo (its coder or a lead)."""
+        member = wb.member(request)
+        wb.readable_coding(member, coding_id)
+        change = CodingChange(start=body.start, end=body.end, memo=body.memo)
+        return coding_json(
+            service.change_coding(coding_id, change, by=member.name, expected=body.version)
+        )
+
+    @r.delete("/api/codings/{coding_id}")
+    def remove_coding(
+        request: Request, coding_id: int, version: dt.datetime | None = None
+    ) -> dict[str, Any]:
+        """Remove a coding; the answer is the coding as it was, enough to put it back."""
+        member = wb.member(request)
+        wb.readable_coding(member, coding_id)
+        return coding_json(service.remove_coding(coding_id, by=member.name, expected=version))
+
+    return r

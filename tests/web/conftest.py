@@ -1,0 +1,101 @@
+"""Shared fixtures for the workbench's browser tests: the demo study served over real HTTP, and
+real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright), one of each per test
+module. Without Chromium these tests are skipped, unless THEMATICA_REQUIRE_BROWSER=1
+(``scripts/test`` sets it, and installs Chromium). Screenshots go to test-results/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+
+from thematica.cli.main import cli
+from thematica.service import StudyService
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--metrics-recording-only",
+]
+SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+
+
+def need_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("THEMATICA_REQUIRE_BROWSER") == "1":
+            raise RuntimeError(
+                f"THEMATICA_REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium)"
+            )
+        pytest.skip("Chromium is not installed")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    import uvicorn
+
+    from thematica.web.app import create_app
+
+    folder = tmp_path_factory.mktemp("web")
+    CliRunner().invoke(cli, ["demo", str(folder)])
+    study = folder / "demo.thematica"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(str(study)), host="127.0.0.1", port=port, log_level="warning"
+    )
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the workbench did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", study
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser_page(server: tuple[str, Path]) -> Iterator[Page]:
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def codings_by(study: Path, coder: str) -> list[tuple[str, str]]:
+    with StudyService.open(str(study)) as s:
+        return [(" > ".join(c.code), c.text) for c in s.codings(coder=coder)]
