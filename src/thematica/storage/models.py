@@ -271,3 +271,32 @@ class AnonymisationLogRow(Base):
     detector: Mapped[str] = mapped_column(String(32))
     replacement: Mapped[str] = mapped_column(String(300))
     occurrences: Mapped[int] = mapped_column(Integer)
+
+
+# --- Reconciliation (revision 0006): how each level-one disagreement became the agreed layer. ---
+
+
+class ReconciliationRow(Base):
+    """A decision on one disagreement of a revealed transcript: accept A, accept B, accept
+    both, edit or drop. ``start``/``end`` and ``code_id`` (the level-one code) identify the
+    disagreement; ``coding_ids`` (JSON) are the level-two codings it produced, so that the
+    decision can be undone exactly."""
+
+    __tablename__ = "reconciliations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(
+        ForeignKey("transcripts.id", ondelete="CASCADE"), index=True
+    )
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    start_offset: Mapped[int] = mapped_column(Integer)
+    end_offset: Mapped[int] = mapped_column(Integer)
+    decision: Mapped[str] = mapped_column(String(16))
+    coding_ids: Mapped[str] = mapped_column(Text, default="[]")
+    decided_by: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (
+        UniqueConstraint("transcript_id", "code_id", "start_offset", "end_offset"),
+        CheckConstraint(
+            "decision IN ('accept_a', 'accept_b', 'both', 'edit', 'drop')", name="known_decision"
+        ),
+    )
