@@ -212,3 +212,36 @@ class MultiAgreementReport:
     codes: tuple[MultiCodeAgreement, ...]
     pooled_participants: MultiPresence
     method: tuple[str, ...]
+
+
+# -- agreement within one transcript ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TranscriptCodeAgreement:
+    """One code in one transcript: characters (as in the study report) and speaker turns."""
+
+    code: CodePath
+    characters: CharacterAgreement
+    turns: PresenceAgreement
+    disagreements: int
+
+
+@dataclass(frozen=True)
+class TranscriptAgreement:
+    """Two coders over one transcript: every code either of them applied there."""
+
+    coder_a: str
+    coder_b: str
+    level: Level
+    transcript_id: int
+    participant: str | None
+    length: int
+    turns: int
+    coded_by_a: bool
+    coded_by_b: bool
+    codes: tuple[TranscriptCodeAgreement, ...]
+    pooled_characters: AggregateAgreement
+    pooled_turns: PresenceAgreement
+    disagreements: int
+    method: tuple[str, ...]

@@ -24,6 +24,7 @@ from thematica.analysis.reports import (
     MatrixReport,
     MultiAgreementReport,
     SaturationReport,
+    TranscriptAgreement,
 )
 from thematica.domain import (
     Approach,
@@ -57,6 +58,7 @@ from thematica.service import coding_lookup as lookup
 from thematica.service import register as reg
 from thematica.service import transcripts as tx
 from thematica.service.agreement_many import agreement_many
+from thematica.service.transcript_agreement import coders_with_codings, transcript_agreement
 from thematica.storage.database import (
     Migration,
     create_database,
@@ -560,3 +562,17 @@ class StudyService:
     ) -> CooccurrenceReport:
         with self._session() as session:
             return an.cooccurrence(session, level, coders)
+
+    # -- analysis pages: one transcript's agreement, who to compare -------------------------
+
+    def transcript_agreement(
+        self, ref: str, coder_a: str, coder_b: str, *, level: Level = Level.ONE
+    ) -> TranscriptAgreement:
+        """Two coders' agreement over one transcript: every code either applied there."""
+        with self._session() as session:
+            return transcript_agreement(session, ref, coder_a, coder_b, level)
+
+    def coders_with_codings(self, *, level: Level = Level.ONE) -> tuple[str, ...]:
+        """Leads and coders who have codings at ``level``, in team order."""
+        with self._session() as session:
+            return coders_with_codings(session, level)
