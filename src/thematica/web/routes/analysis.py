@@ -1,0 +1,123 @@
+"""The analysis pages: an index, agreement between two coders, the attribute matrix, the
+saturation curve and co-occurrence; each with its JSON twin under /api/analysis. Parameters
+come as query strings and are checked in :mod:`thematica.web.analysis_context`, so a bad one
+gives the same clear message on the page and in the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from thematica.web import analysis_context as ctx
+from thematica.web.saturation_chart import chart
+from thematica.web.shell import Workbench
+
+
+def router(wb: Workbench) -> APIRouter:
+    r = APIRouter()
+    service = wb.service
+
+    @r.get("/analysis", response_class=HTMLResponse)
+    def index_page(request: Request) -> HTMLResponse:
+        member = wb.member(request)
+        return wb.page(request, "analysis.html", ctx.index(service, member), member)
+
+    @r.get("/api/analysis")
+    def index_json(request: Request) -> dict[str, Any]:
+        return ctx.index(service, wb.member(request))
+
+    @r.get("/analysis/agreement", response_class=HTMLResponse)
+    def agreement_page(
+        request: Request,
+        a: str | None = None,
+        b: str | None = None,
+        level: str | None = None,
+        scope: str | None = None,
+        code: str | None = None,
+    ) -> HTMLResponse:
+        member = wb.member(request)
+        data = ctx.agreement(service, member, a, b, level, scope, code)
+        return wb.page(request, "analysis_agreement.html", data, member)
+
+    @r.get("/api/analysis/agreement")
+    def agreement_json(
+        request: Request,
+        a: str | None = None,
+        b: str | None = None,
+        level: str | None = None,
+        scope: str | None = None,
+        code: str | None = None,
+    ) -> dict[str, Any]:
+        return ctx.agreement(service, wb.member(request), a, b, level, scope, code)
+
+    @r.get("/api/analysis/agreement/transcript/{ref}")
+    def transcript_agreement_json(
+        request: Request,
+        ref: str,
+        a: str | None = None,
+        b: str | None = None,
+        level: str | None = None,
+    ) -> dict[str, Any]:
+        """Two coders' figures over one transcript (for the reconciliation page)."""
+        return ctx.transcript_agreement(service, wb.member(request), ref, a, b, level)
+
+    @r.get("/analysis/matrix", response_class=HTMLResponse)
+    def matrix_page(
+        request: Request, by: str | None = None, level: str | None = None, rows: str | None = None
+    ) -> HTMLResponse:
+        member = wb.member(request)
+        data = ctx.matrix(service, by, level, rows)
+        return wb.page(request, "analysis_matrix.html", data, member)
+
+    @r.get("/api/analysis/matrix")
+    def matrix_json(
+        request: Request, by: str | None = None, level: str | None = None, rows: str | None = None
+    ) -> dict[str, Any]:
+        wb.member(request)
+        return ctx.matrix(service, by, level, rows)
+
+    @r.get("/analysis/saturation", response_class=HTMLResponse)
+    def saturation_page(
+        request: Request,
+        level: str | None = None,
+        base: str | None = None,
+        run: str | None = None,
+        threshold: str | None = None,
+        initial: str | None = None,
+        stop: str | None = None,
+    ) -> HTMLResponse:
+        member = wb.member(request)
+        data = ctx.saturation(service, member, level, base, run, threshold, initial, stop)
+        return wb.page(
+            request, "analysis_saturation.html", {**data, "chart": chart(data)}, member
+        )
+
+    @r.get("/api/analysis/saturation")
+    def saturation_json(
+        request: Request,
+        level: str | None = None,
+        base: str | None = None,
+        run: str | None = None,
+        threshold: str | None = None,
+        initial: str | None = None,
+        stop: str | None = None,
+    ) -> dict[str, Any]:
+        member = wb.member(request)
+        return ctx.saturation(service, member, level, base, run, threshold, initial, stop)
+
+    @r.get("/analysis/cooccurrence", response_class=HTMLResponse)
+    def cooccurrence_page(request: Request, level: str | None = None) -> HTMLResponse:
+        member = wb.member(request)
+        data = ctx.cooccurrence(service, level)
+        return wb.page(
+            request, "analysis_cooccurrence.html", {**data, "heat": ctx.heat(data)}, member
+        )
+
+    @r.get("/api/analysis/cooccurrence")
+    def cooccurrence_json(request: Request, level: str | None = None) -> dict[str, Any]:
+        wb.member(request)
+        return ctx.cooccurrence(service, level)
+
+    return r
