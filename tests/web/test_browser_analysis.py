@@ -45,22 +45,25 @@ def test_agreement_page_with_the_keyboard(server: tuple[str, Path], browser_page
     link.focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    heading = page.get_by_role("heading", name=f"{' > '.join(first.code)}: transcript by transcript")
+    heading = page.get_by_role(
+        "heading", name=f"{' > '.join(first.code)}: transcript by transcript"
+    )
     assert heading.is_visible()
     rows = page.locator("#per-transcript tbody tr")
     assert rows.count() == len(first.characters)
-    reconcile = page.locator("#per-transcript a", has_text="Reconcile")
-    if reconcile.count():
-        assert reconcile.first.get_attribute("href", timeout=1000).startswith("/reconcile/")  # type: ignore[union-attr]
+    differing = {d.transcript_id for d in report.disagreements if d.code == first.code}
+    links = page.locator("#per-transcript a", has_text="Reconcile")
+    hrefs = {links.nth(i).get_attribute("href") for i in range(links.count())}
+    assert hrefs == {f"/reconcile/{t}" for t in differing}
     shot(page, "agreement-code")
-    # the form works from the keyboard: level two has one coder only, and says so
+    # the form works from the keyboard: compare the agreed (level-two) codes
     page.locator("#level").focus()
     page.keyboard.press("ArrowDown")
     page.locator("button", has_text="Compare").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert "level=2" in page.url
-    assert page.get_by_text("nothing to compare yet").is_visible()
+    assert "level=2" in page.url and page.locator("#level").input_value() == "2"
+    assert page.get_by_text("Level 2 ·").is_visible()
 
 
 def test_matrix_page(server: tuple[str, Path], browser_page: Page) -> None:

@@ -15,7 +15,11 @@ from sqlalchemy.orm import Session
 
 from thematica.analysis import coefficients, spans
 from thematica.analysis.presence import from_table
-from thematica.analysis.reports import PresenceAgreement, TranscriptAgreement, TranscriptCodeAgreement
+from thematica.analysis.reports import (
+    PresenceAgreement,
+    TranscriptAgreement,
+    TranscriptCodeAgreement,
+)
 from thematica.domain import Level, MemberRole
 from thematica.errors import ThematicaError
 from thematica.service import transcripts as tx
@@ -49,9 +53,7 @@ def transcript_agreement(
             coded.add(coder)
             if code_id in level_codes:
                 per_code[code_id][0 if coder == a_id else 1].append((start, end))
-    length = session.scalar(
-        select(func.length(TranscriptRow.text)).where(TranscriptRow.id == tid)
-    )
+    length = session.scalar(select(func.length(TranscriptRow.text)).where(TranscriptRow.id == tid))
     bounds = session.execute(
         select(TurnRow.start_offset, TurnRow.end_offset)
         .where(TurnRow.transcript_id == tid)

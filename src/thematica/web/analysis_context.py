@@ -42,7 +42,9 @@ def whole(name: str, text: str | None, default: int) -> int:
         return default
     value = text.strip()
     if not value.isascii() or not value.isdigit() or len(value) > 6 or int(value) < 1:
-        raise ThematicaError(f"{name} is a whole number of interviews, at least 1, not {text[:20]!r}")
+        raise ThematicaError(
+            f"{name} is a whole number of interviews, at least 1, not {text[:20]!r}"
+        )
     return int(value)
 
 

@@ -90,9 +90,7 @@ def router(wb: Workbench) -> APIRouter:
     ) -> HTMLResponse:
         member = wb.member(request)
         data = ctx.saturation(service, member, level, base, run, threshold, initial, stop)
-        return wb.page(
-            request, "analysis_saturation.html", {**data, "chart": chart(data)}, member
-        )
+        return wb.page(request, "analysis_saturation.html", {**data, "chart": chart(data)}, member)
 
     @r.get("/api/analysis/saturation")
     def saturation_json(
