@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-WIDTH, HEIGHT = 760, 360
-LEFT, RIGHT, TOP, BOTTOM = 58, 20, 66, 62
+WIDTH, HEIGHT = 760, 326
+LEFT, RIGHT, TOP, BOTTOM = 58, 20, 60, 54
 STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000)
 
 
