@@ -134,7 +134,9 @@ def test_pages_at_200_percent_zoom_do_not_overflow(
             )
             assert overflow <= 1, f"/analysis{path} overflows by {overflow}px"
             if path == "/saturation":
-                page.get_by_role("img", name="New and cumulative codes").scroll_into_view_if_needed()
+                page.get_by_role(
+                    "img", name="New and cumulative codes"
+                ).scroll_into_view_if_needed()
                 shot(page, "saturation-zoom200")
     finally:
         page.set_viewport_size({"width": 1366, "height": 768})
