@@ -295,9 +295,10 @@ class StudyService:
         with self._transaction() as session:
             return cb.import_codebook(session, codebook, source)
 
-    def codes(self, level: Level | None = None) -> tuple[Code, ...]:
+    def codes(self, level: Level | None = None, *, counted: bool = True) -> tuple[Code, ...]:
+        """The codebook; ``counted=False`` skips counting every code's codings in the study."""
         with self._session() as session:
-            return cb.codes(session, level)
+            return cb.codes(session, level, counted=counted)
 
     def themes(self) -> tuple[tuple[ThemeNode, ...], tuple[Link, ...]]:
         with self._session() as session:
