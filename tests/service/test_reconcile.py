@@ -170,3 +170,21 @@ def test_one_coder_is_not_enough_and_the_status_list(study: StudyService) -> Non
     assert (status["P2"].disagreements, status["P2"].decided) == (1, 0)
     study.reconcile("P2", PAIN, 6, 21, "both", by=A)
     assert study.reconciliation_status()[1].decided == 1
+
+
+def test_identical_codings_are_carried_into_the_agreed_layer_and_back(
+    two_coders: StudyService,
+) -> None:
+    code_spans(two_coders, [("P1", A, "Mood", 49, 53), ("P1", B, "Mood", 49, 53)])
+    r = two_coders.reconciliation("P1")
+    assert [(g.code, g.start, g.end, g.carried) for g in r.agreements] == [(MOOD, 49, 53, False)]
+    assert [(i.code, i.start) for i in r.items] == [(PAIN, 6), (MOOD, 34)]  # not a disagreement
+    with pytest.raises(AccessDenied):
+        two_coders.add_team_member("Helen Marsh", MemberRole.READER)
+        two_coders.carry_agreements("P1", by="Helen Marsh")
+    assert two_coders.carry_agreements("P1", by=B) == 1
+    assert agreed(two_coders) == [(MOOD, 49, 53, B)]
+    assert two_coders.reconciliation("P1").carried == 1
+    assert two_coders.carry_agreements("P1", by=B) == 0  # nothing twice
+    assert two_coders.undo_carried("P1", by=B) == 1
+    assert agreed(two_coders) == [] and two_coders.reconciliation("P1").carried == 0

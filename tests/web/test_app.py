@@ -365,3 +365,18 @@ def test_bad_reconciliation_requests_change_nothing(client: TestClient, demo: Pa
     response = client.post("/api/reconcile/1/decisions", json={**body, "decision": "drop"})
     assert response.status_code == 403
     assert snapshot(str(demo)) == before
+
+
+def test_carrying_agreements_through_the_api(client: TestClient, demo: Path) -> None:
+    sign_in(client, "Rachel Ames")
+    data = client.get("/api/reconcile/2").json()
+    count = data["agreements"]["count"]
+    assert count > 0 and data["agreements"]["carried"] == 0
+    assert client.post("/api/reconcile/2/agreements").json() == {"carried": count}
+    assert client.get("/api/reconcile/2").json()["agreements"]["carried"] == count
+    assert f"<strong>{count}</strong> in the agreed layer" in client.get("/reconcile/2").text
+    assert client.delete("/api/reconcile/2/agreements").json() == {"undone": count}
+    sign_in(client, "Helen Marsh")
+    before = snapshot(str(demo))
+    assert client.post("/api/reconcile/2/agreements").status_code == 403
+    assert snapshot(str(demo)) == before

@@ -70,3 +70,28 @@ def test_reconciling_a_disagreement(server: tuple[str, Path], browser_page: Page
         ("Pain and mood > Agreed by keyboard", first.start + 4, first.end)
     }
     assert "edited the agreed coding" in page.locator("#d1").inner_text()
+
+
+def test_carrying_the_agreements(server: tuple[str, Path], browser_page: Page) -> None:
+    url, study = server
+    page = browser_page
+    page.goto(url + "/reconcile/3")
+    with StudyService.open(str(study)) as s:
+        agreements = s.reconciliation("3").agreements
+    before = agreed_spans(study, "3")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Carry them into the agreed layer").click()
+    assert f"{len(agreements)} in the agreed layer" in page.inner_text("#agree-head + p")
+    with StudyService.open(str(study)) as s:
+        carried = {
+            (" > ".join(g.code), g.start, g.end)
+            for g in s.reconciliation("3").agreements
+            if g.carried
+        }
+    assert len(carried) == len(agreements)
+    # every carried passage is in the agreed layer (the demo's own agreed layer has most already)
+    assert {(" > ".join(g.code), g.start, g.end) for g in agreements} - carried == set()
+    shot(page, "reconcile-carried")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Take them out again").click()
+    assert agreed_spans(study, "3") == before

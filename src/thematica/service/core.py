@@ -476,6 +476,16 @@ class StudyService:
             tid = tx.resolve(session, ref)
             return rc.decide(session, tid, code, start, end, decision, by, coders, edit)
 
+    def carry_agreements(self, ref: str, *, by: str, coders: tuple[str, str] | None = None) -> int:
+        """Write every passage both coders coded identically into the agreed layer."""
+        with self._transaction() as session:
+            return rc.carry_agreements(session, tx.resolve(session, ref), by, coders)
+
+    def undo_carried(self, ref: str, *, by: str, coders: tuple[str, str] | None = None) -> int:
+        """Take the carried agreements of one transcript out of the agreed layer again."""
+        with self._transaction() as session:
+            return rc.undo_carried(session, tx.resolve(session, ref), by, coders)
+
     def undo_reconciliation(self, decision: int, *, by: str) -> rc.Decision:
         with self._transaction() as session:
             return rc.undo(session, decision, by)

@@ -64,6 +64,17 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Agreement:
+    """A passage both coders coded with the same code and the same span; ``carried`` once it
+    is in the agreed layer (by :func:`carry_agreements`)."""
+
+    code: CodePath
+    start: int
+    end: int
+    carried: bool
+
+
+@dataclass(frozen=True)
 class CodeFigure:
     code: CodePath
     agreement: CharacterAgreement
@@ -78,6 +89,11 @@ class Reconciliation:
     items: tuple[Item, ...]
     figures: tuple[CodeFigure, ...]  # character agreement per level-one code, this transcript
     pooled: CharacterAgreement  # the summed 2x2 table over those codes
+    agreements: tuple[Agreement, ...] = ()  # passages both coded identically
+
+    @property
+    def carried(self) -> int:
+        return sum(1 for a in self.agreements if a.carried)
 
     @property
     def pending(self) -> int:
@@ -129,29 +145,40 @@ def _coders_by_volume(
     return sorted(volume, key=lambda n: (-volume[n], n))
 
 
+def _per_code(
+    rows: list[tuple[int, int, int, int, int]], a_id: int, b_id: int
+) -> dict[int, tuple[list[Interval], list[Interval]]]:
+    """Level-one code -> coder A's and coder B's merged spans (rows of one transcript)."""
+    raw: dict[int, tuple[list[Interval], list[Interval]]] = defaultdict(lambda: ([], []))
+    for _t, code, coder, start, end in rows:
+        if coder in (a_id, b_id):
+            raw[code][0 if coder == a_id else 1].append((start, end))
+    return {code: (spans.merge(a), spans.merge(b)) for code, (a, b) in raw.items()}
+
+
 def _differences(
     rows: list[tuple[int, int, int, int, int]], a_id: int, b_id: int
 ) -> dict[int, list[spans.Difference]]:
-    """Level-one code -> its disagreements between coders A and B (rows of one transcript)."""
-    per_code: dict[int, tuple[list[Interval], list[Interval]]] = defaultdict(lambda: ([], []))
-    for _t, code, coder, start, end in rows:
-        if coder in (a_id, b_id):
-            per_code[code][0 if coder == a_id else 1].append((start, end))
-    return {
-        code: spans.differences(spans.merge(a), spans.merge(b)) for code, (a, b) in per_code.items()
-    }
+    """Level-one code -> its disagreements between coders A and B."""
+    return {code: spans.differences(a, b) for code, (a, b) in _per_code(rows, a_id, b_id).items()}
+
+
+def _agreements(
+    rows: list[tuple[int, int, int, int, int]], a_id: int, b_id: int
+) -> list[tuple[int, int, int]]:
+    """(code, start, end) of every passage both coders coded with exactly the same span: a
+    merged span of one that is also a merged span of the other overlaps nothing else of either."""
+    out: list[tuple[int, int, int]] = []
+    for code, (a, b) in _per_code(rows, a_id, b_id).items():
+        out.extend((code, s, e) for s, e in sorted(set(a) & set(b)))
+    return out
 
 
 def _figures(
     rows: list[tuple[int, int, int, int, int]], a_id: int, b_id: int, total: int
 ) -> dict[int, CharacterAgreement]:
-    per_code: dict[int, tuple[list[Interval], list[Interval]]] = defaultdict(lambda: ([], []))
-    for _t, code, coder, start, end in rows:
-        if coder in (a_id, b_id):
-            per_code[code][0 if coder == a_id else 1].append((start, end))
     out = {}
-    for code, (raw_a, raw_b) in per_code.items():
-        a, b = spans.merge(raw_a), spans.merge(raw_b)
+    for code, (a, b) in _per_code(rows, a_id, b_id).items():
         both = spans.intersection_length(a, b)
         out[code] = character_agreement(total, both, spans.length(a) - both, spans.length(b) - both)
     return out
@@ -260,7 +287,59 @@ def reconciliation(
             for c in sorted(figures, key=lambda c: index.paths[c])
         ),
         pooled,
+        tuple(
+            Agreement(index.paths[c], s, e, (c, s, e) in decided)
+            for c, s, e in sorted(_agreements(rows, a_id, b_id), key=lambda x: (x[1], x[2], x[0]))
+        ),
     )
+
+
+def _reconciler(session: Session, by: str) -> None:
+    actor = session.get(TeamMemberRow, cb.member_id(session, by))
+    assert actor is not None
+    if actor.role == MemberRole.READER.value:
+        raise AccessDenied(f"{actor.name} is a reader and cannot reconcile")
+
+
+def carry_agreements(
+    session: Session, tid: int, by: str, coders: tuple[str, str] | None = None
+) -> int:
+    """Write every passage both coders coded identically into the agreed layer, each as an
+    "accept both" decision (so each can be undone); returns how many were carried."""
+    _reconciler(session, by)
+    current = reconciliation(session, tid, coders)
+    carried = 0
+    for agreement in current.agreements:
+        if not agreement.carried:
+            _decide_span(
+                session,
+                tid,
+                agreement.code,
+                agreement.start,
+                agreement.end,
+                "both",
+                by,
+                [(agreement.start, agreement.end)],
+                None,
+            )
+            carried += 1
+    return carried
+
+
+def undo_carried(session: Session, tid: int, by: str, coders: tuple[str, str] | None = None) -> int:
+    """Undo every carried agreement of this transcript (for this pair of coders)."""
+    _reconciler(session, by)
+    current = reconciliation(session, tid, coders)
+    carried = {(a.code, a.start, a.end) for a in current.agreements if a.carried}
+    index = cb.CodeIndex.load(session)
+    undone = 0
+    for row in session.scalars(
+        select(ReconciliationRow).where(ReconciliationRow.transcript_id == tid)
+    ).all():
+        if (index.paths[row.code_id], row.start_offset, row.end_offset) in carried:
+            undo(session, row.id, by)
+            undone += 1
+    return undone
 
 
 def _label(session: Session, transcript: TranscriptRow) -> str | None:
@@ -318,10 +397,7 @@ def decide(
     """Decide one disagreement and write the agreed (level-two) codings it calls for."""
     if decision not in DECISIONS:
         raise ThematicaError(f"a decision is one of {', '.join(DECISIONS)}, not {decision!r}")
-    actor = session.get(TeamMemberRow, cb.member_id(session, by))
-    assert actor is not None
-    if actor.role == MemberRole.READER.value:
-        raise AccessDenied(f"{actor.name} is a reader and cannot reconcile")
+    _reconciler(session, by)
     if (decision == "edit") != (edit is not None):
         raise ThematicaError("an edit decision needs the agreed span (and only an edit has one)")
     current = reconciliation(session, tid, coders)
@@ -338,8 +414,6 @@ def decide(
             f"this disagreement was already decided ({item.decision.decision}) by "
             f"{item.decision.by}; undo that decision first"
         )
-    index = cb.CodeIndex.load(session)
-    level_one = index.get(code, Level.ONE)
     if decision == "accept_a":
         chosen: list[Interval] = list(item.a)
     elif decision == "accept_b":
@@ -352,6 +426,27 @@ def decide(
         chosen = [(edit.start, edit.end)]
     else:
         chosen = []
+    return _decide_span(session, tid, code, start, end, decision, by, chosen, edit)
+
+
+def _decide_span(
+    session: Session,
+    tid: int,
+    code: CodePath,
+    start: int,
+    end: int,
+    decision: str,
+    by: str,
+    chosen: list[Interval],
+    edit: Edit | None,
+) -> Decision:
+    """Record a decision on the passage ``start``-``end`` of a level-one ``code`` and write the
+    ``chosen`` spans to the agreed code (skipping any already there)."""
+    _reconciler(session, by)
+    actor = session.get(TeamMemberRow, cb.member_id(session, by))
+    assert actor is not None
+    index = cb.CodeIndex.load(session)
+    level_one = index.get(code, Level.ONE)
     made: list[tuple[int, int, int, int]] = []  # coding id, code, start, end
     if chosen:
         target = _target(session, index, level_one, edit.code if edit else None)
@@ -425,14 +520,17 @@ def undo(session: Session, decision_id: int, by: str) -> Decision:
 
 __all__ = [
     "DECISIONS",
+    "Agreement",
     "CodeFigure",
     "Decision",
     "Edit",
     "Item",
     "Reconciliation",
     "Status",
+    "carry_agreements",
     "decide",
     "reconciliation",
     "statuses",
     "undo",
+    "undo_carried",
 ]

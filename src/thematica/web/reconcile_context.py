@@ -116,7 +116,8 @@ def transcript(service: StudyService, ref: str, coders: tuple[str, str] | None) 
             "participants_kappa": study.pooled_participants.coefficients.cohen_kappa,
             "transcripts": len(study.transcripts),
         },
-        "agreed_codes": [format_path(c.path) for c in service.codes(Level.TWO)],
+        "agreed_codes": [format_path(c.path) for c in service.codes(Level.TWO, counted=False)],
+        "agreements": {"count": len(r.agreements), "carried": r.carried},
     }
 
 

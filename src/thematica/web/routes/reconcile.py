@@ -147,6 +147,38 @@ def router(wb: Workbench) -> APIRouter:
         decide(wb.member(request), ref, body)
         return back(ref, a, b, f"#d{number}" if number else "")
 
+    def carry(member: Member, ref: str, a: str | None, b: str | None, on: bool) -> int:
+        wb.readable(member, ref)
+        wb.coder(member)
+        if on:
+            return service.carry_agreements(ref, by=member.name, coders=_coders(a, b))
+        return service.undo_carried(ref, by=member.name, coders=_coders(a, b))
+
+    @r.post("/api/reconcile/{ref}/agreements")
+    def carry_json(
+        request: Request, ref: str, a: str | None = None, b: str | None = None
+    ) -> dict[str, int]:
+        """Carry every passage both coders coded identically into the agreed layer."""
+        return {"carried": carry(wb.member(request), ref, a, b, True)}
+
+    @r.delete("/api/reconcile/{ref}/agreements")
+    def uncarry_json(
+        request: Request, ref: str, a: str | None = None, b: str | None = None
+    ) -> dict[str, int]:
+        """Take the carried agreements out of the agreed layer again."""
+        return {"undone": carry(wb.member(request), ref, a, b, False)}
+
+    @r.post("/reconcile/{ref}/agreements")
+    def carry_form(
+        request: Request,
+        ref: str,
+        action: Annotated[Literal["carry", "undo"], Form()],
+        a: Annotated[str | None, Form(max_length=200)] = None,
+        b: Annotated[str | None, Form(max_length=200)] = None,
+    ) -> Response:
+        carry(wb.member(request), ref, a, b, action == "carry")
+        return back(ref, a, b)
+
     def undo(member: Member, ref: str, decision: int) -> Decision:
         wb.readable(member, ref)
         wb.coder(member)
