@@ -97,6 +97,14 @@ def browser_page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+def sign_in(page: Page, url: str, name: str) -> None:
+    """Choose who you are on the identity page."""
+    page.goto(url + "/identity")
+    page.get_by_label(name).check()
+    page.get_by_role("button", name="Continue", exact=True).click()
+    page.wait_for_url(url + "/")
+
+
 def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)

@@ -7,15 +7,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from tests.web.conftest import codings_by, shot
+from tests.web.conftest import codings_by, shot, sign_in
 from thematica.service import CodingChange, StudyService
-
-
-def sign_in(page: Page, url: str, name: str) -> None:
-    page.goto(url + "/identity")
-    page.get_by_label(name).check()
-    page.get_by_role("button", name="Continue", exact=True).click()
-    page.wait_for_url(url + "/")
 
 
 def test_choose_identity_then_overview(server: tuple[str, Path], browser_page: Page) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.web.conftest import shot
+from tests.web.conftest import shot, sign_in
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 # (screenshot name, path) of every page; the lead sees every one of them
@@ -32,13 +32,6 @@ def violations(page: Page) -> list[dict[str, Any]]:
                          nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")) }))"""
     )
     return [v for v in found if v["impact"] in ("serious", "critical")]
-
-
-def sign_in(page: Page, url: str, name: str) -> None:
-    page.goto(url + "/identity")
-    page.get_by_label(name).check()
-    page.get_by_role("button", name="Continue", exact=True).click()
-    page.wait_for_url(url + "/")
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from tests.web.conftest import shot
+from tests.web.conftest import shot, sign_in
 from thematica.domain import Level
 from thematica.service import StudyService
 
@@ -17,13 +17,6 @@ def agreed_spans(study: Path, ref: str) -> set[tuple[str, int, int]]:
         return {
             (" > ".join(c.code), c.start, c.end) for c in s.codings(transcript=ref, level=Level.TWO)
         }
-
-
-def sign_in(page: Page, url: str, name: str) -> None:
-    page.goto(url + "/identity")
-    page.get_by_label(name).check()
-    page.get_by_role("button", name="Continue", exact=True).click()
-    page.wait_for_url(url + "/")
 
 
 def test_reconciling_a_disagreement(server: tuple[str, Path], browser_page: Page) -> None:
