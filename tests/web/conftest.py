@@ -20,7 +20,7 @@ from thematica.cli.main import cli
 from thematica.service import StudyService
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -77,18 +77,32 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 
 
 @pytest.fixture(scope="module")
-def browser_page(server: tuple[str, Path]) -> Iterator[Page]:
+def browser(server: tuple[str, Path]) -> Iterator[Browser]:
     need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 768})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
+        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def browser_page(browser: Browser) -> Iterator[Page]:
+    """A page at 1366x768."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def sign_in(page: Page, url: str, name: str) -> None:
+    """Choose who you are on the identity page."""
+    page.goto(url + "/identity")
+    page.get_by_label(name).check()
+    page.get_by_role("button", name="Continue", exact=True).click()
+    page.wait_for_url(url + "/")
 
 
 def shot(page: Page, name: str) -> None:

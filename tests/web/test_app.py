@@ -11,6 +11,8 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import snapshot
 from thematica.cli.main import cli
+from thematica.domain import Level
+from thematica.service import StudyService
 from thematica.web.app import create_app
 from thematica.web.context import Member
 from thematica.web.context import overview as overview_context
@@ -290,4 +292,91 @@ def test_anonymised_only_members_cannot_code_or_edit_unanonymised_text(
     for response in attempts:
         assert response.status_code == 403
         assert "sees anonymised text only" in response.json()["error"]
+    assert snapshot(str(demo)) == before
+
+
+# -- reconciliation --------------------------------------------------------------------------
+
+
+def test_reconcile_pages_and_their_json_twins_agree(client: TestClient, demo: Path) -> None:
+    sign_in(client, "Rachel Ames")
+    listing = client.get("/api/reconcile").json()
+    assert [t["participant"] for t in listing["transcripts"]][:2] == ["Physio 3", "OT 2"]
+    assert all(t["disagreements"] > 0 for t in listing["transcripts"])
+    assert "Physio 3" in client.get("/reconcile").text
+    data = client.get("/api/reconcile/1").json()
+    with StudyService.open(str(demo)) as s:
+        r = s.reconciliation("1")
+    assert (data["coder_a"], data["coder_b"]) == (r.coder_a, r.coder_b)
+    assert [(i["code"], i["start"], i["end"]) for i in data["items"]] == [
+        (" > ".join(i.code), i.start, i.end) for i in r.items
+    ]
+    assert data["transcript_agreement"]["kappa"] == pytest.approx(r.pooled.kappa)
+    page = client.get("/reconcile/1").text
+    assert data["items"][0]["code"].replace(">", "&gt;") in page
+    assert page.count('name="decision" value="accept_a"') == len(r.items)
+
+
+def test_deciding_and_undoing_through_the_api(client: TestClient, demo: Path) -> None:
+    sign_in(client, "Tom Okafor")
+    item = client.get("/api/reconcile/1").json()["items"][0]
+    body = {"code": item["code"], "start": item["start"], "end": item["end"]}
+    made = client.post("/api/reconcile/1/decisions", json={**body, "decision": "accept_b"})
+    assert made.status_code == 201, made.text
+    with StudyService.open(str(demo)) as s:
+        agreed = {(c.start, c.end) for c in s.codings(transcript="1", level=Level.TWO)}
+        assert {tuple(span) for span in item["b"]} <= agreed
+        assert s.reconciliation("1").items[0].decision is not None
+    again = client.post("/api/reconcile/1/decisions", json={**body, "decision": "drop"})
+    assert again.status_code == 409 and "already decided" in again.json()["error"]
+    undone = client.delete(f"/api/reconcile/1/decisions/{made.json()['id']}")
+    assert undone.status_code == 200
+    with StudyService.open(str(demo)) as s:
+        assert s.reconciliation("1").items[0].decision is None
+
+
+def test_bad_reconciliation_requests_change_nothing(client: TestClient, demo: Path) -> None:
+    assert client.get("/api/reconcile/1").status_code == 401
+    sign_in(client, "Tom Okafor")
+    first = client.get("/api/reconcile/1").json()["items"][0]
+    body = {"code": first["code"], "start": first["start"], "end": first["end"]}
+    before = snapshot(str(demo))
+    cases = [
+        ({**body, "decision": "maybe"}, 422, "decision"),
+        ({**body, "start": first["start"] + 1, "decision": "drop"}, 409, "reload"),
+        ({**body, "decision": "edit"}, 422, "start and end"),
+        ({**body, "decision": "edit", "edit_start": 0, "edit_end": 10**7}, 422, "not inside"),
+        (
+            {**body, "decision": "edit", "edit_start": 0, "edit_end": 5, "edit_code": " > "},
+            422,
+            "empty",
+        ),
+        ({**body, "code": "No such code", "decision": "drop"}, 409, "no disagreement"),
+        ({**body, "decision": "drop", "a": "Tom Okafor"}, 422, "both coders"),
+        ({**body, "decision": "drop", "a": "Nobody", "b": "Tom Okafor"}, 404, "no team member"),
+    ]
+    for request, status, message in cases:
+        response = client.post("/api/reconcile/1/decisions", json=request)
+        assert response.status_code == status, (request, response.text)
+        assert message in response.text
+    assert client.get("/api/reconcile/1?a=Tom%20Okafor").status_code == 422
+    assert client.delete("/api/reconcile/1/decisions/999").status_code == 404
+    sign_in(client, "Helen Marsh")  # a reader
+    response = client.post("/api/reconcile/1/decisions", json={**body, "decision": "drop"})
+    assert response.status_code == 403
+    assert snapshot(str(demo)) == before
+
+
+def test_carrying_agreements_through_the_api(client: TestClient, demo: Path) -> None:
+    sign_in(client, "Rachel Ames")
+    data = client.get("/api/reconcile/2").json()
+    count = data["agreements"]["count"]
+    assert count > 0 and data["agreements"]["carried"] == 0
+    assert client.post("/api/reconcile/2/agreements").json() == {"carried": count}
+    assert client.get("/api/reconcile/2").json()["agreements"]["carried"] == count
+    assert f"<strong>{count}</strong> in the agreed layer" in client.get("/reconcile/2").text
+    assert client.delete("/api/reconcile/2/agreements").json() == {"undone": count}
+    sign_in(client, "Helen Marsh")
+    before = snapshot(str(demo))
+    assert client.post("/api/reconcile/2/agreements").status_code == 403
     assert snapshot(str(demo)) == before

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from tests.web.conftest import codings_by, shot
+from tests.web.conftest import codings_by, shot, sign_in
 from thematica.service import CodingChange, StudyService
 
 
@@ -160,3 +160,104 @@ def test_anonymisation_review_page(server: tuple[str, Path], browser_page: Page)
     with page.expect_navigation():
         first.get_by_role("button", name="Reject").click()
     assert "pending" in page.inner_text("main")
+
+
+def test_keyboard_only_coding_undo_and_the_help_overlay(
+    server: tuple[str, Path], browser_page: Page
+) -> None:
+    url, study = server
+    page = browser_page
+    sign_in(page, url, "Tom Okafor")
+    page.goto(url + "/transcripts/5")
+    page.locator("body").focus()
+    before = codings_by(study, "Tom Okafor")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    turn = page.locator("#transcript .turn").nth(1)
+    assert page.evaluate("document.activeElement.dataset.position") == turn.get_attribute(
+        "data-position"
+    )
+    words = turn.locator("p.text").inner_text().split()
+    page.keyboard.press("s")
+    page.keyboard.press("[")  # the selection now ends one word earlier
+    page.keyboard.press("}")  # and starts one word later
+    page.wait_for_function("document.getElementById('selection').textContent.includes('(')")
+    page.keyboard.press("c")
+    page.keyboard.type("Keyboard > Whole turn but the edges")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    after = codings_by(study, "Tom Okafor")
+    added = [c for c in after if c not in before]
+    assert added == [("Keyboard > Whole turn but the edges", " ".join(words[1:-1]))]
+    # the last action can be undone, here with the keyboard
+    assert page.locator("#undo-line").is_visible()
+    assert "Whole turn but the edges" in page.inner_text("#last-action")
+    page.locator("body").focus()
+    with page.expect_navigation():
+        page.keyboard.press("u")
+    assert codings_by(study, "Tom Okafor") == before
+    assert page.inner_text("#message").startswith("Undone")
+    assert not page.locator("#undo-line").is_visible()
+    # the help overlay lists the shortcuts; Escape closes it
+    page.keyboard.press("?")
+    assert page.locator("#help").is_visible()
+    assert "Select the whole turn" in page.inner_text("#help")
+    shot(page, "transcript-help")
+    page.keyboard.press("Escape")
+    assert not page.locator("#help").is_visible()
+
+
+def test_adjusting_a_coding_and_its_memo_in_the_page_then_undoing(
+    server: tuple[str, Path], browser_page: Page
+) -> None:
+    url, study = server
+    page = browser_page
+    page.goto(url + "/transcripts/6")
+    button = page.locator("button.edit-coding").first
+    coding = int(button.get_attribute("data-coding") or 0)
+    with StudyService.open(str(study)) as s:
+        was = s.coding(coding)
+    button.scroll_into_view_if_needed()
+    button.click()
+    assert page.locator("#edit-dialog").is_visible()
+    page.fill("#edit-end", str(was.end - 3))
+    page.fill("#edit-memo", "Hesitant here: check the audio")
+    shot(page, "transcript-edit")
+    with page.expect_navigation():
+        page.click("#edit-save")
+    with StudyService.open(str(study)) as s:
+        now = s.coding(coding)
+    assert (now.start, now.end, now.memo) == (
+        was.start,
+        was.end - 3,
+        "Hesitant here: check the audio",
+    )
+    # a bad edit keeps the dialog open with the reason, and changes nothing
+    page.locator(f'button.edit-coding[data-coding="{coding}"]').click()
+    page.fill("#edit-end", str(was.start))
+    page.click("#edit-save")
+    page.wait_for_function(
+        "document.getElementById('edit-message').textContent.startsWith('Not saved')"
+    )
+    assert page.locator("#edit-dialog").is_visible()
+    page.click("#edit-cancel")
+    with StudyService.open(str(study)) as s:
+        assert s.coding(coding) == now
+    with page.expect_navigation():
+        page.click("#undo")
+    with StudyService.open(str(study)) as s:
+        back = s.coding(coding)
+    assert (back.start, back.end, back.memo) == (was.start, was.end, was.memo)
+
+
+def test_a_link_into_the_text_lands_on_its_turn(
+    server: tuple[str, Path], browser_page: Page
+) -> None:
+    url, study = server
+    page = browser_page
+    with StudyService.open(str(study)) as s:
+        turn = s.transcript("7").turns[6]
+    page.goto(f"{url}/transcripts/7#o{turn.start + 2}")
+    target = page.locator(".turn.target")
+    assert target.count() == 1
+    assert target.get_attribute("data-position") == str(turn.position)

@@ -14,6 +14,7 @@ from thematica.cli.exchange import qdc, qdpx
 from thematica.cli.guide import guide
 from thematica.cli.output import CliError
 from thematica.cli.participants import participants
+from thematica.cli.reconcile import reconcile
 from thematica.cli.report import report
 from thematica.cli.serve import serve
 from thematica.cli.study import blind, demo, info, init, team, upgrade
@@ -68,6 +69,7 @@ for command in (
     report,
     serve,
     blind,
+    reconcile,
 ):
     cli.add_command(command)
 

@@ -151,15 +151,21 @@ def ensure_code(
     return parent, created
 
 
-def codes(session: Session, level: Level | None = None) -> tuple[Code, ...]:
+def codes(
+    session: Session, level: Level | None = None, *, counted: bool = True
+) -> tuple[Code, ...]:
+    """The codebook, each code with its number of codings across the study (``counted``; a
+    whole-study count, so pages that do not show it can skip it)."""
     index = CodeIndex.load(session)
-    counts = Counter(
-        dict(
-            session.execute(
-                select(CodingRow.code_id, func.count()).group_by(CodingRow.code_id)
-            ).all()
+    counts: Counter[int] = Counter()
+    if counted:
+        counts.update(
+            dict(
+                session.execute(
+                    select(CodingRow.code_id, func.count()).group_by(CodingRow.code_id)
+                ).all()
+            )
         )
-    )
     chosen = [i for i, r in index.rows.items() if level is None or r.level == int(level)]
     chosen.sort(key=lambda i: (index.rows[i].level, _key(index.paths[i])))
     members = dict(session.execute(select(TeamMemberRow.id, TeamMemberRow.name)).all())
@@ -560,7 +566,7 @@ def list_codings(
             select(TranscriptRow.id, TranscriptRow.text).where(TranscriptRow.id.in_(tids))
         ).all()
     )
-    labels = tx.participant_labels(session)
+    labels = tx.participant_labels(session, tids)
     return tuple(
         make_coding(
             row,

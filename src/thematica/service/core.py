@@ -55,6 +55,7 @@ from thematica.service import codebook as cb
 from thematica.service import codeops, exchange
 from thematica.service import coding_edits as edits
 from thematica.service import coding_lookup as lookup
+from thematica.service import reconcile as rc
 from thematica.service import register as reg
 from thematica.service import transcripts as tx
 from thematica.service.agreement_many import agreement_many
@@ -296,9 +297,10 @@ class StudyService:
         with self._transaction() as session:
             return cb.import_codebook(session, codebook, source)
 
-    def codes(self, level: Level | None = None) -> tuple[Code, ...]:
+    def codes(self, level: Level | None = None, *, counted: bool = True) -> tuple[Code, ...]:
+        """The codebook; ``counted=False`` skips counting every code's codings in the study."""
         with self._session() as session:
-            return cb.codes(session, level)
+            return cb.codes(session, level, counted=counted)
 
     def themes(self) -> tuple[tuple[ThemeNode, ...], tuple[Link, ...]]:
         with self._session() as session:
@@ -444,6 +446,51 @@ class StudyService:
         with self._session() as session:
             row = session.get(TranscriptRow, tx.resolve(session, ref))
             return row is not None and row.revealed_at is not None
+
+    # -- reconciliation (level two) ---------------------------------------------------------
+
+    def reconciliation(
+        self, ref: str, *, coders: tuple[str, str] | None = None
+    ) -> rc.Reconciliation:
+        """Two coders' disagreements in one transcript, with the decisions made so far."""
+        with self._session() as session:
+            return rc.reconciliation(session, tx.resolve(session, ref), coders)
+
+    def reconciliation_status(self) -> tuple[rc.Status, ...]:
+        with self._session() as session:
+            return rc.statuses(session)
+
+    def reconcile(
+        self,
+        ref: str,
+        code: CodePath,
+        start: int,
+        end: int,
+        decision: str,
+        *,
+        by: str,
+        coders: tuple[str, str] | None = None,
+        edit: rc.Edit | None = None,
+    ) -> rc.Decision:
+        """Decide one disagreement (accept_a, accept_b, both, edit or drop), writing the agreed
+        level-two codings it calls for, all or nothing."""
+        with self._transaction() as session:
+            tid = tx.resolve(session, ref)
+            return rc.decide(session, tid, code, start, end, decision, by, coders, edit)
+
+    def carry_agreements(self, ref: str, *, by: str, coders: tuple[str, str] | None = None) -> int:
+        """Write every passage both coders coded identically into the agreed layer."""
+        with self._transaction() as session:
+            return rc.carry_agreements(session, tx.resolve(session, ref), by, coders)
+
+    def undo_carried(self, ref: str, *, by: str, coders: tuple[str, str] | None = None) -> int:
+        """Take the carried agreements of one transcript out of the agreed layer again."""
+        with self._transaction() as session:
+            return rc.undo_carried(session, tx.resolve(session, ref), by, coders)
+
+    def undo_reconciliation(self, decision: int, *, by: str) -> rc.Decision:
+        with self._transaction() as session:
+            return rc.undo(session, decision, by)
 
     # -- codebook operations (logged in the lineage) ---------------------------------------
 

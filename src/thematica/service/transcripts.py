@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -347,11 +347,12 @@ def set_details(
         )
 
 
-def participant_labels(session: Session) -> dict[int, str]:
-    """Transcript id -> its participant's label, for transcripts linked to a participant."""
-    rows = session.execute(
-        select(TranscriptRow.id, ParticipantRow.label).join(
-            ParticipantRow, ParticipantRow.id == TranscriptRow.participant_id
-        )
-    ).all()
-    return dict(rows)
+def participant_labels(session: Session, ids: Collection[int] | None = None) -> dict[int, str]:
+    """Transcript id -> its participant's label, for transcripts linked to a participant (all of
+    them, or those in ``ids``)."""
+    query = select(TranscriptRow.id, ParticipantRow.label).join(
+        ParticipantRow, ParticipantRow.id == TranscriptRow.participant_id
+    )
+    if ids is not None and len(ids) <= 500:  # beyond that, one pass over all is cheaper
+        query = query.where(TranscriptRow.id.in_(list(ids)))
+    return dict(session.execute(query).all())

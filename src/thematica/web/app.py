@@ -20,11 +20,11 @@ from fastapi.templating import Jinja2Templates
 from thematica.anonymise.keyfile import default_key_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import StudyService
-from thematica.web.routes import analysis, anonymise, identity, overview, transcripts
+from thematica.web.routes import analysis, anonymise, identity, overview, reconcile, transcripts
 from thematica.web.shell import COOKIE, Unauthenticated, Workbench
 
 HERE = Path(__file__).parent
-FEATURES = (identity, overview, transcripts, anonymise, analysis)
+FEATURES = (identity, overview, transcripts, reconcile, anonymise, analysis)
 
 
 def status_of(exc: ThematicaError) -> int:

@@ -95,9 +95,10 @@ def _value(value: object) -> object:
 
 def transcript(service: StudyService, ref: str, member: Member) -> dict[str, Any]:
     t = service.transcript(ref)
-    codes = service.codes(Level.ONE)
+    codes = service.codes(Level.ONE, counted=False)
     colour = {c.path: c.colour or PALETTE[i % len(PALETTE)] for i, c in enumerate(codes)}
     codings = list(service.codings(transcript=str(t.id), level=Level.ONE, visible_to=member.name))
+    here = Counter(c.code for c in codings)
     blind = service.blind_coding()
     revealed = service.revealed(str(t.id))
     turns = []
@@ -147,7 +148,7 @@ def transcript(service: StudyService, ref: str, member: Member) -> dict[str, Any
         "blind": blind and not revealed,
         "can_reveal": blind and not revealed and member.role == "lead",
         "codes": [
-            {"path": format_path(c.path), "colour": colour[c.path], "codings": c.codings}
+            {"path": format_path(c.path), "colour": colour[c.path], "codings": here[c.path]}
             for c in codes
         ],
         "turns": turns,

@@ -1,18 +1,24 @@
-// Coding in the transcript view: the selection becomes code-point offsets into the canonical
-// text (JavaScript strings count UTF-16 units, Thematica counts code points), then a coding is
-// added through the JSON API. A failed request shows the error and keeps the selection.
+// Coding in the transcript view. A selection (mouse or keyboard) becomes code-point offsets into
+// the canonical text (JavaScript strings count UTF-16 units, Thematica counts code points), and
+// every action goes through the JSON API at once: no save button. A failed request shows why
+// and keeps the selection and the typed code. The last action on this page can be undone.
 (function () {
   "use strict";
-  const article = document.getElementById("transcript");
-  const form = document.getElementById("code-form");
-  const input = document.getElementById("code-input");
-  const shown = document.getElementById("selection");
-  const message = document.getElementById("message");
-  const inVivo = document.getElementById("in-vivo");
+  const $ = (id) => document.getElementById(id);
+  const article = $("transcript");
+  const form = $("code-form");
+  const input = $("code-input");
+  const shown = $("selection");
+  const message = $("message");
   const transcript = article.dataset.transcript;
+  const LAST = "thematica-last-" + transcript;
+  const FLASH = "thematica-flash";
   let current = null;
 
   const codePoints = (s) => Array.from(s).length;
+  const say = (text, error) => { message.textContent = text; message.className = error ? "message error" : "message"; };
+
+  // -- selection -> offsets -------------------------------------------------------------------
 
   function offsetOf(node, offset) {
     const el = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
@@ -34,66 +40,217 @@
     const preview = current.text.length > 140 ? current.text.slice(0, 140) + "…" : current.text;
     shown.textContent = "“" + preview + "” (" + start + "–" + end + ")";
   }
-
   document.addEventListener("selectionchange", readSelection);
 
-  // One request to the JSON API: on success the page reloads where it was; on failure the
-  // message says why, and the selection and the typed code stay, so nothing is lost.
-  async function send(url, init, busy, failed) {
-    message.textContent = busy; message.className = "message";
+  // -- requests, and the undo of the last action ------------------------------------------------
+
+  function remember(action) { sessionStorage.setItem(LAST, JSON.stringify(action)); }
+
+  // One request to the JSON API: on success ``after`` runs with the answer and the page reloads
+  // where it was; on failure the message says why, and nothing the user typed or selected is lost.
+  async function send(url, init, busy, failed, after, where) {
+    const out = where || message;
+    out.textContent = busy; out.className = "message";
     try {
       const response = await fetch(url, init);
       const body = await response.json().catch(() => ({}));
       if (!response.ok) {
         const detail = body.error || (body.detail && body.detail[0] && body.detail[0].msg) || response.statusText;
-        message.textContent = failed + ": " + detail; message.className = "message error";
-        return;
+        out.textContent = failed + ": " + detail; out.className = "message error";
+        return false;
       }
+      if (after) after(body);
       sessionStorage.setItem("thematica-scroll", String(window.scrollY));
       window.location.reload();
+      return true;
     } catch (err) {
-      message.textContent = failed + ": the workbench cannot be reached (" + err + ")"; message.className = "message error";
+      out.textContent = failed + ": the workbench cannot be reached (" + err + ")"; out.className = "message error";
+      return false;
     }
   }
+  const json = (method, body) => ({ method: method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const quoteOf = (text) => "“" + (text.length > 40 ? text.slice(0, 40) + "…" : text) + "”";
 
   function apply(code, create) {
-    if (!current) { message.textContent = "Select some words in the transcript first."; message.className = "message error"; return; }
-    send("/api/transcripts/" + transcript + "/codings", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ code: code, start: current.start, end: current.end, create: create }),
-    }, "Saving…", "Not saved");
+    if (!current) { say("Select some words in the transcript first.", true); return; }
+    const words = current.text;
+    send("/api/transcripts/" + transcript + "/codings", json("POST", { code: code, start: current.start, end: current.end, create: create }),
+      "Saving…", "Not saved",
+      (c) => remember({ kind: "add", id: c.id, version: c.version, label: "Coded " + quoteOf(words) + " as " + c.code + "." }));
   }
 
-  // Removing a coding sends the version the page was loaded with: if another tab or coder
-  // changed it since, the server refuses (409) and the message says to reload.
-  article.addEventListener("click", (event) => {
-    const button = event.target.closest("button.remove-coding");
-    if (!button) return;
+  function removeCoding(button) {
     const url = "/api/codings/" + button.dataset.coding + "?version=" + encodeURIComponent(button.dataset.version);
-    send(url, { method: "DELETE" }, "Removing…", "Not removed");
+    send(url, { method: "DELETE" }, "Removing…", "Not removed",
+      (c) => remember({ kind: "remove", coding: { code: c.code, start: c.start, end: c.end, memo: c.memo }, label: "Removed a coding of " + c.code + "." }));
+  }
+
+  function undo() {
+    const raw = sessionStorage.getItem(LAST);
+    if (!raw) { say("Nothing to undo on this page.", true); return; }
+    const last = JSON.parse(raw);
+    const done = () => { sessionStorage.removeItem(LAST); sessionStorage.setItem(FLASH, "Undone: " + last.label); };
+    if (last.kind === "add") {
+      send("/api/codings/" + last.id + "?version=" + encodeURIComponent(last.version), { method: "DELETE" }, "Undoing…", "Not undone", done);
+    } else if (last.kind === "remove") {
+      const c = last.coding;
+      send("/api/transcripts/" + transcript + "/codings", json("POST", { code: c.code, start: c.start, end: c.end, memo: c.memo, create: true }), "Undoing…", "Not undone", done);
+    } else if (last.kind === "change") {
+      const b = last.before;
+      send("/api/codings/" + last.id, json("PATCH", { start: b.start, end: b.end, memo: b.memo || "", version: last.version }), "Undoing…", "Not undone", done);
+    }
+  }
+  $("undo").addEventListener("click", undo);
+
+  // -- editing a coding: boundaries and memo ----------------------------------------------------
+
+  const dialog = $("edit-dialog");
+  let editing = null;
+  function openEditor(button) {
+    editing = button.dataset;
+    $("edit-code").textContent = editing.code;
+    $("edit-start").value = editing.start;
+    $("edit-end").value = editing.end;
+    $("edit-memo").value = editing.memo;
+    $("edit-message").textContent = "";
+    dialog.showModal();
+    $("edit-start").focus();
+  }
+  $("edit-use-selection").addEventListener("click", () => {
+    if (!current) { $("edit-message").textContent = "Select words in the transcript first, then open this editor."; return; }
+    $("edit-start").value = current.start; $("edit-end").value = current.end;
+  });
+  $("edit-cancel").addEventListener("click", () => dialog.close());
+  $("edit-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const was = editing;
+    const change = { start: Number($("edit-start").value), end: Number($("edit-end").value), memo: $("edit-memo").value, version: was.version };
+    send("/api/codings/" + was.coding, json("PATCH", change), "Saving…", "Not saved",
+      (c) => remember({ kind: "change", id: c.id, version: c.version, before: { start: Number(was.start), end: Number(was.end), memo: was.memo }, label: "Edited a coding of " + c.code + "." }),
+      $("edit-message"));
   });
 
-  const known = () => Array.from(document.querySelectorAll("#code-list option")).map((o) => o.value);
+  article.addEventListener("click", (event) => {
+    const remove = event.target.closest("button.remove-coding");
+    if (remove) { removeCoding(remove); return; }
+    const edit = event.target.closest("button.edit-coding");
+    if (edit) openEditor(edit);
+  });
 
+  // -- applying codes ---------------------------------------------------------------------------
+
+  const known = () => Array.from(document.querySelectorAll("#code-list option")).map((o) => o.value);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const code = input.value.trim();
-    if (!code) { message.textContent = "Type a code name."; message.className = "message error"; input.focus(); return; }
+    if (!code) { say("Type a code name.", true); input.focus(); return; }
     apply(code, !known().includes(code));
   });
-  inVivo.addEventListener("click", () => {
-    if (!current) { message.textContent = "Select the words to use as the code name."; message.className = "message error"; return; }
+  function inVivo() {
+    if (!current) { say("Select the words to use as the code name.", true); return; }
     const name = current.text.replace(/\s+/g, " ").trim().slice(0, 300);
     input.value = name;
     apply(name, true);
-  });
-  document.addEventListener("keydown", (event) => {
-    const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
-    if (!typing && event.key === "c" && !event.ctrlKey && !event.metaKey && !event.altKey) {
-      event.preventDefault(); input.focus();
+  }
+  $("in-vivo").addEventListener("click", inVivo);
+
+  // -- the keyboard alone: move between turns, select a turn, move its ends word by word ----------
+
+  const turns = () => Array.from(article.querySelectorAll(".turn"));
+  function focusedTurn() {
+    const active = document.activeElement && document.activeElement.closest ? document.activeElement.closest(".turn") : null;
+    if (active && article.contains(active)) return active;
+    const sel = window.getSelection();
+    if (sel && sel.rangeCount) {
+      const node = sel.getRangeAt(0).startContainer;
+      const el = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
+      const turn = el && el.closest ? el.closest(".turn") : null;
+      if (turn && article.contains(turn)) return turn;
     }
+    return null;
+  }
+  function moveTurn(delta) {
+    const list = turns();
+    if (!list.length) return;
+    const at = list.indexOf(focusedTurn());
+    const next = at < 0 ? (delta > 0 ? 0 : list.length - 1) : Math.max(0, Math.min(list.length - 1, at + delta));
+    list[next].focus();
+    list[next].scrollIntoView({ block: "nearest" });
+  }
+  function select(p, from, to) {
+    const node = p.firstChild;
+    if (!node) return;
+    const range = document.createRange();
+    range.setStart(node, from); range.setEnd(node, to);
+    const sel = window.getSelection();
+    sel.removeAllRanges(); sel.addRange(range);
+  }
+  function selectTurn() {
+    const turn = focusedTurn();
+    if (!turn) { say("Press j to go to a turn first.", true); return; }
+    const p = turn.querySelector("p.text");
+    select(p, 0, p.textContent.length);
+  }
+  const space = (ch) => /\s/.test(ch);
+  function forward(text, i) { while (i < text.length && space(text[i])) i++; while (i < text.length && !space(text[i])) i++; return i; }
+  function backward(text, i) { while (i > 0 && space(text[i - 1])) i--; while (i > 0 && !space(text[i - 1])) i--; return i; }
+  function nudge(which, delta) {
+    const sel = window.getSelection();
+    if (!sel || !sel.rangeCount || sel.isCollapsed) { say("Select a turn with s first.", true); return; }
+    const range = sel.getRangeAt(0);
+    const p = range.startContainer.parentElement && range.startContainer.parentElement.closest("p.text");
+    if (!p || range.endContainer !== range.startContainer) { say("Word steps work within one turn.", true); return; }
+    const text = p.textContent;
+    let from = range.startOffset, to = range.endOffset;
+    if (which === "end") {
+      to = delta > 0 ? forward(text, to) : backward(text, to);
+      while (to > 0 && space(text[to - 1])) to--;
+    } else {
+      from = delta > 0 ? forward(text, from) : backward(text, from);
+      while (from < text.length && space(text[from])) from++;
+    }
+    if (to > from) select(p, from, to);
+  }
+
+  const help = $("help");
+  $("show-help").addEventListener("click", () => help.showModal());
+
+  document.addEventListener("keydown", (event) => {
+    const tag = document.activeElement ? document.activeElement.tagName : "";
+    if (["INPUT", "TEXTAREA", "SELECT"].includes(tag) || document.querySelector("dialog[open]")) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const actions = {
+      c: () => input.focus(),
+      j: () => moveTurn(1),
+      k: () => moveTurn(-1),
+      s: selectTurn,
+      v: inVivo,
+      u: undo,
+      "]": () => nudge("end", 1),
+      "[": () => nudge("end", -1),
+      "}": () => nudge("start", 1),
+      "{": () => nudge("start", -1),
+      "?": () => help.showModal(),
+    };
+    const action = actions[event.key];
+    if (action) { event.preventDefault(); action(); }
   });
+
+  // -- after a reload: where we were, what can be undone, a link into the text --------------------
+
   const scroll = sessionStorage.getItem("thematica-scroll");
   if (scroll) { window.scrollTo(0, Number(scroll)); sessionStorage.removeItem("thematica-scroll"); }
+  const flash = sessionStorage.getItem(FLASH);
+  if (flash) { say(flash, false); sessionStorage.removeItem(FLASH); }
+  const last = sessionStorage.getItem(LAST);
+  if (last) { $("last-action").textContent = JSON.parse(last).label; $("undo-line").hidden = false; }
+  const target = /^#o(\d+)$/.exec(window.location.hash);
+  if (target) {
+    const offset = Number(target[1]);
+    const hit = Array.from(article.querySelectorAll("p.text")).find((p) => {
+      const start = Number(p.dataset.start);
+      return start <= offset && offset < start + codePoints(p.textContent);
+    });
+    if (hit) { const turn = hit.closest(".turn"); turn.classList.add("target"); turn.focus(); turn.scrollIntoView({ block: "center" }); }
+  }
 })();

@@ -1,0 +1,140 @@
+"""What the reconciliation pages show, built once for the page and its JSON twin."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from thematica.analysis.coefficients import CharacterAgreement
+from thematica.domain import Level, format_path
+from thematica.service import StudyService
+from thematica.service.reconcile import Item
+
+CONTEXT = 90  # characters of surrounding text shown on each side of a disagreement
+
+
+def figure(value: float | None, digits: int = 3) -> str:
+    return "undefined" if value is None else f"{value:.{digits}f}"
+
+
+def _agreement(result: CharacterAgreement) -> dict[str, Any]:
+    return {
+        "percent": result.percent_agreement,
+        "kappa": result.kappa,
+        "shown": f"{figure(result.percent_agreement, 1)} % · κ {figure(result.kappa)}",
+        "both": result.both,
+        "a_only": result.a_only,
+        "b_only": result.b_only,
+    }
+
+
+def _marked(
+    text: str, start: int, end: int, spans: tuple[tuple[int, int], ...]
+) -> list[dict[str, Any]]:
+    """``text[start:end]`` cut into runs, each marked if one of ``spans`` covers it."""
+    cuts = sorted({start, end, *(max(start, min(end, x)) for s in spans for x in s)})
+    runs = []
+    for lo, hi in itertools.pairwise(cuts):
+        if lo < hi:
+            runs.append({"text": text[lo:hi], "marked": any(s <= lo and hi <= e for s, e in spans)})
+    return runs
+
+
+def _item(text: str, item: Item, position: int) -> dict[str, Any]:
+    before = text[max(0, item.start - CONTEXT) : item.start]
+    after = text[item.end : item.end + CONTEXT]
+    decision = item.decision
+    return {
+        "number": position,
+        "code": format_path(item.code),
+        "kind": item.kind,
+        "start": item.start,
+        "end": item.end,
+        "text": item.text,
+        "a": [list(s) for s in item.a],
+        "b": [list(s) for s in item.b],
+        "a_runs": _marked(text, item.start, item.end, item.a),
+        "b_runs": _marked(text, item.start, item.end, item.b),
+        "before": ("…" if item.start > CONTEXT else "") + before,
+        "after": after + ("…" if item.end + CONTEXT < len(text) else ""),
+        "agreed_code": format_path(item.agreed_code)
+        if item.agreed_code
+        else format_path(item.code),
+        "agreed_exists": item.agreed_code is not None,
+        "decision": None
+        if decision is None
+        else {
+            "id": decision.id,
+            "decision": decision.decision,
+            "by": decision.by,
+            "at": decision.at.strftime("%Y-%m-%d %H:%M"),
+            "codings": list(decision.codings),
+        },
+    }
+
+
+KINDS = {
+    "only_a": "only {a} coded this",
+    "only_b": "only {b} coded this",
+    "boundaries": "both coded this, with different boundaries",
+}
+DECIDED = {
+    "accept_a": "accepted {a}'s coding",
+    "accept_b": "accepted {b}'s coding",
+    "both": "accepted both codings",
+    "edit": "edited the agreed coding",
+    "drop": "dropped it",
+}
+
+
+def transcript(service: StudyService, ref: str, coders: tuple[str, str] | None) -> dict[str, Any]:
+    r = service.reconciliation(ref, coders=coders)
+    t = service.transcript(str(r.transcript_id))
+    study = service.agreement(r.coder_a, r.coder_b)
+    pooled = study.pooled_characters
+    items = [_item(t.text, item, n) for n, item in enumerate(r.items, start=1)]
+    for i in items:
+        i["kind_text"] = KINDS[i["kind"]].format(a=r.coder_a, b=r.coder_b)
+        if i["decision"]:
+            i["decision"]["text"] = DECIDED[i["decision"]["decision"]].format(
+                a=r.coder_a, b=r.coder_b
+            )
+    return {
+        "transcript": {"id": r.transcript_id, "participant": r.participant or t.source_name},
+        "coder_a": r.coder_a,
+        "coder_b": r.coder_b,
+        "coders": [m.name for m in service.team() if m.role.value != "reader"],
+        "pending": r.pending,
+        "decided": len(r.items) - r.pending,
+        "items": items,
+        "figures": [{"code": format_path(f.code), **_agreement(f.agreement)} for f in r.figures],
+        "transcript_agreement": _agreement(r.pooled),
+        "study_agreement": {
+            "pooled_percent": pooled.pooled_percent,
+            "pooled_kappa": pooled.pooled_kappa,
+            "shown": f"{figure(pooled.pooled_percent, 1)} % · κ {figure(pooled.pooled_kappa)}",
+            "participants_kappa": study.pooled_participants.coefficients.cohen_kappa,
+            "transcripts": len(study.transcripts),
+        },
+        "agreed_codes": [format_path(c.path) for c in service.codes(Level.TWO, counted=False)],
+        "agreements": {"count": len(r.agreements), "carried": r.carried},
+    }
+
+
+def overview(service: StudyService, readable: set[int] | None) -> dict[str, Any]:
+    """Every transcript's reconciliation status; ``readable`` limits which can be opened."""
+    return {
+        "transcripts": [
+            {
+                "id": s.transcript_id,
+                "participant": s.participant or f"Transcript {s.transcript_id}",
+                "coders": list(s.coders),
+                "revealed": s.revealed,
+                "disagreements": s.disagreements,
+                "decided": s.decided,
+                "open": len(s.coders) >= 2 and (readable is None or s.transcript_id in readable),
+            }
+            for s in service.reconciliation_status()
+        ],
+        "blind": service.blind_coding(),
+    }

@@ -1,0 +1,204 @@
+"""Reconciliation (level two): a revealed transcript's disagreements side by side, each
+decided as accept A, accept B, accept both, edit or drop; every decision undoable."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from thematica.domain import parse_path
+from thematica.errors import ThematicaError
+from thematica.service.reconcile import Decision, Edit
+from thematica.web import reconcile_context as rcx
+from thematica.web.context import Member
+from thematica.web.shell import Workbench
+
+DecisionName = Literal["accept_a", "accept_b", "both", "edit", "drop"]
+
+
+class DecisionRequest(BaseModel):
+    code: str = Field(min_length=1, max_length=1000, description="The level-one code's path")
+    start: int = Field(ge=0, description="The disagreement's start (code points)")
+    end: int = Field(ge=1, description="The disagreement's end (code points, exclusive)")
+    decision: DecisionName
+    a: str | None = Field(default=None, description="Coder A (default: the two who coded most)")
+    b: str | None = None
+    edit_start: int | None = Field(default=None, ge=0, description="An edit's agreed span")
+    edit_end: int | None = Field(default=None, ge=1)
+    edit_code: str | None = Field(
+        default=None, max_length=1000, description="An edit's level-two code (default: agreed)"
+    )
+
+
+def decision_json(d: Decision) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "decision": d.decision,
+        "by": d.by,
+        "at": d.at.isoformat(),
+        "codings": list(d.codings),
+    }
+
+
+def _coders(a: str | None, b: str | None) -> tuple[str, str] | None:
+    if not a and not b:
+        return None
+    if not a or not b:
+        raise ThematicaError("name both coders (a and b), or neither")
+    return (a, b)
+
+
+def router(wb: Workbench) -> APIRouter:
+    r = APIRouter()
+    service = wb.service
+
+    def listing(member: Member) -> dict[str, Any]:
+        readable = service.anonymised_transcripts() if member.anonymised_only else None
+        return rcx.overview(service, readable)
+
+    @r.get("/reconcile", response_class=HTMLResponse)
+    def reconcile_list(request: Request) -> HTMLResponse:
+        member = wb.member(request)
+        return wb.page(request, "reconcile_list.html", listing(member), member)
+
+    @r.get("/api/reconcile")
+    def reconcile_list_json(request: Request) -> dict[str, Any]:
+        return listing(wb.member(request))
+
+    def one(member: Member, ref: str, a: str | None, b: str | None) -> dict[str, Any]:
+        wb.readable(member, ref)
+        data = rcx.transcript(service, ref, _coders(a, b))
+        data["can_decide"] = member.role != "reader"
+        return data
+
+    @r.get("/reconcile/{ref}", response_class=HTMLResponse)
+    def reconcile_page(
+        request: Request, ref: str, a: str | None = None, b: str | None = None
+    ) -> HTMLResponse:
+        member = wb.member(request)
+        return wb.page(request, "reconcile.html", one(member, ref, a, b), member)
+
+    @r.get("/api/reconcile/{ref}")
+    def reconcile_json(
+        request: Request, ref: str, a: str | None = None, b: str | None = None
+    ) -> dict[str, Any]:
+        return one(wb.member(request), ref, a, b)
+
+    def decide(member: Member, ref: str, body: DecisionRequest) -> Decision:
+        wb.readable(member, ref)
+        wb.coder(member)
+        edit = None
+        if body.decision == "edit":
+            if body.edit_start is None or body.edit_end is None:
+                raise ThematicaError("an edit needs the agreed span's start and end")
+            code = parse_path(body.edit_code) if body.edit_code else None
+            if body.edit_code is not None and body.edit_code.strip() and not code:
+                raise ThematicaError("the agreed code's name is empty")
+            edit = Edit(body.edit_start, body.edit_end, code or None)
+        return service.reconcile(
+            ref,
+            parse_path(body.code),
+            body.start,
+            body.end,
+            body.decision,
+            by=member.name,
+            coders=_coders(body.a, body.b),
+            edit=edit,
+        )
+
+    @r.post("/api/reconcile/{ref}/decisions", status_code=201)
+    def decide_json(request: Request, ref: str, body: DecisionRequest) -> dict[str, Any]:
+        return decision_json(decide(wb.member(request), ref, body))
+
+    def back(ref: str, a: str | None, b: str | None, anchor: str = "") -> Response:
+        query = f"?{urlencode({'a': a, 'b': b})}" if a and b else ""
+        return RedirectResponse(f"/reconcile/{ref}{query}{anchor}", status_code=303)
+
+    @r.post("/reconcile/{ref}/decide")
+    def decide_form(
+        request: Request,
+        ref: str,
+        code: Annotated[str, Form(max_length=1000)],
+        start: Annotated[int, Form(ge=0)],
+        end: Annotated[int, Form(ge=1)],
+        decision: Annotated[DecisionName, Form()],
+        number: Annotated[int, Form(ge=0)] = 0,
+        a: Annotated[str | None, Form(max_length=200)] = None,
+        b: Annotated[str | None, Form(max_length=200)] = None,
+        edit_start: Annotated[int | None, Form(ge=0)] = None,
+        edit_end: Annotated[int | None, Form(ge=1)] = None,
+        edit_code: Annotated[str | None, Form(max_length=1000)] = None,
+    ) -> Response:
+        body = DecisionRequest(
+            code=code,
+            start=start,
+            end=end,
+            decision=decision,
+            a=a,
+            b=b,
+            edit_start=edit_start,
+            edit_end=edit_end,
+            edit_code=edit_code,
+        )
+        decide(wb.member(request), ref, body)
+        return back(ref, a, b, f"#d{number}" if number else "")
+
+    def carry(member: Member, ref: str, a: str | None, b: str | None, on: bool) -> int:
+        wb.readable(member, ref)
+        wb.coder(member)
+        if on:
+            return service.carry_agreements(ref, by=member.name, coders=_coders(a, b))
+        return service.undo_carried(ref, by=member.name, coders=_coders(a, b))
+
+    @r.post("/api/reconcile/{ref}/agreements")
+    def carry_json(
+        request: Request, ref: str, a: str | None = None, b: str | None = None
+    ) -> dict[str, int]:
+        """Carry every passage both coders coded identically into the agreed layer."""
+        return {"carried": carry(wb.member(request), ref, a, b, True)}
+
+    @r.delete("/api/reconcile/{ref}/agreements")
+    def uncarry_json(
+        request: Request, ref: str, a: str | None = None, b: str | None = None
+    ) -> dict[str, int]:
+        """Take the carried agreements out of the agreed layer again."""
+        return {"undone": carry(wb.member(request), ref, a, b, False)}
+
+    @r.post("/reconcile/{ref}/agreements")
+    def carry_form(
+        request: Request,
+        ref: str,
+        action: Annotated[Literal["carry", "undo"], Form()],
+        a: Annotated[str | None, Form(max_length=200)] = None,
+        b: Annotated[str | None, Form(max_length=200)] = None,
+    ) -> Response:
+        carry(wb.member(request), ref, a, b, action == "carry")
+        return back(ref, a, b)
+
+    def undo(member: Member, ref: str, decision: int) -> Decision:
+        wb.readable(member, ref)
+        wb.coder(member)
+        return service.undo_reconciliation(decision, by=member.name)
+
+    @r.delete("/api/reconcile/{ref}/decisions/{decision}")
+    def undo_json(request: Request, ref: str, decision: int) -> dict[str, Any]:
+        """Undo a decision: the level-two codings it made are removed."""
+        return decision_json(undo(wb.member(request), ref, decision))
+
+    @r.post("/reconcile/{ref}/undo/{decision}")
+    def undo_form(
+        request: Request,
+        ref: str,
+        decision: int,
+        number: Annotated[int, Form(ge=0)] = 0,
+        a: Annotated[str | None, Form(max_length=200)] = None,
+        b: Annotated[str | None, Form(max_length=200)] = None,
+    ) -> Response:
+        undo(wb.member(request), ref, decision)
+        return back(ref, a, b, f"#d{number}" if number else "")
+
+    return r
