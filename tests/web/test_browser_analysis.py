@@ -1,23 +1,23 @@
 """The analysis pages in real headless Chromium at 1366x768: each page opens, shows its key figure
-(the same number the service computes), works with the keyboard, and is screenshotted."""
+(the same number the service computes), works with the keyboard, passes axe-core with no serious
+or critical violation, stays usable at 200 % zoom, and is screenshotted."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page
 
-from tests.web.conftest import shot
+from tests.web.conftest import shot, sign_in
+from tests.web.test_browser_a11y import violations
 from thematica.service import StudyService
 
 
 def test_sign_in_and_open_the_analysis_index(server: tuple[str, Path], browser_page: Page) -> None:
     url, study = server
     page = browser_page
-    page.goto(url + "/identity")
-    page.get_by_label("Rachel Ames").check()
-    page.get_by_role("button", name="Continue", exact=True).click()
-    page.wait_for_url(url + "/")
+    sign_in(page, url, "Rachel Ames")
     page.get_by_role("navigation", name="Sections").get_by_role("link", name="Analysis").click()
     page.wait_for_url(url + "/analysis")
     with StudyService.open(str(study)) as service:
@@ -140,3 +140,24 @@ def test_pages_at_200_percent_zoom_do_not_overflow(
                 shot(page, "saturation-zoom200")
     finally:
         page.set_viewport_size({"width": 1366, "height": 768})
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "/agreement",
+        "/agreement?code=Pain+and+mood+%3E+Feeding+each+other",
+        "/matrix",
+        "/saturation",
+        "/cooccurrence",
+        "/cooccurrence?level=1",
+    ],
+)
+def test_analysis_pages_are_accessible(
+    server: tuple[str, Path], browser_page: Page, path: str
+) -> None:
+    url, _ = server
+    response = browser_page.goto(url + "/analysis" + path)
+    assert response is not None and response.status == 200
+    assert violations(browser_page) == [], path
