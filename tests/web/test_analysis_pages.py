@@ -310,3 +310,24 @@ def test_blind_coding_keeps_level_one_agreement_for_the_lead(
         assert response.status_code == 403 and "codes blind" in response.json()["error"]
     assert client.get("/analysis").status_code == 200  # the index leaves the figure out
     assert "agreement" not in client.get("/api/analysis").json()["summary"]
+
+
+def test_pages_on_a_study_with_nothing_coded_yet(tmp_path: Path) -> None:
+    from tests.service.test_analysis import build
+
+    location = str(tmp_path / "new.thematica")
+    with StudyService.create(location, title="New study") as s:
+        build(s, ["Just started.", "Not coded either."])
+    with TestClient(create_app(location)) as c:
+        c.post("/identity", data={"name": A})
+        for path in ("", "/agreement", "/matrix", "/saturation", "/cooccurrence"):
+            assert c.get("/analysis" + path).status_code == 200, path
+        assert c.get("/api/analysis/agreement").json()["ready"] is False
+        twin = c.get("/api/analysis/saturation").json()
+        assert twin["interviews"] == [] and twin["total_codes"] == 0
+        assert twin["not_yet_coded"] == ["P1", "P2"] and twin["guest"]["notation"] == "not reached"
+        svg = _svg(c.get("/analysis/saturation").text)
+        assert "<rect x=" not in svg.split('<g class="bars">')[1].split("</g>")[0]
+        assert c.get("/api/analysis/cooccurrence").json()["pairs"] == []
+        one = c.get("/api/analysis/agreement/transcript/P1?a=Rachel%20Ames&b=Tom%20Okafor").json()
+        assert one["codes"] == [] and one["pooled"]["characters"]["pooled_kappa"] is None

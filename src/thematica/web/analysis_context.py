@@ -396,6 +396,9 @@ def index(service: StudyService, member: Member) -> dict[str, Any]:
         pass
     try:
         figures = agreement(service, member)
+    except ThematicaError:  # blind coding: not for this member
+        figures = {"ready": False}
+    if figures["ready"]:
         summary["agreement"] = {
             "a": figures["a"],
             "b": figures["b"],
@@ -403,11 +406,10 @@ def index(service: StudyService, member: Member) -> dict[str, Any]:
             "turn_kappa": figures["pooled"]["turns"]["coefficients"]["cohen_kappa"],
             "disagreements": figures["disagreements"]["total"],
         }
-    except ThematicaError:
-        pass
     try:
         groups = service.matrix("group").values
-        summary["matrix"] = {"groups": [{"value": v, "total": n} for v, n in groups]}
+        if groups:
+            summary["matrix"] = {"groups": [{"value": v, "total": n} for v, n in groups]}
     except ThematicaError:
         pass
     pairs = service.cooccurrence(level=Level.TWO).pairs
