@@ -20,11 +20,19 @@ from fastapi.templating import Jinja2Templates
 from thematica.anonymise.keyfile import default_key_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import StudyService
-from thematica.web.routes import anonymise, identity, overview, reconcile, transcripts
+from thematica.web.routes import (
+    anonymise,
+    codebook,
+    identity,
+    overview,
+    reconcile,
+    themes,
+    transcripts,
+)
 from thematica.web.shell import COOKIE, Unauthenticated, Workbench
 
 HERE = Path(__file__).parent
-FEATURES = (identity, overview, transcripts, reconcile, anonymise)
+FEATURES = (identity, overview, transcripts, reconcile, anonymise, codebook, themes)
 
 
 def status_of(exc: ThematicaError) -> int:
