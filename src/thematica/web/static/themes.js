@@ -116,5 +116,7 @@
     });
   }
 
-  focusFromHash();
+  // after the browser's own jump to the #fragment, which would otherwise take the focus away
+  if (document.readyState === "complete") setTimeout(focusFromHash, 0);
+  else window.addEventListener("load", () => setTimeout(focusFromHash, 0));
 })();
