@@ -208,7 +208,7 @@ def test_reading_a_nodes_quotes(server: tuple[str, Path], browser_page: Page) ->
     first = page.locator(".quote").first
     words = first.locator("blockquote").inner_text()
     who = first.locator(".participant").inner_text()
-    first.get_by_role("link", name=f"Open {who} at this quote").click()
+    first.get_by_role("link", name=f"Open in transcript: {who}, at this quote").click()
     page.wait_for_url(re.compile(r"/transcripts/\d+#o\d+$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(who)
     jumped = page.locator(".turn.jumped")

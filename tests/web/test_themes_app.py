@@ -435,6 +435,13 @@ def test_bad_theme_requests_are_4xx_and_change_nothing(client: TestClient, demo:
             422,
             "1 to 300",
         ),
+        (
+            client.post(
+                "/api/themes/links", json={"from": top["id"], "to": leaf["id"], "label": "l" * 301}
+            ),
+            422,
+            "1 to 300",
+        ),
         (client.post("/api/themes/links/999999/remove"), 404, "no interlink"),
         (client.get("/api/themes/999999/quotes"), 404, "no theme node"),
     ]
