@@ -1,27 +1,23 @@
 """The codebook and theme framework editors in real headless Chromium: merging two codes and
 undoing it; building a three-level framework with one interlink (moving by keyboard and by
-drag and drop); reading a node's quotes and following one back into its transcript."""
+drag and drop); reading a node's quotes and following one back into its transcript; every page
+of these passes axe-core and fits a 200 % zoom, for a lead and for a reader."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import Browser, Page, expect
 
-from tests.web.conftest import shot
+from tests.web.conftest import shot, sign_in
+from tests.web.test_browser_a11y import violations
 from thematica.domain import Level
 from thematica.service import StudyService
 
 SOURCE = ("Referral", "Long waits")
 TARGET = ("Referral", "Referrals bounced back")
-
-
-def sign_in(page: Page, url: str, name: str) -> None:
-    page.goto(url + "/identity")
-    page.get_by_label(name).check()
-    page.get_by_role("button", name="Continue", exact=True).click()
-    page.wait_for_url(url + "/")
 
 
 def codings_of(study: Path, path: tuple[str, ...]) -> set[int]:
@@ -211,7 +207,7 @@ def test_reading_a_nodes_quotes(server: tuple[str, Path], browser_page: Page) ->
     first.get_by_role("link", name=f"Open in transcript: {who}, at this quote").click()
     page.wait_for_url(re.compile(r"/transcripts/\d+#o\d+$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(who)
-    jumped = page.locator(".turn.jumped")
+    jumped = page.locator(".turn.target")
     expect(jumped).to_have_count(1)
     expect(jumped).to_be_in_viewport()
     assert words[:40] in jumped.inner_text()
@@ -220,3 +216,28 @@ def test_reading_a_nodes_quotes(server: tuple[str, Path], browser_page: Page) ->
     assert match is not None
     coding = next(c for c in agreed if c.text == words)
     assert (coding.transcript_id, coding.start) == (int(match[1]), int(match[2]))
+
+
+EDITOR_PAGES = ["/codebook", "/codebook/3", "/codes/3/quotes", "/themes", "/themes/5/quotes"]
+
+
+@pytest.mark.parametrize("member", ["Rachel Ames", "Helen Marsh"])
+def test_the_editors_are_accessible_and_fit_at_200_percent_zoom(
+    server: tuple[str, Path], browser: Browser, member: str
+) -> None:
+    url, _ = server
+    for viewport in ({"width": 1366, "height": 768}, {"width": 683, "height": 384}):
+        context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
+        page = context.new_page()
+        sign_in(page, url, member)
+        for path in EDITOR_PAGES:
+            response = page.goto(url + path)
+            assert response is not None and response.status == 200, path
+            # open every disclosure, so the forms inside are checked too
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            assert violations(page) == [], (member, path, viewport)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at {viewport}"
+        context.close()
