@@ -237,7 +237,7 @@ def node_quotes(service: StudyService, node_id: int, member: Member) -> dict[str
         {
             **_segment(q.coding, readable),
             "stance": q.stance.value,
-            "via": format_path(q.node) if q.node_id != node_id else None,
+            "via": format_path(q.node[len(node.path) :]) if q.node_id != node_id else None,
         }
         for q in found
     ]
