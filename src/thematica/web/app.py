@@ -20,11 +20,20 @@ from fastapi.templating import Jinja2Templates
 from thematica.anonymise.keyfile import default_key_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import StudyService
-from thematica.web.routes import analysis, anonymise, identity, overview, reconcile, transcripts
+from thematica.web.routes import (
+    analysis,
+    anonymise,
+    codebook,
+    identity,
+    overview,
+    reconcile,
+    themes,
+    transcripts,
+)
 from thematica.web.shell import COOKIE, Unauthenticated, Workbench
 
 HERE = Path(__file__).parent
-FEATURES = (identity, overview, transcripts, reconcile, anonymise, analysis)
+FEATURES = (identity, overview, transcripts, reconcile, codebook, themes, analysis, anonymise)
 
 
 def status_of(exc: ThematicaError) -> int:

@@ -1,0 +1,137 @@
+"""The codebook: both levels' code trees with counts, one code's editor (rename, describe, move,
+merge, split), the lineage log with an undo on merges, and a code's quotes.
+
+Each change is one action reached two ways: a plain HTML form (303 back to the page) and its
+JSON twin under /api/. Forms carry the code's ``version`` as loaded: if someone changed the code
+since, the change is refused with 409 instead of overwriting theirs."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from thematica.domain import Code
+from thematica.errors import NotFoundError, ThematicaError
+from thematica.web import fields as f
+from thematica.web import themes_context as ctx
+from thematica.web.shell import Workbench
+
+ACTIONS = ("rename", "describe", "move", "merge", "split")
+COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+MAX_DESCRIPTION = 5_000
+
+
+def router(wb: Workbench) -> APIRouter:
+    r = APIRouter()
+    service = wb.service
+
+    def act(request: Request, code_id: int, action: str, data: f.Fields) -> dict[str, Any]:
+        """Do one codebook action as the member asking; the answer names the lineage entry."""
+        member = wb.member(request)
+        wb.coder(member)
+        if action not in ACTIONS:
+            raise NotFoundError(f"no codebook action {action!r} (one of {', '.join(ACTIONS)})")
+        code = service.code_by_id(code_id, expected=f.optional_text(data, "version") or None)
+        path, level, by = code.path, code.level, member.name
+        if action == "rename":
+            entry = service.rename_code(path, f.text(data, "name"), by=by, level=level)
+        elif action == "describe":
+            description = f.text(data, "description", default="")
+            if len(description) > MAX_DESCRIPTION:
+                raise ThematicaError(f"a description holds at most {MAX_DESCRIPTION:,} characters")
+            colour = f.optional_text(data, "colour") or None
+            if colour is not None and not COLOUR.fullmatch(colour):
+                raise ThematicaError(f"a colour is written #rrggbb, not {colour[:20]!r}")
+            entry = service.describe_code(
+                path, by=by, description=description, colour=colour, level=level
+            )
+        elif action == "move":
+            parent_id = f.optional_integer(data, "parent")
+            parent = same_level(code, parent_id).path if parent_id is not None else None
+            entry = service.move_code(path, parent, by=by, level=level)
+        elif action == "merge":
+            target = same_level(code, f.integer(data, "target"))
+            entry = service.merge_codes(path, target.path, by=by, level=level)
+        else:
+            codings = f.integers(data, "codings")
+            entry = service.split_code(path, f.text(data, "name"), codings, by=by, level=level)
+        return {"entry": entry, "summary": summary(entry)}
+
+    def same_level(code: Code, other_id: int) -> Code:
+        other = service.code_by_id(other_id)
+        if other.level != code.level:
+            raise ThematicaError(
+                f"{' > '.join(code.path)!r} is a level-{int(code.level)} code and "
+                f"{' > '.join(other.path)!r} is level {int(other.level)}; codes move and merge "
+                "within their level"
+            )
+        return other
+
+    def summary(entry: int) -> str:
+        return next((e.summary for e in service.lineage() if e.id == entry), "")
+
+    def undo(request: Request, entry: int) -> dict[str, Any]:
+        member = wb.member(request)
+        wb.coder(member)
+        return {"message": service.undo(entry, by=member.name)}
+
+    @r.get("/codebook", response_class=HTMLResponse)
+    def codebook_page(request: Request) -> HTMLResponse:
+        member = wb.member(request)
+        return wb.page(request, "codebook.html", ctx.codebook(service, member), member)
+
+    @r.get("/api/codebook")
+    def codebook_json(request: Request) -> dict[str, Any]:
+        return ctx.codebook(service, wb.member(request))
+
+    @r.get("/codebook/{code_id}", response_class=HTMLResponse)
+    def code_page(request: Request, code_id: int) -> HTMLResponse:
+        member = wb.member(request)
+        return wb.page(request, "code.html", ctx.code_detail(service, code_id, member), member)
+
+    @r.get("/api/codebook/{code_id}")
+    def code_json(request: Request, code_id: int) -> dict[str, Any]:
+        return ctx.code_detail(service, code_id, wb.member(request))
+
+    @r.post("/codebook/{code_id}/{action}")
+    async def code_form(request: Request, code_id: int, action: str) -> Response:
+        done = act(request, code_id, action, f.from_form(await request.form()))
+        where = "/codebook" if action in ("merge", "split") else f"/codebook/{code_id}"
+        return RedirectResponse(f"{where}?done={done['entry']}", status_code=303)
+
+    @r.post("/api/codebook/{code_id}/{action}")
+    async def code_api(request: Request, code_id: int, action: str) -> dict[str, Any]:
+        return act(request, code_id, action, await json_body(request))
+
+    @r.post("/lineage/{entry}/undo")
+    def undo_form(request: Request, entry: int) -> Response:
+        undo(request, entry)
+        return RedirectResponse("/codebook#lineage", status_code=303)
+
+    @r.post("/api/lineage/{entry}/undo")
+    def undo_api(request: Request, entry: int) -> dict[str, Any]:
+        return undo(request, entry)
+
+    @r.get("/codes/{code_id}/quotes", response_class=HTMLResponse)
+    def code_quotes_page(request: Request, code_id: int) -> HTMLResponse:
+        member = wb.member(request)
+        return wb.page(request, "quotes.html", ctx.code_quotes(service, code_id, member), member)
+
+    @r.get("/api/codes/{code_id}/quotes")
+    def code_quotes_json(request: Request, code_id: int) -> dict[str, Any]:
+        return ctx.code_quotes(service, code_id, wb.member(request))
+
+    return r
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError:
+        raise ThematicaError("the request body must be a JSON object") from None
+    if not isinstance(body, dict):
+        raise ThematicaError("the request body must be a JSON object")
+    return body

@@ -1,0 +1,145 @@
+"""The theme framework editor (overarching theme > theme > sub-theme): nodes with their single
+count, codes with stance, interlinks; add, rename, describe, move (buttons, keyboard shortcuts,
+drag and drop), remove; and a node's quotes.
+
+Each change is one action reached two ways: a plain HTML form (303 back to the node) and its
+JSON twin under /api/. Node edits carry the node's ``version`` as loaded, so an edit based on an
+outdated view is refused with 409 (see ``service/framework.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from thematica.domain import Stance
+from thematica.errors import NotFoundError, ThematicaError
+from thematica.web import fields as f
+from thematica.web import themes_context as ctx
+from thematica.web.routes.codebook import json_body
+from thematica.web.shell import Workbench
+
+ACTIONS = ("rename", "describe", "move", "shift", "remove", "assign", "unassign")
+
+
+def router(wb: Workbench) -> APIRouter:
+    r = APIRouter()
+    service = wb.service
+
+    def editor(request: Request) -> str:
+        member = wb.member(request)
+        wb.coder(member)
+        return member.name
+
+    def act(request: Request, node_id: int, action: str, data: f.Fields) -> dict[str, Any]:
+        by = editor(request)
+        version = f.optional_text(data, "version") or None
+        if action == "rename":
+            entry = service.rename_theme(node_id, f.text(data, "name"), by=by, expected=version)
+        elif action == "describe":
+            entry = service.describe_theme(
+                node_id, f.text(data, "description", default=""), by=by, expected=version
+            )
+        elif action == "move":
+            entry = service.move_theme(
+                node_id,
+                f.optional_integer(data, "parent"),
+                position=f.optional_integer(data, "position"),
+                by=by,
+                expected=version,
+            )
+        elif action == "shift":
+            direction = f.text(data, "direction")
+            entry = service.shift_theme(node_id, direction, by=by, expected=version)
+        elif action == "remove":
+            entry = service.remove_theme(node_id, by=by, expected=version)
+        elif action == "assign":
+            try:
+                stance = Stance(f.text(data, "stance", default=Stance.SUPPORTS.value))
+            except ValueError:
+                raise ThematicaError("a code either supports a theme or is divergent") from None
+            entry = service.assign_code(node_id, f.integer(data, "code"), by=by, stance=stance)
+        elif action == "unassign":
+            entry = service.unassign_code(node_id, f.integer(data, "code"), by=by)
+        else:
+            raise NotFoundError(f"no theme action {action!r} (one of {', '.join(ACTIONS)})")
+        return {"entry": entry}
+
+    def add(request: Request, data: f.Fields) -> dict[str, Any]:
+        by = editor(request)
+        node = service.add_theme(
+            f.text(data, "name"),
+            parent=f.optional_integer(data, "parent"),
+            description=f.text(data, "description", default=""),
+            by=by,
+        )
+        return {"id": node}
+
+    def link(request: Request, data: f.Fields) -> dict[str, Any]:
+        by = editor(request)
+        made = service.link_themes(
+            f.integer(data, "from"), f.integer(data, "to"), f.text(data, "label"), by=by
+        )
+        return {"id": made}
+
+    def unlink(request: Request, link_id: int) -> dict[str, Any]:
+        return {"entry": service.unlink_themes(link_id, by=editor(request))}
+
+    @r.get("/themes", response_class=HTMLResponse)
+    def themes_page(request: Request) -> HTMLResponse:
+        member = wb.member(request)
+        return wb.page(request, "themes.html", ctx.themes(service, member), member)
+
+    @r.get("/api/themes")
+    def themes_json(request: Request) -> dict[str, Any]:
+        return ctx.themes(service, wb.member(request))
+
+    @r.post("/themes")
+    async def add_form(request: Request) -> Response:
+        made = add(request, f.from_form(await request.form()))
+        return RedirectResponse(f"/themes#n{made['id']}", status_code=303)
+
+    @r.post("/api/themes", status_code=201)
+    async def add_api(request: Request) -> dict[str, Any]:
+        return add(request, await json_body(request))
+
+    @r.post("/themes/links")
+    async def link_form(request: Request) -> Response:
+        link(request, f.from_form(await request.form()))
+        return RedirectResponse("/themes#links", status_code=303)
+
+    @r.post("/api/themes/links", status_code=201)
+    async def link_api(request: Request) -> dict[str, Any]:
+        return link(request, await json_body(request))
+
+    @r.post("/themes/links/{link_id}/remove")
+    def unlink_form(request: Request, link_id: int) -> Response:
+        unlink(request, link_id)
+        return RedirectResponse("/themes#links", status_code=303)
+
+    @r.post("/api/themes/links/{link_id}/remove")
+    def unlink_api(request: Request, link_id: int) -> dict[str, Any]:
+        return unlink(request, link_id)
+
+    @r.post("/themes/{node_id}/{action}")
+    async def node_form(request: Request, node_id: int, action: str) -> Response:
+        act(request, node_id, action, f.from_form(await request.form()))
+        return RedirectResponse(
+            "/themes" if action == "remove" else f"/themes#n{node_id}", status_code=303
+        )
+
+    @r.post("/api/themes/{node_id}/{action}")
+    async def node_api(request: Request, node_id: int, action: str) -> dict[str, Any]:
+        return act(request, node_id, action, await json_body(request))
+
+    @r.get("/themes/{node_id}/quotes", response_class=HTMLResponse)
+    def quotes_page(request: Request, node_id: int) -> HTMLResponse:
+        member = wb.member(request)
+        return wb.page(request, "quotes.html", ctx.node_quotes(service, node_id, member), member)
+
+    @r.get("/api/themes/{node_id}/quotes")
+    def quotes_json(request: Request, node_id: int) -> dict[str, Any]:
+        return ctx.node_quotes(service, node_id, wb.member(request))
+
+    return r
