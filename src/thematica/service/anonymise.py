@@ -34,6 +34,7 @@ from thematica.domain import MemberRole, SpeakerRole
 from thematica.errors import AccessDenied, InputError, NotFoundError, ThematicaError
 from thematica.importers.table import read_records
 from thematica.service import transcripts as tx
+from thematica.storage import search_index
 from thematica.storage.models import (
     AnonymisationLogRow,
     CodeRow,
@@ -552,6 +553,7 @@ def apply(study: Session, key: Session, actor: str) -> ApplyReport:
         )
     key.execute(delete(FindingRow).where(FindingRow.transcript_id.in_(list(by_transcript))))
     study.flush()
+    search_index.rebuild(study)  # the index must not keep the original words
     key.flush()
     return ApplyReport(len(by_transcript), replaced, speakers, moved)
 
