@@ -14,7 +14,6 @@ not been anonymised, and a code filter honours blind coding (only codings the me
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -46,12 +45,6 @@ CONTEXT = 70
 SCOPES = ("match", "turn")
 
 
-def fold(word: str) -> str:
-    """Case and diacritics folded, as the SQLite index folds them."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def parse(query: str) -> tuple[search_index.Term, ...]:
     """The user's words as terms: ``pain "low mood" manag*``."""
     if len(query) > MAX_QUERY:
@@ -59,7 +52,7 @@ def parse(query: str) -> tuple[search_index.Term, ...]:
     terms: list[search_index.Term] = []
     for match in CHUNK.finditer(query):
         chunk = match.group(1) if match.group(1) is not None else match.group(2)
-        words = tuple(fold(w) for w in TOKEN.findall(chunk))
+        words = tuple(search_index.fold(w) for w in TOKEN.findall(chunk))
         words = tuple(w for w in words if w)
         if words and search_index.Term(words) not in terms:
             terms.append(search_index.Term(words, prefix=chunk.rstrip().endswith("*")))
@@ -126,7 +119,7 @@ def _located(
 ) -> list[tuple[int, int]] | None:
     """Every place each term occurs in ``text`` (offsets from ``start``); ``None`` when a term
     is missing (the index and this tokeniser can disagree on odd tokens: then no hit)."""
-    tokens = [(m.start(), m.end(), fold(m.group())) for m in TOKEN.finditer(text)]
+    tokens = [(m.start(), m.end(), search_index.fold(m.group())) for m in TOKEN.finditer(text)]
     spans: list[tuple[int, int]] = []
     for term in terms:
         n, found = len(term.words), False

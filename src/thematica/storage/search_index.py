@@ -10,11 +10,21 @@ reaches FTS5 or ``tsquery`` syntax.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, column, literal_column, select, table, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    column,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import Session
 
 INDEX_OBJECTS = frozenset(
@@ -40,6 +50,32 @@ def _sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
+def fold(text: str) -> str:
+    """Case and diacritics folded (``Café`` -> ``cafe``), as SQLite's ``unicode61`` tokenizer
+    with ``remove_diacritics 2`` folds; PostgreSQL gets the text folded so before indexing."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_TURN_TEXT = (
+    "SELECT turns.id, substr(transcripts.text, turns.start_offset + 1, "
+    "turns.end_offset - turns.start_offset) FROM turns JOIN transcripts ON "
+    "transcripts.id = turns.transcript_id"
+)
+
+
+def _index_postgres(conn: Connection, where: str = "") -> None:
+    rows = conn.execute(text(_TURN_TEXT + where)).all()
+    if rows:
+        conn.execute(
+            text(
+                "INSERT INTO search_turns (turn_id, document) "
+                "VALUES (:turn, to_tsvector('simple', :body))"
+            ),
+            [{"turn": turn, "body": fold(body)} for turn, body in rows],
+        )
+
+
 def add(session: Session, transcript_ids: Collection[int]) -> None:
     """Index the turns of transcripts that are not in the index yet (just imported)."""
     if not transcript_ids:
@@ -54,33 +90,22 @@ def add(session: Session, transcript_ids: Collection[int]) -> None:
             )
         )
     else:
-        session.execute(
-            text(
-                "INSERT INTO search_turns (turn_id, document) SELECT turns.id, "
-                "to_tsvector('simple', substr(transcripts.text, turns.start_offset + 1, "
-                "turns.end_offset - turns.start_offset)) FROM turns JOIN transcripts ON "
-                f"transcripts.id = turns.transcript_id WHERE transcripts.id IN ({ids})"
-            )
-        )
+        _index_postgres(session.connection(), f" WHERE transcripts.id IN ({ids})")
 
 
-def rebuild(session: Session) -> None:
+def rebuild(session: Session | Connection) -> None:
     """Build the whole index again from the current text; the old index is gone (on SQLite its
-    pages are freed, for :meth:`StudyService.scrub` to overwrite)."""
-    session.flush()
-    if _sqlite(session):
-        session.execute(text("INSERT INTO search_turns(search_turns) VALUES ('rebuild')"))
-        session.execute(text("INSERT INTO search_turns(search_turns) VALUES ('optimize')"))
+    pages are freed, for :meth:`StudyService.scrub` to overwrite). Migration 0007 builds the
+    index of an existing study with this too."""
+    conn = session.connection() if isinstance(session, Session) else session
+    if isinstance(session, Session):
+        session.flush()
+    if conn.dialect.name == "sqlite":
+        conn.execute(text("INSERT INTO search_turns(search_turns) VALUES ('rebuild')"))
+        conn.execute(text("INSERT INTO search_turns(search_turns) VALUES ('optimize')"))
     else:
-        session.execute(text("DELETE FROM search_turns"))
-        session.execute(
-            text(
-                "INSERT INTO search_turns (turn_id, document) SELECT turns.id, "
-                "to_tsvector('simple', substr(transcripts.text, turns.start_offset + 1, "
-                "turns.end_offset - turns.start_offset)) FROM turns JOIN transcripts ON "
-                "transcripts.id = turns.transcript_id"
-            )
-        )
+        conn.execute(text("DELETE FROM search_turns"))
+        _index_postgres(conn)
 
 
 def _fts5(term: Term) -> str:
@@ -118,4 +143,4 @@ def matching(session: Session, terms: Sequence[Term]) -> ColumnElement[bool]:
     return literal_column("turns.id").in_(ids.scalar_subquery())
 
 
-__all__ = ["INDEX_OBJECTS", "Term", "add", "is_index_object", "matching", "rebuild"]
+__all__ = ["INDEX_OBJECTS", "Term", "add", "fold", "is_index_object", "matching", "rebuild"]

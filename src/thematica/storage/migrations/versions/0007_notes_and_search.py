@@ -14,6 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from thematica.storage import search_index
+
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
@@ -132,11 +134,7 @@ def _create_search_index() -> None:
             "ON DELETE CASCADE, document tsvector NOT NULL)"
         )
         op.execute("CREATE INDEX search_turns_document ON search_turns USING gin (document)")
-        op.execute(
-            "INSERT INTO search_turns (turn_id, document) SELECT turns.id, to_tsvector('simple', "
-            "substr(transcripts.text, turns.start_offset + 1, turns.end_offset - turns.start_offset))"
-            " FROM turns JOIN transcripts ON transcripts.id = turns.transcript_id"
-        )
+        search_index.rebuild(op.get_bind())  # text folded as queries are (in Python)
 
 
 def downgrade() -> None:
