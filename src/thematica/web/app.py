@@ -20,11 +20,11 @@ from fastapi.templating import Jinja2Templates
 from thematica.anonymise.keyfile import default_key_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import StudyService
-from thematica.web.routes import anonymise, identity, overview, transcripts
+from thematica.web.routes import anonymise, identity, journal, memos, overview, search, transcripts
 from thematica.web.shell import COOKIE, Unauthenticated, Workbench
 
 HERE = Path(__file__).parent
-FEATURES = (identity, overview, transcripts, anonymise)
+FEATURES = (identity, overview, transcripts, anonymise, journal, memos, search)
 
 
 def status_of(exc: ThematicaError) -> int:
