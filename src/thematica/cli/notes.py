@@ -240,5 +240,5 @@ def search(
         shown = "".join(f"[{p.text}]" if p.match else p.text for p in h.context)
         who = h.participant or f"transcript {h.transcript_id}"
         click.echo(
-            f"{who}, turn {h.turn} ({h.speaker or h.role.value}): {shown.replace(chr(10), ' ')}"
+            f"{who}, turn {h.turn + 1} ({h.speaker or h.role.value}): {shown.replace(chr(10), ' ')}"
         )
