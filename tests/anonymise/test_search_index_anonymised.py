@@ -48,3 +48,16 @@ def test_the_index_forgets_original_words(tmp_path: Path) -> None:
     assert "participant" in left or len(left) > 100  # the index was rebuilt, not just emptied
     with StudyService.open(str(demo)) as study:
         assert study.search("pain").hits
+
+
+def test_the_check_covers_memos_and_journal_entries(tmp_path: Path) -> None:
+    CliRunner().invoke(cli, ["demo", str(tmp_path)])
+    demo = tmp_path / "demo.thematica"
+    with StudyService.open(str(demo)) as study:
+        code = study.codes()[0].id
+        study.add_memo(f"code:{code}", "Gareth Powell put it best.", by=LEAD)
+        study.add_journal_entry("Rang 07700 900412 today.", by="Tom Okafor", kind="field-note")
+        found = AnonymisingStudy(study, default_key_path(str(demo))).check()
+    places = {(r.where.split(" [")[0], r.text) for r in found}
+    assert any(w == "memo 1" and "Gareth" in t for w, t in places), places
+    assert ("journal entry 1", "07700 900412") in places

@@ -41,7 +41,9 @@ from thematica.storage.models import (
     CodingRow,
     GuidePromptRow,
     GuideQuestionRow,
+    JournalEntryRow,
     LineageRow,
+    MemoRow,
     NodeLinkRow,
     ParticipantRow,
     StudyRow,
@@ -688,6 +690,10 @@ def residual_check(study: Session, entries: Sequence[NameEntry]) -> list[Residue
         select(CodingRow.id, CodingRow.memo).where(CodingRow.memo.is_not(None))
     ).all():
         found += residual_in_text(memo or "", f"coding {cid} memo", not_team)
+    for mid, memo in study.execute(select(MemoRow.id, MemoRow.text)).all():  # [0007]
+        found += residual_in_text(memo, f"memo {mid}", not_team)
+    for eid, note in study.execute(select(JournalEntryRow.id, JournalEntryRow.text)).all():
+        found += residual_in_text(note, f"journal entry {eid}", not_team)
     # Everything else a person types into the study: codebook, themes, links, guide, description.
     others: list[tuple[str, str]] = []
     for code_id, name, description in study.execute(
