@@ -188,6 +188,11 @@ def search(session: Session, query: str, wanted: SearchFilter, viewer: str | Non
             TurnRow.start_offset,
             TurnRow.end_offset,
             ParticipantRow.label,
+            func.substr(  # the turn's text only, not whole transcripts (code points, 1-based)
+                TranscriptRow.text,
+                TurnRow.start_offset + 1,
+                TurnRow.end_offset - TurnRow.start_offset,
+            ),
         )
         .join(TranscriptRow, TranscriptRow.id == TurnRow.transcript_id)
         .outerjoin(ParticipantRow, ParticipantRow.id == TranscriptRow.participant_id)
@@ -213,16 +218,8 @@ def search(session: Session, query: str, wanted: SearchFilter, viewer: str | Non
     ).all()
     truncated = len(rows) > MAX_HITS
     rows = rows[:MAX_HITS]
-    texts = dict(
-        session.execute(
-            select(TranscriptRow.id, TranscriptRow.text).where(
-                TranscriptRow.id.in_({r.transcript_id for r in rows})
-            )
-        ).all()
-    )
     hits = []
-    for tid, position, speaker, role, start, end, label in rows:
-        turn_text = texts[tid][start:end]
+    for tid, position, speaker, role, start, end, label, turn_text in rows:
         spans = _located(turn_text, start, terms)
         if spans:
             context = _context(turn_text, start, spans)
