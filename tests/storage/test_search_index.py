@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
+from thematica.domain import MemberRole
 from thematica.service import StudyService
 from thematica.storage.database import APPLICATION_ID, make_engine, upgrade
 
@@ -46,3 +47,21 @@ def test_a_study_upgraded_to_0007_gets_its_index_built(location: str) -> None:
         assert [h.turn for h in study.search("how").hits] == [0]
         assert [h.turn for h in study.search("co-operation").hits] == [1]
         assert study.search("nothing-like-this").hits == ()
+
+
+def test_0007_downgrades_and_upgrades_again(location: str) -> None:
+    from alembic import command
+
+    from thematica.storage.database import _config
+
+    with StudyService.create(location, title="T") as study:
+        study.add_journal_entry("kept?", by=study.add_team_member("Ann", MemberRole.LEAD).name)
+    engine = make_engine(location)
+    with engine.begin() as conn:
+        command.downgrade(_config(conn), "0006")
+    with engine.connect() as conn:
+        names = set(inspect(conn).get_table_names())
+    engine.dispose()
+    assert not names & {"memos", "journal_entries", "search_turns", "search_turns_data"}
+    with StudyService.open(location, migrate_server=True) as study:
+        assert study.search("anything").hits == () and study.journal("Ann") == ()
