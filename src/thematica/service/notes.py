@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from thematica.domain import MemberRole, format_path
@@ -123,9 +123,7 @@ def parse_target(session: Session, target: str) -> tuple[str, int]:
     return kind, number
 
 
-def _target_column(kind: str) -> ColumnElement[int | None]:
-    column = {"code": MemoRow.code_id, "theme": MemoRow.node_id}.get(kind, MemoRow.transcript_id)
-    return column  # type: ignore[return-value]
+_TARGET_COLUMNS = {"code": "code_id", "theme": "node_id", "transcript": "transcript_id"}
 
 
 def _memo(row: MemoRow, author: str) -> Memo:
@@ -168,7 +166,7 @@ def memos(session: Session, target: str | None, visible_to: str | None) -> tuple
         if kind == "coding":
             found = _coding_memo(session, number, viewer)
             return (found,) if found else ()
-        query = query.where(_target_column(kind) == number)
+        query = query.where(getattr(MemoRow, _TARGET_COLUMNS[kind]) == number)
     rows = session.execute(query.order_by(MemoRow.created_at, MemoRow.id)).all()
     return tuple(_memo(row, name) for row, name in rows)
 
@@ -189,7 +187,7 @@ def add_memo(session: Session, target: str, text: str, by: str) -> Memo:
         return found
     now = _now()
     memo = MemoRow(author_id=member.id, text=text, created_at=now, modified_at=now)
-    setattr(memo, {"code": "code_id", "theme": "node_id"}.get(kind, "transcript_id"), number)
+    setattr(memo, _TARGET_COLUMNS[kind], number)
     session.add(memo)
     session.flush()
     return _memo(memo, member.name)
@@ -197,7 +195,7 @@ def add_memo(session: Session, target: str, text: str, by: str) -> Memo:
 
 def _editable_memo(
     session: Session, ref: str, by: str, expected: dt.datetime | None
-) -> tuple[MemoRow | CodingRow, TeamMemberRow]:
+) -> MemoRow | CodingRow:
     member = _member(session, by)
     ref = ref.strip()
     if ref.lower().startswith("coding:"):
@@ -205,7 +203,7 @@ def _editable_memo(
         coding = edits.editable(session, number, member.name, expected)
         if not coding.memo:
             raise NotFoundError(f"coding {number} has no memo")
-        return coding, member
+        return coding
     if not (ref.isascii() and ref.isdigit() and len(ref) < 15):
         raise ThematicaError(f"memo {ref!r}: give its number (or coding:N for a coding's memo)")
     row = session.get(MemoRow, int(ref))
@@ -216,11 +214,11 @@ def _editable_memo(
             f"memo {ref} is not {member.name}'s; only its author or a lead can change it"
         )
     _stale(f"memo {ref}", row.modified_at, expected)
-    return row, member
+    return row
 
 
 def edit_memo(session: Session, ref: str, text: str, by: str, expected: dt.datetime | None) -> Memo:
-    row, _member_row = _editable_memo(session, ref, by, expected)
+    row = _editable_memo(session, ref, by, expected)
     text = clean_text(text, "memo")
     if isinstance(row, CodingRow):
         edits.change(session, row, edits.CodingChange(memo=text))
@@ -236,7 +234,7 @@ def edit_memo(session: Session, ref: str, text: str, by: str, expected: dt.datet
 
 
 def remove_memo(session: Session, ref: str, by: str, expected: dt.datetime | None) -> Memo:
-    row, _member_row = _editable_memo(session, ref, by, expected)
+    row = _editable_memo(session, ref, by, expected)
     if isinstance(row, CodingRow):
         before = _coding_memo(session, row.id, None)
         assert before is not None

@@ -350,14 +350,12 @@ def code_results(
         index.get(code, Level.ONE)  # the clear "no such code" message
     existing: set[tuple[int, int, int]] = set()
     if code_id is not None:
-        existing = {
-            tuple(r)  # type: ignore[misc]
-            for r in session.execute(
-                select(CodingRow.transcript_id, CodingRow.start_offset, CodingRow.end_offset).where(
-                    CodingRow.code_id == code_id, CodingRow.coder_id == member.id
-                )
+        rows = session.execute(
+            select(CodingRow.transcript_id, CodingRow.start_offset, CodingRow.end_offset).where(
+                CodingRow.code_id == code_id, CodingRow.coder_id == member.id
             )
-        }
+        )
+        existing = {(tid, s, e) for tid, s, e in rows}
     todo = [s for s in spans if s not in existing]
     path = code_path(session, code_id)[0] if code_id is not None else code
     if expected is not None and expected != len(todo):
