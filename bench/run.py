@@ -5,6 +5,7 @@
     python bench/run.py anonymise
     python bench/run.py exchange
     python bench/run.py web [--opens 50] [--adds 300]
+    python bench/run.py search [--repeat 20]
 
 ``import``: generates the large synthetic study (1,000 Teams VTT interviews of 8,000 words, a
 register with 10 attributes) once under bench/out/, then imports it into a fresh study file in
@@ -417,6 +418,69 @@ def bench_web(transcripts: int, words: int, opens: int, adds: int) -> None:
     )
 
 
+def bench_search(transcripts: int, words: int, repeat: int) -> None:
+    """Full-text search over the large imported study: building the index from scratch (what
+    anonymisation and the 0007 upgrade do), then queries of an absent word, a common word, a phrase,
+    a prefix and a filtered search, each ``repeat`` times after one warm-up (p50/p95)."""
+    import shutil
+
+    from sqlalchemy.orm import Session
+
+    from thematica.service import StudyService
+    from thematica.service.search import SearchFilter
+    from thematica.storage import search_index
+
+    source = OUT / f"import-{transcripts}x{words}.thematica"
+    if not source.exists():
+        bench_import(transcripts, words)
+    target = OUT / f"search-{transcripts}x{words}.thematica"
+    for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.copy(source, target)
+    with StudyService.open(str(target)) as study:
+        started = time.perf_counter()
+        with Session(study.engine) as session, session.begin():
+            search_index.rebuild(session)
+        rebuild = time.perf_counter() - started
+        attribute = study.attribute_defs()[0].name
+        value = next(iter(study.participants())).attributes[attribute]
+        queries = {
+            "absent word": ("zebra", SearchFilter()),
+            "common word": ("pain", SearchFilter()),
+            "phrase": ('"low mood"', SearchFilter()),
+            "prefix": ("refer*", SearchFilter()),
+            "filtered": ("pain", SearchFilter(attribute=attribute, value=str(value))),
+        }
+        figures: dict[str, object] = {}
+        for name, (query, wanted) in queries.items():
+            results = study.search(query, wanted)
+            samples = []
+            for _ in range(repeat):
+                began = time.perf_counter()
+                study.search(query, wanted)
+                samples.append(time.perf_counter() - began)
+            figures[name] = {
+                "query": query,
+                "turns": len(results.hits),
+                "truncated": results.truncated,
+                **_percentiles(samples),
+            }
+        info = study.info()
+    print(
+        json.dumps(
+            {
+                "benchmark": "search",
+                "study": str(source),
+                "transcripts": info.transcripts,
+                "words": info.words,
+                "index_rebuild_seconds": round(rebuild, 2),
+                "queries": figures,
+            },
+            indent=2,
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -446,6 +510,10 @@ def main() -> None:
     web.add_argument("--words", type=int, default=8000)
     web.add_argument("--opens", type=int, default=50)
     web.add_argument("--adds", type=int, default=300)
+    srch = sub.add_parser("search", help="full-text index rebuild and search timings (p50/p95)")
+    srch.add_argument("--transcripts", type=int, default=1000)
+    srch.add_argument("--words", type=int, default=8000)
+    srch.add_argument("--repeat", type=int, default=20)
     worker = sub.add_parser("_import-worker")
     worker.add_argument("folder", type=Path)
     worker.add_argument("study", type=Path)
@@ -460,6 +528,8 @@ def main() -> None:
         bench_exchange(args.transcripts, args.words)
     elif args.command == "web":
         bench_web(args.transcripts, args.words, args.opens, args.adds)
+    elif args.command == "search":
+        bench_search(args.transcripts, args.words, args.repeat)
     elif args.command == "_import-worker":
         print(json.dumps(_import_worker(args.folder, args.study)))
 

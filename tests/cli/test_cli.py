@@ -16,8 +16,8 @@ from thematica.cli.main import cli
 TEAMS = shared("teams-vtt-teams-transcript-formatter/example-transcript.vtt")
 
 
-def run(*args: str, ok: bool = True) -> click.testing.Result:
-    result = CliRunner().invoke(cli, list(args))
+def run(*args: str, ok: bool = True, input: str | None = None) -> click.testing.Result:
+    result = CliRunner().invoke(cli, list(args), input=input)
     if ok:
         assert result.exit_code == 0, result.output + result.stderr
     return result

@@ -12,6 +12,7 @@ from thematica.cli.anonymise import anonymise
 from thematica.cli.codebook import codebook, codings, themes
 from thematica.cli.exchange import qdc, qdpx
 from thematica.cli.guide import guide
+from thematica.cli.notes import journal, memo, search
 from thematica.cli.output import CliError
 from thematica.cli.participants import participants
 from thematica.cli.reconcile import reconcile
@@ -70,6 +71,9 @@ for command in (
     serve,
     blind,
     reconcile,
+    journal,
+    memo,
+    search,
 ):
     cli.add_command(command)
 

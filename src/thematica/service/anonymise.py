@@ -34,13 +34,16 @@ from thematica.domain import MemberRole, SpeakerRole
 from thematica.errors import AccessDenied, InputError, NotFoundError, ThematicaError
 from thematica.importers.table import read_records
 from thematica.service import transcripts as tx
+from thematica.storage import search_index
 from thematica.storage.models import (
     AnonymisationLogRow,
     CodeRow,
     CodingRow,
     GuidePromptRow,
     GuideQuestionRow,
+    JournalEntryRow,
     LineageRow,
+    MemoRow,
     NodeLinkRow,
     ParticipantRow,
     StudyRow,
@@ -552,6 +555,7 @@ def apply(study: Session, key: Session, actor: str) -> ApplyReport:
         )
     key.execute(delete(FindingRow).where(FindingRow.transcript_id.in_(list(by_transcript))))
     study.flush()
+    search_index.rebuild(study)  # the index must not keep the original words
     key.flush()
     return ApplyReport(len(by_transcript), replaced, speakers, moved)
 
@@ -686,6 +690,10 @@ def residual_check(study: Session, entries: Sequence[NameEntry]) -> list[Residue
         select(CodingRow.id, CodingRow.memo).where(CodingRow.memo.is_not(None))
     ).all():
         found += residual_in_text(memo or "", f"coding {cid} memo", not_team)
+    for mid, memo in study.execute(select(MemoRow.id, MemoRow.text)).all():  # [0007]
+        found += residual_in_text(memo, f"memo {mid}", not_team)
+    for eid, note in study.execute(select(JournalEntryRow.id, JournalEntryRow.text)).all():
+        found += residual_in_text(note, f"journal entry {eid}", not_team)
     # Everything else a person types into the study: codebook, themes, links, guide, description.
     others: list[tuple[str, str]] = []
     for code_id, name, description in study.execute(

@@ -17,7 +17,10 @@ from thematica.storage.models import (
     CodeOriginRow,
     CodeRow,
     CodingRow,
+    JournalCodeRow,
+    JournalEntryRow,
     LineageRow,
+    MemoRow,
     NodeCodeRow,
     TeamMemberRow,
 )
@@ -189,6 +192,7 @@ def merge(session: Session, source: CodePath, target: CodePath, level: Level, ac
     session.execute(
         update(CodingRow).where(CodingRow.code_id == source_id).values(code_id=target_id)
     )
+    details.update(_move_notes(session, source_id, target_id))  # memos and journal links [0007]
     session.execute(
         update(CodeRow).where(CodeRow.parent_id == source_id).values(parent_id=target_id)
     )
@@ -231,6 +235,46 @@ def merge(session: Session, source: CodePath, target: CodePath, level: Level, ac
         f"Merged {format_path(source)!r} into {format_path(target)!r} ({len(coding_ids)} codings moved)",
         details,
     )
+
+
+def _move_notes(session: Session, source_id: int, target_id: int) -> dict[str, list[int]]:
+    """A merged code's memos and journal links go to the code it is merged into."""
+    memos = list(session.scalars(select(MemoRow.id).where(MemoRow.code_id == source_id)))
+    session.execute(update(MemoRow).where(MemoRow.code_id == source_id).values(code_id=target_id))
+    linked = list(
+        session.scalars(select(JournalCodeRow.entry_id).where(JournalCodeRow.code_id == source_id))
+    )
+    already = set(
+        session.scalars(select(JournalCodeRow.entry_id).where(JournalCodeRow.code_id == target_id))
+    )
+    session.execute(delete(JournalCodeRow).where(JournalCodeRow.code_id == source_id))
+    session.add_all(
+        JournalCodeRow(entry_id=e, code_id=target_id) for e in linked if e not in already
+    )
+    return {
+        "memos": memos,
+        "journal": linked,
+        "journal_moved": [e for e in linked if e not in already],
+    }
+
+
+def _restore_notes(session: Session, d: dict[str, list[int]], target_id: int, new_id: int) -> None:
+    if d.get("memos"):
+        session.execute(
+            update(MemoRow)
+            .where(MemoRow.id.in_(d["memos"]), MemoRow.code_id == target_id)
+            .values(code_id=new_id)
+        )
+    for entry in d.get("journal_moved", []):
+        session.execute(
+            delete(JournalCodeRow).where(
+                JournalCodeRow.entry_id == entry, JournalCodeRow.code_id == target_id
+            )
+        )
+    for entry in d.get("journal", []):
+        if session.get(JournalEntryRow, entry) is not None:
+            session.add(JournalCodeRow(entry_id=entry, code_id=new_id))
+    session.flush()
 
 
 def undo(session: Session, entry_id: int, actor: str) -> str:
@@ -315,6 +359,7 @@ def undo(session: Session, entry_id: int, actor: str) -> str:
     for code_id, origin_id in sorted({(moved(o[0]), moved(o[1])) for o in d["origins"]}):
         if session.get(CodeOriginRow, (code_id, origin_id)) is None:
             session.add(CodeOriginRow(code_id=code_id, origin_id=origin_id))
+    _restore_notes(session, d, target_id, new_id)
     entry.undone_at = _now()
     entry.undone_by = who
     session.flush()

@@ -59,15 +59,17 @@ from thematica.errors import (
 from thematica.exchange.model import XProject
 from thematica.service import analysis as an
 from thematica.service import codebook as cb
-from thematica.service import codeops, exchange
+from thematica.service import codeops, exchange, notes
 from thematica.service import coding_edits as edits
 from thematica.service import coding_lookup as lookup
 from thematica.service import framework as fw
 from thematica.service import reconcile as rc
 from thematica.service import register as reg
+from thematica.service import search as find
 from thematica.service import transcripts as tx
 from thematica.service.agreement_many import agreement_many
 from thematica.service.transcript_agreement import coders_with_codings, transcript_agreement
+from thematica.storage import search_index
 from thematica.storage.database import (
     Migration,
     create_database,
@@ -171,6 +173,7 @@ class StudyService:
         try:
             with service._transaction() as session:
                 service.import_summary = exchange.from_project(session, project)
+                search_index.rebuild(session)
         except IntegrityError as exc:  # a clash the checks above did not foresee: one clear line
             service.close()
             exchange.remove_failed(location)
@@ -275,7 +278,10 @@ class StudyService:
         progress: Callable[[str], None] | None = None,
     ) -> tx.ImportReport:
         with self._transaction() as session:
-            return tx.import_transcripts(session, sources, skip_bad=skip_bad, progress=progress)
+            before = set(session.scalars(select(TranscriptRow.id)))
+            report = tx.import_transcripts(session, sources, skip_bad=skip_bad, progress=progress)
+            search_index.add(session, set(session.scalars(select(TranscriptRow.id))) - before)
+            return report
 
     def transcripts(self) -> tuple[TranscriptSummary, ...]:
         with self._session() as session:
@@ -713,3 +719,102 @@ class StudyService:
     def unlink_themes(self, link_id: int, *, by: str) -> int:
         with self._transaction() as session:
             return fw.remove_link(session, link_id, by)
+
+    # -- memos, the reflexive journal, full-text search (revision 0007) --------------------
+
+    def memos(
+        self, target: str | None = None, *, visible_to: str | None = None
+    ) -> tuple[notes.Memo, ...]:
+        """The memos on one target (``code:12``, ``theme:3``, ``transcript:5``, ``coding:40``),
+        or on every code, theme and transcript."""
+        with self._session() as session:
+            return notes.memos(session, target, visible_to)
+
+    def add_memo(self, target: str, text: str, *, by: str) -> notes.Memo:
+        with self._transaction() as session:
+            return notes.add_memo(session, target, text, by)
+
+    def edit_memo(
+        self, ref: str, text: str, *, by: str, expected: dt.datetime | None = None
+    ) -> notes.Memo:
+        """Change a memo (its author or a lead); ``ref`` is its number or ``coding:N``."""
+        with self._transaction() as session:
+            return notes.edit_memo(session, ref, text, by, expected)
+
+    def remove_memo(self, ref: str, *, by: str, expected: dt.datetime | None = None) -> notes.Memo:
+        with self._transaction() as session:
+            return notes.remove_memo(session, ref, by, expected)
+
+    def journal(
+        self, author: str, wanted: notes.JournalFilter | None = None
+    ) -> tuple[notes.JournalEntry, ...]:
+        """One researcher's journal entries and field notes, newest first."""
+        with self._session() as session:
+            return notes.entries(session, author, wanted or notes.JournalFilter())
+
+    def add_journal_entry(
+        self,
+        text: str,
+        *,
+        by: str,
+        kind: str = "journal",
+        transcripts: Sequence[str] = (),
+        codes: Sequence[int] = (),
+    ) -> notes.JournalEntry:
+        with self._transaction() as session:
+            return notes.add_entry(session, by, text, kind, transcripts, codes)
+
+    def edit_journal_entry(
+        self,
+        entry: int,
+        change: notes.EntryChange,
+        *,
+        by: str,
+        expected: dt.datetime | None = None,
+    ) -> notes.JournalEntry:
+        with self._transaction() as session:
+            return notes.edit_entry(session, entry, change, by, expected)
+
+    def remove_journal_entry(
+        self, entry: int, *, by: str, expected: dt.datetime | None = None
+    ) -> notes.JournalEntry:
+        with self._transaction() as session:
+            return notes.remove_entry(session, entry, by, expected)
+
+    def search(
+        self,
+        query: str,
+        wanted: find.SearchFilter | None = None,
+        *,
+        visible_to: str | None = None,
+    ) -> find.SearchResults:
+        """Turns holding every word or phrase of ``query``, with the words located."""
+        with self._session() as session:
+            return find.search(session, query, wanted or find.SearchFilter(), visible_to)
+
+    def code_search_results(
+        self,
+        query: str,
+        code: CodePath,
+        *,
+        by: str,
+        wanted: find.SearchFilter | None = None,
+        scope: str = "match",
+        create_code: bool = False,
+        expected: int | None = None,
+        dry_run: bool = False,
+    ) -> find.CodeAllPlan:
+        """Code every search result with a level-one code, all or nothing (``dry_run``: only
+        say how many codings it would make, for the confirmation)."""
+        with self._transaction() as session:
+            return find.code_results(
+                session,
+                query,
+                wanted or find.SearchFilter(),
+                code,
+                by,
+                scope=scope,
+                create_code=create_code,
+                expected=expected,
+                dry_run=dry_run,
+            )

@@ -300,3 +300,71 @@ class ReconciliationRow(Base):
             "decision IN ('accept_a', 'accept_b', 'both', 'edit', 'drop')", name="known_decision"
         ),
     )
+
+
+# --- Memos, the reflexive journal and the search index (revision 0007). ---
+# The full-text index of turns is backend-specific (SQLite FTS5, PostgreSQL tsvector) and derived
+# from the text; it is created by the migration and kept by ``storage/search_index.py``.
+
+
+class MemoRow(Base):
+    """A memo on exactly one code, theme node or transcript (coding memos are ``codings.memo``)."""
+
+    __tablename__ = "memos"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_id: Mapped[int | None] = mapped_column(
+        ForeignKey("codes.id", ondelete="CASCADE"), index=True
+    )
+    node_id: Mapped[int | None] = mapped_column(
+        ForeignKey("theme_nodes.id", ondelete="CASCADE"), index=True
+    )
+    transcript_id: Mapped[int | None] = mapped_column(
+        ForeignKey("transcripts.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("team_members.id", ondelete="RESTRICT"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    modified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (
+        CheckConstraint(
+            "(CASE WHEN code_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN node_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN transcript_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_target",
+        ),
+    )
+
+
+class JournalEntryRow(Base):
+    """A researcher's reflexive-journal entry or field note, timestamped."""
+
+    __tablename__ = "journal_entries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    author_id: Mapped[int] = mapped_column(
+        ForeignKey("team_members.id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    modified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (CheckConstraint("kind IN ('journal', 'field-note')", name="known_kind"),)
+
+
+class JournalTranscriptRow(Base):
+    __tablename__ = "journal_transcripts"
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("journal_entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    transcript_id: Mapped[int] = mapped_column(
+        ForeignKey("transcripts.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class JournalCodeRow(Base):
+    __tablename__ = "journal_codes"
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("journal_entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    code_id: Mapped[int] = mapped_column(
+        ForeignKey("codes.id", ondelete="CASCADE"), primary_key=True
+    )

@@ -25,15 +25,30 @@ from thematica.web.routes import (
     anonymise,
     codebook,
     identity,
+    journal,
+    memos,
     overview,
     reconcile,
+    search,
     themes,
     transcripts,
 )
 from thematica.web.shell import COOKIE, Unauthenticated, Workbench
 
 HERE = Path(__file__).parent
-FEATURES = (identity, overview, transcripts, reconcile, codebook, themes, analysis, anonymise)
+FEATURES = (
+    identity,
+    overview,
+    transcripts,
+    reconcile,
+    codebook,
+    themes,
+    analysis,
+    search,
+    journal,
+    memos,
+    anonymise,
+)
 
 
 def status_of(exc: ThematicaError) -> int:
