@@ -142,8 +142,13 @@ def decide(
 @click.argument("decision", type=int)
 @BY
 def undo(study: str, decision: int, by: str | None) -> None:
-    """Undo a decision (its number from 'reconcile show --format json'), removing the agreed
-    codings it wrote."""
+    """Undo a decision (its id, as 'reconcile decide' prints it, or from 'reconcile show
+    --format json'), removing the agreed codings it wrote.
+
+    \b
+    Example:
+        thematica reconcile undo msk.thematica 12 --by "Rachel Ames"
+    """
     with open_study(study) as service:
         gone = service.undo_reconciliation(decision, by=actor(service, by))
     click.echo(f"undid decision {gone.id} ({gone.decision}); {len(gone.codings)} codings removed")
