@@ -87,7 +87,8 @@ def test_transcript_page_shows_labels_not_names_and_codings(client: TestClient, 
     from thematica.service import StudyService
 
     with StudyService.open(str(demo)) as service:
-        assert transcript_context(service, "Physio 3", Member("Tom Okafor", "coder", False)) == twin
+        built = transcript_context(service, "Physio 3", Member("Tom Okafor", "coder", False))
+        assert {**built, "memos": []} == twin
 
 
 def test_coding_through_the_api(client: TestClient) -> None:
@@ -380,3 +381,46 @@ def test_carrying_agreements_through_the_api(client: TestClient, demo: Path) -> 
     before = snapshot(str(demo))
     assert client.post("/api/reconcile/2/agreements").status_code == 403
     assert snapshot(str(demo)) == before
+
+
+def test_memos_show_on_the_transcript_code_and_theme_pages(client: TestClient) -> None:
+    sign_in(client, "Tom Okafor")
+    code_id = client.get("/api/codebook").json()["levels"][0]["codes"][1]["id"]
+    node_id = client.get("/api/themes").json()["nodes"][0]["id"]
+    targets = {
+        "transcript:1": ["/transcripts/1", "/api/transcripts/1"],
+        f"code:{code_id}": [
+            f"/codebook/{code_id}",
+            f"/api/codebook/{code_id}",
+            f"/codes/{code_id}/quotes",
+            f"/api/codes/{code_id}/quotes",
+        ],
+        f"theme:{node_id}": [f"/themes/{node_id}/quotes", f"/api/themes/{node_id}/quotes"],
+    }
+    for target, (page, twin, *more) in targets.items():
+        text = f"A memo on {target}, written in the page"
+        made = client.post("/api/memos", json={"target": target, "text": text})
+        assert made.status_code == 201, made.text
+        assert text in client.get(page).text
+        assert [m["text"] for m in client.get(twin).json()["memos"]] == [text]
+        for url in more:
+            body = client.get(url)
+            assert text in (body.text if not url.startswith("/api/") else str(body.json()["memos"]))
+
+
+def test_search_names_speakers_by_label_never_by_the_name_in_the_file(
+    client: TestClient, demo: Path
+) -> None:
+    sign_in(client, "Tom Okafor")
+    with StudyService.open(str(demo)) as s:
+        team = {m.name for m in s.team()}  # shown as who is signed in; not participants
+        names = {
+            turn.speaker for t in s.transcripts() for turn in s.transcript(str(t.id)).turns
+        } - team
+    hits = client.get("/api/search", params={"q": "pain"}).json()["results"]["hits"]
+    assert hits and {h["speaker"] for h in hits} <= {
+        "Interviewer",
+        *(h["participant"] for h in hits),
+    }
+    page = client.get("/search", params={"q": "pain"}).text
+    assert "Siobhán Kelly" in names and not [n for n in names if n in page]

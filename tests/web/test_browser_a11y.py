@@ -21,6 +21,10 @@ PAGES = [
     ("reconcile-list", "/reconcile"),
     ("reconcile", "/reconcile/1"),
     ("anonymise-review", "/anonymise"),
+    ("search-empty", "/search"),
+    ("search-pain", "/search?q=pain"),
+    ("journal-page", "/journal"),
+    ("memos-page", "/memos"),
 ]
 
 

@@ -239,6 +239,4 @@ def search(
     for h in results.hits:
         shown = "".join(f"[{p.text}]" if p.match else p.text for p in h.context)
         who = h.participant or f"transcript {h.transcript_id}"
-        click.echo(
-            f"{who}, turn {h.turn + 1} ({h.speaker or h.role.value}): {shown.replace(chr(10), ' ')}"
-        )
+        click.echo(f"{who}, turn {h.turn + 1} ({h.role.value}): {shown.replace(chr(10), ' ')}")

@@ -93,6 +93,14 @@ def _value(value: object) -> object:
     return value if isinstance(value, int | float) else str(value)
 
 
+def speaker_label(role: SpeakerRole, participant: str | None) -> str:
+    """How the workbench names a speaker: by participant label or role, never by the name in
+    the transcript file (often a real name)."""
+    if role is SpeakerRole.PARTICIPANT:
+        return participant or "Participant"
+    return "Interviewer" if role is SpeakerRole.INTERVIEWER else "Other speaker"
+
+
 def transcript(service: StudyService, ref: str, member: Member) -> dict[str, Any]:
     t = service.transcript(ref)
     codes = service.codes(Level.ONE, counted=False)
@@ -104,11 +112,7 @@ def transcript(service: StudyService, ref: str, member: Member) -> dict[str, Any
     turns = []
     for turn in t.turns:
         mine = [c for c in codings if c.start < turn.end and turn.start < c.end]
-        label = (
-            (t.participant or "Participant")
-            if turn.role is SpeakerRole.PARTICIPANT
-            else ("Interviewer" if turn.role is SpeakerRole.INTERVIEWER else "Other speaker")
-        )
+        label = speaker_label(turn.role, t.participant)
         turns.append(
             {
                 "position": turn.position,

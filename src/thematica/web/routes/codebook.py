@@ -17,6 +17,8 @@ from thematica.domain import Code
 from thematica.errors import NotFoundError, ThematicaError
 from thematica.web import fields as f
 from thematica.web import themes_context as ctx
+from thematica.web.context import Member
+from thematica.web.routes.memos import memos_for
 from thematica.web.shell import Workbench
 
 ACTIONS = ("rename", "describe", "move", "merge", "split")
@@ -90,11 +92,22 @@ def router(wb: Workbench) -> APIRouter:
     @r.get("/codebook/{code_id}", response_class=HTMLResponse)
     def code_page(request: Request, code_id: int) -> HTMLResponse:
         member = wb.member(request)
-        return wb.page(request, "code.html", ctx.code_detail(service, code_id, member), member)
+        return wb.page(request, "code.html", code_detail(member, code_id), member)
 
     @r.get("/api/codebook/{code_id}")
     def code_json(request: Request, code_id: int) -> dict[str, Any]:
-        return ctx.code_detail(service, code_id, wb.member(request))
+        return code_detail(wb.member(request), code_id)
+
+    def code_detail(member: Member, code_id: int) -> dict[str, Any]:
+        data = ctx.code_detail(service, code_id, member)
+        data["memos"] = memos_for(wb, member, f"code:{code_id}")
+        return data
+
+    def code_quotes(member: Member, code_id: int) -> dict[str, Any]:
+        data = ctx.code_quotes(service, code_id, member)
+        data["memo_target"] = f"code:{code_id}"
+        data["memos"] = memos_for(wb, member, data["memo_target"])
+        return data
 
     @r.post("/codebook/{code_id}/{action}")
     async def code_form(request: Request, code_id: int, action: str) -> Response:
@@ -118,11 +131,11 @@ def router(wb: Workbench) -> APIRouter:
     @r.get("/codes/{code_id}/quotes", response_class=HTMLResponse)
     def code_quotes_page(request: Request, code_id: int) -> HTMLResponse:
         member = wb.member(request)
-        return wb.page(request, "quotes.html", ctx.code_quotes(service, code_id, member), member)
+        return wb.page(request, "quotes.html", code_quotes(member, code_id), member)
 
     @r.get("/api/codes/{code_id}/quotes")
     def code_quotes_json(request: Request, code_id: int) -> dict[str, Any]:
-        return ctx.code_quotes(service, code_id, wb.member(request))
+        return code_quotes(wb.member(request), code_id)
 
     return r
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from thematica.domain import Level, SpeakerRole, format_path, parse_path
 from thematica.errors import ThematicaError
 from thematica.service.search import MAX_QUERY, SCOPES, CodeAllPlan, SearchFilter, SearchResults
-from thematica.web.context import Member
+from thematica.web.context import Member, speaker_label
 from thematica.web.shell import Workbench
 
 
@@ -44,7 +44,7 @@ def results_json(results: SearchResults) -> dict[str, Any]:
                 "transcript_id": h.transcript_id,
                 "participant": h.participant,
                 "turn": h.turn,
-                "speaker": h.speaker,
+                "speaker": speaker_label(h.role, h.participant),
                 "role": h.role.value,
                 "turn_start": h.turn_start,
                 "turn_end": h.turn_end,
@@ -112,9 +112,9 @@ def router(wb: Workbench) -> APIRouter:
             "attributes": ["group", *(d.name for d in service.attribute_defs())],
             "codes": [
                 {"id": c.id, "label": f"{format_path(c.path)} (level {int(c.level)})"}
-                for c in service.codes()
+                for c in service.codes(counted=False)
             ],
-            "level_one": [format_path(c.path) for c in service.codes(Level.ONE)],
+            "level_one": [format_path(c.path) for c in service.codes(Level.ONE, counted=False)],
             "roles": [r.value for r in SpeakerRole],
             "scopes": list(SCOPES),
             "can_code": member.role != "reader",

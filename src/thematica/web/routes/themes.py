@@ -17,7 +17,9 @@ from thematica.domain import Stance
 from thematica.errors import NotFoundError, ThematicaError
 from thematica.web import fields as f
 from thematica.web import themes_context as ctx
+from thematica.web.context import Member
 from thematica.web.routes.codebook import json_body
+from thematica.web.routes.memos import memos_for
 from thematica.web.shell import Workbench
 
 ACTIONS = ("rename", "describe", "move", "shift", "remove", "assign", "unassign")
@@ -136,10 +138,17 @@ def router(wb: Workbench) -> APIRouter:
     @r.get("/themes/{node_id}/quotes", response_class=HTMLResponse)
     def quotes_page(request: Request, node_id: int) -> HTMLResponse:
         member = wb.member(request)
-        return wb.page(request, "quotes.html", ctx.node_quotes(service, node_id, member), member)
+        return wb.page(request, "quotes.html", node_quotes(member, node_id), member)
 
     @r.get("/api/themes/{node_id}/quotes")
     def quotes_json(request: Request, node_id: int) -> dict[str, Any]:
-        return ctx.node_quotes(service, node_id, wb.member(request))
+        return node_quotes(wb.member(request), node_id)
+
+    def node_quotes(member: Member, node_id: int) -> dict[str, Any]:
+        """A node's quotes and its memos."""
+        data = ctx.node_quotes(service, node_id, member)
+        data["memo_target"] = f"theme:{node_id}"
+        data["memos"] = memos_for(wb, member, data["memo_target"])
+        return data
 
     return r

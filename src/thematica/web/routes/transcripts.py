@@ -14,6 +14,8 @@ from thematica.errors import AccessDenied, ThematicaError
 from thematica.service import CodingChange
 from thematica.service.codebook import MEMO_LIMIT
 from thematica.web import context
+from thematica.web.context import Member
+from thematica.web.routes.memos import memos_for
 from thematica.web.shell import Workbench
 
 
@@ -61,14 +63,17 @@ def router(wb: Workbench) -> APIRouter:
     @r.get("/transcripts/{ref}", response_class=HTMLResponse)
     def transcript_page(request: Request, ref: str) -> HTMLResponse:
         member = wb.member(request)
-        wb.readable(member, ref)
-        return wb.page(request, "transcript.html", context.transcript(service, ref, member), member)
+        return wb.page(request, "transcript.html", transcript(member, ref), member)
 
     @r.get("/api/transcripts/{ref}")
     def transcript_json(request: Request, ref: str) -> dict[str, Any]:
-        member = wb.member(request)
+        return transcript(wb.member(request), ref)
+
+    def transcript(member: Member, ref: str) -> dict[str, Any]:
         wb.readable(member, ref)
-        return context.transcript(service, ref, member)
+        data = context.transcript(service, ref, member)
+        data["memos"] = memos_for(wb, member, f"transcript:{data['transcript']['id']}")
+        return data
 
     @r.post("/api/transcripts/{ref}/reveal")
     def reveal(request: Request, ref: str) -> dict[str, Any]:
