@@ -354,7 +354,7 @@ def bench_web(transcripts: int, words: int, opens: int, adds: int) -> None:
 
     from thematica.domain import Level
     from thematica.service import StudyService
-    from thematica.web.app import create_app
+    from thematica.web.app import create_app, tune_gc
 
     source = _analysis_study(transcripts, words, 100_000, 300)
     target = OUT / "web.thematica"
@@ -368,9 +368,9 @@ def bench_web(transcripts: int, words: int, opens: int, adds: int) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(str(target)), host="127.0.0.1", port=port, log_level="warning")
-    )
+    app = create_app(str(target))
+    tune_gc()  # as `thematica serve` does
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:

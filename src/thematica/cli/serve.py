@@ -42,9 +42,10 @@ def serve(study: str, host: str, port: int, open_browser: bool, key: Path | None
     """
     import uvicorn
 
-    from thematica.web.app import create_app
+    from thematica.web.app import create_app, tune_gc
 
     app = create_app(study, key)
+    tune_gc()
     if port == 0:
         with socket.socket() as probe:
             probe.bind((host, 0))
