@@ -8,8 +8,7 @@ was. Methods take and return plain domain objects; nothing outside ``thematica.s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 
 from sqlalchemy import Engine, func, select
@@ -42,7 +41,6 @@ from thematica.domain import (
     Participant,
     Register,
     SpeakerRole,
-    Stance,
     StudyInfo,
     TeamMember,
     ThemeNode,
@@ -51,7 +49,6 @@ from thematica.domain import (
 )
 from thematica.errors import (
     AccessDenied,
-    ConflictError,
     NotFoundError,
     StudyError,
     ThematicaError,
@@ -59,15 +56,15 @@ from thematica.errors import (
 from thematica.exchange.model import XProject
 from thematica.service import analysis as an
 from thematica.service import codebook as cb
-from thematica.service import codeops, exchange, notes
+from thematica.service import codeops, exchange
 from thematica.service import coding_edits as edits
 from thematica.service import coding_lookup as lookup
-from thematica.service import framework as fw
 from thematica.service import reconcile as rc
 from thematica.service import register as reg
-from thematica.service import search as find
 from thematica.service import transcripts as tx
 from thematica.service.agreement_many import agreement_many
+from thematica.service.facade_framework import FrameworkMethods
+from thematica.service.facade_notes import NotesMethods
 from thematica.service.transcript_agreement import coders_with_codings, transcript_agreement
 from thematica.storage import search_index
 from thematica.storage.database import (
@@ -87,8 +84,12 @@ from thematica.storage.models import (
 MAX_TITLE = 500
 
 
-class StudyService:
-    """A study, opened. Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
+class StudyService(FrameworkMethods, NotesMethods):
+    """A study, opened. Use :meth:`create` or :meth:`open`; close it (or use ``with``).
+
+    The theme-framework editing and the notes-and-search methods live in their own modules
+    (``service/facade_framework.py``, ``service/facade_notes.py``) and are part of this class.
+    """
 
     def __init__(self, engine: Engine, location: str, migration: Migration | None = None) -> None:
         self._engine = engine
@@ -194,16 +195,6 @@ class StudyService:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        with Session(self._engine, expire_on_commit=False) as session:
-            yield session
-
-    @contextmanager
-    def _transaction(self) -> Iterator[Session]:
-        with Session(self._engine, expire_on_commit=False) as session, session.begin():
-            yield session
 
     # -- the study -------------------------------------------------------------------------
 
@@ -637,184 +628,3 @@ class StudyService:
         """Leads and coders who have codings at ``level``, in team order."""
         with self._session() as session:
             return coders_with_codings(session, level)
-
-    # -- theme framework editing (service/framework.py) ------------------------------------
-    # ``expected`` is the node's ``version`` as the caller last saw it: a stale edit is refused
-    # with ConflictError instead of silently overwriting someone else's change.
-
-    def framework(self) -> tuple[tuple[fw.FrameworkNode, ...], tuple[fw.FrameworkLink, ...]]:
-        """The theme framework in tree order, each node with its codes and version."""
-        with self._session() as session:
-            return fw.framework(session)
-
-    def theme_quotes(self, node_id: int, *, visible_to: str | None = None) -> tuple[fw.Quote, ...]:
-        """Every coded segment under a theme node (its sub-themes included)."""
-        with self._session() as session:
-            return fw.quotes(session, node_id, visible_to)
-
-    def code_by_id(self, code_id: int, *, expected: str | None = None) -> Code:
-        """One code; with ``expected`` (its ``code_version`` as last seen) a stale view is refused."""
-        found = next((c for c in self.codes() if c.id == code_id), None)
-        if found is None:
-            raise NotFoundError(f"no code {code_id}")
-        if expected is not None and expected != fw.code_version(found):
-            raise ConflictError(
-                f"the code {' > '.join(found.path)!r} has changed since you loaded it; reload"
-            )
-        return found
-
-    def add_theme(
-        self, name: str, *, by: str, parent: int | None = None, description: str = ""
-    ) -> int:
-        with self._transaction() as session:
-            return fw.add_node(session, name, parent, description, by)
-
-    def rename_theme(self, node_id: int, name: str, *, by: str, expected: str | None = None) -> int:
-        with self._transaction() as session:
-            return fw.rename_node(session, node_id, name, by, expected)
-
-    def describe_theme(
-        self, node_id: int, description: str, *, by: str, expected: str | None = None
-    ) -> int:
-        with self._transaction() as session:
-            return fw.describe_node(session, node_id, description, by, expected)
-
-    def move_theme(
-        self,
-        node_id: int,
-        parent: int | None,
-        *,
-        by: str,
-        position: int | None = None,
-        expected: str | None = None,
-    ) -> int:
-        with self._transaction() as session:
-            return fw.move_node(session, node_id, parent, position, by, expected)
-
-    def shift_theme(
-        self, node_id: int, direction: str, *, by: str, expected: str | None = None
-    ) -> int:
-        """Move a node one step: ``up``, ``down``, ``indent`` or ``outdent``."""
-        with self._transaction() as session:
-            return fw.shift_node(session, node_id, direction, by, expected)
-
-    def remove_theme(self, node_id: int, *, by: str, expected: str | None = None) -> int:
-        with self._transaction() as session:
-            return fw.remove_node(session, node_id, by, expected)
-
-    def assign_code(
-        self, node_id: int, code_id: int, *, by: str, stance: Stance = Stance.SUPPORTS
-    ) -> int:
-        with self._transaction() as session:
-            return fw.assign_code(session, node_id, code_id, stance, by)
-
-    def unassign_code(self, node_id: int, code_id: int, *, by: str) -> int:
-        with self._transaction() as session:
-            return fw.unassign_code(session, node_id, code_id, by)
-
-    def link_themes(self, from_node: int, to_node: int, label: str, *, by: str) -> int:
-        with self._transaction() as session:
-            return fw.add_link(session, from_node, to_node, label, by)
-
-    def unlink_themes(self, link_id: int, *, by: str) -> int:
-        with self._transaction() as session:
-            return fw.remove_link(session, link_id, by)
-
-    # -- memos, the reflexive journal, full-text search (revision 0007) --------------------
-
-    def memos(
-        self, target: str | None = None, *, visible_to: str | None = None
-    ) -> tuple[notes.Memo, ...]:
-        """The memos on one target (``code:12``, ``theme:3``, ``transcript:5``, ``coding:40``),
-        or on every code, theme and transcript."""
-        with self._session() as session:
-            return notes.memos(session, target, visible_to)
-
-    def add_memo(self, target: str, text: str, *, by: str) -> notes.Memo:
-        with self._transaction() as session:
-            return notes.add_memo(session, target, text, by)
-
-    def edit_memo(
-        self, ref: str, text: str, *, by: str, expected: dt.datetime | None = None
-    ) -> notes.Memo:
-        """Change a memo (its author or a lead); ``ref`` is its number or ``coding:N``."""
-        with self._transaction() as session:
-            return notes.edit_memo(session, ref, text, by, expected)
-
-    def remove_memo(self, ref: str, *, by: str, expected: dt.datetime | None = None) -> notes.Memo:
-        with self._transaction() as session:
-            return notes.remove_memo(session, ref, by, expected)
-
-    def journal(
-        self, author: str, wanted: notes.JournalFilter | None = None
-    ) -> tuple[notes.JournalEntry, ...]:
-        """One researcher's journal entries and field notes, newest first."""
-        with self._session() as session:
-            return notes.entries(session, author, wanted or notes.JournalFilter())
-
-    def add_journal_entry(
-        self,
-        text: str,
-        *,
-        by: str,
-        kind: str = "journal",
-        transcripts: Sequence[str] = (),
-        codes: Sequence[int] = (),
-    ) -> notes.JournalEntry:
-        with self._transaction() as session:
-            return notes.add_entry(session, by, text, kind, transcripts, codes)
-
-    def edit_journal_entry(
-        self,
-        entry: int,
-        change: notes.EntryChange,
-        *,
-        by: str,
-        expected: dt.datetime | None = None,
-    ) -> notes.JournalEntry:
-        with self._transaction() as session:
-            return notes.edit_entry(session, entry, change, by, expected)
-
-    def remove_journal_entry(
-        self, entry: int, *, by: str, expected: dt.datetime | None = None
-    ) -> notes.JournalEntry:
-        with self._transaction() as session:
-            return notes.remove_entry(session, entry, by, expected)
-
-    def search(
-        self,
-        query: str,
-        wanted: find.SearchFilter | None = None,
-        *,
-        visible_to: str | None = None,
-    ) -> find.SearchResults:
-        """Turns holding every word or phrase of ``query``, with the words located."""
-        with self._session() as session:
-            return find.search(session, query, wanted or find.SearchFilter(), visible_to)
-
-    def code_search_results(
-        self,
-        query: str,
-        code: CodePath,
-        *,
-        by: str,
-        wanted: find.SearchFilter | None = None,
-        scope: str = "match",
-        create_code: bool = False,
-        expected: int | None = None,
-        dry_run: bool = False,
-    ) -> find.CodeAllPlan:
-        """Code every search result with a level-one code, all or nothing (``dry_run``: only
-        say how many codings it would make, for the confirmation)."""
-        with self._transaction() as session:
-            return find.code_results(
-                session,
-                query,
-                wanted or find.SearchFilter(),
-                code,
-                by,
-                scope=scope,
-                create_code=create_code,
-                expected=expected,
-                dry_run=dry_run,
-            )
