@@ -6,6 +6,7 @@ module. Without Chromium these tests are skipped, unless THEMATICA_REQUIRE_BROWS
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import threading
 import time
@@ -15,9 +16,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
+from fastapi.testclient import TestClient
 
 from thematica.cli.main import cli
 from thematica.service import StudyService
+from thematica.web.app import create_app
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -48,15 +51,43 @@ def need_chromium() -> None:
         pytest.skip("Chromium is not installed")
 
 
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo study, built once per test run; tests get copies."""
+    folder = tmp_path_factory.mktemp("demo")
+    CliRunner().invoke(cli, ["demo", str(folder)])
+    return folder / "demo.thematica"
+
+
+@pytest.fixture
+def demo(built: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the demo study for one test."""
+    copy = tmp_path / "demo.thematica"
+    shutil.copy(built, copy)
+    return copy
+
+
+@pytest.fixture
+def client(demo: Path) -> Iterator[TestClient]:
+    """The workbench on ``demo`` through its HTTP interface, signed out."""
+    with TestClient(create_app(str(demo))) as c:
+        yield c
+
+
+def sign_in_client(client: TestClient, name: str = "Tom Okafor") -> None:
+    """Choose who you are through the identity form."""
+    response = client.post("/identity", data={"name": name}, follow_redirects=False)
+    assert response.status_code == 303
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def server(tmp_path_factory: pytest.TempPathFactory, built: Path) -> Iterator[tuple[str, Path]]:
     import uvicorn
 
-    from thematica.web.app import create_app
-
     folder = tmp_path_factory.mktemp("web")
-    CliRunner().invoke(cli, ["demo", str(folder)])
     study = folder / "demo.thematica"
+    shutil.copy(built, study)  # with its key file, as `thematica demo` leaves it
+    shutil.copy(built.with_name("demo.thematica-key"), folder / "demo.thematica-key")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

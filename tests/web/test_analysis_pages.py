@@ -7,18 +7,14 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
-from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from tests.conftest import snapshot
-from thematica.cli.main import cli
 from thematica.domain import Level, format_path
 from thematica.service import StudyService
 from thematica.web.app import create_app
@@ -26,25 +22,11 @@ from thematica.web.app import create_app
 A, B = "Rachel Ames", "Tom Okafor"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    CliRunner().invoke(cli, ["demo", str(folder)])
-    return folder / "demo.thematica"
-
-
 @pytest.fixture
-def demo(built: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "demo.thematica"
-    shutil.copy(built, copy)
-    return copy
-
-
-@pytest.fixture
-def client(demo: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(str(demo))) as c:
-        c.post("/identity", data={"name": A})
-        yield c
+def client(client: TestClient) -> TestClient:
+    """Signed in as the lead (the shared ``client`` fixture is signed out)."""
+    client.post("/identity", data={"name": A})
+    return client
 
 
 def plain(report: Any) -> Any:

@@ -2,46 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from tests.conftest import snapshot
-from thematica.cli.main import cli
+from tests.web.conftest import sign_in_client as sign_in
 from thematica.domain import Level
 from thematica.service import StudyService
-from thematica.web.app import create_app
 from thematica.web.context import Member
 from thematica.web.context import overview as overview_context
 from thematica.web.context import transcript as transcript_context
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    CliRunner().invoke(cli, ["demo", str(folder)])
-    return folder / "demo.thematica"
-
-
-@pytest.fixture
-def demo(built: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "demo.thematica"
-    shutil.copy(built, copy)
-    return copy
-
-
-@pytest.fixture
-def client(demo: Path) -> TestClient:
-    with TestClient(create_app(str(demo))) as c:
-        yield c  # type: ignore[misc]
-
-
-def sign_in(client: TestClient, name: str = "Tom Okafor") -> None:
-    response = client.post("/identity", data={"name": name}, follow_redirects=False)
-    assert response.status_code == 303
 
 
 def test_pages_need_an_identity(client: TestClient) -> None:

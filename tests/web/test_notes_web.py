@@ -3,43 +3,16 @@ changed."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from tests.conftest import snapshot
-from thematica.cli.main import cli
+from tests.web.conftest import sign_in_client as sign_in
 from thematica.service import StudyService
-from thematica.web.app import create_app
 
 LEAD, CODER, READER = "Rachel Ames", "Tom Okafor", "Helen Marsh"
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    CliRunner().invoke(cli, ["demo", str(folder)])
-    return folder / "demo.thematica"
-
-
-@pytest.fixture
-def demo(built: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "demo.thematica"
-    shutil.copy(built, copy)
-    return copy
-
-
-@pytest.fixture
-def client(demo: Path) -> TestClient:
-    with TestClient(create_app(str(demo))) as c:
-        yield c  # type: ignore[misc]
-
-
-def sign_in(client: TestClient, name: str = CODER) -> None:
-    assert client.post("/identity", data={"name": name}, follow_redirects=False).status_code == 303
 
 
 def test_journal_api_and_page(client: TestClient) -> None:

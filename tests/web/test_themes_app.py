@@ -5,49 +5,23 @@ nothing."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from tests.conftest import snapshot
-from tests.web.test_app import sign_in
-from thematica.cli.main import cli
+from tests.web.conftest import sign_in_client as sign_in
 from thematica.domain import Level, Stance
 from thematica.service import StudyService
 from thematica.storage.database import make_engine
 from thematica.storage.models import AnonymisationLogRow
-from thematica.web.app import create_app
 from thematica.web.context import Member
 from thematica.web.themes_context import codebook as codebook_context
 from thematica.web.themes_context import themes as themes_context
 
 LEAD = Member("Rachel Ames", "lead", False)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    CliRunner().invoke(cli, ["demo", str(folder)])
-    return folder / "demo.thematica"
-
-
-@pytest.fixture
-def demo(built: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "demo.thematica"
-    shutil.copy(built, copy)
-    return copy
-
-
-@pytest.fixture
-def client(demo: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(str(demo))) as c:
-        yield c
 
 
 def code_id(client: TestClient, path: str, level: int = 1) -> int:
