@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import snapshot
 from tests.service.test_analysis import A, B, build, code_spans, codes
 from thematica.domain import Level, MemberRole
-from thematica.errors import AccessDenied, ConflictError, ThematicaError
+from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import StudyService
 from thematica.service.reconcile import Edit
 
@@ -188,3 +188,33 @@ def test_identical_codings_are_carried_into_the_agreed_layer_and_back(
     assert two_coders.carry_agreements("P1", by=B) == 0  # nothing twice
     assert two_coders.undo_carried("P1", by=B) == 1
     assert agreed(two_coders) == [] and two_coders.reconciliation("P1").carried == 0
+
+
+def test_undo_keeps_an_agreed_coding_another_decision_relies_on(
+    two_coders: StudyService,
+) -> None:
+    # two decisions put the same span into the same agreed code: the first writes it, the
+    # second relies on it; undoing the first must leave it for the second
+    first = two_coders.reconcile("P1", PAIN, 6, 21, "accept_a", by=A)
+    second = two_coders.reconcile("P1", MOOD, 34, 38, "edit", by=A, edit=Edit(6, 21, PAIN))
+    assert len(first.codings) == 1 and second.codings == ()
+    two_coders.undo_reconciliation(first.id, by=A)
+    assert agreed(two_coders) == [(PAIN, 6, 21, A)]
+    # the second decision now owns it: undoing it removes it
+    two_coders.undo_reconciliation(second.id, by=A)
+    assert agreed(two_coders) == []
+
+
+def test_undo_belongs_to_its_transcript_and_waits_for_the_reveal(study: StudyService) -> None:
+    build(study, [TEXT, TEXT + " Again."])
+    codes(study, "Pain")
+    code_spans(
+        study,
+        [(p, c, "Pain", 6, e) for p in ("P1", "P2") for c, e in ((A, 21), (B, 10))],
+    )
+    made = study.reconcile("P2", PAIN, 6, 21, "accept_a", by=A)
+    with pytest.raises(NotFoundError, match=f"no reconciliation decision {made.id}"):
+        study.undo_reconciliation(made.id, by=A, ref="P1")
+    study.set_blind_coding(True, by=A)
+    with pytest.raises(AccessDenied, match="reveals it"):
+        study.undo_reconciliation(made.id, by=A, ref="P2")

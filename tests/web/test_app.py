@@ -396,3 +396,17 @@ def test_search_names_speakers_by_label_never_by_the_name_in_the_file(
     }
     page = client.get("/search", params={"q": "pain"}).text
     assert "Siobhán Kelly" in names and not [n for n in names if n in page]
+
+
+def test_reconcile_page_hides_the_study_figure_from_coders_while_blind(
+    client: TestClient, demo: Path
+) -> None:
+    with StudyService.open(str(demo)) as s:
+        s.set_blind_coding(True, by="Rachel Ames")
+        s.reveal("1", by="Rachel Ames")
+    sign_in(client, "Tom Okafor")
+    data = client.get("/api/reconcile/1").json()
+    assert data["study_agreement"] is None and data["transcript_agreement"]["kappa"] is not None
+    assert "shown to leads only" in client.get("/reconcile/1").text
+    sign_in(client, "Rachel Ames")
+    assert client.get("/api/reconcile/1").json()["study_agreement"]["transcripts"] == 10

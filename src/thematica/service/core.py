@@ -493,9 +493,11 @@ class StudyService(FrameworkMethods, NotesMethods):
         with self._transaction() as session:
             return rc.undo_carried(session, tx.resolve(session, ref), by, coders)
 
-    def undo_reconciliation(self, decision: int, *, by: str) -> rc.Decision:
+    def undo_reconciliation(self, decision: int, *, by: str, ref: str | None = None) -> rc.Decision:
+        """Undo a reconciliation decision (with ``ref``: only one of that transcript's)."""
         with self._transaction() as session:
-            return rc.undo(session, decision, by)
+            tid = tx.resolve(session, ref) if ref is not None else None
+            return rc.undo(session, decision, by, tid)
 
     # -- codebook operations (logged in the lineage) ---------------------------------------
 

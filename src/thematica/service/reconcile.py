@@ -190,8 +190,15 @@ def _decisions(session: Session, tid: int) -> dict[tuple[int, int, int], Reconci
 
 
 def _as_decision(row: ReconciliationRow) -> Decision:
-    made = tuple(int(c[0]) for c in json.loads(row.coding_ids))
+    made = tuple(int(c[0]) for c in _entries(row) if c[4])
     return Decision(row.id, row.decision, row.decided_by, cb.utc(row.decided_at), made)
+
+
+def _entries(row: ReconciliationRow) -> list[list[int]]:
+    """The agreed codings a decision relies on: [coding id, code, start, end, made], where
+    ``made`` is 1 if this decision wrote the coding (its undo removes it), 0 if the coding was
+    already there (written by another decision, or by the team before)."""
+    return [[*e[:4], e[4] if len(e) > 4 else 1] for e in json.loads(row.coding_ids)]
 
 
 def _agreed_code(session: Session, index: cb.CodeIndex, code_id: int) -> int | None:
@@ -447,20 +454,23 @@ def _decide_span(
     assert actor is not None
     index = cb.CodeIndex.load(session)
     level_one = index.get(code, Level.ONE)
-    made: list[tuple[int, int, int, int]] = []  # coding id, code, start, end
+    made: list[tuple[int, int, int, int, int]] = []  # see _entries
     if chosen:
         target = _target(session, index, level_one, edit.code if edit else None)
-        existing = set(
-            session.execute(
-                select(CodingRow.start_offset, CodingRow.end_offset).where(
+        existing = {
+            (s, e): i
+            for i, s, e in session.execute(
+                select(CodingRow.id, CodingRow.start_offset, CodingRow.end_offset).where(
                     CodingRow.transcript_id == tid, CodingRow.code_id == target
                 )
             ).all()
-        )
+        }
         for s, e in chosen:
-            if (s, e) not in existing:
+            if (s, e) in existing:  # relied on, not written: its undo must leave it
+                made.append((existing[(s, e)], target, s, e, 0))
+            else:
                 made.append(
-                    (cb.add_coding(session, tid, target, actor.id, s, e, None), target, s, e)
+                    (cb.add_coding(session, tid, target, actor.id, s, e, None), target, s, e, 1)
                 )
     row = ReconciliationRow(
         transcript_id=tid,
@@ -493,18 +503,46 @@ def _target(session: Session, index: cb.CodeIndex, level_one: int, chosen: CodeP
     return target
 
 
-def undo(session: Session, decision_id: int, by: str) -> Decision:
-    """Undo a decision: remove the level-two codings it made (those still there) and the
-    decision itself. Its maker or a lead may."""
+def undo(session: Session, decision_id: int, by: str, tid: int | None = None) -> Decision:
+    """Undo a decision: remove the level-two codings it wrote (those still there, and not
+    relied on by another decision, which then owns them) and the decision itself. Its maker
+    or a lead may. With ``tid``, the decision must belong to that transcript."""
     row = session.get(ReconciliationRow, decision_id)
-    if row is None:
+    if row is None or (tid is not None and row.transcript_id != tid):
         raise NotFoundError(f"no reconciliation decision {decision_id}")
+    transcript = session.get(TranscriptRow, row.transcript_id)
+    assert transcript is not None
+    _check_open(session, transcript)
     actor = session.get(TeamMemberRow, cb.member_id(session, by))
     assert actor is not None
     if actor.role != MemberRole.LEAD.value and actor.name != row.decided_by:
         raise AccessDenied(f"only {row.decided_by} or a lead can undo this decision")
     decision = _as_decision(row)
-    for coding_id, code_id, start, end in json.loads(row.coding_ids):
+    others = session.scalars(
+        select(ReconciliationRow).where(
+            ReconciliationRow.transcript_id == row.transcript_id,
+            ReconciliationRow.id != row.id,
+        )
+    ).all()
+    for coding_id, code_id, start, end, wrote in _entries(row):
+        if not wrote:
+            continue
+        heir = next(
+            (
+                o
+                for o in others
+                if any(e[:4] == [coding_id, code_id, start, end] for e in _entries(o))
+            ),
+            None,
+        )
+        if heir is not None:  # another decision relies on this coding: it now owns it
+            heir.coding_ids = json.dumps(
+                [
+                    [*e[:4], 1] if e[:4] == [coding_id, code_id, start, end] else e
+                    for e in _entries(heir)
+                ]
+            )
+            continue
         coding = session.get(CodingRow, coding_id)
         # the very coding it made (SQLite may reuse the id of a coding removed since)
         if coding is not None and (coding.code_id, coding.start_offset, coding.end_offset) == (

@@ -87,11 +87,13 @@ DECIDED = {
 }
 
 
-def transcript(service: StudyService, ref: str, coders: tuple[str, str] | None) -> dict[str, Any]:
+def transcript(
+    service: StudyService, ref: str, coders: tuple[str, str] | None, *, study_wide: bool = True
+) -> dict[str, Any]:
+    """One transcript's reconciliation. ``study_wide=False`` leaves out the study's agreement
+    (while the study codes blind it would tell a coder about transcripts not yet revealed)."""
     r = service.reconciliation(ref, coders=coders)
     t = service.transcript(str(r.transcript_id))
-    study = service.agreement(r.coder_a, r.coder_b)
-    pooled = study.pooled_characters
     items = [_item(t.text, item, n) for n, item in enumerate(r.items, start=1)]
     for i in items:
         i["kind_text"] = KINDS[i["kind"]].format(a=r.coder_a, b=r.coder_b)
@@ -109,15 +111,21 @@ def transcript(service: StudyService, ref: str, coders: tuple[str, str] | None) 
         "items": items,
         "figures": [{"code": format_path(f.code), **_agreement(f.agreement)} for f in r.figures],
         "transcript_agreement": _agreement(r.pooled),
-        "study_agreement": {
-            "pooled_percent": pooled.pooled_percent,
-            "pooled_kappa": pooled.pooled_kappa,
-            "shown": f"{figure(pooled.pooled_percent, 1)} % · κ {figure(pooled.pooled_kappa)}",
-            "participants_kappa": study.pooled_participants.coefficients.cohen_kappa,
-            "transcripts": len(study.transcripts),
-        },
+        "study_agreement": _study(service, r.coder_a, r.coder_b) if study_wide else None,
         "agreed_codes": [format_path(c.path) for c in service.codes(Level.TWO, counted=False)],
         "agreements": {"count": len(r.agreements), "carried": r.carried},
+    }
+
+
+def _study(service: StudyService, a: str, b: str) -> dict[str, Any]:
+    study = service.agreement(a, b)
+    pooled = study.pooled_characters
+    return {
+        "pooled_percent": pooled.pooled_percent,
+        "pooled_kappa": pooled.pooled_kappa,
+        "shown": f"{figure(pooled.pooled_percent, 1)} % · κ {figure(pooled.pooled_kappa)}",
+        "participants_kappa": study.pooled_participants.coefficients.cohen_kappa,
+        "transcripts": len(study.transcripts),
     }
 
 

@@ -71,7 +71,8 @@ def router(wb: Workbench) -> APIRouter:
 
     def one(member: Member, ref: str, a: str | None, b: str | None) -> dict[str, Any]:
         wb.readable(member, ref)
-        data = rcx.transcript(service, ref, _coders(a, b))
+        blind = service.blind_coding() and member.role != "lead"
+        data = rcx.transcript(service, ref, _coders(a, b), study_wide=not blind)
         data["can_decide"] = member.role != "reader"
         return data
 
@@ -182,7 +183,7 @@ def router(wb: Workbench) -> APIRouter:
     def undo(member: Member, ref: str, decision: int) -> Decision:
         wb.readable(member, ref)
         wb.coder(member)
-        return service.undo_reconciliation(decision, by=member.name)
+        return service.undo_reconciliation(decision, by=member.name, ref=ref)
 
     @r.delete("/api/reconcile/{ref}/decisions/{decision}")
     def undo_json(request: Request, ref: str, decision: int) -> dict[str, Any]:
