@@ -261,3 +261,26 @@ def test_a_link_into_the_text_lands_on_its_turn(
     target = page.locator(".turn.target")
     assert target.count() == 1
     assert target.get_attribute("data-position") == str(turn.position)
+
+
+def test_a_lead_removing_someone_elses_coding_confirms_and_gets_no_undo(
+    server: tuple[str, Path], browser_page: Page
+) -> None:
+    url, study = server
+    page = browser_page
+    sign_in(page, url, "Rachel Ames")
+    page.goto(url + "/transcripts/8")
+    theirs = page.locator('button.remove-coding[data-coder="Tom Okafor"]').first
+    coding = int(theirs.get_attribute("data-coding") or 0)
+    page.once("dialog", lambda dialog: dialog.dismiss())  # cancelled: nothing happens
+    theirs.click()
+    with StudyService.open(str(study)) as s:
+        assert s.coding(coding).coder == "Tom Okafor"
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.locator(f'button.remove-coding[data-coding="{coding}"]').click()
+    with StudyService.open(str(study)) as s:
+        assert all(c.id != coding for c in s.codings(transcript="8"))
+    assert page.inner_text("#message").startswith("Removed Tom Okafor's coding")
+    # no undo that would put Tom's coding back in Rachel's name
+    assert not page.locator("#undo-line").is_visible()

@@ -11,6 +11,7 @@
   const shown = $("selection");
   const message = $("message");
   const transcript = article.dataset.transcript;
+  const me = article.dataset.me;
   const LAST = "thematica-last-" + transcript;
   const FLASH = "thematica-flash";
   let current = null;
@@ -79,10 +80,16 @@
       (c) => remember({ kind: "add", id: c.id, version: c.version, label: "Coded " + quoteOf(words) + " as " + c.code + "." }));
   }
 
+  // Undoing a removal codes the span again in your name, so it is offered only for your own
+  // codings; a lead removing someone else's coding is asked to confirm instead.
   function removeCoding(button) {
+    const theirs = button.dataset.coder && button.dataset.coder !== me;
+    if (theirs && !window.confirm("Remove " + button.dataset.coder + "'s coding of " + button.dataset.code + "? This cannot be undone from this page.")) return;
     const url = "/api/codings/" + button.dataset.coding + "?version=" + encodeURIComponent(button.dataset.version);
-    send(url, { method: "DELETE" }, "Removing…", "Not removed",
-      (c) => remember({ kind: "remove", coding: { code: c.code, start: c.start, end: c.end, memo: c.memo }, label: "Removed a coding of " + c.code + "." }));
+    send(url, { method: "DELETE" }, "Removing…", "Not removed", (c) => {
+      if (c.coder === me) remember({ kind: "remove", coding: { code: c.code, start: c.start, end: c.end, memo: c.memo }, label: "Removed a coding of " + c.code + "." });
+      else { sessionStorage.removeItem(LAST); sessionStorage.setItem(FLASH, "Removed " + c.coder + "'s coding of " + c.code + "."); }
+    });
   }
 
   function undo() {
