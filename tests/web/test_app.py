@@ -9,8 +9,9 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import snapshot
 from tests.web.conftest import sign_in_client as sign_in
-from thematica.domain import Level
+from thematica.domain import Level, MemberRole
 from thematica.service import StudyService
+from thematica.web.app import create_app
 from thematica.web.context import Member
 from thematica.web.context import overview as overview_context
 from thematica.web.context import transcript as transcript_context
@@ -410,3 +411,45 @@ def test_reconcile_page_hides_the_study_figure_from_coders_while_blind(
     assert "shown to leads only" in client.get("/reconcile/1").text
     sign_in(client, "Rachel Ames")
     assert client.get("/api/reconcile/1").json()["study_agreement"]["transcripts"] == 10
+
+
+BIG = "99999999999999999999"
+ODD_NUMBERS = [
+    ("POST", "/api/themes/2/move", {"json": {"parent": "²"}}),
+    ("POST", "/api/themes/2/move", {"json": {"parent": "--5"}}),
+    ("POST", "/api/themes/2/move", {"json": {"position": "²"}}),
+    ("POST", "/themes/2/assign", {"data": {"code": "²"}}),
+    ("POST", "/themes/links", {"data": {"from": "²", "to": "3", "label": "x"}}),
+    ("POST", "/codebook/2/merge", {"data": {"target": "²"}}),
+    ("POST", "/codebook/2/move", {"data": {"parent": "--5"}}),
+    ("DELETE", f"/api/codings/{BIG}", {}),
+    ("DELETE", f"/api/journal/{BIG}", {}),
+    ("DELETE", f"/api/reconcile/1/decisions/{BIG}", {}),
+    ("POST", f"/api/lineage/{BIG}/undo", {}),
+    ("GET", f"/api/journal?code={BIG}", {}),
+    ("GET", f"/api/transcripts/{BIG}", {}),
+    ("GET", f"/api/memos?target=code:{BIG}", {}),
+]
+
+
+def test_odd_and_huge_numbers_get_a_4xx_and_change_nothing(client: TestClient, demo: Path) -> None:
+    sign_in(client, "Rachel Ames")
+    before = snapshot(str(demo))
+    for method, url, kwargs in ODD_NUMBERS:
+        response = client.request(method, url, **kwargs)  # type: ignore[arg-type]
+        assert 400 <= response.status_code < 500, (method, url, response.status_code)
+    assert (
+        client.get("/journal?code=²").status_code == 200
+    )  # a filter that is not a number is ignored
+    assert snapshot(str(demo)) == before
+
+
+def test_huge_ids_on_a_team_server_get_a_4xx(postgres_location: str) -> None:
+    with StudyService.create(postgres_location, title="Server") as s:
+        s.add_team_member("Rachel Ames", MemberRole.LEAD)
+    with TestClient(create_app(postgres_location)) as server:
+        sign_in(server, "Rachel Ames")
+        for url in ("/api/transcripts/3000000000", "/api/memos?target=code:3000000000"):
+            assert server.get(url).status_code in (404, 422), url
+        response = server.delete("/api/codings/3000000000")
+        assert response.status_code in (404, 422) and "error" in response.json()

@@ -17,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import DataError
 
 from thematica.anonymise.keyfile import default_key_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
@@ -95,6 +96,15 @@ def create_app(location: str, key: Path | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     wb = Workbench(service, templates, key or default_key_path(location))
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def out_of_range(request: Request, exc: Exception) -> Response:
+        """A number too big for the database (an id of 99999999999999999999, say), or a value
+        the database refuses: the request is wrong, not the workbench, and nothing changed
+        (the transaction was rolled back)."""
+        message = "a number in the request is out of range, or a value is too long to store"
+        return await thematica_error(request, ThematicaError(message))
 
     @app.exception_handler(ThematicaError)
     async def thematica_error(request: Request, exc: ThematicaError) -> Response:

@@ -3,6 +3,7 @@ codebook and theme editors accept both, so a page's form and its API twin share 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,13 +39,27 @@ def optional_text(fields: Fields, name: str) -> str | None:
     return text(fields, name)
 
 
+WHOLE = re.compile(r"-?[0-9]{1,15}")  # ASCII digits only: "²".isdigit() is True
+LIMIT = 2**31 - 1  # ids and positions fit an int4 column on PostgreSQL
+
+
+def whole(value: str | None) -> int | None:
+    """``value`` as a whole number within the storable range, or None if it is not one."""
+    if value is None or not WHOLE.fullmatch(value.strip()):
+        return None
+    number = int(value)
+    return number if -LIMIT <= number <= LIMIT else None
+
+
 def integer(fields: Fields, name: str) -> int:
     value = fields.get(name)
     if isinstance(value, bool):
         raise ThematicaError(f"the field {name!r} must be a whole number")
     if isinstance(value, int):
+        if not -LIMIT <= value <= LIMIT:
+            raise ThematicaError(f"the field {name!r} is out of range")
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and whole(value) is not None:
         return int(value)
     if value is None or value == "":
         raise ThematicaError(f"the field {name!r} is missing")

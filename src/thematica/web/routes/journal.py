@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from thematica.service.codebook import MEMO_LIMIT
 from thematica.service.notes import KINDS, EntryChange, JournalEntry, JournalFilter
 from thematica.web.context import Member
+from thematica.web.fields import whole
 from thematica.web.shell import Workbench
 
 
@@ -86,7 +87,7 @@ def router(wb: Workbench) -> APIRouter:
         q: Annotated[str | None, Query(max_length=500)] = None,
     ) -> HTMLResponse:
         member = wb.member(request)
-        code_id = int(code) if code and code.isdigit() else None
+        code_id = whole(code)
         data = context(member, wanted_from(kind, transcript, code_id, q))
         return wb.page(request, "journal.html", data, member)
 
