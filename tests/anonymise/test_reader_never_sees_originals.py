@@ -59,7 +59,7 @@ def demo(tmp_path: Path) -> Path:
 
 
 def test_a_reader_cannot_open_transcripts_before_anonymisation(demo: Path) -> None:
-    with TestClient(create_app(str(demo))) as client:
+    with TestClient(create_app(str(demo)), base_url="http://127.0.0.1") as client:
         sign_in(client, READER)
         overview = client.get("/api/overview").json()
         assert all(
@@ -107,7 +107,7 @@ def test_without_the_key_no_original_in_study_exports_or_reader_pages(
     for path in exported:
         assert leaks(texts_of(path), originals) == [], path.name
     # every page and JSON twin a reader can load, and the URLs a reader might guess
-    with TestClient(create_app(str(demo))) as client:
+    with TestClient(create_app(str(demo)), base_url="http://127.0.0.1") as client:
         sign_in(client, READER)
         overview = client.get("/api/overview").json()
         pages = ["/", "/api/overview", "/identity"]
@@ -124,7 +124,7 @@ def test_without_the_key_no_original_in_study_exports_or_reader_pages(
 
 
 def test_the_review_page_for_a_lead(demo: Path) -> None:
-    with TestClient(create_app(str(demo))) as client:
+    with TestClient(create_app(str(demo)), base_url="http://127.0.0.1") as client:
         sign_in(client, LEAD)
         assert client.post("/anonymise/scan", follow_redirects=False).status_code == 303
         review = client.get("/api/anonymise/findings").json()

@@ -70,7 +70,7 @@ def demo(built: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def client(demo: Path) -> Iterator[TestClient]:
     """The workbench on ``demo`` through its HTTP interface, signed out."""
-    with TestClient(create_app(str(demo))) as c:
+    with TestClient(create_app(str(demo)), base_url="http://127.0.0.1") as c:
         yield c
 
 

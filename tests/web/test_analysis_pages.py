@@ -271,7 +271,7 @@ def test_level_two_with_one_coder_says_there_is_nothing_to_compare(client: TestC
 
 
 def test_pages_need_an_identity_and_readers_may_read(demo: Path) -> None:
-    with TestClient(create_app(str(demo))) as c:
+    with TestClient(create_app(str(demo)), base_url="http://127.0.0.1") as c:
         assert c.get("/api/analysis/agreement").status_code == 401
         assert c.get("/analysis/saturation", follow_redirects=False).status_code == 303
         c.post("/identity", data={"name": "Helen Marsh"})  # reader, anonymised only
@@ -300,7 +300,7 @@ def test_pages_on_a_study_with_nothing_coded_yet(tmp_path: Path) -> None:
     location = str(tmp_path / "new.thematica")
     with StudyService.create(location, title="New study") as s:
         build(s, ["Just started.", "Not coded either."])
-    with TestClient(create_app(location)) as c:
+    with TestClient(create_app(location), base_url="http://127.0.0.1") as c:
         c.post("/identity", data={"name": A})
         for path in ("", "/agreement", "/matrix", "/saturation", "/cooccurrence"):
             assert c.get("/analysis" + path).status_code == 200, path

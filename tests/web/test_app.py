@@ -447,9 +447,23 @@ def test_odd_and_huge_numbers_get_a_4xx_and_change_nothing(client: TestClient, d
 def test_huge_ids_on_a_team_server_get_a_4xx(postgres_location: str) -> None:
     with StudyService.create(postgres_location, title="Server") as s:
         s.add_team_member("Rachel Ames", MemberRole.LEAD)
-    with TestClient(create_app(postgres_location)) as server:
+    with TestClient(create_app(postgres_location), base_url="http://127.0.0.1") as server:
         sign_in(server, "Rachel Ames")
         for url in ("/api/transcripts/3000000000", "/api/memos?target=code:3000000000"):
             assert server.get(url).status_code in (404, 422), url
         response = server.delete("/api/codings/3000000000")
         assert response.status_code in (404, 422) and "error" in response.json()
+
+
+def test_other_hosts_and_other_origins_are_refused(client: TestClient, demo: Path) -> None:
+    sign_in(client, "Rachel Ames")
+    # DNS rebinding: a page on attacker.example whose name now points at 127.0.0.1
+    assert client.get("/api/overview", headers={"Host": "attacker.example"}).status_code == 400
+    before = snapshot(str(demo))
+    memo = {"target": "transcript:1", "text": "sent from elsewhere"}
+    for origin in ("http://evil.example", "http://127.0.0.1:9999", "null"):
+        refused = client.post("/api/memos", json=memo, headers={"Origin": origin})
+        assert refused.status_code == 403 and "refused" in refused.text
+    assert snapshot(str(demo)) == before
+    own = client.post("/api/memos", json=memo, headers={"Origin": "http://127.0.0.1"})
+    assert own.status_code == 201

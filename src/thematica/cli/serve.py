@@ -42,9 +42,10 @@ def serve(study: str, host: str, port: int, open_browser: bool, key: Path | None
     """
     import uvicorn
 
-    from thematica.web.app import create_app, tune_gc
+    from thematica.web.app import LOCAL_HOSTS, create_app, tune_gc
 
-    app = create_app(study, key)
+    hosts = ["*"] if host in ("0.0.0.0", "::") else [*LOCAL_HOSTS, host]
+    app = create_app(study, key, hosts)
     tune_gc()
     if port == 0:
         with socket.socket() as probe:

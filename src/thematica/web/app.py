@@ -9,15 +9,16 @@ and turns every :class:`ThematicaError` into a 4xx with its message.
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DataError
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from thematica.anonymise.keyfile import default_key_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
@@ -77,7 +78,16 @@ def tune_gc() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
-def create_app(location: str, key: Path | None = None) -> FastAPI:
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def create_app(
+    location: str, key: Path | None = None, hosts: Sequence[str] = LOCAL_HOSTS
+) -> FastAPI:
+    """The workbench over the study at ``location``. It answers only requests addressed to one
+    of ``hosts`` (so a web page elsewhere cannot reach it through DNS rebinding), and refuses
+    changes sent from another origin (another site, or another program on this machine)."""
     service = StudyService.open(location)
 
     @asynccontextmanager
@@ -93,6 +103,22 @@ def create_app(location: str, key: Path | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.service = service
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))
+
+    @app.middleware("http")
+    async def same_origin_changes(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        origin = request.headers.get("origin")
+        if request.method in UNSAFE and origin is not None:
+            own = f"{request.url.scheme}://{request.headers.get('host', '')}"
+            if origin != own:
+                return PlainTextResponse(
+                    f"refused: a change sent from {origin[:100]}, not from this workbench",
+                    status_code=403,
+                )
+        return await call_next(request)
+
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     wb = Workbench(service, templates, key or default_key_path(location))
