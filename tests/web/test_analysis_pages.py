@@ -294,6 +294,46 @@ def test_blind_coding_keeps_level_one_agreement_for_the_lead(
     assert "agreement" not in client.get("/api/analysis").json()["summary"]
 
 
+def test_blind_coding_keeps_every_level_one_figure_for_the_lead(
+    client: TestClient, demo: Path
+) -> None:
+    """Counts, co-occurrence and new codes at level one would show a coder how the others
+    coded; level two (agreed) stays open to everyone."""
+    level_one = (
+        "/analysis/matrix?level=1&rows=codes",
+        "/analysis/matrix?level=1",
+        "/analysis/cooccurrence?level=1",
+        "/analysis/saturation?level=1",
+    )
+    with service(demo) as s:
+        s.set_blind_coding(True, by=A)
+        agreed = s.saturation(level=Level.TWO)
+    for url in level_one:  # Rachel leads
+        assert client.get("/api" + url).json()["level"] == 1, url
+    assert client.get("/api/analysis/saturation").json()["level"] == 1
+    client.post("/identity", data={"name": B})
+    before = snapshot(str(demo))
+    for url in level_one:
+        response = client.get("/api" + url)
+        assert response.status_code == 403, url
+        assert (
+            "codes blind" in response.json()["error"] and "only a lead" in response.json()["error"]
+        )
+        page = client.get(url)
+        assert page.status_code == 403 and "only a lead sees level-one" in html.unescape(page.text)
+    for url in ("/matrix", "/cooccurrence", "/matrix?level=2&rows=codes", "/cooccurrence?level=2"):
+        assert client.get("/api/analysis" + url).json()["level"] == 2, url
+        assert client.get("/analysis" + url).status_code == 200, url
+    # saturation opens on the agreed codes for a coder who may not see level one
+    twin = client.get("/api/analysis/saturation").json()
+    assert twin["level"] == 2 and twin["total_codes"] == agreed.interviews[-1].cumulative
+    assert client.get("/analysis/saturation").status_code == 200
+    index = client.get("/api/analysis").json()["summary"]
+    assert index["saturation"]["level"] == 2 and "agreement" not in index
+    assert "level-two codes over" in client.get("/analysis").text
+    assert snapshot(str(demo)) == before
+
+
 def test_pages_on_a_study_with_nothing_coded_yet(tmp_path: Path) -> None:
     from tests.service.test_analysis import build
 

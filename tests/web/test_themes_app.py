@@ -190,7 +190,13 @@ def test_bad_codebook_requests_are_4xx_and_change_nothing(client: TestClient, de
         ),
         (client.post(f"{url}/explode", json={}), 404, "no codebook action"),
         (client.post("/api/codebook/999999/rename", json={"name": "X"}), 404, "no code 999999"),
-        (client.post(f"{url}/rename", content=b"[1]"), 422, "JSON object"),
+        (
+            client.post(
+                f"{url}/rename", content=b"[1]", headers={"content-type": "application/json"}
+            ),
+            422,
+            "JSON object",
+        ),
         (client.post("/api/lineage/999999/undo"), 404, "no lineage entry"),
         (client.get("/api/codebook/999999"), 404, "no code 999999"),
         (client.get("/api/codes/999999/quotes"), 404, "no code 999999"),
@@ -491,6 +497,101 @@ def test_code_quotes_respect_blind_coding(client: TestClient, demo: Path) -> Non
     blind = client.get(f"/api/codes/{waits}/quotes").json()["quotes"]
     assert blind and {q["coder"] for q in blind} == {"Tom Okafor"}
     assert "Rachel Ames" not in client.get(f"/codes/{waits}/quotes").text.split("<main")[1]
+
+
+def test_blind_coding_counts_only_the_codings_a_member_may_see(
+    client: TestClient, demo: Path
+) -> None:
+    sign_in(client, "Tom Okafor")
+    steps = code_id(client, "Goals and activity > Graded steps")
+    with StudyService.open(str(demo)) as s:
+        everyone = len(s.codings(code=("Goals and activity", "Graded steps"), level=Level.ONE))
+        s.set_blind_coding(True, by="Rachel Ames")
+        seen = s.codings(level=Level.ONE, visible_to="Tom Okafor")
+        agreed = {c.id: c.codings for c in s.codes(Level.TWO)}
+    own = sum(1 for c in seen if c.code == ("Goals and activity", "Graded steps"))
+    assert 0 < own < everyone  # Rachel coded it too
+    twin = client.get("/api/codebook").json()
+    one = {c["path"]: c["codings"] for c in twin["levels"][1]["codes"]}
+    assert one["Goals and activity > Graded steps"] == own
+    assert sum(one.values()) == len(seen)
+    assert {c["id"]: c["codings"] for c in twin["levels"][0]["codes"]} == agreed
+    assert client.get(f"/api/codebook/{steps}").json()["code"]["codings"] == own
+    assert f"· {own} codings" in client.get(f"/codebook/{steps}").text
+    row = client.get("/codebook").text.split(f'<tr id="c{steps}">')[1].split("</tr>")[0]
+    assert f'<td class="num">{own}</td>' in row
+
+
+def test_blind_coding_split_never_moves_or_locates_hidden_codings(
+    client: TestClient, demo: Path
+) -> None:
+    with StudyService.open(str(demo)) as s:
+        s.set_blind_coding(True, by="Rachel Ames")
+        hidden = next(c for c in s.codings(level=Level.ONE) if c.coder == "Rachel Ames")
+        other = next(c for c in s.codes(Level.ONE) if c.path[:1] != hidden.code[:1])
+    sign_in(client, "Tom Okafor")
+    own = code_id(client, " > ".join(hidden.code))
+    before = snapshot(str(demo))
+    for where in (own, other.id):
+        response = client.post(
+            f"/api/codebook/{where}/split", json={"name": "Probe", "codings": [hidden.id]}
+        )
+        path = " > ".join(hidden.code) if where == own else " > ".join(other.path)
+        assert response.status_code == 422
+        assert error(response) == f"codings {hidden.id} are not coded with {path!r}"
+    page = client.post(f"/codebook/{own}/split", data={"name": "Probe", "codings": hidden.id})
+    assert page.status_code == 422 and "not coded with" in page.text
+    assert snapshot(str(demo)) == before
+    assert f'value="{hidden.id}"' not in client.get(f"/codebook/{own}").text
+
+
+def test_blind_coding_keeps_level_one_merges_for_the_lead(client: TestClient, demo: Path) -> None:
+    with StudyService.open(str(demo)) as s:
+        s.set_blind_coding(True, by="Rachel Ames")
+    sign_in(client, "Tom Okafor")
+    source = code_id(client, "Goals and activity > Graded steps")
+    target = code_id(client, "Goals and activity > Meaningful goals")
+    page = client.get(f"/codebook/{source}").text
+    assert f'action="/codebook/{source}/merge"' not in page and "only a lead merges" in page
+    assert client.get(f"/api/codebook/{source}").json()["can_merge"] is False
+    before = snapshot(str(demo))
+    refused = client.post(f"/api/codebook/{source}/merge", json={"target": target})
+    assert refused.status_code == 403 and "codes blind" in error(refused)
+    assert snapshot(str(demo)) == before
+    sign_in(client, "Rachel Ames")
+    assert client.get(f"/api/codebook/{source}").json()["can_merge"] is True
+    done = client.post(f"/api/codebook/{source}/merge", json={"target": target}).json()
+    assert done["summary"] == (
+        "Merged 'Goals and activity > Graded steps' into 'Goals and activity > Meaningful goals'"
+    )
+
+
+def test_api_changes_need_a_json_content_type(client: TestClient, demo: Path) -> None:
+    """A page of another origin can post plain text or a form without asking; not JSON."""
+    sign_in(client, "Rachel Ames")
+    code = code_json(client, "Time > Short follow-up slots")
+    leaf = node(client, "Two problems, one person > Round and round > Winding each other up")
+    before = snapshot(str(demo))
+    body = '{"name": "Renamed by another site"}'
+    for url in (
+        f"/api/codebook/{code['id']}/rename",
+        "/api/themes",
+        f"/api/themes/{leaf['id']}/rename",
+        "/api/themes/links",
+    ):
+        for headers in ({"content-type": "text/plain"}, {}):
+            response = client.post(url, content=body, headers=headers)
+            assert response.status_code == 422, (url, headers)
+            assert "Content-Type: application/json" in error(response)
+        form = client.post(url, data={"name": "Renamed by a form"})
+        assert form.status_code == 422 and "'application/x-www-form-urlencoded'" in error(form)
+    assert snapshot(str(demo)) == before
+    done = client.post(
+        f"/api/codebook/{code['id']}/rename",
+        content=body,
+        headers={"content-type": "application/json; charset=utf-8"},
+    )
+    assert done.status_code == 200
 
 
 def test_anonymised_only_members_never_see_unanonymised_words(

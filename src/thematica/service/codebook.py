@@ -152,20 +152,23 @@ def ensure_code(
 
 
 def codes(
-    session: Session, level: Level | None = None, *, counted: bool = True
+    session: Session,
+    level: Level | None = None,
+    *,
+    counted: bool = True,
+    visible_to: str | None = None,
 ) -> tuple[Code, ...]:
     """The codebook, each code with its number of codings across the study (``counted``; a
-    whole-study count, so pages that do not show it can skip it)."""
+    whole-study count, so pages that do not show it can skip it). With ``visible_to``, only
+    the codings that member may see are counted (blind coding: see :func:`hidden_codings`)."""
     index = CodeIndex.load(session)
     counts: Counter[int] = Counter()
     if counted:
-        counts.update(
-            dict(
-                session.execute(
-                    select(CodingRow.code_id, func.count()).group_by(CodingRow.code_id)
-                ).all()
-            )
-        )
+        query = select(CodingRow.code_id, func.count()).group_by(CodingRow.code_id)
+        hidden = hidden_codings(session, member_id(session, visible_to)) if visible_to else None
+        if hidden is not None:
+            query = query.where(~hidden)
+        counts.update(dict(session.execute(query).all()))
     chosen = [i for i, r in index.rows.items() if level is None or r.level == int(level)]
     chosen.sort(key=lambda i: (index.rows[i].level, _key(index.paths[i])))
     members = dict(session.execute(select(TeamMemberRow.id, TeamMemberRow.name)).all())

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from thematica.domain import CodePath, Level, LineageEntry, format_path
-from thematica.errors import ConflictError, NotFoundError, ThematicaError
-from thematica.service.codebook import CodeIndex, check_sibling_name, member_id
+from thematica.domain import CodePath, Level, LineageEntry, MemberRole, format_path
+from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
+from thematica.service.codebook import CodeIndex, check_sibling_name, hidden_codings, member_id
 from thematica.storage.models import (
     CodeOriginRow,
     CodeRow,
@@ -22,6 +22,7 @@ from thematica.storage.models import (
     LineageRow,
     MemoRow,
     NodeCodeRow,
+    StudyRow,
     TeamMemberRow,
 )
 
@@ -36,6 +37,17 @@ def _actor(session: Session, actor: str) -> str:
     row = session.get(TeamMemberRow, member_id(session, actor))
     assert row is not None
     return row.name
+
+
+def _is_lead(session: Session, name: str) -> bool:
+    row = session.get(TeamMemberRow, member_id(session, name))
+    return row is not None and row.role == MemberRole.LEAD.value
+
+
+def _blind_level_one(session: Session, level: Level) -> bool:
+    """Whether an operation on ``level`` codes touches codings blind coding may hide."""
+    study = session.get(StudyRow, 1)
+    return level == Level.ONE and study is not None and study.blind_coding
 
 
 def _record(
@@ -131,6 +143,12 @@ def merge(session: Session, source: CodePath, target: CodePath, level: Level, ac
     """Merge ``source`` into ``target``: its codings, sub-codes, theme assignments and origins
     move to ``target`` and ``source`` is removed. Everything needed to undo it is logged."""
     who = _actor(session, actor)
+    blind = _blind_level_one(session, level)
+    if blind and not _is_lead(session, who):
+        raise AccessDenied(
+            "the study codes blind: until the lead ends blind coding, only a lead merges "
+            "level-one codes (a merge moves every coder's codings, including ones you cannot see)"
+        )
     index = CodeIndex.load(session)
     source_id, target_id = index.get(source, level), index.get(target, level)
     if source_id == target_id:
@@ -232,7 +250,9 @@ def merge(session: Session, source: CodePath, target: CodePath, level: Level, ac
         session,
         who,
         "merge",
-        f"Merged {format_path(source)!r} into {format_path(target)!r} ({len(coding_ids)} codings moved)",
+        f"Merged {format_path(source)!r} into {format_path(target)!r}"
+        # while blind, every member reads the log: the number would count hidden codings
+        + ("" if blind else f" ({len(coding_ids)} codings moved)"),
         details,
     )
 
@@ -369,7 +389,8 @@ def undo(session: Session, entry_id: int, actor: str) -> str:
 def split(
     session: Session, path: CodePath, level: Level, new_name: str, coding_ids: list[int], actor: str
 ) -> int:
-    """Split ``path``: a new sibling code ``new_name`` takes the given codings (all of ``path``'s)."""
+    """Split ``path``: a new sibling code ``new_name`` takes the given codings (all of ``path``'s
+    and visible to ``actor``: blind coding hides other coders' level-one codings)."""
     who = _actor(session, actor)
     index = CodeIndex.load(session)
     code_id = index.get(path, level)
@@ -378,7 +399,13 @@ def split(
     check_sibling_name(index, row.parent_id, row.level, name)
     if not coding_ids:
         raise ThematicaError("name the codings that go to the new code (--codings 12,15,...)")
-    owned = set(session.scalars(select(CodingRow.id).where(CodingRow.code_id == code_id)))
+    # Blind coding: codings hidden from the actor count as not coded with this code, so the
+    # answer neither moves them nor says which code they have.
+    owned_query = select(CodingRow.id).where(CodingRow.code_id == code_id)
+    hidden = hidden_codings(session, member_id(session, who))
+    if hidden is not None:
+        owned_query = owned_query.where(~hidden)
+    owned = set(session.scalars(owned_query))
     stray = sorted(set(coding_ids) - owned)
     if stray:
         raise ThematicaError(

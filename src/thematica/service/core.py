@@ -302,10 +302,13 @@ class StudyService(FrameworkMethods, NotesMethods):
         with self._transaction() as session:
             return cb.import_codebook(session, codebook, source)
 
-    def codes(self, level: Level | None = None, *, counted: bool = True) -> tuple[Code, ...]:
-        """The codebook; ``counted=False`` skips counting every code's codings in the study."""
+    def codes(
+        self, level: Level | None = None, *, counted: bool = True, visible_to: str | None = None
+    ) -> tuple[Code, ...]:
+        """The codebook; ``counted=False`` skips counting every code's codings in the study;
+        ``visible_to`` counts only the codings that member may see (blind coding)."""
         with self._session() as session:
-            return cb.codes(session, level, counted=counted)
+            return cb.codes(session, level, counted=counted, visible_to=visible_to)
 
     def themes(self) -> tuple[tuple[ThemeNode, ...], tuple[Link, ...]]:
         with self._session() as session:

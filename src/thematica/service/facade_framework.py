@@ -24,10 +24,15 @@ class FrameworkMethods(Sessions):
         with self._session() as session:
             return fw.quotes(session, node_id, visible_to)
 
-    def code_by_id(self, code_id: int, *, expected: str | None = None) -> Code:
-        """One code; with ``expected`` (its ``code_version`` as last seen) a stale view is refused."""
+    def code_by_id(
+        self, code_id: int, *, expected: str | None = None, visible_to: str | None = None
+    ) -> Code:
+        """One code; with ``expected`` (its ``code_version`` as last seen) a stale view is refused;
+        ``visible_to`` counts only the codings that member may see (blind coding)."""
         with self._session() as session:
-            found = next((c for c in cb.codes(session) if c.id == code_id), None)
+            found = next(
+                (c for c in cb.codes(session, visible_to=visible_to) if c.id == code_id), None
+            )
         if found is None:
             raise NotFoundError(f"no code {code_id}")
         if expected is not None and expected != fw.code_version(found):

@@ -84,13 +84,25 @@ def coders(service: StudyService) -> list[str]:
 # -- agreement -------------------------------------------------------------------------------
 
 
-def _blind_check(service: StudyService, member: Member, level: Level) -> None:
-    """While the study codes blind, level-one agreement would show a coder how others coded."""
-    if level is Level.ONE and member.role != MemberRole.LEAD.value and service.blind_coding():
+def _blind(service: StudyService, member: Member) -> bool:
+    """Whether level-one figures are closed to this member: while the study codes blind, they
+    would show a coder how the others coded (agreement, counts, co-occurrence, new codes)."""
+    return member.role != MemberRole.LEAD.value and service.blind_coding()
+
+
+def _blind_check(
+    service: StudyService, member: Member, level: Level, what: str = "agreement"
+) -> None:
+    if level is Level.ONE and _blind(service, member):
         raise AccessDenied(
             "the study codes blind: until the lead ends blind coding, only a lead sees "
-            "level-one agreement"
+            f"level-one {what}"
         )
+
+
+def _open_level(service: StudyService, member: Member) -> Level:
+    """Level one where the member may see it, else the agreed level two (a page's default)."""
+    return Level.TWO if _blind(service, member) else Level.ONE
 
 
 class NothingToCompare(NotFoundError):
@@ -257,9 +269,14 @@ def transcript_agreement(
 
 
 def matrix(
-    service: StudyService, by: str | None = None, level: str | None = None, rows: str | None = None
+    service: StudyService,
+    member: Member,
+    by: str | None = None,
+    level: str | None = None,
+    rows: str | None = None,
 ) -> dict[str, Any]:
     lvl = level_of(level, Level.TWO)
+    _blind_check(service, member, lvl, "counts")
     attribute = _name("attribute", by) or "group"
     kind = _choice("rows", rows, ROW_KINDS)
     report = service.matrix(attribute, level=lvl, rows=kind)
@@ -301,8 +318,10 @@ def saturation(
     initial: str | None = None,
     stop: str | None = None,
 ) -> dict[str, Any]:
+    lvl = level_of(level, _open_level(service, member))
+    _blind_check(service, member, lvl, "saturation")
     report = service.saturation(
-        level=level_of(level, Level.ONE),
+        level=lvl,
         base=whole("base", base, 4),
         run=whole("run", run, 2),
         threshold=share("threshold", threshold, 0.05),
@@ -340,8 +359,10 @@ def saturation(
 # -- co-occurrence ---------------------------------------------------------------------------
 
 
-def cooccurrence(service: StudyService, level: str | None = None) -> dict[str, Any]:
-    report = service.cooccurrence(level=level_of(level, Level.TWO))
+def cooccurrence(service: StudyService, member: Member, level: str | None = None) -> dict[str, Any]:
+    lvl = level_of(level, Level.TWO)
+    _blind_check(service, member, lvl, "co-occurrence")
+    report = service.cooccurrence(level=lvl)
     pairs = [
         {
             "a": format_path(p.a),
@@ -386,8 +407,9 @@ def index(service: StudyService, member: Member) -> dict[str, Any]:
     """The analysis index with a few headline figures (each left out if it cannot be had)."""
     summary: dict[str, Any] = {}
     try:
-        sat = service.saturation()
+        sat = service.saturation(level=_open_level(service, member))
         summary["saturation"] = {
+            "level": int(sat.level),
             "guest": sat.guest.notation,
             "interviews": len(sat.interviews),
             "codes": sat.interviews[-1].cumulative if sat.interviews else 0,

@@ -50,7 +50,7 @@ def codebook(service: StudyService, member: Member) -> dict[str, Any]:
             {
                 "level": int(level),
                 "label": LEVEL_LABELS[int(level)],
-                "codes": _coded(service.codes(level)),
+                "codes": _coded(service.codes(level, visible_to=member.name)),
             }
             for level in (Level.TWO, Level.ONE)
         ],
@@ -98,8 +98,8 @@ def _withheld(segments: list[dict[str, Any]]) -> int:
 
 def code_detail(service: StudyService, code_id: int, member: Member) -> dict[str, Any]:
     """One code for its editor: where it can move, what it can merge into, its own codings."""
-    code = service.code_by_id(code_id)
-    same = list(service.codes(code.level))
+    code = service.code_by_id(code_id, visible_to=member.name)
+    same = list(service.codes(code.level, counted=False))
     inside = {c.id for c in same if c.path[: len(code.path)] == code.path}
     readable = _readable(service, member)
     own = [
@@ -120,7 +120,14 @@ def code_detail(service: StudyService, code_id: int, member: Member) -> dict[str
         "codings": own,
         "withheld": _withheld(own),
         "can_edit": can_edit(member),
+        "can_merge": can_edit(member) and not merge_blind(service, member, code.level),
     }
+
+
+def merge_blind(service: StudyService, member: Member, level: Level) -> bool:
+    """While the study codes blind, only a lead merges level-one codes: a merge moves every
+    coder's codings, the hidden ones too (the service refuses it; the page says why)."""
+    return level == Level.ONE and member.role != "lead" and service.blind_coding()
 
 
 def code_quotes(service: StudyService, code_id: int, member: Member) -> dict[str, Any]:

@@ -68,15 +68,14 @@ def router(wb: Workbench) -> APIRouter:
         request: Request, by: str | None = None, level: str | None = None, rows: str | None = None
     ) -> HTMLResponse:
         member = wb.member(request)
-        data = ctx.matrix(service, by, level, rows)
+        data = ctx.matrix(service, member, by, level, rows)
         return wb.page(request, "analysis_matrix.html", data, member)
 
     @r.get("/api/analysis/matrix")
     def matrix_json(
         request: Request, by: str | None = None, level: str | None = None, rows: str | None = None
     ) -> dict[str, Any]:
-        wb.member(request)
-        return ctx.matrix(service, by, level, rows)
+        return ctx.matrix(service, wb.member(request), by, level, rows)
 
     @r.get("/analysis/saturation", response_class=HTMLResponse)
     def saturation_page(
@@ -108,14 +107,13 @@ def router(wb: Workbench) -> APIRouter:
     @r.get("/analysis/cooccurrence", response_class=HTMLResponse)
     def cooccurrence_page(request: Request, level: str | None = None) -> HTMLResponse:
         member = wb.member(request)
-        data = ctx.cooccurrence(service, level)
+        data = ctx.cooccurrence(service, member, level)
         return wb.page(
             request, "analysis_cooccurrence.html", {**data, "heat": ctx.heat(data)}, member
         )
 
     @r.get("/api/analysis/cooccurrence")
     def cooccurrence_json(request: Request, level: str | None = None) -> dict[str, Any]:
-        wb.member(request)
-        return ctx.cooccurrence(service, level)
+        return ctx.cooccurrence(service, wb.member(request), level)
 
     return r

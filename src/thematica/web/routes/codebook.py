@@ -141,6 +141,14 @@ def router(wb: Workbench) -> APIRouter:
 
 
 async def json_body(request: Request) -> dict[str, Any]:
+    """The JSON object a /api/ change sends. Only ``Content-Type: application/json`` is read: a
+    page of another site can post form or plain-text bodies without asking, but not JSON."""
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media != "application/json":
+        raise ThematicaError(
+            "send the request body as a JSON object with 'Content-Type: application/json'"
+            + (f", not {media[:60]!r}" if media else "")
+        )
     try:
         body = await request.json()
     except ValueError:
