@@ -467,3 +467,21 @@ def test_other_hosts_and_other_origins_are_refused(client: TestClient, demo: Pat
     assert snapshot(str(demo)) == before
     own = client.post("/api/memos", json=memo, headers={"Origin": "http://127.0.0.1"})
     assert own.status_code == 201
+
+
+def test_anonymised_only_members_cannot_probe_file_names(client: TestClient, demo: Path) -> None:
+    sign_in(client, "Helen Marsh")  # sees anonymised text only; the demo is not anonymised
+    real, made_up = "physio-3.vtt", "physio-99.vtt"
+    for url in (
+        "/api/transcripts/{}",
+        "/api/memos?target=transcript:{}",
+        "/api/journal?transcript={}",
+        "/api/reconcile/{}",
+    ):
+        answers = [client.get(url.format(name)) for name in (real, made_up)]
+        assert [a.status_code for a in answers] == [404, 404], url
+        assert answers[0].json()["error"].replace(real, made_up) == answers[1].json()["error"]
+    linked = client.post("/api/journal", json={"text": "x", "transcripts": [real]})
+    assert linked.status_code == 404
+    # by number the rule is unchanged: it exists, and she may not read it
+    assert client.get("/api/transcripts/1").status_code == 403

@@ -4,6 +4,7 @@ and search your own entries, edit and delete them (``/journal``, JSON twin ``/ap
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -71,9 +72,16 @@ def router(wb: Workbench) -> APIRouter:
             ],
         }
 
+    def readable(member: Member, refs: Sequence[str] | None) -> None:
+        """Links and filters name transcripts as the reading rule allows (no file names for
+        members who see anonymised text only); an entry may link any transcript by label."""
+        for ref in refs or ():
+            wb.named_safely(member, ref)
+
     def wanted_from(
-        kind: str | None, transcript: str | None, code: int | None, q: str | None
+        member: Member, kind: str | None, transcript: str | None, code: int | None, q: str | None
     ) -> JournalFilter:
+        readable(member, [transcript] if transcript else None)
         return JournalFilter(
             kind=kind or None, transcript=transcript or None, code=code, words=q or ""
         )
@@ -88,7 +96,7 @@ def router(wb: Workbench) -> APIRouter:
     ) -> HTMLResponse:
         member = wb.member(request)
         code_id = whole(code)
-        data = context(member, wanted_from(kind, transcript, code_id, q))
+        data = context(member, wanted_from(member, kind, transcript, code_id, q))
         return wb.page(request, "journal.html", data, member)
 
     @r.get("/api/journal")
@@ -100,11 +108,12 @@ def router(wb: Workbench) -> APIRouter:
         q: Annotated[str | None, Query(max_length=500)] = None,
     ) -> dict[str, Any]:
         member = wb.member(request)
-        return context(member, wanted_from(kind, transcript, code, q))
+        return context(member, wanted_from(member, kind, transcript, code, q))
 
     @r.post("/api/journal", status_code=201)
     def add_entry(request: Request, body: EntryRequest) -> dict[str, Any]:
         member = wb.member(request)
+        readable(member, body.transcripts)
         entry = service.add_journal_entry(
             body.text,
             by=member.name,
@@ -117,6 +126,7 @@ def router(wb: Workbench) -> APIRouter:
     @r.patch("/api/journal/{entry_id}")
     def edit_entry(request: Request, entry_id: int, body: EntryChangeRequest) -> dict[str, Any]:
         member = wb.member(request)
+        readable(member, body.transcripts)
         change = EntryChange(body.text, body.kind, body.transcripts, body.codes)
         return entry_json(
             service.edit_journal_entry(entry_id, change, by=member.name, expected=body.version)
@@ -140,6 +150,7 @@ def router(wb: Workbench) -> APIRouter:
         codes: Annotated[list[int] | None, Form()] = None,
     ) -> Response:
         member = wb.member(request)
+        readable(member, transcripts)
         service.add_journal_entry(
             text, by=member.name, kind=kind, transcripts=transcripts or [], codes=codes or []
         )
