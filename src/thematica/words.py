@@ -2,12 +2,13 @@
 PostgreSQL alike), reads what a user types and locates matches in a turn's text.
 
 A *raw word* is a run of letters and digits, with any combining marks inside or after it
-(``nai\u0308ve`` in decomposed form is one word); everything else (spaces, punctuation,
-``_``, symbols, emoji) separates words, so ``3.5``, ``10/12``, ``www.nhs.uk`` and
-``help@clinic.org`` are several words each. A raw word is *folded* (compatibility forms,
-case and diacritics: ``Straße`` -> ``strasse``, ``ﬁnal`` -> ``final``, ``Café`` -> ``cafe``)
-and split again where folding made a separator (``½`` -> ``1``, ``2``). A folded word longer
-than :data:`MAX_WORD` code points is no word at all (neither indexed nor searchable).
+(``nai\u0308ve`` in decomposed form, or a word of an Indic script, is one word); everything
+else (spaces, punctuation, ``_``, symbols, emoji) separates words, so ``3.5``, ``10/12``,
+``www.nhs.uk`` and ``help@clinic.org`` are several words each. A raw word is *folded*
+(compatibility forms, case and diacritics: ``Straße`` -> ``strasse``, ``ﬁnal`` -> ``final``,
+``Café`` -> ``cafe``) and split again where folding made a separator (``½`` -> ``1``, ``2``).
+A folded word longer than :data:`MAX_WORD` code points is no word at all (neither indexed
+nor searchable).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from collections.abc import Iterator
 from functools import cache
 from typing import NamedTuple
 
@@ -24,23 +24,24 @@ MAX_WORD = 200
 
 @cache
 def _pattern() -> re.Pattern[str]:
-    """Letters and digits (``[^\\W_]``), then marks and more letters and digits. Python's
-    ``\\w`` has no combining marks, so their ranges are gathered once (about 0.1 s)."""
-    ranges: list[str] = []
-    start = previous = -2
-    for point in range(sys.maxunicode + 1):
+    """Letters and digits (``[^\\W_]``), then combining marks and more letters and digits.
+    Python's ``\\w`` has no marks, so their ranges are gathered once (about 0.1 s); the marks
+    beyond the BMP are only tried at such characters (a class of them is slow to test)."""
+    bmp, astral = _ranges(0, 0x10000), _ranges(0x10000, sys.maxunicode + 1)
+    marks = f"(?:[{bmp}]|(?=[\\U00010000-\\U0010ffff])[{astral}])"
+    return re.compile(rf"[^\W_]+(?:{marks}+[^\W_]*)*")
+
+
+def _ranges(low: int, high: int) -> str:
+    """The combining marks from ``low`` to ``high`` as a regular expression class body."""
+    spans: list[tuple[int, int]] = []
+    for point in range(low, high):
         if unicodedata.category(chr(point)).startswith("M"):
-            if point != previous + 1:
-                if start >= 0:
-                    ranges.append(_range(start, previous))
-                start = point
-            previous = point
-    ranges.append(_range(start, previous))
-    return re.compile(r"[^\W_]+(?:[" + "".join(ranges) + r"]+[^\W_]*)*")
-
-
-def _range(first: int, last: int) -> str:
-    return f"\\U{first:08x}" if first == last else f"\\U{first:08x}-\\U{last:08x}"
+            if spans and spans[-1][1] == point - 1:
+                spans[-1] = (spans[-1][0], point)
+            else:
+                spans.append((point, point))
+    return "".join(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}" for a, b in spans)
 
 
 def fold(text: str) -> str:
@@ -58,7 +59,7 @@ class Word(NamedTuple):
 
 
 class _Folded(dict[str, tuple[str, ...]]):
-    """Raw word -> its folded words, computed once per distinct raw word."""
+    """Raw word -> its folded words."""
 
     def __missing__(self, raw: str) -> tuple[str, ...]:
         value = tuple(w for w in _pattern().findall(fold(raw)) if len(w) <= MAX_WORD)
@@ -66,26 +67,45 @@ class _Folded(dict[str, tuple[str, ...]]):
         return value
 
 
-def words(text: str) -> Iterator[Word]:
-    """Every folded word of ``text`` with its place, in order."""
-    folded = _Folded()
-    for match in _pattern().finditer(text):
-        for word in folded[match.group()]:
-            yield Word(match.start(), match.end(), word)
+class _Joined(dict[str, str]):
+    """Raw word -> its folded words joined by spaces."""
+
+    def __init__(self, folded: _Folded) -> None:
+        super().__init__()
+        self._folded = folded
+
+    def __missing__(self, raw: str) -> str:
+        value = self[raw] = " ".join(self._folded[raw])
+        return value
 
 
-class Folder:
-    """Folded words of many texts, for indexing: ``folder(text)`` is the list of
-    ``w.folded for w in words(text)``, faster (each distinct raw word is folded once). Keep a
-    folder for one batch of work only: it remembers the words it saw."""
+class Words:
+    """Splits and folds texts, folding each distinct raw word once. It remembers the words it
+    saw: keep one for one piece of work (a search, an index build) only."""
 
     def __init__(self) -> None:
         self._folded = _Folded()
-        self._findall = _pattern().findall
+        self._joined = _Joined(self._folded)
+        self._pattern = _pattern()
 
-    def __call__(self, text: str) -> list[str]:
+    def __call__(self, text: str) -> list[Word]:
+        """Every folded word of ``text`` with its place, in order."""
         folded = self._folded
-        return [w for raw in self._findall(text) for w in folded[raw]]
+        return [
+            Word(m.start(), m.end(), w)
+            for m in self._pattern.finditer(text)
+            for w in folded[m.group()]
+        ]
+
+    def joined(self, text: str) -> str:
+        """The folded words of ``text`` joined by spaces (sometimes two), for indexing:
+        ``joined(text).split()`` is ``[w.folded for w in self(text)]``."""
+        return " ".join(map(self._joined.__getitem__, self._pattern.findall(text)))
 
 
-__all__ = ["MAX_WORD", "Folder", "Word", "fold", "words"]
+def words(text: str) -> list[Word]:
+    """Every folded word of ``text`` with its place, in order."""
+    return Words()(text)
+
+
+__all__ = ["MAX_WORD", "Word", "Words", "fold", "words"]

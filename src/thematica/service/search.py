@@ -36,7 +36,7 @@ from thematica.storage.models import (
     TranscriptRow,
     TurnRow,
 )
-from thematica.words import words as split_words
+from thematica.words import Words
 
 CHUNK = re.compile(r'"([^"]*)"?|(\S+)')
 MAX_QUERY = 500
@@ -53,7 +53,7 @@ def parse(query: str) -> tuple[search_index.Term, ...]:
     terms: list[search_index.Term] = []
     for match in CHUNK.finditer(query):
         chunk = match.group(1) if match.group(1) is not None else match.group(2)
-        words = tuple(w.folded for w in split_words(chunk))
+        words = tuple(w.folded for w in Words()(chunk))
         if words and search_index.Term(words) not in terms:
             terms.append(search_index.Term(words, prefix=chunk.rstrip().endswith("*")))
     if not terms:
@@ -115,11 +115,11 @@ class SearchResults:
 
 
 def _located(
-    text: str, start: int, terms: Sequence[search_index.Term]
+    text: str, start: int, terms: Sequence[search_index.Term], split: Words
 ) -> list[tuple[int, int]] | None:
     """Every place each term occurs in ``text`` (offsets from ``start``); ``None`` when a term
     is missing (the index has every word, but a phrase's words may not be in order)."""
-    tokens = list(split_words(text))
+    tokens = split(text)
     spans: list[tuple[int, int]] = []
     for term in terms:
         n, found = len(term.words), False
@@ -218,10 +218,11 @@ def search(session: Session, query: str, wanted: SearchFilter, viewer: str | Non
     # the index may offer turns whose phrase words are not in order (PostgreSQL's index has no
     # positions): read candidates in order, a page at a time, until there are enough hits
     q = q.order_by(TurnRow.transcript_id, TurnRow.position).limit(MAX_HITS + 1)
+    split = Words()
     page = session.execute(q).all()
     while page and not truncated:
         for tid, position, speaker, role, start, end, label, turn_text in page:
-            spans = _located(turn_text, start, terms)
+            spans = _located(turn_text, start, terms, split)
             if not spans:
                 continue
             if len(hits) == MAX_HITS:

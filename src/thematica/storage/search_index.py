@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from thematica.words import Folder
+from thematica.words import Words
 
 INDEX_OBJECTS = frozenset(
     {"search_turns"}
@@ -69,7 +69,7 @@ _TURN_TEXT = (
 
 def _index(conn: Connection, where: str = "") -> None:
     """Index the turns (matching ``where``), :data:`BATCH` at a time."""
-    folder = Folder()
+    split = Words()
     sqlite = conn.dialect.name == "sqlite"
     insert = text(
         "INSERT INTO search_turns(rowid, words) VALUES (:turn, :words)"
@@ -82,10 +82,10 @@ def _index(conn: Connection, where: str = "") -> None:
     while rows := conn.execute(query, {"after": after}).all():
         params: list[dict[str, object]] = []
         for turn, body in rows:
-            found = folder(body)
-            if found:
+            joined = split.joined(body)
+            if joined and not joined.isspace():
                 params.append(
-                    {"turn": turn, "words": " ".join(found) if sqlite else sorted(set(found))}
+                    {"turn": turn, "words": joined if sqlite else sorted(set(joined.split()))}
                 )
         if params:
             conn.execute(insert, params)
