@@ -38,7 +38,7 @@ INDEX_OBJECTS = frozenset(
     {"search_turns"}
     | {f"search_turns_{suffix}" for suffix in ("data", "idx", "content", "docsize", "config")}
 )
-BATCH = 2000  # turns read and indexed at a time
+BATCH = 50  # transcripts read and indexed at a time
 
 
 def is_index_object(name: str | None) -> bool:
@@ -59,37 +59,36 @@ def _sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-_TURN_TEXT = (
-    "SELECT turns.id, substr(transcripts.text, turns.start_offset + 1, "
-    "turns.end_offset - turns.start_offset) FROM turns JOIN transcripts ON "
-    "transcripts.id = turns.transcript_id WHERE turns.id > :after{where} "
-    "ORDER BY turns.id LIMIT {batch}"
+_TRANSCRIPTS = "SELECT id, text FROM transcripts WHERE id > :after{where} ORDER BY id LIMIT {batch}"
+_TURNS = (
+    "SELECT id, transcript_id, start_offset, end_offset FROM turns "
+    "WHERE transcript_id IN ({ids}) ORDER BY id"
 )
+_INSERT = {  # executemany through the driver: no SQLAlchemy work per turn
+    "sqlite": "INSERT INTO search_turns(rowid, words) VALUES (?, ?)",
+    "postgresql": "INSERT INTO search_turns (turn_id, document) "
+    "VALUES (%s, array_to_tsvector(CAST(%s AS text[])))",
+}
 
 
 def _index(conn: Connection, where: str = "") -> None:
-    """Index the turns (matching ``where``), :data:`BATCH` at a time."""
+    """Index the turns of the transcripts (matching ``where``), :data:`BATCH` transcripts at a
+    time; each turn's text is sliced from its transcript in Python (code points)."""
     split = Words()
     sqlite = conn.dialect.name == "sqlite"
-    insert = text(
-        "INSERT INTO search_turns(rowid, words) VALUES (:turn, :words)"
-        if sqlite
-        else "INSERT INTO search_turns (turn_id, document) "
-        "VALUES (:turn, array_to_tsvector(CAST(:words AS text[])))"
-    )
-    query = text(_TURN_TEXT.format(where=where, batch=BATCH))
+    transcripts = text(_TRANSCRIPTS.format(where=where, batch=BATCH))
     after = 0
-    while rows := conn.execute(query, {"after": after}).all():
-        params: list[dict[str, object]] = []
-        for turn, body in rows:
-            joined = split.joined(body)
+    while batch := conn.execute(transcripts, {"after": after}).all():
+        texts: dict[int, str] = {int(tid): str(body) for tid, body in batch}
+        ids = ", ".join(str(int(t)) for t in texts)
+        rows: list[tuple[int, object]] = []
+        for turn, tid, start, end in conn.execute(text(_TURNS.format(ids=ids))):
+            joined = split.joined(texts[tid][start:end])
             if joined and not joined.isspace():
-                params.append(
-                    {"turn": turn, "words": joined if sqlite else sorted(set(joined.split()))}
-                )
-        if params:
-            conn.execute(insert, params)
-        after = rows[-1][0]
+                rows.append((turn, joined if sqlite else sorted(set(joined.split()))))
+        if rows:
+            conn.exec_driver_sql(_INSERT[conn.dialect.name], rows)
+        after = batch[-1][0]
 
 
 def add(session: Session, transcript_ids: Collection[int]) -> None:
@@ -98,7 +97,7 @@ def add(session: Session, transcript_ids: Collection[int]) -> None:
         return
     session.flush()
     ids = ", ".join(str(int(i)) for i in transcript_ids)
-    _index(session.connection(), f" AND turns.transcript_id IN ({ids})")
+    _index(session.connection(), f" AND id IN ({ids})")
 
 
 def rebuild(session: Session | Connection) -> None:
