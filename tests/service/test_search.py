@@ -190,8 +190,8 @@ ODD = (
     "Sam: Die Straße war lang. The ﬁnal dose was 3.5 mg on 10/12, see www.nhs.uk or "
     "help@clinic.org for help.\n"
     "Interviewer: And then?\n"
-    "Sam: A nai\u0308ve 😀emoji😀 hope, then the final word.\n"
-)
+    "Sam: A nai\u0308ve 😀emoji😀 hope, then the final word.\n"  # decomposed (NFD): import
+)  # composes it; tests/test_words.py locates words in decomposed text
 # query -> (turn, matched words) per hit; offsets are checked against the text below
 ODD_HITS: dict[str, list[tuple[int, list[str]]]] = {
     "Straße": [(1, ["Straße"])],
