@@ -181,3 +181,91 @@ def test_coding_every_result_is_all_or_nothing(searched: StudyService) -> None:
     searched.code_search_results("mood", ("Mood",), by=CODER)
     with pytest.raises(ThematicaError, match="already coded"):
         searched.code_search_results("mood", ("Mood",), by=CODER)
+
+
+# -- the same words on both backends -----------------------------------------------------------
+
+ODD = (
+    "Interviewer: Where did you look?\n"
+    "Sam: Die Straße war lang. The ﬁnal dose was 3.5 mg on 10/12, see www.nhs.uk or "
+    "help@clinic.org for help.\n"
+    "Interviewer: And then?\n"
+    "Sam: A nai\u0308ve 😀emoji😀 hope, then the final word.\n"  # decomposed (NFD): import
+)  # composes it; tests/test_words.py locates words in decomposed text
+# query -> (turn, matched words) per hit; offsets are checked against the text below
+ODD_HITS: dict[str, list[tuple[int, list[str]]]] = {
+    "Straße": [(1, ["Straße"])],
+    "strasse": [(1, ["Straße"])],
+    "STRASSE war": [(1, ["Straße", "war"])],
+    "ﬁnal": [(1, ["ﬁnal"]), (3, ["final"])],
+    "final": [(1, ["ﬁnal"]), (3, ["final"])],
+    "3.5": [(1, ["3.5"])],
+    "3": [(1, ["3"])],
+    "5": [(1, ["5"])],
+    "10/12": [(1, ["10/12"])],
+    "10": [(1, ["10"])],
+    "12": [(1, ["12"])],
+    "www": [(1, ["www"])],
+    "www.nhs.uk": [(1, ["www.nhs.uk"])],
+    "nhs": [(1, ["nhs"])],
+    "help": [(1, ["help", "help"])],
+    "help@clinic.org": [(1, ["help@clinic.org"])],
+    "clinic": [(1, ["clinic"])],
+    "naive": [(3, ["naïve"])],
+    "nai\u0308ve": [(3, ["naïve"])],  # decomposed, as typed on some keyboards
+    "NAÏVE": [(3, ["naïve"])],
+    "emoji": [(3, ["emoji"])],
+    "emoji*": [(3, ["emoji"])],
+    '"final dose"': [(1, ["ﬁnal dose"])],
+    '"dose final"': [],  # both words are in turn 1, not in this order
+    "dose final": [(1, ["ﬁnal", "dose"])],
+    '"the final" word': [(3, ["the final", "word"])],
+    "strass": [],
+    "strass*": [(1, ["Straße"])],
+}
+
+
+def test_odd_words_give_the_same_hits_on_both_backends(study: StudyService) -> None:
+    from functools import partial
+
+    from thematica.service import TranscriptSource
+
+    study.import_transcripts([TranscriptSource("odd.txt", partial(bytes, ODD.encode()))])
+    tid = str(study.transcripts()[0].id)
+    text = study.transcript(tid).text
+    for query, expected in ODD_HITS.items():
+        results = study.search(query)
+        got = [(h.turn, [text[s:e] for s, e in h.matches]) for h in results.hits]
+        assert got == expected, query
+        for hit, (_, words) in zip(results.hits, expected, strict=True):
+            cursor, offsets = hit.turn_start, []
+            for word in words:  # where the words are, found in the text independently
+                at = text.index(word, cursor, hit.turn_end)
+                offsets.append((at, at + len(word)))
+                cursor = at + len(word)
+            assert list(hit.matches) == offsets, query
+        assert results.matches == sum(len(w) for _, w in expected), query
+    with pytest.raises(ThematicaError, match="type a word"):
+        study.search("😀")
+
+
+def test_phrases_are_confirmed_page_by_page(
+    study: StudyService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index offers turns holding a phrase's words in any order (PostgreSQL's has no
+    positions); hits still come in order, as many as there are up to the limit."""
+    from functools import partial
+
+    from thematica.service import TranscriptSource
+    from thematica.service import search as search_module
+
+    turns = ["mood low"] * 5 + ["low mood"] * 3 + ["mood low"] * 2 + ["low mood"]
+    body = "".join(f"{'AB'[n % 2]}: {t} {n}\n" for n, t in enumerate(turns))
+    study.import_transcripts([TranscriptSource("p.txt", partial(bytes, body.encode()))])
+    assert [h.turn for h in study.search("low mood").hits] == list(range(len(turns)))
+    monkeypatch.setattr(search_module, "MAX_HITS", 2)
+    results = study.search('"low mood"')
+    assert ([h.turn for h in results.hits], results.truncated) == ([5, 6], True)
+    monkeypatch.setattr(search_module, "MAX_HITS", 4)
+    results = study.search('"low mood"')
+    assert ([h.turn for h in results.hits], results.truncated) == ([5, 6, 7, 10], False)

@@ -2,10 +2,11 @@
 
 What a user types is read as words, never as query syntax: ``"..."`` keeps words together as a
 phrase, a word ending in ``*`` is a prefix, and every word or phrase must be in the turn. A
-hyphenated or apostrophised chunk (``co-operate``, ``don't``) is a phrase of its parts. The index
-(:mod:`thematica.storage.search_index`) finds candidate turns; the words are then located in
-each turn's text here, so every hit carries code-point offsets into its transcript, the same
-on SQLite and PostgreSQL.
+chunk that is several words (``co-operate``, ``don't``, ``3.5``, ``www.nhs.uk``) is a phrase of
+them. Words are split and folded by :mod:`thematica.words`, the same code that indexes the
+turns: the index (:mod:`thematica.storage.search_index`) finds candidate turns, the words are
+then located in each turn's text here (phrases confirmed), so every hit carries code-point
+offsets into its transcript, the same on SQLite and PostgreSQL.
 
 Who asks matters: a member who sees anonymised text only gets no hit in a transcript that has
 not been anonymised, and a code filter honours blind coding (only codings the member may see).
@@ -17,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from thematica.domain import CodePath, Level, MemberRole, SpeakerRole, format_path
@@ -35,8 +36,8 @@ from thematica.storage.models import (
     TranscriptRow,
     TurnRow,
 )
+from thematica.words import Words
 
-TOKEN = re.compile(r"[^\W_]+")
 CHUNK = re.compile(r'"([^"]*)"?|(\S+)')
 MAX_QUERY = 500
 MAX_TERMS = 20
@@ -52,8 +53,7 @@ def parse(query: str) -> tuple[search_index.Term, ...]:
     terms: list[search_index.Term] = []
     for match in CHUNK.finditer(query):
         chunk = match.group(1) if match.group(1) is not None else match.group(2)
-        words = tuple(search_index.fold(w) for w in TOKEN.findall(chunk))
-        words = tuple(w for w in words if w)
+        words = tuple(w.folded for w in Words()(chunk))
         if words and search_index.Term(words) not in terms:
             terms.append(search_index.Term(words, prefix=chunk.rstrip().endswith("*")))
     if not terms:
@@ -115,11 +115,11 @@ class SearchResults:
 
 
 def _located(
-    text: str, start: int, terms: Sequence[search_index.Term]
+    text: str, start: int, terms: Sequence[search_index.Term], split: Words
 ) -> list[tuple[int, int]] | None:
     """Every place each term occurs in ``text`` (offsets from ``start``); ``None`` when a term
-    is missing (the index and this tokeniser can disagree on odd tokens: then no hit)."""
-    tokens = [(m.start(), m.end(), search_index.fold(m.group())) for m in TOKEN.finditer(text)]
+    is missing (the index has every word, but a phrase's words may not be in order)."""
+    tokens = split(text)
     spans: list[tuple[int, int]] = []
     for term in terms:
         n, found = len(term.words), False
@@ -213,15 +213,21 @@ def search(session: Session, query: str, wanted: SearchFilter, viewer: str | Non
         q = q.where(chosen)
     if wanted.code is not None:
         q = q.where(_coded(session, wanted.code, member))
-    rows = session.execute(
-        q.order_by(TurnRow.transcript_id, TurnRow.position).limit(MAX_HITS + 1)
-    ).all()
-    truncated = len(rows) > MAX_HITS
-    rows = rows[:MAX_HITS]
-    hits = []
-    for tid, position, speaker, role, start, end, label, turn_text in rows:
-        spans = _located(turn_text, start, terms)
-        if spans:
+    hits: list[Hit] = []
+    truncated = False
+    # the index may offer turns whose phrase words are not in order (PostgreSQL's index has no
+    # positions): read candidates in order, a page at a time, until there are enough hits
+    q = q.order_by(TurnRow.transcript_id, TurnRow.position).limit(MAX_HITS + 1)
+    split = Words()
+    page = session.execute(q).all()
+    while page and not truncated:
+        for tid, position, speaker, role, start, end, label, turn_text in page:
+            spans = _located(turn_text, start, terms, split)
+            if not spans:
+                continue
+            if len(hits) == MAX_HITS:
+                truncated = True
+                break
             context = _context(turn_text, start, spans)
             hits.append(
                 Hit(
@@ -236,6 +242,9 @@ def search(session: Session, query: str, wanted: SearchFilter, viewer: str | Non
                     context,
                 )
             )
+        last = page[-1]
+        after = tuple_(TurnRow.transcript_id, TurnRow.position) > tuple_(last[0], last[1])
+        page = session.execute(q.where(after)).all() if len(page) > MAX_HITS else []
     return SearchResults(
         query=query,
         terms=tuple(describe(t) for t in terms),

@@ -1,16 +1,21 @@
-"""The full-text index of turns, which migration 0007 creates: on SQLite an FTS5 table over a
-view of the turns' text (external content, so the text is not stored twice), on PostgreSQL a
-table of ``tsvector`` documents (the ``simple`` configuration: no stemming) with a GIN index.
+"""The full-text index of turns, which migration 0007 creates. Both backends index the same
+words: the turns' text is split and folded in Python by :mod:`thematica.words` (as queries are,
+and as matches are located), so a search finds the same turns on SQLite and PostgreSQL.
+
+On SQLite it is a contentless FTS5 table holding each turn's folded words joined by spaces (the
+``ascii`` tokenizer only splits them again at the spaces; no text is stored twice), on
+PostgreSQL a table of ``tsvector`` documents made from the same words with
+``array_to_tsvector`` (no parser, no dictionary) and a GIN index.
 
 It is derived data: :func:`add` indexes newly imported transcripts, :func:`rebuild` starts
 again from the text (after anonymisation, so the index keeps none of the original words).
-Queries come in as :class:`Term` lists built from the user's words only, so no user input ever
-reaches FTS5 or ``tsquery`` syntax.
+Queries come in as :class:`Term` lists of folded words, quoted, so no user input ever reaches
+FTS5 or ``tsquery`` syntax. SQLite matches phrases by position; PostgreSQL (no positions) only
+asks for every word, and :mod:`thematica.service.search` confirms phrases in the text.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,10 +32,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from thematica.words import Words
+
 INDEX_OBJECTS = frozenset(
-    {"search_turns", "search_turn_text"}
+    {"search_turns"}
     | {f"search_turns_{suffix}" for suffix in ("data", "idx", "content", "docsize", "config")}
 )
+BATCH = 50  # transcripts read and indexed at a time
 
 
 def is_index_object(name: str | None) -> bool:
@@ -40,7 +48,8 @@ def is_index_object(name: str | None) -> bool:
 
 @dataclass(frozen=True)
 class Term:
-    """A word, or a phrase of words in order; ``prefix``: the last word may continue."""
+    """A word, or a phrase of words in order (folded, see :mod:`thematica.words`);
+    ``prefix``: the last word may continue."""
 
     words: tuple[str, ...]
     prefix: bool = False
@@ -50,30 +59,36 @@ def _sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def fold(text: str) -> str:
-    """Case and diacritics folded (``Café`` -> ``cafe``), as SQLite's ``unicode61`` tokenizer
-    with ``remove_diacritics 2`` folds; PostgreSQL gets the text folded so before indexing."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-_TURN_TEXT = (
-    "SELECT turns.id, substr(transcripts.text, turns.start_offset + 1, "
-    "turns.end_offset - turns.start_offset) FROM turns JOIN transcripts ON "
-    "transcripts.id = turns.transcript_id"
+_TRANSCRIPTS = "SELECT id, text FROM transcripts WHERE id > :after{where} ORDER BY id LIMIT {batch}"
+_TURNS = (
+    "SELECT id, transcript_id, start_offset, end_offset FROM turns "
+    "WHERE transcript_id IN ({ids}) ORDER BY id"
 )
+_INSERT = {  # executemany through the driver: no SQLAlchemy work per turn
+    "sqlite": "INSERT INTO search_turns(rowid, words) VALUES (?, ?)",
+    "postgresql": "INSERT INTO search_turns (turn_id, document) "
+    "VALUES (%s, array_to_tsvector(CAST(%s AS text[])))",
+}
 
 
-def _index_postgres(conn: Connection, where: str = "") -> None:
-    rows = conn.execute(text(_TURN_TEXT + where)).all()
-    if rows:
-        conn.execute(
-            text(
-                "INSERT INTO search_turns (turn_id, document) "
-                "VALUES (:turn, to_tsvector('simple', :body))"
-            ),
-            [{"turn": turn, "body": fold(body)} for turn, body in rows],
-        )
+def _index(conn: Connection, where: str = "") -> None:
+    """Index the turns of the transcripts (matching ``where``), :data:`BATCH` transcripts at a
+    time; each turn's text is sliced from its transcript in Python (code points)."""
+    split = Words()
+    sqlite = conn.dialect.name == "sqlite"
+    transcripts = text(_TRANSCRIPTS.format(where=where, batch=BATCH))
+    after = 0
+    while batch := conn.execute(transcripts, {"after": after}).all():
+        texts: dict[int, str] = {int(tid): str(body) for tid, body in batch}
+        ids = ", ".join(str(int(t)) for t in texts)
+        rows: list[tuple[int, object]] = []
+        for turn, tid, start, end in conn.execute(text(_TURNS.format(ids=ids))):
+            joined = split.joined(texts[tid][start:end])
+            if joined and not joined.isspace():
+                rows.append((turn, joined if sqlite else sorted(set(joined.split()))))
+        if rows:
+            conn.exec_driver_sql(_INSERT[conn.dialect.name], rows)
+        after = batch[-1][0]
 
 
 def add(session: Session, transcript_ids: Collection[int]) -> None:
@@ -82,15 +97,7 @@ def add(session: Session, transcript_ids: Collection[int]) -> None:
         return
     session.flush()
     ids = ", ".join(str(int(i)) for i in transcript_ids)
-    if _sqlite(session):
-        session.execute(
-            text(
-                "INSERT INTO search_turns(rowid, body) SELECT v.id, v.body FROM search_turn_text v"
-                f" JOIN turns ON turns.id = v.id WHERE turns.transcript_id IN ({ids})"
-            )
-        )
-    else:
-        _index_postgres(session.connection(), f" WHERE transcripts.id IN ({ids})")
+    _index(session.connection(), f" AND id IN ({ids})")
 
 
 def rebuild(session: Session | Connection) -> None:
@@ -101,11 +108,12 @@ def rebuild(session: Session | Connection) -> None:
     if isinstance(session, Session):
         session.flush()
     if conn.dialect.name == "sqlite":
-        conn.execute(text("INSERT INTO search_turns(search_turns) VALUES ('rebuild')"))
+        conn.execute(text("INSERT INTO search_turns(search_turns) VALUES ('delete-all')"))
+        _index(conn)
         conn.execute(text("INSERT INTO search_turns(search_turns) VALUES ('optimize')"))
     else:
         conn.execute(text("DELETE FROM search_turns"))
-        _index_postgres(conn)
+        _index(conn)
 
 
 def _fts5(term: Term) -> str:
@@ -114,16 +122,16 @@ def _fts5(term: Term) -> str:
 
 
 def _tsquery(term: Term) -> str:
+    """Every word of the term (a phrase is confirmed in the text: the index has no positions)."""
     parts = ["'" + w.replace("\\", "\\\\").replace("'", "''") + "'" for w in term.words]
     if term.prefix:
         parts[-1] += ":*"
-    joined = " <-> ".join(parts)
-    return f"({joined})" if len(parts) > 1 else joined
+    return " & ".join(parts)
 
 
 def matching(session: Session, terms: Sequence[Term]) -> ColumnElement[bool]:
-    """A condition on ``turns.id``: the turn holds every term. Words are runs of letters and
-    digits (see :func:`thematica.service.search.parse`), and are quoted besides."""
+    """A condition on ``turns.id``: the turn holds every word of every term (on SQLite every
+    phrase as a phrase too). The words are folded words, and are quoted besides."""
     assert terms and all(t.words for t in terms)
     index = table("search_turns")
     if _sqlite(session):
@@ -134,13 +142,13 @@ def matching(session: Session, terms: Sequence[Term]) -> ColumnElement[bool]:
             .where(text("search_turns MATCH :fts").bindparams(fts=query))
         )
     else:
-        tsq = " & ".join(_tsquery(t) for t in terms)
+        tsq = " & ".join(_tsquery(t) for t in terms)  # a tsquery of lexemes, not normalised
         ids = (
             select(column("turn_id"))
             .select_from(index)
-            .where(text("document @@ to_tsquery('simple', :tsq)").bindparams(tsq=tsq))
+            .where(text("document @@ CAST(:tsq AS tsquery)").bindparams(tsq=tsq))
         )
     return literal_column("turns.id").in_(ids.scalar_subquery())
 
 
-__all__ = ["INDEX_OBJECTS", "Term", "add", "fold", "is_index_object", "matching", "rebuild"]
+__all__ = ["INDEX_OBJECTS", "Term", "add", "is_index_object", "matching", "rebuild"]

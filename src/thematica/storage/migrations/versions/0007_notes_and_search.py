@@ -1,8 +1,9 @@
 """Memos (on codes, theme nodes, transcripts), the reflexive journal, and a full-text index of turns.
 
-The index is derived from the text and differs by backend: SQLite gets an FTS5 table whose
-external content is a view of the turns' text (so the text is not stored twice), PostgreSQL a
-table of ``tsvector`` documents with a GIN index. Existing studies get their index built here.
+The index is derived from the text: the turns' words, split and folded in Python
+(:mod:`thematica.words`), so both backends index the same words. SQLite gets a contentless
+FTS5 table of them (the text is not stored twice), PostgreSQL a table of ``tsvector``
+documents with a GIN index. Existing studies get their index built here.
 
 Revision ID: 0007
 Revises: 0006
@@ -118,31 +119,23 @@ def upgrade() -> None:
 
 def _create_search_index() -> None:
     if op.get_bind().dialect.name == "sqlite":
+        # contentless: it holds each turn's words as thematica.words folds them, joined by
+        # spaces, which the ascii tokenizer only splits again (the text is not stored twice)
         op.execute(
-            "CREATE VIEW search_turn_text AS SELECT turns.id AS id, "
-            "substr(transcripts.text, turns.start_offset + 1, turns.end_offset - turns.start_offset)"
-            " AS body FROM turns JOIN transcripts ON transcripts.id = turns.transcript_id"
+            "CREATE VIRTUAL TABLE search_turns USING fts5(words, content='', columnsize=0, "
+            "tokenize='ascii')"
         )
-        op.execute(
-            "CREATE VIRTUAL TABLE search_turns USING fts5(body, content='search_turn_text', "
-            "content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
-        )
-        op.execute("INSERT INTO search_turns(search_turns) VALUES ('rebuild')")
     else:
         op.execute(
             "CREATE TABLE search_turns (turn_id integer PRIMARY KEY REFERENCES turns(id) "
             "ON DELETE CASCADE, document tsvector NOT NULL)"
         )
         op.execute("CREATE INDEX search_turns_document ON search_turns USING gin (document)")
-        search_index.rebuild(op.get_bind())  # text folded as queries are (in Python)
+    search_index.rebuild(op.get_bind())  # words folded in Python, as queries are
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("DROP TABLE search_turns")
-        op.execute("DROP VIEW search_turn_text")
-    else:
-        op.execute("DROP TABLE search_turns")
+    op.execute("DROP TABLE search_turns")
     op.drop_table("journal_codes")
     op.drop_table("journal_transcripts")
     op.drop_index(op.f("ix_journal_entries_author_id"), table_name="journal_entries")
