@@ -66,17 +66,21 @@ def _coder_names(session: Session, ids: Sequence[int]) -> tuple[str, ...]:
 
 
 def coders_codings(
-    session: Session, coder_ids: Sequence[int], level: Level, code: CodePath | None
+    session: Session,
+    coder_ids: Sequence[int],
+    level: Level,
+    code: CodePath | None,
+    transcript: int | None = None,
 ) -> tuple[CodeIndex, set[int], list[tuple[int, int, int, int, int]]]:
     """What every agreement computation starts from: the code index, the codes compared (a
     level's codes, or one code and everything beneath it) and the coders' codings at that
-    level as (transcript, code, coder, start, end)."""
+    level as (transcript, code, coder, start, end), in the study or in one ``transcript``."""
     index = CodeIndex.load(session)
     level_codes = {i for i, r in index.rows.items() if r.level == int(level)}
     if code is not None:
         root = index.get(code, level)
         level_codes = {root} | index.descendants(root)
-    rows = session.execute(
+    query = (
         select(
             CodingRow.transcript_id,
             CodingRow.code_id,
@@ -86,7 +90,10 @@ def coders_codings(
         )
         .join(CodeRow, CodeRow.id == CodingRow.code_id)
         .where(CodeRow.level == int(level), CodingRow.coder_id.in_(coder_ids))
-    ).all()
+    )
+    if transcript is not None:
+        query = query.where(CodingRow.transcript_id == transcript)
+    rows = session.execute(query).all()
     return index, level_codes, [(t, c, k, s, e) for t, c, k, s, e in rows]
 
 

@@ -24,6 +24,7 @@ from thematica.analysis.coefficients import CharacterAgreement, character_agreem
 from thematica.domain import CodePath, Level, MemberRole, format_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import codebook as cb
+from thematica.service.transcript_agreement import transcript_agreement
 from thematica.storage.models import (
     CodeOriginRow,
     CodeRow,
@@ -174,16 +175,6 @@ def _agreements(
     return out
 
 
-def _figures(
-    rows: list[tuple[int, int, int, int, int]], a_id: int, b_id: int, total: int
-) -> dict[int, CharacterAgreement]:
-    out = {}
-    for code, (a, b) in _per_code(rows, a_id, b_id).items():
-        both = spans.intersection_length(a, b)
-        out[code] = character_agreement(total, both, spans.length(a) - both, spans.length(b) - both)
-    return out
-
-
 def _decisions(session: Session, tid: int) -> dict[tuple[int, int, int], ReconciliationRow]:
     rows = session.scalars(select(ReconciliationRow).where(ReconciliationRow.transcript_id == tid))
     return {(r.code_id, r.start_offset, r.end_offset): r for r in rows}
@@ -276,12 +267,13 @@ def reconciliation(
                 )
             )
     items.sort(key=lambda i: (i.start, i.end, i.code))
-    figures = _figures(rows, a_id, b_id, len(transcript.text))
+    # the figures come from the one-transcript agreement the analysis pages use
+    figures = transcript_agreement(session, str(tid), names[a_id], names[b_id], Level.ONE).codes
     pooled = character_agreement(
-        sum(f.total for f in figures.values()),
-        sum(f.both for f in figures.values()),
-        sum(f.a_only for f in figures.values()),
-        sum(f.b_only for f in figures.values()),
+        sum(f.characters.total for f in figures),
+        sum(f.characters.both for f in figures),
+        sum(f.characters.a_only for f in figures),
+        sum(f.characters.b_only for f in figures),
     )
     return Reconciliation(
         tid,
@@ -289,10 +281,7 @@ def reconciliation(
         names[a_id],
         names[b_id],
         tuple(items),
-        tuple(
-            CodeFigure(index.paths[c], figures[c])
-            for c in sorted(figures, key=lambda c: index.paths[c])
-        ),
+        tuple(CodeFigure(f.code, f.characters) for f in figures),
         pooled,
         tuple(
             Agreement(index.paths[c], s, e, (c, s, e) in decided)

@@ -43,7 +43,7 @@ def transcript_agreement(
         raise ThematicaError("name two different coders")
     team = dict(session.execute(select(TeamMemberRow.id, TeamMemberRow.name)).all())
     names = (team[a_id], team[b_id])
-    index, level_codes, rows = coders_codings(session, [a_id, b_id], level, None)
+    index, level_codes, rows = coders_codings(session, [a_id, b_id], level, None, tid)
     per_code: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = defaultdict(
         lambda: ([], [])
     )
