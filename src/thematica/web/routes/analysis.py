@@ -5,14 +5,44 @@ gives the same clear message on the page and in the API."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import asdict, dataclass
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from thematica.web import analysis_context as ctx
 from thematica.web.saturation_chart import chart
 from thematica.web.shell import Workbench
+
+# Each page and its JSON twin take the same query parameters, declared once here; they come in
+# as text and are checked in analysis_context, so a bad one gets the same message in both.
+
+
+@dataclass
+class AgreementQuery:
+    a: str | None = None
+    b: str | None = None
+    level: str | None = None
+    scope: str | None = None
+    code: str | None = None
+
+
+@dataclass
+class MatrixQuery:
+    by: str | None = None
+    level: str | None = None
+    rows: str | None = None
+
+
+@dataclass
+class SaturationQuery:
+    level: str | None = None
+    base: str | None = None
+    run: str | None = None
+    threshold: str | None = None
+    initial: str | None = None
+    stop: str | None = None
 
 
 def router(wb: Workbench) -> APIRouter:
@@ -29,28 +59,14 @@ def router(wb: Workbench) -> APIRouter:
         return ctx.index(service, wb.member(request))
 
     @r.get("/analysis/agreement", response_class=HTMLResponse)
-    def agreement_page(
-        request: Request,
-        a: str | None = None,
-        b: str | None = None,
-        level: str | None = None,
-        scope: str | None = None,
-        code: str | None = None,
-    ) -> HTMLResponse:
+    def agreement_page(request: Request, q: Annotated[AgreementQuery, Depends()]) -> HTMLResponse:
         member = wb.member(request)
-        data = ctx.agreement(service, member, a, b, level, scope, code)
+        data = ctx.agreement(service, member, **asdict(q))
         return wb.page(request, "analysis_agreement.html", data, member)
 
     @r.get("/api/analysis/agreement")
-    def agreement_json(
-        request: Request,
-        a: str | None = None,
-        b: str | None = None,
-        level: str | None = None,
-        scope: str | None = None,
-        code: str | None = None,
-    ) -> dict[str, Any]:
-        return ctx.agreement(service, wb.member(request), a, b, level, scope, code)
+    def agreement_json(request: Request, q: Annotated[AgreementQuery, Depends()]) -> dict[str, Any]:
+        return ctx.agreement(service, wb.member(request), **asdict(q))
 
     @r.get("/api/analysis/agreement/transcript/{ref}")
     def transcript_agreement_json(
@@ -64,45 +80,26 @@ def router(wb: Workbench) -> APIRouter:
         return ctx.transcript_agreement(service, wb.member(request), ref, a, b, level)
 
     @r.get("/analysis/matrix", response_class=HTMLResponse)
-    def matrix_page(
-        request: Request, by: str | None = None, level: str | None = None, rows: str | None = None
-    ) -> HTMLResponse:
+    def matrix_page(request: Request, q: Annotated[MatrixQuery, Depends()]) -> HTMLResponse:
         member = wb.member(request)
-        data = ctx.matrix(service, member, by, level, rows)
+        data = ctx.matrix(service, member, **asdict(q))
         return wb.page(request, "analysis_matrix.html", data, member)
 
     @r.get("/api/analysis/matrix")
-    def matrix_json(
-        request: Request, by: str | None = None, level: str | None = None, rows: str | None = None
-    ) -> dict[str, Any]:
-        return ctx.matrix(service, wb.member(request), by, level, rows)
+    def matrix_json(request: Request, q: Annotated[MatrixQuery, Depends()]) -> dict[str, Any]:
+        return ctx.matrix(service, wb.member(request), **asdict(q))
 
     @r.get("/analysis/saturation", response_class=HTMLResponse)
-    def saturation_page(
-        request: Request,
-        level: str | None = None,
-        base: str | None = None,
-        run: str | None = None,
-        threshold: str | None = None,
-        initial: str | None = None,
-        stop: str | None = None,
-    ) -> HTMLResponse:
+    def saturation_page(request: Request, q: Annotated[SaturationQuery, Depends()]) -> HTMLResponse:
         member = wb.member(request)
-        data = ctx.saturation(service, member, level, base, run, threshold, initial, stop)
+        data = ctx.saturation(service, member, **asdict(q))
         return wb.page(request, "analysis_saturation.html", {**data, "chart": chart(data)}, member)
 
     @r.get("/api/analysis/saturation")
     def saturation_json(
-        request: Request,
-        level: str | None = None,
-        base: str | None = None,
-        run: str | None = None,
-        threshold: str | None = None,
-        initial: str | None = None,
-        stop: str | None = None,
+        request: Request, q: Annotated[SaturationQuery, Depends()]
     ) -> dict[str, Any]:
-        member = wb.member(request)
-        return ctx.saturation(service, member, level, base, run, threshold, initial, stop)
+        return ctx.saturation(service, wb.member(request), **asdict(q))
 
     @r.get("/analysis/cooccurrence", response_class=HTMLResponse)
     def cooccurrence_page(request: Request, level: str | None = None) -> HTMLResponse:
