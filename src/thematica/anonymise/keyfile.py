@@ -30,6 +30,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import NullPool
 
 from thematica.errors import StudyError
+from thematica.storage import faults
 
 KEY_APPLICATION_ID = 0x54484D4B  # "THMK"
 KEY_VERSION = 1
@@ -125,6 +126,7 @@ def _pragmas(dbapi_connection: object, _record: object) -> None:
 def _engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
     event.listen(engine, "connect", _pragmas)
+    faults.install(engine)
     return engine
 
 

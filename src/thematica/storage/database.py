@@ -24,6 +24,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from thematica.errors import StudyError
+from thematica.storage import faults
 
 APPLICATION_ID = 0x54484D41  # "THMA"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -112,6 +113,7 @@ def make_engine(location: str) -> Engine:
         engine = create_engine(f"sqlite:///{Path(location)}", poolclass=NullPool)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    faults.install(engine)
     return engine
 
 
