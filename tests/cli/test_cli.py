@@ -13,7 +13,10 @@ from click.testing import CliRunner
 from tests.conftest import shared, snapshot
 from thematica.cli.main import cli
 
-TEAMS = shared("teams-vtt-teams-transcript-formatter/example-transcript.vtt")
+
+def teams() -> Path:
+    """A real Teams transcript (third-party: skipped when ../shared is absent)."""
+    return shared("teams-vtt-teams-transcript-formatter/example-transcript.vtt")
 
 
 def run(*args: str, ok: bool = True, input: str | None = None) -> click.testing.Result:
@@ -96,7 +99,7 @@ def test_transcripts_import_show_json(study_path: str, tmp_path: Path) -> None:
         "transcripts",
         "import",
         study_path,
-        str(TEAMS),
+        str(teams()),
         "--participant",
         "Physio 4",
         "--date",
@@ -129,7 +132,7 @@ def test_manifest_and_speaker_map(study_path: str, tmp_path: Path) -> None:
     run("participants", "import", study_path, str(tmp_path / "r.csv"))
     folder = tmp_path / "interviews"
     folder.mkdir()
-    (folder / "a.vtt").write_bytes(TEAMS.read_bytes())
+    (folder / "a.vtt").write_bytes(teams().read_bytes())
     (folder / "b.vtt").write_bytes(
         shared("bristlenose-transcript-fixtures/Session 1.vtt").read_bytes()
     )
@@ -223,7 +226,7 @@ def test_manifest_and_speaker_map(study_path: str, tmp_path: Path) -> None:
 def test_bad_input_exits_2_with_one_line_and_changes_nothing(
     study_path: str, tmp_path: Path, args: tuple[str, ...], message: str
 ) -> None:
-    run("transcripts", "import", study_path, str(TEAMS))
+    run("transcripts", "import", study_path, str(teams()))
     files = {
         "study": study_path,
         "good": str(shared("bristlenose-transcript-fixtures/Session 1.vtt")),
@@ -246,7 +249,7 @@ def test_bad_input_exits_2_with_one_line_and_changes_nothing(
 
 def test_skip_bad_lists_the_bad_and_exits_1(study_path: str, tmp_path: Path) -> None:
     bad = write(tmp_path, "garbage.vtt", b"\x00\x01\x02" * 100)
-    result = run("transcripts", "import", study_path, str(TEAMS), bad, "--skip-bad", ok=False)
+    result = run("transcripts", "import", study_path, str(teams()), bad, "--skip-bad", ok=False)
     assert result.exit_code == 1
     assert "Imported #1 " in result.output
     assert "Skipped " in result.stderr and "garbage.vtt: this is a binary file" in result.stderr
@@ -269,7 +272,7 @@ def test_guide_import_and_show(study_path: str, tmp_path: Path) -> None:
 
 
 def test_json_mode_prints_no_progress_bar(study_path: str) -> None:
-    result = run("transcripts", "import", study_path, str(TEAMS), "--format", "json")
+    result = run("transcripts", "import", study_path, str(teams()), "--format", "json")
     json.loads(result.output)
     assert result.stderr == ""
 
@@ -290,7 +293,7 @@ def test_progress_ticks_once_per_file_on_a_terminal(
 
     monkeypatch.setattr(transcripts_cli, "interactive", lambda: True)
     monkeypatch.setattr(transcripts_cli, "_progress", contextlib.contextmanager(spy))
-    files = [str(TEAMS), str(shared("bristlenose-transcript-fixtures/Session 1.vtt"))]
+    files = [str(teams()), str(shared("bristlenose-transcript-fixtures/Session 1.vtt"))]
     run("transcripts", "import", study_path, *files)
     assert states == [True] and len(ticks) == 2
     run(
@@ -307,7 +310,7 @@ def test_progress_ticks_once_per_file_on_a_terminal(
 def test_blind_and_reveal_commands(study_path: str) -> None:
     run("team", "add", study_path, "Rachel Ames", "--role", "lead")
     run("team", "add", study_path, "Tom Okafor", "--role", "coder")
-    run("transcripts", "import", study_path, str(TEAMS))
+    run("transcripts", "import", study_path, str(teams()))
     assert "off" in run("blind", study_path, "status").output
     refused = run("blind", study_path, "on", "--by", "Tom Okafor", ok=False)
     assert refused.exit_code == 2 and "only a lead can do this" in refused.stderr
