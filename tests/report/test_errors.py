@@ -56,7 +56,7 @@ def test_study_without_codings(tmp_path: Path) -> None:
         service.import_transcripts([TranscriptSource(name="ann.txt", read=partial(bytes, text))])
     result = run_report(str(study), "--out", str(tmp_path / "r"))
     line = one_line_error(result.stderr, result.exit_code)
-    assert "no level-two (agreed) codings yet" in line
+    assert "the study has no codings yet" in line
     assert "thematica codings import" in line
 
 

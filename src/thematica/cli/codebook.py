@@ -1,4 +1,4 @@
-"""``thematica codebook``, ``thematica themes`` and ``thematica codings``."""
+"""``thematica codebook`` and ``thematica codings``."""
 
 from __future__ import annotations
 
@@ -273,44 +273,6 @@ def codebook_undo(study: str, entry: int, by: str | None) -> None:
     """
     with open_study(study) as service:
         click.echo(service.undo(entry, by=actor(service, by)))
-
-
-@click.group()
-def themes() -> None:
-    """The theme framework: overarching themes > themes > sub-themes, with interlinks."""
-
-
-@themes.command("show")
-@click.argument("study")
-@format_option
-def themes_show(study: str, fmt: str) -> None:
-    """Show the theme framework with each node's codes and the interlinks.
-
-    \b
-    Example:
-        thematica themes show msk.thematica
-    """
-    with open_study(study) as service:
-        nodes, links = service.themes()
-    if fmt == "json":
-        print_json({"themes": nodes, "links": links})
-        return
-    root = Tree("[bold]Themes[/bold]")
-    branches: dict[tuple[str, ...], Tree] = {(): root}
-    for node in nodes:
-        branch = branches.get(node.path[:-1], root).add(f"[bold]{node.path[-1]}[/bold]")
-        for code in node.codes:
-            branch.add(f"[dim]code:[/dim] {format_path(code)}")
-        for code in node.divergent:
-            branch.add(f"[dim]divergent:[/dim] {format_path(code)}")
-        branches[node.path] = branch
-    out = console()
-    out.print(root)
-    for link in links:
-        out.print(
-            f"{format_path(link.source)} --[{link.label}]--> {format_path(link.target)}",
-            markup=False,
-        )
 
 
 @click.group()

@@ -9,7 +9,7 @@ import click
 from thematica import __version__
 from thematica.cli.analysis import agreement, cooccurrence, counts, matrix, saturation
 from thematica.cli.anonymise import anonymise
-from thematica.cli.codebook import codebook, codings, themes
+from thematica.cli.codebook import codebook, codings
 from thematica.cli.exchange import qdc, qdpx
 from thematica.cli.guide import guide
 from thematica.cli.notes import journal, memo, search
@@ -19,6 +19,7 @@ from thematica.cli.reconcile import reconcile
 from thematica.cli.report import report
 from thematica.cli.serve import serve
 from thematica.cli.study import blind, demo, info, init, team, upgrade
+from thematica.cli.themes import themes
 from thematica.cli.transcripts import transcripts
 from thematica.errors import ThematicaError
 

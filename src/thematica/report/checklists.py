@@ -106,8 +106,17 @@ def saturation(data: ReportData) -> str:
     return text
 
 
+def solo(data: ReportData) -> bool:
+    """The study is analysed on its level-one codes, with no agreed layer."""
+    return data.level == 1
+
+
 def coders(data: ReportData) -> str:
     one, two = data.coders_at(1), data.coders_at(2)
+    if solo(data):
+        how = "reflexive approach" if data.approach == "reflexive" else "no agreed layer"
+        who = f"{names(list(one))} coded" if len(one) > 1 else f"coded by {names(list(one))}"
+        return f"{plural(len(one), 'coder')}; {how} ({who} at level one)"
     parts = []
     if one:
         parts.append(f"{names(list(one))} coded independently at level one")
@@ -119,7 +128,8 @@ def coders(data: ReportData) -> str:
 def framework_size(data: ReportData) -> str:
     depth = Counter(min(n.depth, 3) for n in data.nodes)
     return (
-        f"{depth[1]} overarching themes, {depth[2]} themes and {depth[3]} sub-themes, "
+        f"{plural(depth[1], 'overarching theme')}, {plural(depth[2], 'theme')} and "
+        f"{plural(depth[3], 'sub-theme')}, "
         f"with {plural(len(data.links), 'named interlink')}"
     )
 
@@ -133,6 +143,8 @@ def codes(data: ReportData, level: int) -> str:
 
 
 def coding_tree(data: ReportData) -> str:
+    if solo(data):
+        return f"{codes(data, 1)}; theme framework of {framework_size(data)} (Table 2, Figure 1)"
     return (
         f"{codes(data, 1)} and {codes(data, 2)}; "
         f"theme framework of {framework_size(data)} (Table 2, Figure 1)"
@@ -141,6 +153,12 @@ def coding_tree(data: ReportData) -> str:
 
 def derivation(data: ReportData) -> str:
     approach = APPROACHES.get(data.approach, data.approach)
+    if solo(data):
+        return (
+            f"{approach}: level-one codes developed into the theme framework, with no agreed "
+            f"second layer (changes logged in the study's lineage); "
+            f"{TO_COMPLETE}: whether themes were identified in advance or derived from the data"
+        )
     return (
         f"{approach}: level-one codes reconciled into agreed level-two codes, developed into "
         f"the theme framework (changes logged in the study's lineage); "
@@ -284,7 +302,7 @@ def srqr_answers(data: ReportData) -> dict[str, str]:
         part
         for part in (
             agreement(data),
-            "reconciliation into agreed level-two codes",
+            "" if solo(data) else "reconciliation into agreed level-two codes",
             "audit trail of codebook changes (lineage)",
             "divergent cases sought and reported",
         )

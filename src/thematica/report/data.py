@@ -15,6 +15,7 @@ from thematica.analysis.reports import AgreementReport, CountsReport, Saturation
 from thematica.domain import (
     AttributeDef,
     CodePath,
+    Coding,
     Level,
     Link,
     Participant,
@@ -31,7 +32,7 @@ EXEMPLAR_WORD = "exemplar"
 
 @dataclass(frozen=True)
 class Segment:
-    """One level-two coded segment: the quote, whose it is and why it was coded."""
+    """One coded segment at the analysis level: the quote, whose it is and why it was coded."""
 
     participant: str
     text: str
@@ -63,7 +64,7 @@ class ReportData:
     saturation: SaturationReport
     nodes: tuple[ThemeNode, ...]
     links: tuple[Link, ...]
-    segments: tuple[Segment, ...]  # level-two codings
+    segments: tuple[Segment, ...]  # codings at the analysis level
     codes_per_level: tuple[tuple[int, int, int], ...] = ()  # (level, codes, of them parents)
     coders_per_level: tuple[tuple[int, tuple[str, ...]], ...] = ()  # (level, coder names)
     guide_questions: int = 0
@@ -71,6 +72,7 @@ class ReportData:
     third_party_transcripts: int = 0  # transcripts with a speaker who is neither side
     agreement: AgreementReport | None = None  # the first two level-one coders, if any
     exemplars: int = 3
+    level: int = 2  # the analysis level: 2 (agreed codes), or 1 for a solo or reflexive study
     software: str = f"Thematica {__version__}"
 
     def codes_at(self, level: int) -> tuple[int, int]:
@@ -115,7 +117,7 @@ def gather(
     """Read what the report needs from an open study, once.
 
     Raises :class:`ThematicaError` when there is nothing to report yet: no transcripts, no
-    level-two (agreed) codings or no theme framework.
+    codings at the analysis level (see :func:`analysis_level`) or no theme framework.
     """
     if exemplars < 1:
         raise ThematicaError(f"exemplars must be 1 or more; got {exemplars}")
@@ -124,28 +126,24 @@ def gather(
     summaries = service.transcripts()
     if not summaries:
         raise ThematicaError("the study has no transcripts yet: there is nothing to report")
-    codings = service.codings(level=Level.TWO)
-    if not codings:
-        raise ThematicaError(
-            "the study has no level-two (agreed) codings yet: the report counts participants "
-            "per theme from them; import them with "
-            "`thematica codings import STUDY FILE --level 2`"
-        )
+    level_one = service.codings(level=Level.ONE)
+    level_two = service.codings(level=Level.TWO)
+    level = analysis_level(info.approach.value, level_one, level_two)
+    codings = level_two if level is Level.TWO else level_one
     nodes, links = service.themes()
     if not nodes:
         raise ThematicaError(
             "the study has no theme framework yet: import one with "
             "`thematica codebook import STUDY framework.yaml`"
         )
-    counts = service.counts(level=Level.TWO)
+    counts = service.counts(level=level)
     interviewed = set(counts.participants)
     register = service.participants()
-    level_one = service.codings(level=Level.ONE)
     saturation = service.saturation(level=Level.ONE if level_one else Level.TWO)
     team_order = [m.name for m in info.team]
     coders_per_level = tuple(
         (int(level), _in_order({c.coder for c in rows}, team_order))
-        for level, rows in ((Level.ONE, level_one), (Level.TWO, codings))
+        for level, rows in ((Level.ONE, level_one), (Level.TWO, level_two))
         if rows
     )
     one_coders = dict(coders_per_level).get(1, ())
@@ -158,6 +156,7 @@ def gather(
     guide = service.guide()
     return ReportData(
         title=info.title,
+        level=int(level),
         research_question=info.research_question,
         approach=info.approach.value,
         team=info.team,
@@ -192,6 +191,31 @@ def gather(
         ),
         agreement=agreement,
         exemplars=exemplars,
+    )
+
+
+def analysis_level(
+    approach: str, level_one: Sequence[Coding], level_two: Sequence[Coding]
+) -> Level:
+    """The level the report counts and quotes: the agreed (level-two) codings when there are
+    any. Without them, a reflexive study or a study with a single coder is analysed on its
+    level-one codes as they stand (reflexive thematic analysis is usually one researcher's
+    reading, with no agreed layer); a study with two or more coders and another approach needs
+    its agreed layer first."""
+    if level_two:
+        return Level.TWO
+    coders = {c.coder for c in level_one}
+    if level_one and (approach == "reflexive" or len(coders) == 1):
+        return Level.ONE
+    if not level_one:
+        raise ThematicaError(
+            "the study has no codings yet: the report counts participants per theme from them; "
+            "code in the workbench or import them with `thematica codings import STUDY FILE`"
+        )
+    raise ThematicaError(
+        f"the study has level-one codings by {len(coders)} coders and no agreed (level-two) "
+        "codings yet: reconcile them (`thematica reconcile`) or import agreed codings with "
+        "`thematica codings import STUDY FILE --level 2`"
     )
 
 

@@ -7,6 +7,7 @@ from thematica.analysis.reports import NodeCount
 from thematica.domain import CodePath, format_path
 from thematica.report.data import ReportData
 from thematica.report.model import DASH, Row, Table
+from thematica.report.saturation_figure import LEVELS
 
 LEVEL_NAMES = {1: "overarching theme", 2: "theme"}
 
@@ -47,7 +48,8 @@ def table2(data: ReportData) -> Table:
         columns=("Theme", "n/N", "Participants", "Divergent cases"),
         rows=rows,
         notes=(
-            f"n/N: distinct participants (N = {data.counts.total}) with a level-two coding under "
+            f"n/N: distinct participants (N = {data.counts.total}) with a "
+            f"{LEVELS[data.level]} coding under "
             "the node; each participant counts once, and counts roll up as unions, never sums. "
             "Divergent cases: participants coded with a code marked divergent for the node or "
             "a node beneath it.",
@@ -76,7 +78,7 @@ def table2_records(data: ReportData) -> list[dict[str, str]]:
 
 
 def count_records(data: ReportData) -> list[dict[str, str]]:
-    """Every theme node and level-two code with its single count (the full counts table)."""
+    """Every theme node and code (at the analysis level) with its single count (the full counts table)."""
     return [
         {
             "kind": node.kind,

@@ -1,4 +1,4 @@
-"""The quote bank: every level-two coded segment under each theme node, exemplars first.
+"""The quote bank: every coded segment at the analysis level under each theme node, exemplars first.
 
 A segment is under a node when its code is one of the node's codes (or a sub-code of one), for
 the node or any node beneath it. Exemplars: codings whose memo mentions "exemplar" come first;
