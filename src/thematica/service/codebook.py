@@ -36,7 +36,7 @@ from thematica.storage.models import (
     ThemeNodeRow,
     TranscriptRow,
 )
-from thematica.text import find_quote
+from thematica.text import closest_passage, find_quote
 
 
 def _key(path: Iterable[str]) -> tuple[str, ...]:
@@ -373,6 +373,11 @@ def _tree_key(nodes: NodeIndex, node_id: int) -> tuple[int, ...]:
 # -- codings ---------------------------------------------------------------------------------
 
 
+def _clip(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _locate(spec: CodingSpec, text: str, source: str, label: str) -> tuple[int, int]:
     where = f"row {spec.row}"
     if spec.start is not None and spec.end is not None:
@@ -386,8 +391,15 @@ def _locate(spec: CodingSpec, text: str, source: str, label: str) -> tuple[int, 
     assert spec.quote is not None
     found = find_quote(text, spec.quote)
     if not found:
+        near = closest_passage(text, spec.quote)
+        hint = (
+            f"; the closest passage is {_clip(text[near.start : near.end])!r} "
+            f"(characters {near.start}-{near.end})"
+            if near is not None
+            else ""
+        )
         raise InputError(
-            source, f"the quote {spec.quote[:60]!r} is not in transcript {label}", where
+            source, f"the quote {_clip(spec.quote)!r} is not in transcript {label}{hint}", where
         )
     if spec.occurrence is None and len(found) > 1:
         raise InputError(
