@@ -1,5 +1,6 @@
-"""Agreement coefficients against every published figure in methods.md §2.1, §2.2 and §2.4 and
-peers.md item 4 (to 4 decimal places: ``approx(x, abs=5e-5)`` against the 4-dp value)."""
+"""Agreement coefficients against the published figures and worked examples of NVivo's help,
+Krippendorff (2011), Gwet's irrCAC, the ATLAS.ti manual and QualCoder's formula (to 4 decimal
+places: ``approx(x, abs=5e-5)`` against the 4-dp value); docs/methods.md lists them."""
 
 from __future__ import annotations
 
@@ -48,12 +49,12 @@ def from_table(table: list[list[int]]) -> tuple[list[int], list[int]]:
 BINARY = (False, True)
 
 # --------------------------------------------------------------------------------------------
-# methods.md §2.4: two coders, all coefficients
+# Two coders, all coefficients (docs/methods.md#presence-agreement-by-participant-and-by-turn)
 # --------------------------------------------------------------------------------------------
 
 
 def test_gwet_3x3_table() -> None:
-    """Gwet cont3x3abstractors [[13,0,0],[0,20,7],[0,4,56]]: methods.md §2.4, row 1."""
+    """Gwet cont3x3abstractors [[13,0,0],[0,20,7],[0,4,56]] (irrCAC; Gwet's Handbook)."""
     c = two_coders(*from_table([[13, 0, 0], [0, 20, 7], [0, 4, 56]]))
     assert c.n == 100
     assert c.percent_agreement == pytest.approx(89.0)  # p_o 0.89
@@ -66,7 +67,7 @@ def test_gwet_3x3_table() -> None:
 
 
 def test_gwet_3x3_table_five_decimals() -> None:
-    """The same table, to the 5 decimals methods.md prints (0.79641, 0.79624, 0.84933, 0.79726)."""
+    """The same table to 5 decimals (0.79641, 0.79624, 0.84933, 0.79726; AC1 as irrCAC prints)."""
     c = two_coders(*from_table([[13, 0, 0], [0, 20, 7], [0, 4, 56]]))
     assert c.cohen_kappa == pytest.approx(0.79641, abs=5e-6)
     assert c.scott_pi == pytest.approx(0.79624, abs=5e-6)
@@ -75,7 +76,7 @@ def test_gwet_3x3_table_five_decimals() -> None:
 
 
 def test_presence_of_one_code_in_ten_participants() -> None:
-    """A=1111111000, B=1111110100: methods.md §2.4, row 2."""
+    """A=1111111000, B=1111110100: presence of one code in ten participants."""
     c = two_coders(bits("1111111000"), bits("1111110100"), categories=BINARY)
     assert c.percent_agreement == pytest.approx(80.0)
     assert c.cohen_kappa == dp4(0.5238)
@@ -86,7 +87,7 @@ def test_presence_of_one_code_in_ten_participants() -> None:
 
 
 def test_prevalence_paradox() -> None:
-    """A=1111111110, B=1111111101: kappa negative at 80 % agreement; methods.md §2.4, row 3."""
+    """A=1111111110, B=1111111101: kappa negative at 80 % agreement (Feinstein & Cicchetti 1990)."""
     c = two_coders(bits("1111111110"), bits("1111111101"), categories=BINARY)
     assert c.percent_agreement == pytest.approx(80.0)
     assert c.cohen_kappa == dp4(-0.1111)
@@ -97,7 +98,7 @@ def test_prevalence_paradox() -> None:
 
 
 def test_atlas_ti_ten_segments() -> None:
-    """ATLAS.ti manual: 1100000000 / 0110010100; methods.md §2.3 and §2.4, row 4."""
+    """ATLAS.ti 9 manual, "Methods for testing ICA": 1100000000 / 0110010100."""
     c = two_coders(bits("1100000000"), bits("0110010100"), categories=BINARY)
     assert c.percent_agreement == pytest.approx(60.0)
     assert c.cohen_kappa == dp4(0.0909)
@@ -108,7 +109,7 @@ def test_atlas_ti_ten_segments() -> None:
 
 
 def test_atlas_ti_expected_agreement_is_56_percent() -> None:
-    """ATLAS.ti's "expected chance agreement 56 % = (9.6 + 1.6)/20" is alpha's p_e (§2.3)."""
+    """ATLAS.ti's "expected chance agreement 56 % = (9.6 + 1.6)/20" is alpha's p_e."""
     a, b = bits("1100000000"), bits("0110010100")
     # 14 zeros and 6 ones over N = 20 pairable values: p_e = (14*13 + 6*5) / (20*19)
     p_e = Fraction(14 * 13 + 6 * 5, 20 * 19)
@@ -118,7 +119,7 @@ def test_atlas_ti_expected_agreement_is_56_percent() -> None:
 
 
 def test_alpha_two_coders_equals_closed_form() -> None:
-    """methods.md §2.4: with 2 coders, no missing, alpha = 1 - ((2n-1)/(2n)) * (1 - Scott's pi)."""
+    """Krippendorff (2011), 2 coders, no missing: alpha = 1 - ((2n-1)/(2n)) * (1 - Scott's pi)."""
     c = two_coders(*from_table([[13, 0, 0], [0, 20, 7], [0, 4, 56]]))
     assert c.scott_pi is not None
     assert c.krippendorff_alpha == pytest.approx(1 - (199 / 200) * (1 - c.scott_pi), abs=1e-12)
@@ -191,7 +192,7 @@ def test_repeated_category_rejected() -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# methods.md §2.1: NVivo character-level agreement
+# NVivo character-level agreement (docs/methods.md#character-level-agreement-nvivos-method)
 # --------------------------------------------------------------------------------------------
 
 
@@ -215,7 +216,7 @@ def test_nvivo_character_vectors(
 
 
 def test_nvivo_sum_of_expected_frequencies() -> None:
-    """The ΣEF column of methods.md §2.1: K = (TA - ΣEF)/(TU - ΣEF) reproduces each kappa."""
+    """NVivo's expected frequencies ΣEF: K = (TA - ΣEF)/(TU - ΣEF) reproduces each kappa."""
     for total, both, a_only, b_only, sum_ef in [
         (1000, 50, 100, 50, 780),
         (100, 40, 10, 20, 50),
@@ -230,7 +231,7 @@ def test_nvivo_sum_of_expected_frequencies() -> None:
 
 
 def test_nvivo_aggregates_over_sources() -> None:
-    """Sources 1-3 of methods.md §2.1 (the 1000, 4000 and 500 character sources)."""
+    """Three sources of 1000, 4000 and 500 characters (docs/methods.md's character example)."""
     results = [
         character_agreement(1000, 50, 100, 50),
         character_agreement(4000, 600, 100, 200),
@@ -303,12 +304,12 @@ def test_character_counts_validated(args: tuple[int, int, int, int], message: st
 
 
 # --------------------------------------------------------------------------------------------
-# peers.md item 4: QualCoder's "Kappa" is not Cohen's kappa
+# QualCoder's "Kappa" is not Cohen's kappa
 # --------------------------------------------------------------------------------------------
 
 
 def qualcoder_kappa(total: int, coded0: int, coded1: int, dual: int) -> float:
-    """QualCoder's formula as peers.md (d) transcribes it (union only, Pe = Pyes * Pno)."""
+    """QualCoder's formula as transcribed from its source (union only, Pe = Pyes * Pno)."""
     union = coded0 + coded1 - dual
     p_o = dual / union
     p_yes = (coded0 / union) * (coded1 / union)
@@ -330,7 +331,7 @@ def test_qualcoder_case_gives_cohen_kappa() -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# methods.md §2.2: Krippendorff's alpha, any number of coders
+# Krippendorff (2011): alpha, any number of coders
 # --------------------------------------------------------------------------------------------
 
 N = None

@@ -1,4 +1,5 @@
-"""Quantifier phrases against the default table of methods.md §4, and the YAML rule files."""
+"""Quantifier phrases against the default table (docs/methods.md#verbal-quantifiers), and the
+YAML rule files."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ N10 = [
 
 @pytest.mark.parametrize(("k", "phrase"), list(enumerate(N10)))
 def test_table_for_ten_participants(k: int, phrase: str) -> None:
-    """Every row of the methods.md §4 table, N = 10."""
+    """Every row of the default table, N = 10."""
     assert quantify(k, 10) == phrase
 
 
@@ -51,7 +52,7 @@ def test_table_for_ten_participants(k: int, phrase: str) -> None:
     ],
 )
 def test_further_cases(k: int, n: int, phrase: str) -> None:
-    """The "further cases" of methods.md §4."""
+    """The further worked examples of the default table (N = 12, 20, 7 and 4)."""
     assert quantify(k, n) == phrase
 
 

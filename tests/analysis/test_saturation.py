@@ -1,5 +1,5 @@
-"""Saturation against methods.md §1.1 (Guest, Namey & Chen 2020), §1.2 (Guest, Bunce & Johnson
-2006) and §1.3 (Francis et al. 2010)."""
+"""Saturation against Guest, Namey & Chen (2020), Guest, Bunce & Johnson (2006) and Francis et
+al. (2010); the worked examples are those of docs/methods.md#saturation."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ def dp4(x: float) -> object:
     return pytest.approx(x, abs=5e-5)
 
 
-# The synthetic vector of methods.md §1.1: the first four interviews give 37 codes.
+# A constructed vector that fits every run Guest et al. (2020) publish: the first four
+# interviews give 37 codes (it is not the paper's data).
 NEW = [20, 8, 5, 4, 4, 3, 1, 0, 1, 0, 0, 0]
 
 
@@ -41,7 +42,7 @@ def test_cumulative_of_nothing() -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Guest, Namey & Chen (2020), methods.md §1.1
+# Guest, Namey & Chen (2020)
 # --------------------------------------------------------------------------------------------
 
 
@@ -82,7 +83,7 @@ def test_guest_zero_threshold() -> None:
 
 
 def test_guest_base5_run3_boundary() -> None:
-    """2/41 = 4.9 % is at most 5 % -> 6+3 (methods.md §1.1 note)."""
+    """2/41 = 4.9 % is at most 5 % -> 6+3 (the paper's "7+3" is for its own data)."""
     r = guest(NEW, base=5, run=3)
     assert r.notation == "6+3"
     assert r.runs[-1].new == 2
@@ -164,7 +165,7 @@ def test_guest_properties(new: list[int], base: int, run: int, threshold: float)
 
 
 # --------------------------------------------------------------------------------------------
-# Guest, Bunce & Johnson (2006), methods.md §1.2: the cumulative code curve
+# Guest, Bunce & Johnson (2006): the cumulative code curve
 # --------------------------------------------------------------------------------------------
 
 
@@ -182,7 +183,7 @@ def test_guest_bunce_johnson_curve() -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Francis et al. (2010), methods.md §1.3
+# Francis et al. (2010)
 # --------------------------------------------------------------------------------------------
 
 FRANCIS_STUDY_2 = [5, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 3, 0, 0, 0]

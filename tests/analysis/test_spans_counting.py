@@ -60,7 +60,7 @@ def test_touched_turns() -> None:
 
 
 def test_union_not_sum_methods_vector() -> None:
-    # methods.md §5: sub-theme A {P1,P2,P3}, sub-theme B {P3,P4} -> the theme has 4, not 5
+    # docs/methods.md: sub-theme A {P1,P2,P3}, sub-theme B {P3,P4} -> the theme has 4, not 5
     nodes = counting.Tree({1: None, 2: 1, 3: 1})
     direct, rolled = counting.node_participants(
         nodes, [(2, 10), (3, 11)], {10: frozenset({1, 2, 3}), 11: frozenset({3, 4})}

@@ -65,7 +65,7 @@ def test_character_level_reproduces_nvivo_and_qualcoder_vectors(study: StudyServ
     report = study.agreement(A, B)
     sources = {s.participant: s.result for s in report.codes[0].characters}
     assert sources["P1"].percent_agreement == approx(85.0)
-    assert sources["P1"].kappa == approx(0.3182, abs=5e-5)  # methods.md 2.1
+    assert sources["P1"].kappa == approx(0.3182, abs=5e-5)  # NVivo's example, docs/methods.md
     assert sources["P2"].kappa == approx(0.7778, abs=5e-5)  # not QualCoder's 0.660
     assert report.transcripts == (1, 2)
 
@@ -84,8 +84,8 @@ def test_character_aggregates_reproduce_methods_vectors(study: StudyService) -> 
             ("P3", A, "Code", 499, 500),
         ],
     )
-    # P3: methods.md's source 3 has A coding nothing; A's 1-char coding elsewhere changes it, so
-    # check sources 1 and 2 and the aggregate over the exact vectors with a separate code.
+    # P3: source 3 of docs/methods.md has A coding nothing; A's 1-char coding elsewhere changes
+    # it, so check sources 1 and 2 and the aggregate over the exact vectors with a separate code.
     codes(study, "Exact")
     code_spans(
         study,
@@ -436,7 +436,7 @@ def test_merge_refusals(study: StudyService) -> None:
 
 # -- saturation ------------------------------------------------------------------------------
 
-GUEST = [20, 8, 5, 4, 4, 3, 1, 0, 1, 0, 0, 0]  # methods.md 1.1 synthetic vector
+GUEST = [20, 8, 5, 4, 4, 3, 1, 0, 1, 0, 0, 0]  # constructed to fit Guest et al. (2020)'s runs
 
 
 def test_saturation_reproduces_guest_vector_through_a_study(study: StudyService) -> None:

@@ -43,7 +43,7 @@ def test_one_transcript_gives_the_study_reports_figures_for_it(coded: StudyServi
     assert [c.code for c in one.codes] == [("Other",), ("Theme", "Code")]
     code = one.codes[1]
     assert code.characters.percent_agreement == approx(85.0)
-    assert code.characters.kappa == approx(0.3182, abs=5e-5)  # methods.md 2.1
+    assert code.characters.kappa == approx(0.3182, abs=5e-5)  # NVivo's example, docs/methods.md
     study = coded.agreement(A, B)
     for c in one.codes:
         (source,) = [

@@ -1,4 +1,4 @@
-"""Inter-coder agreement coefficients (methods.md §2.1, §2.2, §2.4).
+"""Inter-coder agreement coefficients (docs/methods.md#inter-coder-agreement).
 
 Three families, each computed exactly with :class:`fractions.Fraction` from integer counts and
 converted to ``float`` only in the result, so that "is the denominator zero?" is an exact question:
@@ -56,7 +56,7 @@ NO_VARIATION_ALPHA = (
 
 
 # --------------------------------------------------------------------------------------------
-# Two coders, nominal categories (methods.md §2.4)
+# Two coders, nominal categories (Cohen 1960; Scott 1955; Brennan & Prediger 1981; Gwet 2008)
 # --------------------------------------------------------------------------------------------
 
 
@@ -78,7 +78,8 @@ def chance_corrected(p_o: Fraction, p_e: Fraction) -> Fraction | None:
     """The common form of every chance-corrected coefficient: ``(p_o - p_e) / (1 - p_e)``.
 
     Returns ``None`` when ``1 - p_e == 0`` (agreement by chance is certain, so the ratio is 0/0
-    or undefined). Source: methods.md §2.4; Gwet (2008); Krippendorff (2011).
+    or undefined). Sources: Gwet (2008); Krippendorff (2011). See
+    docs/methods.md#presence-agreement-by-participant-and-by-turn.
     """
     if p_e == 1:
         return None
@@ -184,9 +185,10 @@ def two_coders(
 
     With ``p_o`` the observed agreement, ``p_A,k``/``p_B,k`` each coder's share of category k
     and ``π_k = (p_A,k + p_B,k)/2``, every coefficient is ``(p_o - p_e)/(1 - p_e)`` with
-    (methods.md §2.4): Cohen ``p_e = Σ p_A,k p_B,k``; Scott ``p_e = Σ π_k²``; Brennan-Prediger
-    ``p_e = 1/q``; Gwet AC1 ``p_e = Σ π_k(1 - π_k)/(q - 1)``; Krippendorff alpha (nominal) by the
-    coincidence formula, see :func:`nominal_alpha`.
+    (docs/methods.md#presence-agreement-by-participant-and-by-turn): Cohen (1960)
+    ``p_e = Σ p_A,k p_B,k``; Scott (1955) ``p_e = Σ π_k²``; Brennan & Prediger (1981)
+    ``p_e = 1/q``; Gwet (2008) AC1 ``p_e = Σ π_k(1 - π_k)/(q - 1)``; Krippendorff (2011) alpha
+    (nominal) by the coincidence formula, see :func:`nominal_alpha`.
     """
     if len(a) != len(b):
         raise ValueError(f"the two coders rated different numbers of units: {len(a)} and {len(b)}")
@@ -244,8 +246,9 @@ def two_coders(
 def pooled_alpha(units: Sequence[tuple[Hashable, Hashable]]) -> float | None:
     """Krippendorff's alpha (nominal) over many ``(coder A, coder B)`` pairs treated as units.
 
-    Used to pool the presence of codes over every (participant, code) pair (methods.md §2.6):
-    two coders, no missing values, coincidence formula of :func:`nominal_alpha`. ``None`` when
+    Used to pool the presence of codes over every (participant, code) pair (the pooled rows of
+    docs/methods.md#presence-agreement-by-participant-and-by-turn): two coders, no missing
+    values, coincidence formula of :func:`nominal_alpha`. ``None`` when
     there are no units or no variation; ``two_coders`` on the same pairs gives the reason.
     """
     value, _reason = nominal_alpha(units)
@@ -253,7 +256,7 @@ def pooled_alpha(units: Sequence[tuple[Hashable, Hashable]]) -> float | None:
 
 
 # --------------------------------------------------------------------------------------------
-# NVivo-style character agreement (methods.md §2.1)
+# NVivo-style character agreement (NVivo's Coding Comparison query; Cohen 1960)
 # --------------------------------------------------------------------------------------------
 
 
@@ -281,7 +284,9 @@ def _check_count(name: str, value: int) -> None:
 def _character_kappa(
     total: int, both: int, a_only: int, b_only: int
 ) -> tuple[float | None, str | None]:
-    """NVivo's kappa on the 2x2 table of units (methods.md §2.1).
+    """NVivo's kappa on the 2x2 table of units (Cohen 1960; NVivo's Coding Comparison query).
+
+    See docs/methods.md#character-level-agreement-nvivos-method.
 
     ``EF1 = A·B/TU``, ``EF2 = (TU - A)(TU - B)/TU``, ``ΣEF = EF1 + EF2`` and
     ``K = (TA - ΣEF)/(TU - ΣEF)``, where A and B are the units each coder coded, TA the units of
@@ -307,7 +312,9 @@ def _character_kappa(
 
 
 def character_agreement(total: int, both: int, a_only: int, b_only: int) -> CharacterAgreement:
-    """Percentage agreement and kappa for one code in one source, NVivo-style (methods.md §2.1).
+    """Percentage agreement and kappa for one code in one source, NVivo-style.
+
+    See docs/methods.md#character-level-agreement-nvivos-method.
 
     Units are characters (or tenths of a second, or pixels). ``both`` units were coded by both
     coders, ``a_only``/``b_only`` by one of them, and ``neither = total - both - a_only - b_only``
@@ -364,7 +371,9 @@ def _weighted_mean(pairs: Sequence[tuple[float, int]]) -> float | None:
 
 
 def aggregate(results: Sequence[CharacterAgreement]) -> AggregateAgreement:
-    """Aggregate one code's per-source results three ways, each labelled (methods.md §2.1).
+    """Aggregate one code's per-source results three ways, each labelled.
+
+    See docs/methods.md#character-level-agreement-nvivos-method.
 
     * unweighted mean: every source counts once, ``Σ κ_i / m``;
     * size-weighted mean: ``Σ κ_i · size_i / Σ size_i`` with size = the source's total units;
@@ -395,7 +404,7 @@ def aggregate(results: Sequence[CharacterAgreement]) -> AggregateAgreement:
 
 
 # --------------------------------------------------------------------------------------------
-# Krippendorff's alpha, any number of coders, missing values (methods.md §2.2)
+# Krippendorff's alpha, any number of coders, missing values (Krippendorff 2011)
 # --------------------------------------------------------------------------------------------
 
 

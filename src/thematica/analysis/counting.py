@@ -1,8 +1,9 @@
 """Single counting: how many distinct participants support each theme node and each code.
 
 Each participant counts once per node however many segments they contribute, and counts roll
-up the hierarchy as set unions, never sums (methods.md §5): sub-themes {P1, P2, P3} and
-{P3, P4} make a theme of 4 participants, not 5. A code assigned to a node brings its sub-codes.
+up the hierarchy as set unions, never sums (Sandelowski 2001 warns against overcounting):
+sub-themes {P1, P2, P3} and {P3, P4} make a theme of 4 participants, not 5. A code assigned to a
+node brings its sub-codes. See docs/methods.md#single-counting-of-participants-per-theme.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 Participant- and turn-level presence produce one 2x2 table per code; expanding it to vectors of
 130,000 turns per code would be wasteful. The formulas are those of
-:func:`thematica.analysis.coefficients.two_coders` with q = 2 categories (methods.md §2.4); a
-property test checks that both give the same figures on the same data.
+:func:`thematica.analysis.coefficients.two_coders` with q = 2 categories (Cohen 1960; Scott 1955;
+Brennan & Prediger 1981; Gwet 2008; Krippendorff 2011); a property test checks that both give the
+same figures on the same data. See docs/methods.md#presence-agreement-by-participant-and-by-turn.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Words for "how many participants": a disclosed convention, always printed with n/N.
 
-No published numeric threshold scheme for verbal quantifiers exists (methods.md §4). Thematica
-therefore treats the mapping as a project setting that the methods section discloses, and it
-always prints the count beside the word, e.g. "the majority of participants (7/10)" (Maxwell
-2010's quasi-statistics; it avoids the "verbal counting" pitfall of Sandelowski 2001). Count
-participants (single counting), never quotes or segments.
+No published numeric threshold scheme for verbal quantifiers is known
+(docs/methods.md#verbal-quantifiers). Thematica therefore treats the mapping as a project setting
+that the methods section discloses, and it always prints the count beside the word, e.g. "the
+majority of participants (7/10)" (Maxwell 2010's quasi-statistics; it avoids the "verbal
+counting" pitfall of Sandelowski 2001). Count participants (single counting), never quotes or
+segments.
 
 Default mapping (k of N participants; the first row whose conditions all hold wins):
 
@@ -27,7 +28,7 @@ k = 0                               no participants                       0
 More examples: N = 12 gives 3 "a few", 4 and 5 "some", 9 "most"; N = 20 gives 4 "a few",
 11 "the majority"; N = 7, k = 4 "the majority"; N = 4, k = 3 "all but one participant".
 
-The table in methods.md is stated for N >= 4. For smaller studies the same rules apply in the
+The default table is designed for N >= 4. For smaller studies the same rules apply in the
 same order, except that "all but one" needs N >= 4, so 1 of 2 is "half of the participants",
 2 of 3 "the majority of participants" and 1 of 1 "all participants".
 
@@ -154,7 +155,7 @@ def quantify(k: int, n: int, rules: Sequence[QuantifierRule] = DEFAULT_RULES) ->
 
 
 def describe(k: int, n: int, rules: Sequence[QuantifierRule] = DEFAULT_RULES) -> str:
-    """The phrase with the count beside it, always: ``f"{phrase} ({k}/{n})"`` (methods.md §4)."""
+    """The phrase with the count beside it, always: ``f"{phrase} ({k}/{n})"`` (Maxwell 2010)."""
     return f"{quantify(k, n, rules)} ({k}/{n})"
 
 

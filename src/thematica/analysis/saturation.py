@@ -1,4 +1,4 @@
-"""Code saturation counted as interviews go on (methods.md §1.1-§1.3).
+"""Code saturation counted as interviews go on (docs/methods.md#saturation).
 
 Everything here starts from the number of *new* codes each interview contributed, in the order the
 interviews were conducted (or analysed): :func:`new_per_interview` turns each interview's set of
@@ -27,7 +27,7 @@ from fractions import Fraction
 def new_per_interview(code_sets: Sequence[Collection[Hashable]]) -> list[int]:
     """New codes in each interview, in order: ``new_i = |codes_i - (codes_1 | ... | codes_{i-1})|``.
 
-    Source: Guest, Namey & Chen (2020), methods.md §1.1. A code counts once, in the first
+    Source: Guest, Namey & Chen (2020). A code counts once, in the first
     interview where it appears; repeats within an interview count once.
     """
     seen: set[Hashable] = set()
@@ -42,7 +42,8 @@ def new_per_interview(code_sets: Sequence[Collection[Hashable]]) -> list[int]:
 def cumulative(new: Sequence[int]) -> list[int]:
     """The cumulative code curve: unique codes found up to and including each interview.
 
-    ``cumulative[i] = new_1 + ... + new_{i+1}`` (Guest, Bunce & Johnson 2006, methods.md §1.2).
+    ``cumulative[i] = new_1 + ... + new_{i+1}`` (Guest, Bunce & Johnson 2006). See
+    docs/methods.md#new-codes-per-interview-and-the-cumulative-curve.
     """
     _check_counts(new)
     return list(itertools.accumulate(new))
@@ -94,7 +95,9 @@ class GuestResult:
 
 
 def guest(new: Sequence[int], base: int = 4, run: int = 2, threshold: float = 0.05) -> GuestResult:
-    """Saturation by Guest, Namey & Chen (2020), methods.md §1.1.
+    """Saturation by Guest, Namey & Chen (2020), PLoS ONE 15(5): e0232076.
+
+    See docs/methods.md#guest-namey-and-chen-2020-base-run-and-threshold.
 
     ``D = new_1 + ... + new_base`` is the fixed denominator (unique codes in the base). For each run
     start ``s = base+1, base+2, ...`` (runs overlap, shifting by one interview),
@@ -166,7 +169,9 @@ class FrancisResult:
 
 
 def francis(new: Sequence[int], initial: int = 10, stop: int = 3) -> FrancisResult:
-    """Saturation by Francis et al. (2010), methods.md §1.3.
+    """Saturation by Francis et al. (2010), Psychology & Health 25(10):1229-1245.
+
+    See docs/methods.md#francis-et-al-2010-initial-sample-and-stopping-criterion.
 
     After the first ``initial`` interviews (the initial analysis sample), count consecutive
     interviews that add no new code; saturation is at the interview where that streak first

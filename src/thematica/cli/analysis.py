@@ -249,7 +249,7 @@ def _print_counts_text(report: CountsReport) -> None:
 @click.option(
     "--quantifiers",
     type=click.Path(path_type=Path),
-    help="YAML file of quantifier rules (default: methods.md §4).",
+    help="YAML file of quantifier rules (default: docs/methods.md#verbal-quantifiers).",
 )
 @click.option(
     "--format",

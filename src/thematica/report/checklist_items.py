@@ -1,4 +1,5 @@
-"""The items of the COREQ and SRQR checklists, numbered and named as in methods.md §3.
+"""The items of the COREQ and SRQR checklists, numbered and named as in the published checklists
+(docs/methods.md#coreq-and-srqr-checklists).
 
 COREQ: Tong, Sainsbury & Craig (2007), Int J Qual Health Care 19(6):349-357 (32 items in three
 domains). SRQR: O'Brien, Harris, Beckman, Reed & Cook (2014), Acad Med 89(9):1245-1251 (21 items).

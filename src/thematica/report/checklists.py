@@ -1,6 +1,7 @@
 """The COREQ 32-item checklist (Tong, Sainsbury & Craig 2007) and the SRQR 21 items (O'Brien et
 al. 2014), each filled from the study where its data allow, otherwise "to complete".
-Item names and numbers follow methods.md §3."""
+Item names and numbers follow the published checklists; see
+docs/methods.md#coreq-and-srqr-checklists."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Table 2: overarching themes > themes > sub-themes, each with its single count (n/N, rolled
-up as a union), its quantifier phrase and its divergent cases (methods.md §4-§5)."""
+up as a union; Sandelowski 2001), its quantifier phrase (Maxwell 2010) and its divergent cases.
+See docs/methods.md#single-counting-of-participants-per-theme."""
 
 from __future__ import annotations
 

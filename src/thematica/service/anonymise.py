@@ -1,9 +1,10 @@
 """Anonymisation over a study and its separate key file: scan, review, apply, check, originals.
 
-Follows the UK Data Service practice summarised in methods.md §7: bracketed, consistent
-descriptors instead of blanking out; an anonymisation log stored apart from the data (here: the
-study keeps who/when/what kind/what replacement, never the original; the key file keeps the
-originals); unedited text kept for the team (in the key file).
+Follows the UK Data Service guidance on anonymising qualitative data
+(docs/methods.md#anonymisation): bracketed, consistent descriptors instead of blanking out; an
+anonymisation log stored apart from the data (here: the study keeps who/when/what kind/what
+replacement, never the original; the key file keeps the originals); unedited text kept for the
+team (in the key file).
 """
 
 from __future__ import annotations
