@@ -130,3 +130,10 @@ def test_figures_and_headings_are_in_the_document(built: Built) -> None:
     assert all(t.style is not None and t.style.name == "Table Grid" for t in doc.tables)
     section = doc.sections[0]
     assert section.page_width is not None and round(section.page_width.cm, 1) == 21.0
+
+
+def test_document_properties_name_thematica_not_the_library(built: Built) -> None:
+    props = Document(str(built.out / "report.docx")).core_properties
+    assert props.author == props.last_modified_by == "Thematica"
+    assert props.title and "python-docx" not in (props.comments or "")
+    assert props.created is not None and props.created.year >= 2026

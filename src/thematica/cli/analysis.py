@@ -30,7 +30,11 @@ CODERS = click.option(
 
 
 def num(value: float | None, digits: int = 4) -> str:
-    return "undefined" if value is None else f"{value:.{digits}f}"
+    """A figure to ``digits`` places; a value that rounds to zero prints as 0, never -0."""
+    if value is None:
+        return "undefined"
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
 def _names(text: str) -> list[str]:

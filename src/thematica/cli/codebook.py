@@ -10,7 +10,15 @@ from rich import box
 from rich.table import Table
 from rich.tree import Tree
 
-from thematica.cli.output import CliError, console, format_option, open_study, print_json, read_file
+from thematica.cli.output import (
+    CliError,
+    console,
+    format_option,
+    open_study,
+    plural,
+    print_json,
+    read_file,
+)
 from thematica.domain import Level, MemberRole, format_path, parse_path
 from thematica.importers.codebook import parse_colour, read_codebook
 from thematica.importers.codings import read_codings
@@ -74,8 +82,8 @@ def codebook_import(study: str, file: Path, level: int, fmt: str) -> None:
         print_json(report)
     else:
         click.echo(
-            f"{report.codes_created} codes added, {report.codes_updated} updated; "
-            f"{report.themes} themes; {report.links_created} interlinks added"
+            f"{plural(report.codes_created, 'code')} added, {report.codes_updated:,} updated; "
+            f"{plural(report.themes, 'theme')}; {plural(report.links_created, 'interlink')} added"
         )
 
 
@@ -296,7 +304,7 @@ def codings_import(study: str, file: Path, level: int) -> None:
     specs = read_codings(read_file(file), str(file))
     with open_study(study) as service:
         added = service.import_codings(specs, source=str(file), level=Level(level))
-    click.echo(f"Added {added} codings")
+    click.echo(f"Added {plural(added, 'coding')}")
 
 
 @codings.command("list")
@@ -338,4 +346,4 @@ def codings_list(
             str(c.id), c.participant or f"#{c.transcript_id}", format_path(c.code), c.coder, text
         )
     console().print(table)
-    click.echo(f"{len(items)} codings")
+    click.echo(plural(len(items), "coding"))

@@ -39,8 +39,8 @@ class ThematicaGroup(click.Group):
 def cli() -> None:
     """Thematica: rigorous, local-first thematic analysis of interview studies.
 
-    A study is one file (``*.thematica``) or, for a team server, a PostgreSQL URL
-    (``postgresql+psycopg://user@host/db``). Start with:
+    A study is one file (*.thematica) or, for a team server, a PostgreSQL URL
+    (postgresql+psycopg://user@host/db). Start with:
 
     \b
         thematica demo ~/thematica-demo

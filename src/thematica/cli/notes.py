@@ -8,7 +8,7 @@ import sys
 import click
 
 from thematica.cli.codebook import BY, actor, code_path
-from thematica.cli.output import CliError, format_option, open_study, print_json
+from thematica.cli.output import CliError, format_option, open_study, plural, print_json
 from thematica.domain import SpeakerRole, format_path
 from thematica.service.notes import KINDS, JournalFilter
 from thematica.service.search import SCOPES, SearchFilter
@@ -209,7 +209,7 @@ def search(
                 query, path, by=who, wanted=wanted, scope=scope, create_code=create, dry_run=True
             )
             if not yes and not click.confirm(
-                f"Make {plan.new} codings with {format_path(plan.code)!r} as {who}"
+                f"Make {plural(plan.new, 'coding')} with {format_path(plan.code)!r} as {who}"
                 f" ({plan.already} already coded)?",
                 err=True,
             ):
@@ -226,14 +226,14 @@ def search(
             if fmt == "json":
                 print_json(done)
             else:
-                click.echo(f"Made {done.new} codings with {format_path(done.code)!r}")
+                click.echo(f"Made {plural(done.new, 'coding')} with {format_path(done.code)!r}")
             return
         results = service.search(query, wanted)
     if fmt == "json":
         print_json(results)
         return
     click.echo(
-        f"{len(results.hits)} turns in {results.transcripts} transcripts"
+        f"{plural(len(results.hits), 'turn')} in {plural(results.transcripts, 'transcript')}"
         + (" (more not shown: narrow the search)" if results.truncated else "")
     )
     for h in results.hits:

@@ -42,6 +42,11 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+def plural(n: int, word: str, words: str = "") -> str:
+    """``1 transcript``, ``2 transcripts``, with thousands separators."""
+    return f"{n:,} {word if n == 1 else words or word + 's'}"
+
+
 def print_json(value: Any) -> None:
     click.echo(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2))
 

@@ -13,6 +13,7 @@ from thematica.cli.output import (
     console,
     format_option,
     open_study,
+    plural,
     print_json,
     read_file,
 )
@@ -60,7 +61,9 @@ def participants_import(study: str, file: Path, prefixes: tuple[str, ...], fmt: 
     if fmt == "json":
         print_json({"added": added, "attributes": register.attributes})
     else:
-        click.echo(f"Added {len(added)} participants: {', '.join(p.label for p in added)}")
+        click.echo(
+            f"Added {plural(len(added), 'participant')}: {', '.join(p.label for p in added)}"
+        )
 
 
 @participants.command("list")
@@ -78,6 +81,11 @@ def participants_list(study: str, fmt: str) -> None:
         people = service.participants()
     if fmt == "json":
         print_json({"attributes": defs, "participants": people})
+        return
+    if not people:
+        click.echo(
+            "No participants yet (import a register: thematica participants import STUDY FILE)"
+        )
         return
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     table.add_column("Label", no_wrap=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from thematica.cli.codebook import BY, actor, code_path
-from thematica.cli.output import CliError, format_option, open_study, print_json
+from thematica.cli.output import CliError, format_option, open_study, plural, print_json
 from thematica.domain import format_path
 from thematica.service.reconcile import DECISIONS, Edit
 
@@ -48,7 +48,7 @@ def status(study: str, fmt: str) -> None:
         who = " and ".join(sorted(s.coders[:2])) or "not coded"
         click.echo(
             f"{s.participant or s.transcript_id}: {who}; "
-            f"{s.disagreements} disagreements, {s.decided} decided"
+            f"{plural(s.disagreements, 'disagreement')}, {s.decided} decided"
             + ("" if s.revealed else " (not revealed)")
         )
 
@@ -151,4 +151,6 @@ def undo(study: str, decision: int, by: str | None) -> None:
     """
     with open_study(study) as service:
         gone = service.undo_reconciliation(decision, by=actor(service, by))
-    click.echo(f"undid decision {gone.id} ({gone.decision}); {len(gone.codings)} codings removed")
+    click.echo(
+        f"undid decision {gone.id} ({gone.decision}); {plural(len(gone.codings), 'coding')} removed"
+    )

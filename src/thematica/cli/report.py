@@ -60,7 +60,7 @@ def report(
     --allow-identifiers is given.
 
     Formats: docx, md and html (documents with the figures: SVG, PDF and 300 dpi PNG), csv
-    and xlsx (the tables as data). The theme map needs Graphviz (`dot`).
+    and xlsx (the tables as data). The theme map needs Graphviz (its dot program).
 
     \b
     Example:

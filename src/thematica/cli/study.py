@@ -170,6 +170,9 @@ def team_list(study: str, fmt: str) -> None:
     if fmt == "json":
         print_json(members)
         return
+    if not members:
+        click.echo("No team members yet (add one: thematica team add STUDY NAME --role lead)")
+        return
     table = Table("Name", "Role")
     for m in members:
         table.add_row(m.name, m.role.value)

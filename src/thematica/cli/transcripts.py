@@ -22,6 +22,7 @@ from thematica.cli.output import (
     format_option,
     interactive,
     open_study,
+    plural,
     print_json,
     read_file,
 )
@@ -151,7 +152,7 @@ def transcripts_import(
         for item in report.imported:
             who = item.participant or "no participant linked"
             click.echo(
-                f"Imported #{item.id} {item.source_name} ({who}): {item.turns} turns, {item.words:,} words"
+                f"Imported #{item.id} {item.source_name} ({who}): {plural(item.turns, 'turn')}, {plural(item.words, 'word')}"
             )
         for failure in report.failed:
             click.echo(f"Skipped {failure.message}", err=True)
@@ -173,6 +174,9 @@ def transcripts_list(study: str, fmt: str) -> None:
         items = service.transcripts()
     if fmt == "json":
         print_json(items)
+        return
+    if not items:
+        click.echo("No transcripts yet (import some: thematica transcripts import STUDY FILES...)")
         return
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     table.add_column("#", justify="right")

@@ -162,16 +162,16 @@ def render(data: ReportData, out_dir: Path, stem: str = "figure2-saturation") ->
         ],
         rotation=60 if many else 0,
         ha="right" if many else "center",
-        fontsize=7,
+        fontsize=8.5,
     )
     ax.set_xlim(0.4, max(x, default=1) + 0.6)
     top = max((s.cumulative for s in steps), default=1)
     ax.set_ylim(0, top * 1.12 + 1)
     sequence = "date order" if report.order.startswith("interview date") else "the order given"
-    ax.set_xlabel(f"Interviews in {sequence}", fontsize=8)
-    ax.set_ylabel(f"{LEVELS[int(report.level)].capitalize()} codes", fontsize=8)
-    ax.tick_params(axis="y", labelsize=7)
-    ax.set_title(title(report), fontsize=9)
+    ax.set_xlabel(f"Interviews in {sequence}", fontsize=9.5)
+    ax.set_ylabel(f"{LEVELS[int(report.level)].capitalize()} codes", fontsize=9.5)
+    ax.tick_params(axis="y", labelsize=8.5)
+    ax.set_title(title(report), fontsize=10.5)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.grid(axis="y", color="#d9d9d9", linewidth=0.5, zorder=0)
@@ -184,7 +184,7 @@ def render(data: ReportData, out_dir: Path, stem: str = "figure2-saturation") ->
     fig.legend(
         [handles[i] for i in order],
         [labels[i] for i in order],
-        fontsize=7,
+        fontsize=8.5,
         frameon=False,
         loc="outside lower center",
         ncols=3,

@@ -435,8 +435,8 @@ def counts(
         f"Distinct participants coded at level {int(level)}"
         + (f" by {', '.join(_coder_names(session, coder_ids))}" if coder_ids else " by any coder")
         + f"; N = {total} participants with at least one transcript. Each participant counts once per node.",
-        "Direct: codes assigned to the node (with their sub-codes). Rolled up: the union over the node and "
-        "everything beneath it (a union, never a sum). Divergent: participants coded with a code marked "
+        "Direct: participants coded with the codes assigned to the node itself (with their sub-codes). "
+        "n/N: rolled up, the union over the node and everything beneath it (a union, never a sum). Divergent: participants coded with a code marked "
         "divergent for the node or a node beneath it.",
     )
     return CountsReport(
@@ -590,8 +590,8 @@ def saturation_report(
         f"interviews in {how}; interviews not yet coded are left out.",
         "Guest, Namey & Chen (2020): base size, run length and new-information threshold; the denominator is "
         "fixed at the codes in the base; runs overlap, shifting by one interview; reported as n+r.",
-        "Francis et al. (2010): after the initial analysis sample, saturation when `stop` consecutive "
-        "interviews add no new code.",
+        "Francis et al. (2010): after the initial analysis sample, saturation when as many consecutive "
+        "interviews as the stopping criterion add no new code.",
     )
     return SaturationReport(
         level,
