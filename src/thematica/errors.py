@@ -22,6 +22,26 @@ class InputError(ThematicaError):
         super().__init__(f"{where}: {reason}")
 
 
+class BatchInputError(InputError):
+    """Several files of one batch that cannot be read: one line for each, then what happened."""
+
+    def __init__(self, errors: tuple[InputError, ...]) -> None:
+        self.errors = errors
+        ThematicaError.__init__(
+            self,
+            "\n".join(
+                [
+                    *(str(e) for e in errors),
+                    f"{len(errors)} files cannot be imported, so nothing was imported "
+                    "(fix them, or import the others with --skip-bad)",
+                ]
+            ),
+        )
+        self.source = ", ".join(e.source for e in errors)
+        self.reason = f"{len(errors)} files cannot be imported"
+        self.location = None
+
+
 class StudyError(ThematicaError):
     """The study file itself: missing, not a Thematica study, too new, already exists."""
 

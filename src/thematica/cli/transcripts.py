@@ -104,8 +104,9 @@ def transcripts_import(
 ) -> None:
     """Import transcript FILES (or folders of them) into STUDY.
 
-    All or nothing: one bad file stops the whole batch and nothing is imported, unless
-    --skip-bad is given (then the exit code is 1 if any file was skipped). Without a speaker mapping the speaker who talks most is the
+    All or nothing: if any file is bad, nothing is imported and every bad file is named, one
+    line each (exit code 2), unless --skip-bad is given (then the good files are imported, the
+    bad ones listed, and the exit code is 1). Without a speaker mapping the speaker who talks most is the
     participant and the others are interviewers; correct it later with
     'thematica transcripts speakers'. A file named after a participant label
     (physio-4.vtt for "Physio 4") is linked to that participant.

@@ -19,7 +19,7 @@ from thematica.domain import (
     Turn,
     word_count,
 )
-from thematica.errors import InputError, NotFoundError, ThematicaError
+from thematica.errors import BatchInputError, InputError, NotFoundError, ThematicaError
 from thematica.importers import read_transcript
 from thematica.service.register import participant_id
 from thematica.speakers import assign_roles, find_speaker
@@ -111,8 +111,9 @@ def import_transcripts(
 ) -> ImportReport:
     """Parse and store each source in the caller's transaction.
 
-    A bad file raises :class:`InputError` (the caller rolls back: all or nothing) unless
-    ``skip_bad``, when it is reported and the others are imported.
+    A bad file raises :class:`InputError` (the caller rolls back: all or nothing), after every
+    file has been read: several bad files raise one :class:`BatchInputError` naming each.
+    With ``skip_bad`` the bad files are reported and the others are imported.
     """
     known = dict(
         session.execute(select(TranscriptRow.source_sha256, TranscriptRow.source_name)).all()
@@ -121,6 +122,7 @@ def import_transcripts(
     labels = {_key(label): pid for pid, label in names.items()}
     imported: list[TranscriptSummary] = []
     failed: list[ImportFailure] = []
+    errors: list[InputError] = []
     now = dt.datetime.now(dt.UTC)
     for source in sources:
         try:
@@ -137,8 +139,13 @@ def import_transcripts(
             pid = _participant_for(session, source, labels)
         except InputError as exc:
             if not skip_bad:
-                raise
+                errors.append(exc)  # read every file, so that one run names every bad one
             failed.append(ImportFailure.from_error(exc))
+            if progress:
+                progress(source.name)
+            continue
+        known[parsed.source_sha256] = parsed.source_name
+        if errors:  # nothing will be imported: only check the rest
             if progress:
                 progress(source.name)
             continue
@@ -175,7 +182,6 @@ def import_transcripts(
                 for i, (turn, span) in enumerate(zip(parsed.turns, spans, strict=True))
             ],
         )
-        known[parsed.source_sha256] = parsed.source_name
         label = names.get(pid) if pid is not None else None
         imported.append(
             TranscriptSummary(
@@ -192,6 +198,8 @@ def import_transcripts(
         )
         if progress:
             progress(source.name)
+    if errors:
+        raise errors[0] if len(errors) == 1 else BatchInputError(tuple(errors))
     return ImportReport(tuple(imported), tuple(failed))
 
 
