@@ -14,6 +14,7 @@ from thematica.domain import (
     AttributeValue,
     CodePath,
     Level,
+    Link,
     Participant,
     ThemeNode,
 )
@@ -102,3 +103,73 @@ def with_values(participant: Participant, **values: AttributeValue) -> Participa
 
 def defs(**types: AttributeType) -> tuple[AttributeDef, ...]:
     return tuple(AttributeDef(name, kind) for name, kind in types.items())
+
+
+def big_framework(
+    overarching: int = 3, themes: int = 4, subs: int = 5, links: int = 12, seed: int = 7
+) -> ReportData:
+    """A large framework for the theme map: ``overarching`` x ``themes`` x ``subs`` nodes with
+    realistic names and ``links`` named interlinks between sub-themes (fixed seed)."""
+    import random
+
+    rng = random.Random(seed)
+    words = [
+        "pain",
+        "mood",
+        "time",
+        "trust",
+        "role",
+        "referral",
+        "group",
+        "goals",
+        "stigma",
+        "waiting",
+        "remit",
+        "family",
+        "work",
+        "sleep",
+        "confidence",
+        "training",
+        "pathway",
+        "fear",
+        "hope",
+        "movement",
+    ]
+    base = data()
+    labels = [p.label for p in base.participants]
+    nodes: list[ThemeNode] = []
+    counts: list[NodeCount] = []
+    next_id = 1
+
+    def add(path: CodePath) -> int:
+        nonlocal next_id
+        nodes.append(ThemeNode(next_id, path, "", (), (), ()))
+        counts.append(count(path, rng.sample(labels, rng.randint(1, len(labels))), labels))
+        next_id += 1
+        return next_id - 1
+
+    leaves: list[CodePath] = []
+    for o in range(overarching):
+        over = (f"Overarching {o + 1}: {' and '.join(rng.sample(words, 2))}",)
+        add(over)
+        for t in range(themes):
+            theme = (*over, f"Theme {o + 1}.{t + 1} {rng.choice(words)}")
+            add(theme)
+            for s in range(subs):
+                leaf = (*theme, f"{rng.choice(words).capitalize()} {rng.choice(words)} {s + 1}")
+                add(leaf)
+                leaves.append(leaf)
+    chosen: set[tuple[CodePath, CodePath]] = set()
+    while len(chosen) < links:
+        a, b = rng.sample(leaves, 2)
+        chosen.add((a, b))
+    verbs = ("feeds", "blocks", "turns back", "makes possible", "leaves clinicians holding")
+    link_rows = tuple(
+        Link(i + 1, a, b, rng.choice(verbs)) for i, (a, b) in enumerate(sorted(chosen))
+    )
+    return replace(
+        base,
+        nodes=tuple(nodes),
+        links=link_rows,
+        counts=replace(base.counts, themes=tuple(counts)),
+    )

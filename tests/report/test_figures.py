@@ -48,17 +48,23 @@ def test_theme_map_svg_names_every_sub_theme_with_its_count(built: Built) -> Non
     )
 
 
-def test_theme_map_svg_names_every_interlink(built: Built) -> None:
-    nodes = texts_by_group(built.out / "figure1-theme-map.svg", "node")
-    for label in LINKS:
-        assert label in nodes
+def test_theme_map_svg_names_every_interlink_on_its_own_edge(built: Built) -> None:
+    root = ET.parse(built.out / "figure1-theme-map.svg").getroot()
+    labelled = {}
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") == "edge":
+            text = " ".join("".join(t.itertext()).strip() for t in g.iter(f"{SVG}text"))
+            if text:
+                labelled[text] = g.findtext(f"{SVG}title")
+    assert sorted(labelled) == sorted(LINKS)  # each label belongs to exactly one arrow
+    assert all(title and "->" in title for title in labelled.values())
 
 
 def test_theme_map_is_greyscale_safe(built: Built) -> None:
     svg = (built.out / "figure1-theme-map.svg").read_text(encoding="utf-8")
     colours = set(re.findall(r'(?:fill|stroke)="(#[0-9a-fA-F]+)"', svg))
     assert colours and all(len(c) == 7 for c in colours)
-    assert svg.count('stroke-dasharray="5,2"') == 2 * len(LINKS)  # interlinks are dashed
+    assert svg.count('stroke-dasharray="5,2"') == len(LINKS)  # interlinks are dashed
     assert len(set(re.findall(r'stroke-width="([\d.]+)"', svg))) >= 3  # levels differ by weight
     assert "<polygon" in svg and "<ellipse" in svg  # and by shape
 
@@ -131,3 +137,90 @@ def test_saturation_figure_with_many_interviews(tmp_path: Path) -> None:
     assert rows[8].cells[6:] == ("9–10", "1", "4.55%", "yes")  # 1 of the 22 base codes
     assert rows[9].cells[6] == ""  # runs stop at the saturating one
     assert "8+2" in saturation_figure.title(report)
+
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom (SVG units)
+
+
+def _text_box(texts: list[ET.Element]) -> Box:
+    """The box around a label's lines, from their positions and font size (Helvetica's
+    characters average about 0.55 em wide)."""
+    boxes = []
+    for t in texts:
+        size = float(t.get("font-size", "10"))
+        x, y = float(t.get("x", "0")), float(t.get("y", "0"))
+        width = len("".join(t.itertext())) * size * 0.55
+        left = x - width / 2 if t.get("text-anchor") == "middle" else x
+        boxes.append((left, y - size * 0.75, left + width, y + size * 0.2))
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _shape_box(g: ET.Element) -> Box | None:
+    ellipse = g.find(f"{SVG}ellipse")
+    if ellipse is not None:
+        cx, cy = float(ellipse.get("cx", "0")), float(ellipse.get("cy", "0"))
+        rx, ry = float(ellipse.get("rx", "0")), float(ellipse.get("ry", "0"))
+        return (cx - rx, cy - ry, cx + rx, cy + ry)
+    numbers = [
+        float(n)
+        for shape in (*g.iter(f"{SVG}polygon"), *g.iter(f"{SVG}path"))
+        for n in re.findall(r"-?\d+(?:\.\d+)?", shape.get("points") or shape.get("d") or "")
+    ]
+    if not numbers:
+        return None
+    xs, ys = numbers[0::2], numbers[1::2]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _overlap(a: Box, b: Box, slack: float = 1.0) -> bool:
+    return (
+        a[0] + slack < b[2] and b[0] + slack < a[2] and a[1] + slack < b[3] and b[1] + slack < a[3]
+    )
+
+
+def label_and_node_boxes(svg: Path) -> tuple[list[Box], list[Box]]:
+    root = ET.parse(svg).getroot()
+    labels, nodes = [], []
+    for g in root.iter(f"{SVG}g"):
+        texts = list(g.iter(f"{SVG}text"))
+        if g.get("class") == "edge" and texts:
+            labels.append(_text_box(texts))
+        elif g.get("class") == "node":
+            box = _shape_box(g)
+            if box is not None:
+                nodes.append(box)
+    return labels, nodes
+
+
+def assert_labels_clear(svg: Path, expected_labels: int) -> None:
+    labels, nodes = label_and_node_boxes(svg)
+    assert len(labels) == expected_labels
+    for i, a in enumerate(labels):
+        for b in labels[i + 1 :]:
+            assert not _overlap(a, b), (a, b)
+        for node in nodes:
+            assert not _overlap(a, node), (a, node)
+
+
+def test_theme_map_labels_overlap_neither_each_other_nor_nodes(built: Built) -> None:
+    assert_labels_clear(built.out / "figure1-theme-map.svg", len(LINKS))
+
+
+def test_a_large_framework_keeps_its_labels_clear(tmp_path: Path) -> None:
+    from tests.report.factory import big_framework
+    from thematica.report import theme_map
+
+    data = big_framework(overarching=3, themes=2, subs=4, links=8)  # 24 sub-themes
+    (svg, _pdf, png_path) = theme_map.render(data, tmp_path)
+    assert_labels_clear(svg, len(data.links))
+    assert png.dpi(png_path.read_bytes()) == pytest.approx((300, 300), abs=0.05)
+
+
+def test_the_overlap_check_sees_an_overlap() -> None:
+    assert _overlap((0, 0, 10, 10), (5, 5, 15, 15))
+    assert not _overlap((0, 0, 10, 10), (10, 0, 20, 10))

@@ -1,7 +1,7 @@
 """Figure 1, the theme map: the framework's hierarchy and its named interlinks (Graphviz).
 
 Legible in greyscale: levels differ by shape, fill and line weight, not by colour alone, and
-interlinks are dashed, arrowed and labelled. Colours are 6-digit hex (3-digit hex renders
+interlinks are dashed, arrowed and labelled on their own line. Colours are 6-digit hex (3-digit hex renders
 black in Graphviz). Every node shows n/N.
 """
 
@@ -64,6 +64,7 @@ WRAP = {1: 16, 2: 18, 3: 20}  # characters per line, by depth
 HIERARCHY_WIDTH = {2: "2.0", 3: "1.0"}  # line weight from a parent to a node of this depth
 LINK_FONTSIZE = "9.5"
 LINK_WRAP = 14
+STAGGER_FROM = 8  # more leaves than this in the map: stagger them over several rows
 MAX_SIZE = "6.7,9.5"  # inches: the text block of an A4 page; larger maps are scaled down
 
 
@@ -104,31 +105,36 @@ def _label(name: str, depth: int, detail: str) -> str:
     return f'<<B>{text}</B><BR/><FONT POINT-SIZE="{small}">{html.escape(detail)}</FONT>>'
 
 
-def build(data: ReportData) -> Any:
-    """The theme map as a ``graphviz.Digraph`` (not yet rendered).
+def build(data: ReportData, dpi: int | None = None) -> Any:
+    """The theme map as Graphviz source (not yet rendered); ``dpi`` for a raster image.
 
-    The hierarchy runs left to right. Each interlink's label is a small text node in a column
-    to the right of the nodes it joins, so labels never sit on top of other lines or nodes:
-    a dashed line runs from the source to its label and a dashed arrow from the label to the
-    target.
+    The hierarchy runs top to bottom, every overarching theme on the top row. Each interlink is
+    a dashed arrow carrying its own label (a Graphviz edge label, which the layout places as a
+    node of its own, so no two labels overlap and none sits on a node). Interlinks take part in
+    the ranking: a linked sub-theme may sit a row lower than its siblings, which lets the
+    interlinks run downwards without crossing the hierarchy. Wide rows of sub-themes are
+    staggered over several rows (Graphviz's ``unflatten``) to keep the map legible on a page.
     """
     graphviz = _graphviz()
     counts = theme_counts(data)
     graph = graphviz.Digraph(
         "theme_map",
         graph_attr={
-            "rankdir": "LR",
-            "ranksep": "0.3",
-            "nodesep": "0.1",
+            "rankdir": "TB",
+            "ranksep": "0.35",
+            "nodesep": "0.18",
             "fontname": FONT,
             "bgcolor": "#ffffff",
             "pad": "0.1",
             "size": MAX_SIZE,
+            "newrank": "true",
+            **({"dpi": str(dpi)} if dpi else {}),
         },
         node_attr={"fontname": FONT, "color": "#000000"},
         edge_attr={"fontname": FONT, "color": "#000000"},
     )
     ids = {node.path: f"n{node.id}" for node in data.nodes}
+    tops = graphviz.Digraph(graph_attr={"rank": "min"})
     for node in data.nodes:
         count = counts.get(node.path)
         detail = "–"
@@ -136,7 +142,9 @@ def build(data: ReportData) -> Any:
             detail = f"{count.rolled_up}/{count.total}"
             if count.divergent:
                 detail += f" · {len(count.divergent)} divergent"
-        graph.node(ids[node.path], _label(node.path[-1], node.depth, detail), **_style(node.depth))
+        target = tops if node.depth == 1 else graph
+        target.node(ids[node.path], _label(node.path[-1], node.depth, detail), **_style(node.depth))
+    graph.subgraph(tops)
     for node in data.nodes:
         if node.depth > 1 and node.path[:-1] in ids:
             graph.edge(
@@ -146,41 +154,38 @@ def build(data: ReportData) -> Any:
                 color="#595959",
                 penwidth=HIERARCHY_WIDTH.get(node.depth, "1.0"),
             )
-    dashed = {"style": "dashed", "penwidth": "1.1", "arrowsize": "0.7"}
     for link in data.links:
         if link.source not in ids or link.target not in ids:
             continue
-        source, target = ids[link.source], ids[link.target]
-        if not link.label.strip():
-            graph.edge(source, target, arrowhead="vee", constraint="false", **dashed)
-            continue
-        label = f"link{link.id}"
-        graph.node(
-            label,
-            "<" + "<BR/>".join(html.escape(line) for line in wrap(link.label, LINK_WRAP)) + ">",
-            shape="plaintext",
+        text = "<BR/>".join(html.escape(line) for line in wrap(link.label, LINK_WRAP))
+        graph.edge(
+            ids[link.source],
+            ids[link.target],
+            label=f"<{text}>" if link.label.strip() else "",
             fontsize=LINK_FONTSIZE,
-            margin="0.04,0.01",
-            height="0.1",
+            style="dashed",
+            penwidth="1.1",
+            arrowhead="vee",
+            arrowsize="0.7",
         )
-        graph.edge(source, label, arrowhead="none", **dashed)
-        graph.edge(target, label, dir="back", arrowtail="vee", **dashed)
+    leaves = sum(1 for node in data.nodes if node.depth >= 2 and not node.children)
+    if leaves > STAGGER_FROM:
+        return graph.unflatten(stagger=min(3, 1 + leaves // STAGGER_FROM), fanout=False)
     return graph
 
 
 def render(data: ReportData, out_dir: Path, stem: str = "figure1-theme-map") -> list[Path]:
     """Write ``stem.svg``, ``stem.pdf`` and ``stem.png`` (300 dpi) and return their paths."""
     graphviz = _graphviz()
-    graph = build(data)
     written = []
     try:
+        vector = build(data)
         for fmt in ("svg", "pdf"):
             path = out_dir / f"{stem}.{fmt}"
-            path.write_bytes(graph.pipe(format=fmt))
+            path.write_bytes(vector.pipe(format=fmt))
             written.append(path)
-        graph.graph_attr["dpi"] = str(DPI)
         path = out_dir / f"{stem}.png"
-        path.write_bytes(with_dpi(graph.pipe(format="png"), DPI))
+        path.write_bytes(with_dpi(build(data, dpi=DPI).pipe(format="png"), DPI))
         written.append(path)
     except graphviz.ExecutableNotFound:
         raise ThematicaError(INSTALL) from None
