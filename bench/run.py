@@ -6,6 +6,7 @@
     python bench/run.py exchange
     python bench/run.py web [--opens 50] [--adds 300]
     python bench/run.py search [--repeat 20]
+    python bench/run.py cli [--runs 20]
 
 ``import``: generates the large synthetic study (1,000 Teams VTT interviews of 8,000 words, a
 register with 10 attributes) once under bench/out/, then imports it into a fresh study file in
@@ -514,6 +515,8 @@ def main() -> None:
     srch.add_argument("--transcripts", type=int, default=1000)
     srch.add_argument("--words", type=int, default=8000)
     srch.add_argument("--repeat", type=int, default=20)
+    cli = sub.add_parser("cli", help="start-up time of the command line (min/median of N runs)")
+    cli.add_argument("--runs", type=int, default=20)
     worker = sub.add_parser("_import-worker")
     worker.add_argument("folder", type=Path)
     worker.add_argument("study", type=Path)
@@ -530,6 +533,10 @@ def main() -> None:
         bench_web(args.transcripts, args.words, args.opens, args.adds)
     elif args.command == "search":
         bench_search(args.transcripts, args.words, args.repeat)
+    elif args.command == "cli":
+        from startup import bench_cli
+
+        bench_cli(args.runs)
     elif args.command == "_import-worker":
         print(json.dumps(_import_worker(args.folder, args.study)))
 

@@ -337,3 +337,10 @@ class LineageEntry:
     summary: str
     undone_at: dt.datetime | None
     undoable: bool
+
+
+# Vocabularies the command line offers as choices, kept here (not in the service) so that a
+# command's --help needs no database code.
+JOURNAL_KINDS = ("journal", "field-note")
+SEARCH_SCOPES = ("match", "turn")
+RECONCILE_DECISIONS = ("accept_a", "accept_b", "both", "edit", "drop")

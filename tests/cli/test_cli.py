@@ -10,6 +10,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from tests.cli.commands import all_commands
 from tests.conftest import shared, snapshot
 from thematica.cli.main import cli
 
@@ -24,16 +25,6 @@ def run(*args: str, ok: bool = True, input: str | None = None) -> click.testing.
     if ok:
         assert result.exit_code == 0, result.output + result.stderr
     return result
-
-
-def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    found = []
-    for name, command in group.commands.items():
-        if isinstance(command, click.Group):
-            found += all_commands(command, (*prefix, name))
-        else:
-            found.append((*prefix, name))
-    return found
 
 
 @pytest.mark.parametrize("path", all_commands(cli), ids=" ".join)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
 from click.testing import CliRunner
 
+from tests.cli.commands import all_commands
 from thematica.cli.analysis import num
 from thematica.cli.main import cli
 from thematica.cli.output import plural
@@ -42,14 +42,5 @@ def test_an_empty_study_says_so_instead_of_an_empty_table(tmp_path: Path) -> Non
 
 
 def test_no_help_text_shows_markup_backticks() -> None:
-    def walk(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-        found = [path]
-        for name, command in group.commands.items():
-            if isinstance(command, click.Group):
-                found += walk(command, (*path, name))
-            else:
-                found.append((*path, name))
-        return found
-
-    for path in walk(cli):
+    for path in [(), *all_commands(cli)]:
         assert "`" not in run(*path, "--help"), path

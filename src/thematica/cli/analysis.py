@@ -5,17 +5,19 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich import box
 from rich.table import Table
 
-from thematica.analysis.coefficients import AggregateAgreement, Coefficients
-from thematica.analysis.quantifiers import DEFAULT_RULES, load_rules
-from thematica.analysis.reports import CountsReport, NodeCount, PresenceAgreement
 from thematica.cli.codebook import code_path
 from thematica.cli.output import CliError, console, format_option, open_study, print_json, read_file
 from thematica.domain import Level, format_path
+
+if TYPE_CHECKING:  # the analysis engine loads only when a command runs
+    from thematica.analysis.coefficients import AggregateAgreement, Coefficients
+    from thematica.analysis.reports import CountsReport, NodeCount, PresenceAgreement
 
 LEVEL_2 = click.option(
     "--level",
@@ -272,6 +274,8 @@ def counts(
     Example:
         thematica counts msk.thematica --level 2 --by group --format md
     """
+    from thematica.analysis.quantifiers import DEFAULT_RULES, load_rules
+
     rules = load_rules(read_file(quantifiers), str(quantifiers)) if quantifiers else DEFAULT_RULES
     with open_study(study) as service:
         report = service.counts(

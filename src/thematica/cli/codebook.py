@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich import box
@@ -20,9 +21,9 @@ from thematica.cli.output import (
     read_file,
 )
 from thematica.domain import Level, MemberRole, format_path, parse_path
-from thematica.importers.codebook import parse_colour, read_codebook
-from thematica.importers.codings import read_codings
-from thematica.service import StudyService
+
+if TYPE_CHECKING:  # the service loads only when a command opens a study
+    from thematica.service import StudyService
 
 LEVEL = click.option(
     "--level",
@@ -75,6 +76,8 @@ def codebook_import(study: str, file: Path, level: int, fmt: str) -> None:
         thematica codebook import msk.thematica codebook.csv
         thematica codebook import msk.thematica framework.yaml
     """
+    from thematica.importers.codebook import read_codebook
+
     book = read_codebook(read_file(file), str(file), level=Level(level))
     with open_study(study) as service:
         report = service.import_codebook(book, source=str(file))
@@ -157,6 +160,8 @@ def codebook_describe(
     """
     if description is None and colour is None:
         raise CliError("nothing to change: give --description and/or --colour")
+    from thematica.importers.codebook import parse_colour
+
     parsed = parse_colour(colour, "--colour", "option") if colour else None
     with open_study(study) as service:
         entry = service.describe_code(
@@ -301,6 +306,8 @@ def codings_import(study: str, file: Path, level: int) -> None:
     Example:
         thematica codings import msk.thematica coder-a.csv --level 1
     """
+    from thematica.importers.codings import read_codings
+
     specs = read_codings(read_file(file), str(file))
     with open_study(study) as service:
         added = service.import_codings(specs, source=str(file), level=Level(level))

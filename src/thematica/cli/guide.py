@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from thematica.cli.output import format_option, open_study, print_json, read_file
-from thematica.importers.guide import read_guide
 
 
 @click.group()
@@ -28,6 +27,8 @@ def guide_import(study: str, file: Path) -> None:
     Example:
         thematica guide import msk.thematica guide.md
     """
+    from thematica.importers.guide import read_guide
+
     questions = read_guide(read_file(file), str(file))
     with open_study(study) as service:
         service.replace_guide(questions)

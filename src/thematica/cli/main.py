@@ -2,30 +2,94 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import click
 
 from thematica import __version__
-from thematica.cli.analysis import agreement, cooccurrence, counts, matrix, saturation
-from thematica.cli.anonymise import anonymise
-from thematica.cli.codebook import codebook, codings
-from thematica.cli.exchange import qdc, qdpx
-from thematica.cli.guide import guide
-from thematica.cli.notes import journal, memo, search
 from thematica.cli.output import CliError
-from thematica.cli.participants import participants
-from thematica.cli.reconcile import reconcile
-from thematica.cli.report import report
-from thematica.cli.serve import serve
-from thematica.cli.study import blind, demo, info, init, team, upgrade
-from thematica.cli.themes import themes
-from thematica.cli.transcripts import transcripts
 from thematica.errors import ThematicaError
+
+# Every command: the module that defines it (imported only when the command runs or shows its
+# help, so `thematica --help` and `thematica COMMAND --help` stay fast) and the start of its
+# help text, for the command list. tests/cli/test_startup.py checks that each summary is where
+# its help text begins.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("study", "Create a new, empty study at STUDY (a file path or a PostgreSQL URL)."),
+    "info": ("study", "Describe the study: title, question, approach, team and headline counts."),
+    "upgrade": ("study", "Bring STUDY's schema up to this version of Thematica."),
+    "demo": ("study", "Write the fictional demo study into DIRECTORY and print its path."),
+    "team": ("study", "The research team: who codes, who leads, who only reads."),
+    "participants": (
+        "participants",
+        "The participant register: labels, groups and typed attributes.",
+    ),
+    "transcripts": (
+        "transcripts",
+        "Interview transcripts: Teams/Zoom WebVTT, SRT, Teams .docx, text and Markdown.",
+    ),
+    "guide": ("guide", "The interview guide: ordered questions with their prompts."),
+    "codebook": (
+        "codebook",
+        "The codebook: codes at any depth, level one (per coder) and level two (agreed).",
+    ),
+    "themes": (
+        "themes",
+        "The theme framework: overarching themes > themes > sub-themes, with interlinks.",
+    ),
+    "codings": ("codebook", "Codings: who coded which span of which transcript with which code."),
+    "agreement": ("analysis", "Inter-coder agreement between two coders"),
+    "counts": ("analysis", "Single counts: distinct participants per theme node and per code"),
+    "saturation": ("analysis", "Data saturation: new codes per interview, the cumulative curve"),
+    "matrix": ("analysis", "Themes (or codes) by the values of a participant attribute"),
+    "cooccurrence": ("analysis", "Codes that share a speaker turn or overlap: counts and Jaccard."),
+    "anonymise": ("anonymise", "Anonymise transcripts with a separate key file"),
+    "qdpx": (
+        "exchange",
+        "REFI-QDA projects (.qdpx): exchange with NVivo, ATLAS.ti, MAXQDA and QualCoder.",
+    ),
+    "qdc": ("exchange", "REFI-QDA codebooks (.qdc)."),
+    "report": ("report", "Write a publication-ready report of STUDY"),
+    "serve": ("serve", "Open STUDY in the workbench: a web app on this machine"),
+    "blind": ("study", "Blind level-one coding: while on, each coder sees only their own codings"),
+    "reconcile": (
+        "reconcile",
+        "Reconcile two coders' level-one coding, one disagreement at a time.",
+    ),
+    "journal": ("notes", "Each researcher's reflexive journal and field notes"),
+    "memo": ("notes", "Memos on codes, themes, transcripts and codings"),
+    "search": ("notes", "Search the transcripts for every word of QUERY"),
+}
 
 
 class ThematicaGroup(click.Group):
-    """Turns every :class:`ThematicaError` into one clear line and exit code 2."""
+    """The top-level command: loads each subcommand's module on first use, and turns every
+    :class:`ThematicaError` into one clear line and exit code 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = COMMANDS.get(cmd_name)
+        if found is None:
+            return None
+        module = importlib.import_module(f"thematica.cli.{found[0]}")
+        command = getattr(module, cmd_name)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from :data:`COMMANDS`, without importing any command's module."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = []
+        for name in self.list_commands(ctx):
+            summary = COMMANDS[name][1]
+            if len(summary) > limit:
+                summary = summary[: max(limit - 3, 10)].rsplit(" ", 1)[0] + "..."
+            rows.append((name, summary))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -46,37 +110,6 @@ def cli() -> None:
         thematica demo ~/thematica-demo
         thematica info ~/thematica-demo/demo.thematica
     """
-
-
-for command in (
-    init,
-    info,
-    upgrade,
-    demo,
-    team,
-    participants,
-    transcripts,
-    guide,
-    codebook,
-    themes,
-    codings,
-    agreement,
-    counts,
-    saturation,
-    matrix,
-    cooccurrence,
-    anonymise,
-    qdpx,
-    qdc,
-    report,
-    serve,
-    blind,
-    reconcile,
-    journal,
-    memo,
-    search,
-):
-    cli.add_command(command)
 
 
 def main() -> None:

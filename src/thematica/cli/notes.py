@@ -9,9 +9,7 @@ import click
 
 from thematica.cli.codebook import BY, actor, code_path
 from thematica.cli.output import CliError, format_option, open_study, plural, print_json
-from thematica.domain import SpeakerRole, format_path
-from thematica.service.notes import KINDS, JournalFilter
-from thematica.service.search import SCOPES, SearchFilter
+from thematica.domain import JOURNAL_KINDS, SEARCH_SCOPES, SpeakerRole, format_path
 
 
 @click.group()
@@ -22,7 +20,7 @@ def journal() -> None:
 @journal.command("add")
 @click.argument("study")
 @click.argument("text")
-@click.option("--kind", type=click.Choice(KINDS), default="journal", show_default=True)
+@click.option("--kind", type=click.Choice(JOURNAL_KINDS), default="journal", show_default=True)
 @click.option("--transcript", "transcripts", multiple=True, help="Link a transcript (repeatable).")
 @click.option(
     "--code", "codes", type=int, multiple=True, help="Link a code by its id (repeatable)."
@@ -59,7 +57,9 @@ def journal_add(
 
 @journal.command("list")
 @click.argument("study")
-@click.option("--kind", type=click.Choice(KINDS), help="Only journal entries, or field notes.")
+@click.option(
+    "--kind", type=click.Choice(JOURNAL_KINDS), help="Only journal entries, or field notes."
+)
 @click.option("--transcript", help="Only entries linked to this transcript.")
 @click.option("--code", type=int, help="Only entries linked to this code (its id).")
 @click.option(
@@ -86,6 +86,8 @@ def journal_list(
     Example:
         thematica journal list msk.thematica --search "own clinic" --by "Tom Okafor"
     """
+    from thematica.service.notes import JournalFilter
+
     wanted = JournalFilter(
         kind=kind,
         transcript=transcript,
@@ -168,7 +170,7 @@ def memo_list(study: str, target: str | None, fmt: str) -> None:
 @click.option("--code-all", "code_all", help="Code every result with this level-one code path.")
 @click.option(
     "--scope",
-    type=click.Choice(SCOPES),
+    type=click.Choice(SEARCH_SCOPES),
     default="match",
     show_default=True,
     help="With --code-all: code the matched words, or each whole turn.",
@@ -198,6 +200,8 @@ def search(
         thematica search msk.thematica '"low mood" manag*' --attribute group --value OT
         thematica search msk.thematica stigma --code-all "Stigma" --create --by "Tom Okafor"
     """
+    from thematica.service.search import SearchFilter
+
     wanted = SearchFilter(
         attribute=attribute, value=value, code=code, role=SpeakerRole(role) if role else None
     )

@@ -9,13 +9,15 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
 
 from thematica.errors import InputError, ThematicaError
-from thematica.service import StudyService
+
+if TYPE_CHECKING:  # the service (and SQLAlchemy) load only when a command opens a study
+    from thematica.service import StudyService
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,6 +70,8 @@ def console() -> Console:
 
 def open_study(location: str) -> StudyService:
     """Open a study for a command, telling the user on stderr if it was migrated."""
+    from thematica.service import StudyService
+
     try:
         service = StudyService.open(location)
     except ThematicaError as exc:

@@ -17,7 +17,6 @@ from thematica.cli.output import (
     print_json,
     read_file,
 )
-from thematica.importers.register import read_register
 
 
 @click.group()
@@ -55,6 +54,8 @@ def participants_import(study: str, file: Path, prefixes: tuple[str, ...], fmt: 
         if not sep or not group.strip() or not prefix.strip():
             raise CliError(f"--prefix {item!r}: write it as GROUP=PREFIX")
         mapping[group.strip()] = prefix.strip()
+    from thematica.importers.register import read_register
+
     register = read_register(read_file(file), str(file))
     with open_study(study) as service:
         added = service.import_register(register, source=str(file), prefixes=mapping)

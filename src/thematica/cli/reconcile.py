@@ -6,8 +6,7 @@ import click
 
 from thematica.cli.codebook import BY, actor, code_path
 from thematica.cli.output import CliError, format_option, open_study, plural, print_json
-from thematica.domain import format_path
-from thematica.service.reconcile import DECISIONS, Edit
+from thematica.domain import RECONCILE_DECISIONS, format_path
 
 CODERS = click.option(
     "--coders",
@@ -83,7 +82,7 @@ def show(study: str, transcript: str, coders: str | None, fmt: str) -> None:
 @click.argument("study")
 @click.argument("transcript")
 @click.argument("number", type=click.IntRange(min=1))
-@click.argument("decision", type=click.Choice(DECISIONS))
+@click.argument("decision", type=click.Choice(RECONCILE_DECISIONS))
 @click.option("--span", help="For 'edit': the agreed span, START-END (code points).")
 @click.option("--code", "code", help="For 'edit': the level-two code (default: the agreed one).")
 @CODERS
@@ -114,6 +113,8 @@ def decide(
             start, end = (int(x) for x in span.split("-"))
         except ValueError:
             raise CliError(f"--span must be START-END, like 120-188, not {span!r}") from None
+        from thematica.service.reconcile import Edit
+
         edit = Edit(start, end, code_path(code) if code else None)
     with open_study(study) as service:
         who = pair(coders)

@@ -5,13 +5,17 @@ lineage."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 from rich.tree import Tree
 
 from thematica.cli.codebook import BY, actor, code_path
 from thematica.cli.output import CliError, console, format_option, open_study, print_json
 from thematica.domain import Level, Stance, format_path
-from thematica.service import StudyService
+
+if TYPE_CHECKING:
+    from thematica.service import StudyService
 
 THEME = "Theme path, e.g. 'Living with pain > Pacing' (quote it; levels joined by ' > ')."
 

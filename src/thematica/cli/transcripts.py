@@ -27,13 +27,11 @@ from thematica.cli.output import (
     read_file,
 )
 from thematica.domain import SpeakerRole, Transcript, word_count
-from thematica.importers import TRANSCRIPT_SUFFIXES
-from thematica.importers.mapping import ManifestEntry, read_manifest, read_speaker_map
-from thematica.importers.register import parse_date
-from thematica.service import TranscriptSource
 
 
 def _expand(paths: tuple[Path, ...]) -> list[Path]:
+    from thematica.importers import TRANSCRIPT_SUFFIXES
+
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -49,6 +47,8 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
 def _date(value: str | None) -> dt.date | None:
     if value is None:
         return None
+    from thematica.importers.register import parse_date
+
     try:
         return parse_date(value)
     except ValueError:
@@ -117,6 +117,9 @@ def transcripts_import(
         thematica transcripts import msk.thematica p4.vtt --participant "Physio 4" \\
             --participant-speaker "Jo Bloggs" --date 2026-03-14
     """
+    from thematica.importers.mapping import ManifestEntry, read_manifest, read_speaker_map
+    from thematica.service import TranscriptSource
+
     paths = _expand(files)
     if (participant or when) and len(paths) != 1:
         raise CliError("--participant and --date apply to a single file; use --manifest for many")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from thematica.domain import MemberRole, format_path
+from thematica.domain import JOURNAL_KINDS, MemberRole, format_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import coding_edits as edits
 from thematica.service import transcripts as tx
@@ -39,7 +39,7 @@ from thematica.storage.models import (
     TranscriptRow,
 )
 
-KINDS = ("journal", "field-note")
+KINDS = JOURNAL_KINDS
 TARGETS = ("code", "theme", "transcript", "coding")
 
 

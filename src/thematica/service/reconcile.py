@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from thematica.analysis import spans
 from thematica.analysis.coefficients import CharacterAgreement, character_agreement
-from thematica.domain import CodePath, Level, MemberRole, format_path
+from thematica.domain import RECONCILE_DECISIONS, CodePath, Level, MemberRole, format_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import codebook as cb
 from thematica.service.transcript_agreement import transcript_agreement
@@ -36,7 +36,7 @@ from thematica.storage.models import (
     TranscriptRow,
 )
 
-DECISIONS = ("accept_a", "accept_b", "both", "edit", "drop")
+DECISIONS = RECONCILE_DECISIONS
 Interval = tuple[int, int]
 
 

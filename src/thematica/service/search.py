@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.orm import Session
 
-from thematica.domain import CodePath, Level, MemberRole, SpeakerRole, format_path
+from thematica.domain import SEARCH_SCOPES, CodePath, Level, MemberRole, SpeakerRole, format_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import codebook as cb
 from thematica.service.coding_lookup import code_path
@@ -43,7 +43,7 @@ MAX_QUERY = 500
 MAX_TERMS = 20
 MAX_HITS = 1000
 CONTEXT = 70
-SCOPES = ("match", "turn")
+SCOPES = SEARCH_SCOPES
 
 
 def parse(query: str) -> tuple[search_index.Term, ...]:

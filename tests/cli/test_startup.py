@@ -1,0 +1,54 @@
+"""Fast start: ``thematica --help`` and every ``thematica COMMAND --help`` load no database,
+parsing or report code (bench/run.py cli measures the time; this checks the cause)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+
+from tests.cli.commands import all_commands
+from thematica.cli.main import COMMANDS, cli
+
+HEAVY = ("sqlalchemy", "alembic", "openpyxl", "docx", "lxml", "matplotlib", "uvicorn", "numpy")
+PROBE = """
+import json, sys
+from thematica.cli.main import cli
+try:
+    cli(sys.argv[2:], prog_name="thematica", standalone_mode=False)
+except SystemExit:
+    pass
+heavy = set(sys.argv[1].split(","))
+print(json.dumps(sorted({m.split(".")[0] for m in sys.modules} & heavy)))
+"""
+
+
+def loaded_by(*args: str) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, ",".join(HEAVY), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_top_level_help_loads_nothing_heavy() -> None:
+    assert loaded_by("--help") == []
+    assert loaded_by("--version") == []
+
+
+@pytest.mark.parametrize("path", all_commands(cli), ids=" ".join)
+def test_a_command_help_loads_nothing_heavy(path: tuple[str, ...]) -> None:
+    assert loaded_by(*path, "--help") == []
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_each_summary_is_where_its_help_begins(name: str) -> None:
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None and command.help
+    help_text = " ".join(command.help.split())
+    assert help_text.startswith(COMMANDS[name][1].rstrip(".:,")), name
