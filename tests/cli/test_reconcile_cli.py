@@ -60,7 +60,7 @@ def test_status_show_decide_and_undo(demo: str) -> None:
         agreed = {(c.code, c.start, c.end) for c in s.codings(transcript="1", level=Level.TWO)}
     assert (("Agreed", "By CLI"), second["start"], second["end"] - 1) in agreed
     out = run("reconcile", "undo", demo, str(made["id"]), "--by", "Tom Okafor").output
-    assert "1 codings removed" in out
+    assert "1 coding removed" in out
     with StudyService.open(demo) as s:
         assert s.reconciliation("1").items[1].decision is None
 
