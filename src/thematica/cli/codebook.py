@@ -133,7 +133,7 @@ def codebook_rename(study: str, path: str, new_name: str, level: int, by: str | 
 
     \b
     Example:
-        thematica codebook rename msk.thematica "Barriers > Time" "Short appointments"
+        thematica codebook rename msk.thematica "Time > Short follow-up slots" "Short appointments"
     """
     with open_study(study) as service:
         entry = service.rename_code(
@@ -156,7 +156,7 @@ def codebook_describe(
 
     \b
     Example:
-        thematica codebook describe msk.thematica "Barriers > Time" --description "Short slots"
+        thematica codebook describe msk.thematica "Time > Short follow-up slots" --description "Twenty minutes, then the next patient"
     """
     if description is None and colour is None:
         raise CliError("nothing to change: give --description and/or --colour")
@@ -187,7 +187,7 @@ def codebook_move(
 
     \b
     Example:
-        thematica codebook move msk.thematica "Time" "Barriers"
+        thematica codebook move msk.thematica "Time > Opening a can of worms" "Role"
     """
     with open_study(study) as service:
         entry = service.move_code(
@@ -211,7 +211,7 @@ def codebook_merge(study: str, source: str, target: str, level: int, by: str | N
 
     \b
     Example:
-        thematica codebook merge msk.thematica "Barriers > No time" "Barriers > Time pressure"
+        thematica codebook merge msk.thematica "Time > Running late and cutting short" "Time > Short follow-up slots"
     """
     with open_study(study) as service:
         entry = service.merge_codes(
@@ -238,7 +238,7 @@ def codebook_split(
 
     \b
     Example:
-        thematica codebook split msk.thematica "Barriers > Time" "Waiting lists" --codings 12,40,41
+        thematica codebook split msk.thematica "Referral > Long waits" "Waiting lists" --codings 80,81,21
     """
     try:
         ids = [int(part) for part in codings.split(",") if part.strip()]
@@ -282,7 +282,8 @@ def codebook_undo(study: str, entry: int, by: str | None) -> None:
 
     \b
     Example:
-        thematica codebook undo msk.thematica 7
+        thematica codebook merge msk.thematica "Group > Keeping going together" "Group > Not alone"
+        thematica codebook undo msk.thematica 1
     """
     with open_study(study) as service:
         click.echo(service.undo(entry, by=actor(service, by)))
@@ -333,7 +334,7 @@ def codings_list(
 
     \b
     Example:
-        thematica codings list msk.thematica --code "Barriers > Time" --coder "Tom Okafor"
+        thematica codings list msk.thematica --code "Role > Not my remit" --coder "Tom Okafor"
     """
     with open_study(study) as service:
         items = service.codings(

@@ -198,7 +198,7 @@ def search(
     \b
     Examples:
         thematica search msk.thematica '"low mood" manag*' --attribute group --value OT
-        thematica search msk.thematica stigma --code-all "Stigma" --create --by "Tom Okafor"
+        thematica search msk.thematica psychologist --code-all "Role > Not a psychologist" --create --by "Tom Okafor"
     """
     from thematica.service.search import SearchFilter
 

@@ -105,7 +105,7 @@ def decide(
     \b
     Examples:
         thematica reconcile decide msk.thematica "Physio 3" 1 accept_a --by "Rachel Ames"
-        thematica reconcile decide msk.thematica "Physio 3" 2 edit --span 120-188
+        thematica reconcile decide msk.thematica "Physio 3" 2 edit --span 1497-1560 --by "Rachel Ames"
     """
     edit = None
     if span is not None:
@@ -148,7 +148,8 @@ def undo(study: str, decision: int, by: str | None) -> None:
 
     \b
     Example:
-        thematica reconcile undo msk.thematica 12 --by "Rachel Ames"
+        thematica reconcile decide msk.thematica "Physio 3" 1 accept_a --by "Rachel Ames"
+        thematica reconcile undo msk.thematica 1 --by "Rachel Ames"
     """
     with open_study(study) as service:
         gone = service.undo_reconciliation(decision, by=actor(service, by))

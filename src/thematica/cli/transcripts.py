@@ -257,7 +257,8 @@ def transcripts_speakers(study: str, ref: str, assignments: tuple[str, ...], fmt
 
     \b
     Example:
-        thematica transcripts speakers msk.thematica 3 --set "Jo Bloggs=participant"
+        thematica transcripts speakers msk.thematica "Physio 1"
+        thematica transcripts speakers msk.thematica "Physio 1" --set "Gareth Powell=participant"
     """
     changes = []
     for item in assignments:
