@@ -76,6 +76,14 @@ def code_fingerprint(level: Level, path: CodePath, description: str, colour: str
     return versions.fingerprint(level, format_path(path), description, colour)
 
 
+def _code_id(index: CodeIndex, path: CodePath, level: Level, expected: str | None) -> int:
+    """The code at ``path``; a caller who saw it there (``expected``) and finds it gone is told
+    it changed since (renamed, moved or merged), like any stale edit."""
+    if expected is not None and index.find(path, level) is None:
+        raise versions.stale(f"the code {format_path(path)!r}")
+    return index.get(path, level)
+
+
 def _seen(index: CodeIndex, code_id: int, expected: str | None) -> dict[str, object]:
     """The code's columns as read, for the ``WHERE`` of the change; refused at once when the
     code is not at the version the caller saw (renamed, moved, described, or a parent renamed)."""
@@ -105,7 +113,7 @@ def rename(
 ) -> int:
     who = _actor(session, actor)
     index = CodeIndex.load(session)
-    code_id = index.get(path, level)
+    code_id = _code_id(index, path, level, expected)
     row = index.rows[code_id]
     seen = _seen(index, code_id, expected)
     name = _clean_name(new_name)
@@ -132,7 +140,7 @@ def describe(
 ) -> int:
     who = _actor(session, actor)
     index = CodeIndex.load(session)
-    code_id = index.get(path, level)
+    code_id = _code_id(index, path, level, expected)
     row = index.rows[code_id]
     seen = _seen(index, code_id, expected)
     before = {"description": row.description, "colour": row.colour}
@@ -165,7 +173,7 @@ def move(
 ) -> int:
     who = _actor(session, actor)
     index = CodeIndex.load(session)
-    code_id = index.get(path, level)
+    code_id = _code_id(index, path, level, expected)
     row = index.rows[code_id]
     seen = _seen(index, code_id, expected)
     parent_id = index.get(new_parent, level) if new_parent else None
@@ -204,7 +212,8 @@ def merge(
             "level-one codes (a merge moves every coder's codings, including ones you cannot see)"
         )
     index = CodeIndex.load(session)
-    source_id, target_id = index.get(source, level), index.get(target, level)
+    source_id = _code_id(index, source, level, expected)
+    target_id = index.get(target, level)
     seen = _seen(index, source_id, expected)
     if source_id == target_id:
         raise ThematicaError("a code cannot be merged into itself")
@@ -459,7 +468,7 @@ def split(
     move only if every one is still coded with ``path`` when written (one statement)."""
     who = _actor(session, actor)
     index = CodeIndex.load(session)
-    code_id = index.get(path, level)
+    code_id = _code_id(index, path, level, expected)
     _seen(index, code_id, expected)
     row = index.rows[code_id]
     name = _clean_name(new_name)

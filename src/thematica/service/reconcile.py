@@ -204,9 +204,13 @@ def _entries(row: ReconciliationRow) -> list[list[int]]:
 def _agreed_code(session: Session, index: cb.CodeIndex, code_id: int) -> int | None:
     """The level-two code formed from a level-one code: the first by path when there are several,
     or the level-two code of the same path."""
-    formed = session.scalars(
-        select(CodeOriginRow.code_id).where(CodeOriginRow.origin_id == code_id)
-    ).all()
+    formed = [
+        c
+        for c in session.scalars(
+            select(CodeOriginRow.code_id).where(CodeOriginRow.origin_id == code_id)
+        )
+        if c in index.paths  # one made after the index was read (by a simultaneous decision)
+    ]
     if formed:
         return min(formed, key=lambda c: index.paths[c])
     return index.find(index.paths[code_id], Level.TWO)
@@ -453,6 +457,7 @@ def _decide_span(
     index = cb.CodeIndex.load(session)
     level_one = index.get(code, Level.ONE)
     row = _claim(session, tid, level_one, start, end, decision, actor.name)
+    index = cb.CodeIndex.load(session)  # again: the claim made this transaction the writer
     made: list[tuple[int, int, int, int, int]] = []  # see _entries
     if chosen:
         target = _target(session, index, level_one, edit.code if edit else None)

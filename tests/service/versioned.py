@@ -1,0 +1,163 @@
+"""Every kind of changeable thing, as the stale-edit tests need it: a study with one of each, a
+way to get a fresh target and the version an editor would have loaded, and the edit itself.
+
+The service tests (``test_versions.py``) and the race tests (``tests/faults``) share these, so
+both check the same edits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tests.service.test_analysis import A, B, build, code_spans, codes
+from thematica.domain import Level
+from thematica.service import CodingChange, StudyService
+from thematica.service.framework import code_version
+from thematica.service.notes import EntryChange
+
+TEXT = "I get pain in my back and then my mood drops for days."
+#       0123456789012345678901234567890123456789012345678901234
+PAIN = ("Pain",)
+DISAGREEMENT = ("P1", PAIN, 6, 21)  # A coded 6-21, B coded 6-10
+
+
+def seed(study: StudyService) -> None:
+    """One transcript coded by two coders (A, the lead, and B), so it has a disagreement; a
+    code "Mood" to rename; a theme to rename."""
+    build(study, [TEXT])
+    codes(study, "Pain", "Mood")
+    code_spans(study, [("P1", A, "Pain", 6, 21), ("P1", B, "Pain", 6, 10)])
+    study.add_theme("Living with pain", by=A)
+
+
+Target = Any  # what an edit is aimed at: an id, a path, a memo reference
+Version = Any  # the version an editor loaded with it
+
+
+@dataclass(frozen=True)
+class Kind:
+    """``prepare`` makes (or finds) a target and returns it with its current version; ``edit``
+    is the ``i``-th editor's change carrying that version; ``removes``: the edit removes the
+    target, so a late editor may also be told it is gone."""
+
+    name: str
+    prepare: Callable[[StudyService], tuple[Target, Version]]
+    edit: Callable[[StudyService, Target, Version, int], object]
+    removes: bool = False
+
+
+def _new_coding(study: StudyService) -> tuple[int, dt.datetime]:
+    coding = study.add_coding("P1", ("Mood",), A, 34, 38)
+    return coding, study.coding(coding).modified_at
+
+
+def _coding(study: StudyService) -> tuple[int, dt.datetime]:
+    mine = [c for c in study.codings(coder=A) if c.code == ("Mood",)]
+    if not mine:
+        return _new_coding(study)
+    return mine[0].id, mine[0].modified_at
+
+
+def _theme(study: StudyService) -> tuple[int, str]:
+    node = study.framework()[0][0]
+    return node.id, node.version
+
+
+def _code(study: StudyService) -> tuple[int, str]:
+    code = next(c for c in study.codes(Level.ONE) if c.path != PAIN)
+    return code.id, code_version(code)
+
+
+def _rename_code(study: StudyService, code_id: int, version: str, i: int) -> int:
+    """As the codebook page does it: the code by its id, changed by its path."""
+    path = study.code_by_id(code_id).path
+    return study.rename_code(path, f"Mood {version[:6]} {i}", by=A, expected=version)
+
+
+def _memo(study: StudyService) -> tuple[str, dt.datetime]:
+    code = next(c for c in study.codes(Level.ONE) if c.path == PAIN)
+    found = study.memos(f"code:{code.id}")
+    memo = found[0] if found else study.add_memo(f"code:{code.id}", "Pain comes first", by=A)
+    return memo.ref, memo.modified_at
+
+
+def _new_memo(study: StudyService) -> tuple[str, dt.datetime]:
+    code = next(c for c in study.codes(Level.ONE) if c.path == PAIN)
+    memo = study.add_memo(f"code:{code.id}", "To be removed", by=A)
+    return memo.ref, memo.modified_at
+
+
+def _entry(study: StudyService) -> tuple[int, dt.datetime]:
+    found = study.journal(A)
+    entry = found[0] if found else study.add_journal_entry("Day one", by=A)
+    return entry.id, entry.modified_at
+
+
+def _new_entry(study: StudyService) -> tuple[int, dt.datetime]:
+    entry = study.add_journal_entry("To be removed", by=A)
+    return entry.id, entry.modified_at
+
+
+def _undecided(study: StudyService) -> tuple[None, None]:
+    item = next(i for i in study.reconciliation("P1").items if i.code == PAIN)
+    if item.decision is not None:
+        study.undo_reconciliation(item.decision.id, by=A)
+    return None, None
+
+
+def _decided(study: StudyService) -> tuple[int, dt.datetime]:
+    _undecided(study)
+    made = study.reconcile(*DISAGREEMENT, "accept_a", by=A)
+    return made.id, made.at
+
+
+KINDS = (
+    Kind(
+        "coding-change",
+        _coding,
+        lambda s, t, v, i: s.change_coding(t, CodingChange(memo=f"edit {i}"), by=A, expected=v),
+    ),
+    Kind(
+        "coding-remove",
+        _new_coding,
+        lambda s, t, v, i: s.remove_coding(t, by=A, expected=v),
+        removes=True,
+    ),
+    Kind(
+        "theme-rename",
+        _theme,
+        lambda s, t, v, i: s.rename_theme(t, f"Living with pain {v[:6]} {i}", by=A, expected=v),
+    ),
+    Kind("code-rename", _code, _rename_code),
+    Kind("memo-edit", _memo, lambda s, t, v, i: s.edit_memo(t, f"edit {i}", by=A, expected=v)),
+    Kind(
+        "memo-remove",
+        _new_memo,
+        lambda s, t, v, i: s.remove_memo(t, by=A, expected=v),
+        removes=True,
+    ),
+    Kind(
+        "journal-edit",
+        _entry,
+        lambda s, t, v, i: s.edit_journal_entry(t, EntryChange(text=f"edit {i}"), by=A, expected=v),
+    ),
+    Kind(
+        "journal-remove",
+        _new_entry,
+        lambda s, t, v, i: s.remove_journal_entry(t, by=A, expected=v),
+        removes=True,
+    ),
+    Kind(
+        "decision-make",
+        _undecided,
+        lambda s, t, v, i: s.reconcile(*DISAGREEMENT, ("accept_a", "both")[i % 2], by=A),
+    ),
+    Kind(
+        "decision-undo",
+        _decided,
+        lambda s, t, v, i: s.undo_reconciliation(t, by=A, ref="P1", expected=v),
+        removes=True,
+    ),
+)
