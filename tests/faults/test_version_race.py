@@ -17,7 +17,7 @@ import pytest
 import uvicorn
 
 from tests.service.test_analysis import A
-from tests.service.versioned import KINDS, Kind, seed
+from tests.service.versioned import ENERGY, KINDS, Kind, seeded_study  # noqa: F401 (fixture)
 from thematica.errors import ConflictError, NotFoundError
 from thematica.service import StudyService
 from thematica.web.app import create_app
@@ -50,45 +50,47 @@ def one_winner(outcomes: list[str], losers: set[str]) -> bool:
     return outcomes.count("ok") == 1 and set(outcomes) - {"ok"} <= losers
 
 
+@pytest.fixture(scope="module")
+def editors(seeded: StudyService) -> Iterator[list[StudyService]]:
+    """N editors of the seeded study, each with its own service (engine, connections)."""
+    opened = [StudyService.open(seeded.location) for _ in range(N)]
+    yield opened
+    for editor in opened:
+        editor.close()
+
+
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
 def test_one_of_eight_simultaneous_edits_carrying_one_version_wins(
-    kind: Kind, study: StudyService
+    kind: Kind, seeded: StudyService, editors: list[StudyService]
 ) -> None:
-    seed(study)
-    editors = [StudyService.open(study.location) for _ in range(N)]
     losers = {"stale", "gone"} if kind.removes else {"stale"}
-    try:
-        for number in range(ROUNDS):
-            target, version = kind.prepare(study)
+    for number in range(ROUNDS):
+        target, version = kind.prepare(seeded)
 
-            def edit(i: int, target: Any = target, version: Any = version) -> str:
-                try:
-                    kind.edit(editors[i], target, version, i)
-                except ConflictError:
-                    return "stale"
-                except NotFoundError:
-                    return "gone"
-                return "ok"
+        def edit(i: int, target: Any = target, version: Any = version) -> str:
+            try:
+                kind.edit(editors[i], target, version, i)
+            except ConflictError:
+                return "stale"
+            except NotFoundError:
+                return "gone"
+            return "ok"
 
-            outcomes = race(edit)
-            assert one_winner(outcomes, losers), f"round {number}: {outcomes}"
-    finally:
-        for editor in editors:
-            editor.close()
+        outcomes = race(edit)
+        assert one_winner(outcomes, losers), f"round {number}: {outcomes}"
 
 
 # -- through the workbench ---------------------------------------------------------------------
 
 
 @pytest.fixture
-def workbench(study: StudyService) -> Iterator[str]:
+def workbench(seeded: StudyService) -> Iterator[str]:
     """The seeded study served by uvicorn in a thread; its base URL."""
-    seed(study)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     config = uvicorn.Config(
-        create_app(study.location), host="127.0.0.1", port=port, log_level="warning"
+        create_app(seeded.location), host="127.0.0.1", port=port, log_level="warning"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -110,11 +112,12 @@ def signed_in(url: str) -> httpx.Client:
 
 
 def test_one_of_eight_simultaneous_http_changes_of_a_coding_wins(
-    workbench: str, study: StudyService
+    workbench: str, seeded: StudyService
 ) -> None:
+    study = seeded
     clients = [signed_in(workbench) for _ in range(N)]
     try:
-        first = study.add_coding("P1", ("Mood",), A, 34, 38)
+        first = study.add_coding("P1", ENERGY, A, 50, 54)
         for number in range(ROUNDS):
             version = study.coding(first).modified_at.isoformat()
 
@@ -126,7 +129,7 @@ def test_one_of_eight_simultaneous_http_changes_of_a_coding_wins(
             outcomes = race(patch)
             assert one_winner(outcomes, {"stale"}), f"PATCH round {number}: {outcomes}"
         for number in range(ROUNDS):
-            coding = study.add_coding("P1", ("Mood",), A, 43, 48)
+            coding = study.add_coding("P1", ENERGY, A, 43, 48)
             version = study.coding(coding).modified_at.isoformat()
 
             def remove(i: int, coding: int = coding, version: str = version) -> str:

@@ -2,15 +2,20 @@
 way to get a fresh target and the version an editor would have loaded, and the edit itself.
 
 The service tests (``test_versions.py``) and the race tests (``tests/faults``) share these, so
-both check the same edits."""
+both check the same edits. The kinds touch separate things (codings of "Energy", the code "Mood",
+memos on "Pain", the one disagreement), so one seeded study per backend serves them all."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import pytest
+
+from tests.conftest import _fresh_postgres
 from tests.service.test_analysis import A, B, build, code_spans, codes
 from thematica.domain import Level
 from thematica.service import CodingChange, StudyService
@@ -19,17 +24,32 @@ from thematica.service.notes import EntryChange
 
 TEXT = "I get pain in my back and then my mood drops for days."
 #       0123456789012345678901234567890123456789012345678901234
-PAIN = ("Pain",)
+PAIN, MOOD, ENERGY = ("Pain",), ("Mood",), ("Energy",)
 DISAGREEMENT = ("P1", PAIN, 6, 21)  # A coded 6-21, B coded 6-10
 
 
 def seed(study: StudyService) -> None:
     """One transcript coded by two coders (A, the lead, and B), so it has a disagreement; a
-    code "Mood" to rename; a theme to rename."""
+    code "Energy" for codings; a code "Mood" to rename; a theme to rename."""
     build(study, [TEXT])
-    codes(study, "Pain", "Mood")
+    codes(study, "Pain", "Mood", "Energy")
     code_spans(study, [("P1", A, "Pain", 6, 21), ("P1", B, "Pain", 6, 10)])
     study.add_theme("Living with pain", by=A)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"], name="seeded")
+def seeded_study(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StudyService]:
+    """A seeded study on each backend, shared by the tests of one module."""
+    if request.param == "sqlite":
+        location = str(Path(tmp_path_factory.mktemp("versions")) / "study.thematica")
+    else:
+        location = _fresh_postgres()
+    study = StudyService.create(location, title="Versions")
+    seed(study)
+    yield study
+    study.close()
 
 
 Target = Any  # what an edit is aimed at: an id, a path, a memo reference
@@ -49,14 +69,15 @@ class Kind:
 
 
 def _new_coding(study: StudyService) -> tuple[int, dt.datetime]:
-    coding = study.add_coding("P1", ("Mood",), A, 34, 38)
+    coding = study.add_coding("P1", ENERGY, A, 43, 48)
     return coding, study.coding(coding).modified_at
 
 
 def _coding(study: StudyService) -> tuple[int, dt.datetime]:
-    mine = [c for c in study.codings(coder=A) if c.code == ("Mood",)]
+    mine = [c for c in study.codings(coder=A) if c.code == ENERGY and c.start == 34]
     if not mine:
-        return _new_coding(study)
+        coding = study.add_coding("P1", ENERGY, A, 34, 38)
+        return coding, study.coding(coding).modified_at
     return mine[0].id, mine[0].modified_at
 
 
@@ -66,7 +87,7 @@ def _theme(study: StudyService) -> tuple[int, str]:
 
 
 def _code(study: StudyService) -> tuple[int, str]:
-    code = next(c for c in study.codes(Level.ONE) if c.path != PAIN)
+    code = next(c for c in study.codes(Level.ONE) if c.path not in (PAIN, ENERGY))
     return code.id, code_version(code)
 
 
@@ -90,8 +111,8 @@ def _new_memo(study: StudyService) -> tuple[str, dt.datetime]:
 
 
 def _entry(study: StudyService) -> tuple[int, dt.datetime]:
-    found = study.journal(A)
-    entry = found[0] if found else study.add_journal_entry("Day one", by=A)
+    found = [e for e in study.journal(A) if e.kind == "field-note"]
+    entry = found[0] if found else study.add_journal_entry("Day one", by=A, kind="field-note")
     return entry.id, entry.modified_at
 
 

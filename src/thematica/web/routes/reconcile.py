@@ -205,8 +205,9 @@ def router(wb: Workbench) -> APIRouter:
         number: Annotated[int, Form(ge=0)] = 0,
         a: Annotated[str | None, Form(max_length=200)] = None,
         b: Annotated[str | None, Form(max_length=200)] = None,
+        version: Annotated[dt.datetime | None, Form()] = None,
     ) -> Response:
-        undo(wb.member(request), ref, decision)
+        undo(wb.member(request), ref, decision, version)
         return back(ref, a, b, f"#d{number}" if number else "")
 
     return r
