@@ -8,6 +8,7 @@ memos on "Pain", the one disagreement), so one seeded study per backend serves t
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ def seed(study: StudyService) -> None:
     """One transcript coded by two coders (A, the lead, and B), so it has a disagreement; a
     code "Energy" for codings; a code "Mood" to rename; a theme to rename."""
     build(study, [TEXT])
-    codes(study, "Pain", "Mood", "Energy")
+    codes(study, "Pain", "Mood", "Energy", "Tired")
     code_spans(study, [("P1", A, "Pain", 6, 21), ("P1", B, "Pain", 6, 10)])
     study.add_theme("Living with pain", by=A)
 
@@ -87,7 +88,7 @@ def _theme(study: StudyService) -> tuple[int, str]:
 
 
 def _code(study: StudyService) -> tuple[int, str]:
-    code = next(c for c in study.codes(Level.ONE) if c.path not in (PAIN, ENERGY))
+    code = next(c for c in study.codes(Level.ONE) if c.path[0].startswith("Mood"))
     return code.id, code_version(code)
 
 
@@ -95,6 +96,34 @@ def _rename_code(study: StudyService, code_id: int, version: str, i: int) -> int
     """As the codebook page does it: the code by its id, changed by its path."""
     path = study.code_by_id(code_id).path
     return study.rename_code(path, f"Mood {version[:6]} {i}", by=A, expected=version)
+
+
+_fresh = itertools.count(1)
+
+
+def _new_theme(study: StudyService) -> tuple[int, str]:
+    node_id = study.add_theme(f"Passing thought {next(_fresh)}", by=A)
+    node = next(n for n in study.framework()[0] if n.id == node_id)
+    return node.id, node.version
+
+
+def _new_code(study: StudyService) -> tuple[int, str]:
+    name = f"Merge me {next(_fresh)}"
+    codes(study, name)
+    code = next(c for c in study.codes(Level.ONE) if c.path == (name,))
+    return code.id, code_version(code)
+
+
+def _merge_code(study: StudyService, code_id: int, version: str, _i: int) -> int:
+    path = study.code_by_id(code_id).path
+    return study.merge_codes(path, ENERGY, by=A, expected=version)
+
+
+def _merged(study: StudyService) -> tuple[int, None]:
+    """A merge to undo: "Tired" into "Energy", made again whenever "Tired" is back."""
+    if any(c.path == ("Tired",) for c in study.codes(Level.ONE)):
+        return study.merge_codes(("Tired",), ENERGY, by=A), None
+    return next(e.id for e in reversed(study.lineage()) if e.undoable), None
 
 
 def _memo(study: StudyService) -> tuple[str, dt.datetime]:
@@ -151,7 +180,15 @@ KINDS = (
         _theme,
         lambda s, t, v, i: s.rename_theme(t, f"Living with pain {v[:6]} {i}", by=A, expected=v),
     ),
+    Kind(
+        "theme-remove",
+        _new_theme,
+        lambda s, t, v, i: s.remove_theme(t, by=A, expected=v),
+        removes=True,
+    ),
     Kind("code-rename", _code, _rename_code),
+    Kind("code-merge", _new_code, _merge_code, removes=True),
+    Kind("merge-undo", _merged, lambda s, t, v, i: s.undo(t, by=A)),
     Kind("memo-edit", _memo, lambda s, t, v, i: s.edit_memo(t, f"edit {i}", by=A, expected=v)),
     Kind(
         "memo-remove",

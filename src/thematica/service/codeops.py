@@ -377,7 +377,7 @@ def undo(session: Session, entry_id: int, actor: str) -> str:
         entry,
         {"undone_at": None},
         {"undone_at": _now(), "undone_by": who},
-        f"entry {entry_id} (it was undone meanwhile)",
+        f"lineage entry {entry_id}",
     )
     d = json.loads(entry.details)
     src = d["source"]
