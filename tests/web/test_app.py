@@ -303,8 +303,12 @@ def test_deciding_and_undoing_through_the_api(client: TestClient, demo: Path) ->
         assert s.reconciliation("1").items[0].decision is not None
     again = client.post("/api/reconcile/1/decisions", json={**body, "decision": "drop"})
     assert again.status_code == 409 and "already decided" in again.json()["error"]
-    undone = client.delete(f"/api/reconcile/1/decisions/{made.json()['id']}")
+    url = f"/api/reconcile/1/decisions/{made.json()['id']}"
+    stale = client.delete(url, params={"version": "2001-01-01T00:00:00+00:00"})
+    assert stale.status_code == 409 and "reload" in stale.json()["error"]
+    undone = client.delete(url, params={"version": made.json()["version"]})
     assert undone.status_code == 200
+    assert client.delete(url, params={"version": made.json()["version"]}).status_code == 404
     with StudyService.open(str(demo)) as s:
         assert s.reconciliation("1").items[0].decision is None
 

@@ -1,5 +1,11 @@
 """Codebook operations that never lose a coding: rename, describe, move, merge, split, and the
-undo of a merge. Each is recorded in the lineage log (who, when, what)."""
+undo of a merge. Each is recorded in the lineage log (who, when, what).
+
+A code's version is a fingerprint of its level, path, description and colour
+(:func:`code_fingerprint`). An operation given the version the editor saw (``expected``) is
+refused when the code no longer has it, and writes the code with ``WHERE`` its columns still hold
+what was read, in one statement (:mod:`thematica.service.versions`), so of simultaneous edits
+carrying one version exactly one succeeds."""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from thematica.domain import CodePath, Level, LineageEntry, MemberRole, format_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
+from thematica.service import versions
 from thematica.service.codebook import CodeIndex, check_sibling_name, hidden_codings, member_id
 from thematica.storage.models import (
     CodeOriginRow,
@@ -61,6 +68,34 @@ def _record(
     return row.id
 
 
+VERSIONED = ("parent_id", "name", "level", "description", "colour")  # a code's own columns
+
+
+def code_fingerprint(level: Level, path: CodePath, description: str, colour: str | None) -> str:
+    """A code's version as an editor sees it."""
+    return versions.fingerprint(level, format_path(path), description, colour)
+
+
+def _code_id(index: CodeIndex, path: CodePath, level: Level, expected: str | None) -> int:
+    """The code at ``path``; a caller who saw it there (``expected``) and finds it gone is told
+    it changed since (renamed, moved or merged), like any stale edit."""
+    if expected is not None and index.find(path, level) is None:
+        raise versions.stale(f"the code {format_path(path)!r}")
+    return index.get(path, level)
+
+
+def _seen(index: CodeIndex, code_id: int, expected: str | None) -> dict[str, object]:
+    """The code's columns as read, for the ``WHERE`` of the change; refused at once when the
+    code is not at the version the caller saw (renamed, moved, described, or a parent renamed)."""
+    row = index.rows[code_id]
+    path = index.paths[code_id]
+    if expected is not None and expected != code_fingerprint(
+        Level(row.level), path, row.description, row.colour
+    ):
+        raise versions.stale(f"the code {format_path(path)!r}")
+    return {column: getattr(row, column) for column in VERSIONED}
+
+
 def _clean_name(name: str) -> str:
     name = " ".join(name.split())
     if not name or ">" in name or len(name) > MAX_NAME:
@@ -68,15 +103,23 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def rename(session: Session, path: CodePath, level: Level, new_name: str, actor: str) -> int:
+def rename(
+    session: Session,
+    path: CodePath,
+    level: Level,
+    new_name: str,
+    actor: str,
+    expected: str | None = None,
+) -> int:
     who = _actor(session, actor)
     index = CodeIndex.load(session)
-    code_id = index.get(path, level)
+    code_id = _code_id(index, path, level, expected)
     row = index.rows[code_id]
+    seen = _seen(index, code_id, expected)
     name = _clean_name(new_name)
     check_sibling_name(index, row.parent_id, row.level, name, exclude=code_id)
     old = row.name
-    row.name = name
+    versions.set_if_current(session, row, seen, {"name": name}, f"the code {format_path(path)!r}")
     return _record(
         session,
         who,
@@ -93,16 +136,20 @@ def describe(
     description: str | None,
     colour: str | None,
     actor: str,
+    expected: str | None = None,
 ) -> int:
     who = _actor(session, actor)
     index = CodeIndex.load(session)
-    code_id = index.get(path, level)
+    code_id = _code_id(index, path, level, expected)
     row = index.rows[code_id]
+    seen = _seen(index, code_id, expected)
     before = {"description": row.description, "colour": row.colour}
+    change: dict[str, object] = {}
     if description is not None:
-        row.description = description.strip()
+        change["description"] = description.strip()
     if colour is not None:
-        row.colour = colour
+        change["colour"] = colour
+    versions.set_if_current(session, row, seen, change or seen, f"the code {format_path(path)!r}")
     return _record(
         session,
         who,
@@ -117,18 +164,25 @@ def describe(
 
 
 def move(
-    session: Session, path: CodePath, level: Level, new_parent: CodePath | None, actor: str
+    session: Session,
+    path: CodePath,
+    level: Level,
+    new_parent: CodePath | None,
+    actor: str,
+    expected: str | None = None,
 ) -> int:
     who = _actor(session, actor)
     index = CodeIndex.load(session)
-    code_id = index.get(path, level)
+    code_id = _code_id(index, path, level, expected)
     row = index.rows[code_id]
+    seen = _seen(index, code_id, expected)
     parent_id = index.get(new_parent, level) if new_parent else None
     if parent_id is not None and (parent_id == code_id or parent_id in index.descendants(code_id)):
         raise ThematicaError(f"cannot move {format_path(path)!r} inside itself")
     check_sibling_name(index, parent_id, row.level, row.name, exclude=code_id)
     old_parent = row.parent_id
-    row.parent_id = parent_id
+    what = f"the code {format_path(path)!r}"
+    versions.set_if_current(session, row, seen, {"parent_id": parent_id}, what)
     where = format_path(new_parent) if new_parent else "the top level"
     return _record(
         session,
@@ -139,9 +193,17 @@ def move(
     )
 
 
-def merge(session: Session, source: CodePath, target: CodePath, level: Level, actor: str) -> int:
+def merge(
+    session: Session,
+    source: CodePath,
+    target: CodePath,
+    level: Level,
+    actor: str,
+    expected: str | None = None,
+) -> int:
     """Merge ``source`` into ``target``: its codings, sub-codes, theme assignments and origins
-    move to ``target`` and ``source`` is removed. Everything needed to undo it is logged."""
+    move to ``target`` and ``source`` is removed. Everything needed to undo it is logged.
+    ``expected`` is ``source``'s version."""
     who = _actor(session, actor)
     blind = _blind_level_one(session, level)
     if blind and not _is_lead(session, who):
@@ -150,7 +212,9 @@ def merge(session: Session, source: CodePath, target: CodePath, level: Level, ac
             "level-one codes (a merge moves every coder's codings, including ones you cannot see)"
         )
     index = CodeIndex.load(session)
-    source_id, target_id = index.get(source, level), index.get(target, level)
+    source_id = _code_id(index, source, level, expected)
+    target_id = index.get(target, level)
+    seen = _seen(index, source_id, expected)
     if source_id == target_id:
         raise ThematicaError("a code cannot be merged into itself")
     if target_id in index.descendants(source_id):
@@ -244,8 +308,7 @@ def merge(session: Session, source: CodePath, target: CodePath, level: Level, ac
             added.append(new)
     details["origins_added"] = added
     session.flush()
-    session.delete(row)
-    session.flush()
+    versions.delete_if_current(session, row, seen, f"the code {format_path(source)!r}")
     return _record(
         session,
         who,
@@ -309,6 +372,13 @@ def undo(session: Session, entry_id: int, actor: str) -> str:
         raise ConflictError(
             f"entry {entry_id} was already undone on {entry.undone_at:%Y-%m-%d %H:%M}"
         )
+    versions.set_if_current(
+        session,
+        entry,
+        {"undone_at": None},
+        {"undone_at": _now(), "undone_by": who},
+        f"lineage entry {entry_id}",
+    )
     d = json.loads(entry.details)
     src = d["source"]
     target_id = d["target_id"]
@@ -380,20 +450,26 @@ def undo(session: Session, entry_id: int, actor: str) -> str:
         if session.get(CodeOriginRow, (code_id, origin_id)) is None:
             session.add(CodeOriginRow(code_id=code_id, origin_id=origin_id))
     _restore_notes(session, d, target_id, new_id)
-    entry.undone_at = _now()
-    entry.undone_by = who
     session.flush()
     return f"Undid entry {entry_id}: {entry.summary}"
 
 
 def split(
-    session: Session, path: CodePath, level: Level, new_name: str, coding_ids: list[int], actor: str
+    session: Session,
+    path: CodePath,
+    level: Level,
+    new_name: str,
+    coding_ids: list[int],
+    actor: str,
+    expected: str | None = None,
 ) -> int:
     """Split ``path``: a new sibling code ``new_name`` takes the given codings (all of ``path``'s
-    and visible to ``actor``: blind coding hides other coders' level-one codings)."""
+    and visible to ``actor``: blind coding hides other coders' level-one codings). The codings
+    move only if every one is still coded with ``path`` when written (one statement)."""
     who = _actor(session, actor)
     index = CodeIndex.load(session)
-    code_id = index.get(path, level)
+    code_id = _code_id(index, path, level, expected)
+    _seen(index, code_id, expected)
     row = index.rows[code_id]
     name = _clean_name(new_name)
     check_sibling_name(index, row.parent_id, row.level, name)
@@ -421,7 +497,14 @@ def split(
     )
     session.add(new)
     session.flush()
-    session.execute(update(CodingRow).where(CodingRow.id.in_(coding_ids)).values(code_id=new.id))
+    moved = versions.matched(
+        session,
+        update(CodingRow)
+        .where(CodingRow.id.in_(coding_ids), CodingRow.code_id == code_id)
+        .values(code_id=new.id),
+    )
+    if moved != len(set(coding_ids)):
+        raise versions.stale(f"the codings of {format_path(path)!r}")
     return _record(
         session,
         who,

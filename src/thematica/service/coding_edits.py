@@ -2,7 +2,9 @@
 
 A coding's ``modified_at`` is its version. A caller that passes the version it last saw gets a
 :class:`~thematica.errors.ConflictError` if someone changed or removed the coding since (another
-browser tab, another coder), so no edit silently overwrites another.
+browser tab, another coder), so no edit silently overwrites another. The version is compared and
+set in the same ``UPDATE`` (or ``DELETE``) statement (:mod:`thematica.service.versions`), so of
+several simultaneous edits carrying one version exactly one succeeds.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from thematica.domain import MemberRole
-from thematica.errors import AccessDenied, ConflictError, NotFoundError
+from thematica.errors import AccessDenied, NotFoundError
+from thematica.service import versions
 from thematica.service.codebook import check_memo, check_span, hidden_codings, member_id, utc
 from thematica.storage.models import CodingRow, TeamMemberRow
 
@@ -28,7 +31,7 @@ class CodingChange:
     memo: str | None = None
 
 
-def editable(session: Session, coding_id: int, by: str, expected: dt.datetime | None) -> CodingRow:
+def editable(session: Session, coding_id: int, by: str) -> CodingRow:
     """The coding ``by`` may change. Hidden codings (blind coding) are reported as missing, so
     their existence is not given away; visible codings of someone else are refused."""
     row = session.get(CodingRow, coding_id)
@@ -42,11 +45,6 @@ def editable(session: Session, coding_id: int, by: str, expected: dt.datetime | 
         raise AccessDenied(
             f"coding {coding_id} is not {member.name}'s; only its coder or a lead can change it"
         )
-    if expected is not None and utc(row.modified_at) != utc(expected):
-        raise ConflictError(
-            f"coding {coding_id} was changed at {utc(row.modified_at).isoformat()} since you "
-            "loaded it; reload to see the current version"
-        )
     return row
 
 
@@ -58,16 +56,43 @@ def hidden_from(session: Session, coding_id: int, member: int) -> bool:
     )
 
 
-def change(session: Session, row: CodingRow, change: CodingChange) -> None:
+def seen(version: dt.datetime, expected: dt.datetime | None, what: str) -> dt.datetime:
+    """The version a change is compared with when written: the caller's, or else the one this
+    transaction read, so a change landing in between is refused rather than overwritten. A
+    caller's version that is already out of date is refused at once."""
+    if expected is None:
+        return version
+    expected = expected.replace(tzinfo=dt.UTC) if expected.tzinfo is None else expected
+    if utc(version) != expected:
+        raise versions.stale(what)
+    return version
+
+
+def change(
+    session: Session, row: CodingRow, change: CodingChange, expected: dt.datetime | None
+) -> None:
+    """Write ``change`` if the coding is still at version ``expected``, in one statement."""
+    version = seen(row.modified_at, expected, f"coding {row.id}")
     start = row.start_offset if change.start is None else change.start
     end = row.end_offset if change.end is None else change.end
     check_span(session, row.transcript_id, start, end)
     check_memo(change.memo)
-    row.start_offset, row.end_offset = start, end
+    values: dict[str, object] = {
+        "start_offset": start,
+        "end_offset": end,
+        "modified_at": later_than(utc(row.modified_at)),
+    }
     if change.memo is not None:
-        row.memo = change.memo.strip() or None
-    row.modified_at = later_than(utc(row.modified_at))
-    session.flush()
+        values["memo"] = change.memo.strip() or None
+    versions.set_if_current(session, row, {"modified_at": version}, values, f"coding {row.id}")
+
+
+def remove(session: Session, row: CodingRow, expected: dt.datetime | None) -> None:
+    """Delete the coding if it is still at version ``expected``, in one statement."""
+    what = f"coding {row.id}"
+    versions.delete_if_current(
+        session, row, {"modified_at": seen(row.modified_at, expected, what)}, what
+    )
 
 
 def later_than(previous: dt.datetime) -> dt.datetime:
@@ -76,4 +101,4 @@ def later_than(previous: dt.datetime) -> dt.datetime:
     return now if now > previous else previous + dt.timedelta(microseconds=1)
 
 
-__all__ = ["CodingChange", "change", "editable"]
+__all__ = ["CodingChange", "change", "editable", "remove", "seen"]

@@ -394,8 +394,8 @@ class StudyService(FrameworkMethods, NotesMethods):
         """Adjust a coding's boundaries or memo. Only its coder or a lead may; with
         ``expected`` (the ``modified_at`` the caller last saw) a stale edit is refused."""
         with self._transaction() as session:
-            row = edits.editable(session, coding_id, by, expected)
-            edits.change(session, row, change)
+            row = edits.editable(session, coding_id, by)
+            edits.change(session, row, change, expected)
             return self._coding(session, coding_id, None)
 
     def remove_coding(
@@ -403,9 +403,9 @@ class StudyService(FrameworkMethods, NotesMethods):
     ) -> Coding:
         """Remove a coding and return it as it was (enough to put it back)."""
         with self._transaction() as session:
-            row = edits.editable(session, coding_id, by, expected)
+            row = edits.editable(session, coding_id, by)
             removed = self._coding(session, coding_id, None)
-            session.delete(row)
+            edits.remove(session, row, expected)
             return removed
 
     # -- blind level-one coding -----------------------------------------------------------
@@ -496,19 +496,36 @@ class StudyService(FrameworkMethods, NotesMethods):
         with self._transaction() as session:
             return rc.undo_carried(session, tx.resolve(session, ref), by, coders)
 
-    def undo_reconciliation(self, decision: int, *, by: str, ref: str | None = None) -> rc.Decision:
-        """Undo a reconciliation decision (with ``ref``: only one of that transcript's)."""
+    def undo_reconciliation(
+        self,
+        decision: int,
+        *,
+        by: str,
+        ref: str | None = None,
+        expected: dt.datetime | None = None,
+    ) -> rc.Decision:
+        """Undo a reconciliation decision (with ``ref``: only one of that transcript's; with
+        ``expected``, its version ``at`` as last seen: a different decision is refused)."""
         with self._transaction() as session:
             tid = tx.resolve(session, ref) if ref is not None else None
-            return rc.undo(session, decision, by, tid)
+            return rc.undo(session, decision, by, tid, expected)
 
     # -- codebook operations (logged in the lineage) ---------------------------------------
 
+    # ``expected``: the code's version (``framework.code_version``) as the caller last saw it; a
+    # change to a code that has changed since is refused with ConflictError.
+
     def rename_code(
-        self, path: CodePath, new_name: str, *, by: str, level: Level = Level.ONE
+        self,
+        path: CodePath,
+        new_name: str,
+        *,
+        by: str,
+        level: Level = Level.ONE,
+        expected: str | None = None,
     ) -> int:
         with self._transaction() as session:
-            return codeops.rename(session, path, level, new_name, by)
+            return codeops.rename(session, path, level, new_name, by, expected)
 
     def describe_code(
         self,
@@ -518,21 +535,35 @@ class StudyService(FrameworkMethods, NotesMethods):
         description: str | None = None,
         colour: str | None = None,
         level: Level = Level.ONE,
+        expected: str | None = None,
     ) -> int:
         with self._transaction() as session:
-            return codeops.describe(session, path, level, description, colour, by)
+            return codeops.describe(session, path, level, description, colour, by, expected)
 
     def move_code(
-        self, path: CodePath, new_parent: CodePath | None, *, by: str, level: Level = Level.ONE
+        self,
+        path: CodePath,
+        new_parent: CodePath | None,
+        *,
+        by: str,
+        level: Level = Level.ONE,
+        expected: str | None = None,
     ) -> int:
         with self._transaction() as session:
-            return codeops.move(session, path, level, new_parent, by)
+            return codeops.move(session, path, level, new_parent, by, expected)
 
     def merge_codes(
-        self, source: CodePath, target: CodePath, *, by: str, level: Level = Level.ONE
+        self,
+        source: CodePath,
+        target: CodePath,
+        *,
+        by: str,
+        level: Level = Level.ONE,
+        expected: str | None = None,
     ) -> int:
+        """Merge ``source`` into ``target``; ``expected`` is ``source``'s version."""
         with self._transaction() as session:
-            return codeops.merge(session, source, target, level, by)
+            return codeops.merge(session, source, target, level, by, expected)
 
     def split_code(
         self,
@@ -542,9 +573,10 @@ class StudyService(FrameworkMethods, NotesMethods):
         *,
         by: str,
         level: Level = Level.ONE,
+        expected: str | None = None,
     ) -> int:
         with self._transaction() as session:
-            return codeops.split(session, path, level, new_name, list(codings), by)
+            return codeops.split(session, path, level, new_name, list(codings), by, expected)
 
     def undo(self, entry: int, *, by: str) -> str:
         with self._transaction() as session:

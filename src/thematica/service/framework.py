@@ -5,14 +5,16 @@ with named interlinks. Every change is recorded in the lineage log, so the activ
 Stale edits: each node has a ``version``, a short fingerprint of its name, description, parent
 and position. An edit that names the version it was based on (``expected``) is refused with a
 :class:`ConflictError` when the node has changed since (renamed, described, moved, or shifted by
-a sibling's move), so two tabs never silently overwrite each other. ``expected=None`` skips the
-check (scripts, the CLI). Codes get the same kind of fingerprint for the codebook editor.
+a sibling's move), so two tabs never silently overwrite each other. The fingerprint is checked
+against the node as read, and the change is written with ``WHERE`` those columns still hold
+what was read, in one statement (:mod:`thematica.service.versions`), so of simultaneous edits
+carrying one version exactly one succeeds. ``expected=None`` skips the fingerprint (scripts, the
+CLI) but not the ``WHERE``. Codes get the same kind of fingerprint for the codebook editor.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -20,8 +22,9 @@ from sqlalchemy.orm import Session
 
 from thematica.domain import Code, CodePath, Coding, Level, Stance, format_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
+from thematica.service import versions
 from thematica.service.codebook import CodeIndex, NodeIndex, assign, list_codings, member_id
-from thematica.service.codeops import _record
+from thematica.service.codeops import _record, code_fingerprint
 from thematica.storage.models import NodeCodeRow, NodeLinkRow, TeamMemberRow, ThemeNodeRow
 
 MAX_NAME = 300
@@ -78,17 +81,16 @@ class Quote:
     stance: Stance
 
 
-def _fingerprint(*parts: object) -> str:
-    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:12]
+VERSIONED = ("parent_id", "position", "name", "description")  # what a node's version covers
 
 
 def node_version(row: ThemeNodeRow) -> str:
-    return _fingerprint(row.parent_id, row.position, row.name, row.description)
+    return versions.fingerprint(*(getattr(row, column) for column in VERSIONED))
 
 
 def code_version(code: Code) -> str:
     """The fingerprint of a code as an editor last saw it (path, description, colour)."""
-    return _fingerprint(code.level, format_path(code.path), code.description, code.colour)
+    return code_fingerprint(code.level, code.path, code.description, code.colour)
 
 
 def _actor(session: Session, actor: str) -> str:
@@ -121,12 +123,19 @@ def _node(nodes: NodeIndex, node_id: int) -> ThemeNodeRow:
     return row
 
 
-def _check_version(nodes: NodeIndex, row: ThemeNodeRow, expected: str | None) -> None:
+def _seen(nodes: NodeIndex, row: ThemeNodeRow, expected: str | None) -> dict[str, object]:
+    """The node's versioned columns as read, for the ``WHERE`` of the change; refused at once
+    when they are not the version the caller saw."""
     if expected is not None and expected != node_version(row):
         raise ConflictError(
             f"{format_path(nodes.paths[row.id])!r} has changed since you loaded it "
             "(someone renamed, described or moved it); reload and try again"
         )
+    return {column: getattr(row, column) for column in VERSIONED}
+
+
+def _what(nodes: NodeIndex, row: ThemeNodeRow) -> str:
+    return repr(format_path(nodes.paths[row.id]))
 
 
 def _siblings(nodes: NodeIndex, parent_id: int | None, exclude: int | None = None) -> list[int]:
@@ -278,11 +287,11 @@ def rename_node(session: Session, node_id: int, name: str, actor: str, expected:
     who = _actor(session, actor)
     nodes = NodeIndex.load(session)
     row = _node(nodes, node_id)
-    _check_version(nodes, row, expected)
+    seen = _seen(nodes, row, expected)
     name = _clean(name, "a theme name")
     _check_sibling_name(nodes, row.parent_id, name, exclude=node_id)
     old = row.name
-    row.name = name
+    versions.set_if_current(session, row, seen, {"name": name}, _what(nodes, row))
     return _record(
         session,
         who,
@@ -298,9 +307,10 @@ def describe_node(
     who = _actor(session, actor)
     nodes = NodeIndex.load(session)
     row = _node(nodes, node_id)
-    _check_version(nodes, row, expected)
+    seen = _seen(nodes, row, expected)
     before = row.description
-    row.description = _description(description)
+    change = {"description": _description(description)}
+    versions.set_if_current(session, row, seen, change, _what(nodes, row))
     return _record(
         session,
         who,
@@ -323,7 +333,7 @@ def move_node(
     who = _actor(session, actor)
     nodes = NodeIndex.load(session)
     row = _node(nodes, node_id)
-    _check_version(nodes, row, expected)
+    seen = _seen(nodes, row, expected)
     if parent_id is not None:
         _node(nodes, parent_id)
         if parent_id == node_id or parent_id in _descendants(nodes, node_id):
@@ -335,9 +345,10 @@ def move_node(
     if not 0 <= position <= len(siblings):
         raise ThematicaError(f"position {position} is not between 0 and {len(siblings)}")
     old_parent, old_position = row.parent_id, row.position
+    change = {"parent_id": parent_id, "position": position}
+    versions.set_if_current(session, row, seen, change, _what(nodes, row))
     if old_parent != parent_id:
         _renumber(nodes, _siblings(nodes, old_parent, exclude=node_id))
-    row.parent_id = parent_id
     siblings.insert(position, node_id)
     _renumber(nodes, siblings)
     session.flush()
@@ -364,28 +375,28 @@ def shift_node(
     last sub-theme); outdent (out of its parent, just after it)."""
     nodes = NodeIndex.load(session)
     row = _node(nodes, node_id)
-    _check_version(nodes, row, expected)
+    _seen(nodes, row, expected)
     siblings = _siblings(nodes, row.parent_id)
     here = siblings.index(node_id)
     name = format_path(nodes.paths[node_id])
     if direction == "up":
         if here == 0:
             raise ThematicaError(f"{name!r} is already first")
-        return move_node(session, node_id, row.parent_id, here - 1, actor, None)
+        return move_node(session, node_id, row.parent_id, here - 1, actor, expected)
     if direction == "down":
         if here == len(siblings) - 1:
             raise ThematicaError(f"{name!r} is already last")
-        return move_node(session, node_id, row.parent_id, here + 1, actor, None)
+        return move_node(session, node_id, row.parent_id, here + 1, actor, expected)
     if direction == "indent":
         if here == 0:
             raise ThematicaError(f"{name!r} has no theme above it to go under")
-        return move_node(session, node_id, siblings[here - 1], None, actor, None)
+        return move_node(session, node_id, siblings[here - 1], None, actor, expected)
     if direction == "outdent":
         if row.parent_id is None:
             raise ThematicaError(f"{name!r} is already at the top level")
         parent = nodes.rows[row.parent_id]
         after = _siblings(nodes, parent.parent_id).index(parent.id) + 1
-        return move_node(session, node_id, parent.parent_id, after, actor, None)
+        return move_node(session, node_id, parent.parent_id, after, actor, expected)
     raise ThematicaError(f"unknown move {direction!r}; use one of {', '.join(SHIFTS)}")
 
 
@@ -394,7 +405,7 @@ def remove_node(session: Session, node_id: int, actor: str, expected: str | None
     who = _actor(session, actor)
     nodes = NodeIndex.load(session)
     row = _node(nodes, node_id)
-    _check_version(nodes, row, expected)
+    seen = _seen(nodes, row, expected)
     name = format_path(nodes.paths[node_id])
     children = len(_siblings(nodes, node_id))
     codes = len(list(session.scalars(select(NodeCodeRow).where(NodeCodeRow.node_id == node_id))))
@@ -415,8 +426,7 @@ def remove_node(session: Session, node_id: int, actor: str, expected: str | None
     if held:
         raise ConflictError(f"{name!r} still has {', '.join(held)}; move or remove them first")
     parent_id = row.parent_id
-    session.delete(row)
-    session.flush()
+    versions.delete_if_current(session, row, seen, repr(name))
     del nodes.rows[node_id]
     _renumber(nodes, _siblings(nodes, parent_id))
     return _record(

@@ -6,7 +6,8 @@ A memo's target is written ``kind:id``: ``code:12``, ``theme:3``, ``transcript:5
 through the coding, so the blind-coding and authorship rules of codings apply to it unchanged.
 
 Versions: every memo and journal entry carries ``modified_at``; an edit or removal that names the
-version it last saw is refused with :class:`~thematica.errors.ConflictError` if it changed since.
+version it last saw is refused with :class:`~thematica.errors.ConflictError` if it changed since,
+compared and set in one statement (:mod:`thematica.service.versions`).
 Authorship: a memo is changed by its author or a lead; a journal entry only by its author (a
 journal is personal, and only its author lists it).
 """
@@ -24,6 +25,7 @@ from thematica.domain import JOURNAL_KINDS, MemberRole, format_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import coding_edits as edits
 from thematica.service import transcripts as tx
+from thematica.service import versions
 from thematica.service.codebook import MEMO_LIMIT, member_id, utc
 from thematica.service.coding_lookup import code_path
 from thematica.storage.models import (
@@ -90,14 +92,6 @@ def _member(session: Session, name: str) -> TeamMemberRow:
     row = session.get(TeamMemberRow, member_id(session, name))
     assert row is not None
     return row
-
-
-def _stale(what: str, current: dt.datetime, expected: dt.datetime | None) -> None:
-    if expected is not None and utc(current) != utc(expected):
-        raise ConflictError(
-            f"{what} was changed at {utc(current).isoformat()} since you loaded it; "
-            "reload to see the current version"
-        )
 
 
 # -- memo targets ------------------------------------------------------------------------------
@@ -178,10 +172,10 @@ def add_memo(session: Session, target: str, text: str, by: str) -> Memo:
     text = clean_text(text, "memo")
     kind, number = parse_target(session, target)
     if kind == "coding":
-        row = edits.editable(session, number, member.name, None)
+        row = edits.editable(session, number, member.name)
         if row.memo:
             raise ConflictError(f"coding {number} already has a memo; edit that one instead")
-        edits.change(session, row, edits.CodingChange(memo=text))
+        edits.change(session, row, edits.CodingChange(memo=text), None)
         found = _coding_memo(session, number, None)
         assert found is not None
         return found
@@ -193,14 +187,12 @@ def add_memo(session: Session, target: str, text: str, by: str) -> Memo:
     return _memo(memo, member.name)
 
 
-def _editable_memo(
-    session: Session, ref: str, by: str, expected: dt.datetime | None
-) -> MemoRow | CodingRow:
+def _editable_memo(session: Session, ref: str, by: str) -> MemoRow | CodingRow:
     member = _member(session, by)
     ref = ref.strip()
     if ref.lower().startswith("coding:"):
         _, number = parse_target(session, ref)
-        coding = edits.editable(session, number, member.name, expected)
+        coding = edits.editable(session, number, member.name)
         if not coding.memo:
             raise NotFoundError(f"coding {number} has no memo")
         return coding
@@ -213,38 +205,43 @@ def _editable_memo(
         raise AccessDenied(
             f"memo {ref} is not {member.name}'s; only its author or a lead can change it"
         )
-    _stale(f"memo {ref}", row.modified_at, expected)
     return row
 
 
 def edit_memo(session: Session, ref: str, text: str, by: str, expected: dt.datetime | None) -> Memo:
-    row = _editable_memo(session, ref, by, expected)
+    row = _editable_memo(session, ref, by)
     text = clean_text(text, "memo")
     if isinstance(row, CodingRow):
-        edits.change(session, row, edits.CodingChange(memo=text))
+        edits.change(session, row, edits.CodingChange(memo=text), expected)
         found = _coding_memo(session, row.id, None)
         assert found is not None
         return found
-    row.text = text
-    row.modified_at = edits.later_than(utc(row.modified_at))
-    session.flush()
+    versions.set_if_current(
+        session,
+        row,
+        {"modified_at": edits.seen(row.modified_at, expected, f"memo {row.id}")},
+        {"text": text, "modified_at": edits.later_than(utc(row.modified_at))},
+        f"memo {row.id}",
+    )
     author = session.get(TeamMemberRow, row.author_id)
     assert author is not None
     return _memo(row, author.name)
 
 
 def remove_memo(session: Session, ref: str, by: str, expected: dt.datetime | None) -> Memo:
-    row = _editable_memo(session, ref, by, expected)
+    row = _editable_memo(session, ref, by)
     if isinstance(row, CodingRow):
         before = _coding_memo(session, row.id, None)
         assert before is not None
-        edits.change(session, row, edits.CodingChange(memo=""))
+        edits.change(session, row, edits.CodingChange(memo=""), expected)
         return before
     author = session.get(TeamMemberRow, row.author_id)
     assert author is not None
     before_memo = _memo(row, author.name)
-    session.delete(row)
-    session.flush()
+    what = f"memo {row.id}"
+    versions.delete_if_current(
+        session, row, {"modified_at": edits.seen(row.modified_at, expected, what)}, what
+    )
     return before_memo
 
 
@@ -319,14 +316,11 @@ def add_entry(
     return _entry(session, row, member.name)
 
 
-def _own_entry(
-    session: Session, entry_id: int, by: str, expected: dt.datetime | None
-) -> tuple[JournalEntryRow, TeamMemberRow]:
+def _own_entry(session: Session, entry_id: int, by: str) -> tuple[JournalEntryRow, TeamMemberRow]:
     member = _member(session, by)
     row = session.get(JournalEntryRow, entry_id)
     if row is None or row.author_id != member.id:  # others' entries are not given away
         raise NotFoundError(f"no journal entry {entry_id} of {member.name}'s")
-    _stale(f"journal entry {entry_id}", row.modified_at, expected)
     return row, member
 
 
@@ -343,13 +337,21 @@ class EntryChange:
 def edit_entry(
     session: Session, entry_id: int, change: EntryChange, by: str, expected: dt.datetime | None
 ) -> JournalEntry:
-    row, member = _own_entry(session, entry_id, by, expected)
+    row, member = _own_entry(session, entry_id, by)
+    values: dict[str, object] = {"modified_at": edits.later_than(utc(row.modified_at))}
     if change.text is not None:
-        row.text = clean_text(change.text, "journal entry")
+        values["text"] = clean_text(change.text, "journal entry")
     if change.kind is not None:
-        row.kind = _check_kind(change.kind)
+        values["kind"] = _check_kind(change.kind)
+    before = _entry(session, row, member.name)
+    versions.set_if_current(
+        session,
+        row,
+        {"modified_at": edits.seen(row.modified_at, expected, f"journal entry {entry_id}")},
+        values,
+        f"journal entry {entry_id}",
+    )
     if change.transcripts is not None or change.codes is not None:
-        before = _entry(session, row, member.name)
         _link(
             session,
             row,
@@ -358,18 +360,20 @@ def edit_entry(
             else [str(t.id) for t in before.transcripts],
             change.codes if change.codes is not None else [c.id for c in before.codes],
         )
-    row.modified_at = edits.later_than(utc(row.modified_at))
-    session.flush()
     return _entry(session, row, member.name)
 
 
 def remove_entry(
     session: Session, entry_id: int, by: str, expected: dt.datetime | None
 ) -> JournalEntry:
-    row, member = _own_entry(session, entry_id, by, expected)
+    row, member = _own_entry(session, entry_id, by)
     before = _entry(session, row, member.name)
-    session.delete(row)
-    session.flush()
+    versions.delete_if_current(
+        session,
+        row,
+        {"modified_at": edits.seen(row.modified_at, expected, f"journal entry {entry_id}")},
+        f"journal entry {entry_id}",
+    )
     return before
 
 

@@ -7,6 +7,12 @@ code and its start and end. A decision is stored with the level-two codings it p
 can be undone exactly. The agreed code for a level-one code is the level-two code formed from it
 (``code_origins``); when there is none, a level-two code of the same path is created with that
 origin, and the team can rename or merge it later.
+
+Simultaneous decisions: a decision is recorded before the codings it writes, and the database
+keeps one decision per disagreement (a unique key), so of several people deciding one
+disagreement at once exactly one succeeds and the others are refused (ConflictError). A
+decision's version is its ``decided_at``; an undo is ``DELETE ... WHERE id AND decided_at`` in one
+statement, so one decision is undone once, and an undo from an outdated page is refused.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from thematica.analysis import spans
@@ -24,6 +31,8 @@ from thematica.analysis.coefficients import CharacterAgreement, character_agreem
 from thematica.domain import RECONCILE_DECISIONS, CodePath, Level, MemberRole, format_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import codebook as cb
+from thematica.service import versions
+from thematica.service.coding_edits import seen
 from thematica.service.transcript_agreement import transcript_agreement
 from thematica.storage.models import (
     CodeOriginRow,
@@ -195,9 +204,13 @@ def _entries(row: ReconciliationRow) -> list[list[int]]:
 def _agreed_code(session: Session, index: cb.CodeIndex, code_id: int) -> int | None:
     """The level-two code formed from a level-one code: the first by path when there are several,
     or the level-two code of the same path."""
-    formed = session.scalars(
-        select(CodeOriginRow.code_id).where(CodeOriginRow.origin_id == code_id)
-    ).all()
+    formed = [
+        c
+        for c in session.scalars(
+            select(CodeOriginRow.code_id).where(CodeOriginRow.origin_id == code_id)
+        )
+        if c in index.paths  # one made after the index was read (by a simultaneous decision)
+    ]
     if formed:
         return min(formed, key=lambda c: index.paths[c])
     return index.find(index.paths[code_id], Level.TWO)
@@ -443,6 +456,8 @@ def _decide_span(
     assert actor is not None
     index = cb.CodeIndex.load(session)
     level_one = index.get(code, Level.ONE)
+    row = _claim(session, tid, level_one, start, end, decision, actor.name)
+    index = cb.CodeIndex.load(session)  # again: the claim made this transaction the writer
     made: list[tuple[int, int, int, int, int]] = []  # see _entries
     if chosen:
         target = _target(session, index, level_one, edit.code if edit else None)
@@ -461,19 +476,34 @@ def _decide_span(
                 made.append(
                     (cb.add_coding(session, tid, target, actor.id, s, e, None), target, s, e, 1)
                 )
+    row.coding_ids = json.dumps(made)
+    session.flush()
+    return _as_decision(row)
+
+
+def _claim(
+    session: Session, tid: int, code_id: int, start: int, end: int, decision: str, by: str
+) -> ReconciliationRow:
+    """Record the decision first: the unique key on the disagreement refuses a second one, even
+    one sent at the same moment, before any agreed coding is written."""
     row = ReconciliationRow(
         transcript_id=tid,
-        code_id=level_one,
+        code_id=code_id,
         start_offset=start,
         end_offset=end,
         decision=decision,
-        coding_ids=json.dumps(made),
-        decided_by=actor.name,
+        coding_ids="[]",
+        decided_by=by,
         decided_at=_now(),
     )
     session.add(row)
-    session.flush()
-    return _as_decision(row)
+    try:
+        session.flush()
+    except IntegrityError:  # the transaction is rolled back as this error leaves it
+        raise ConflictError(
+            "this disagreement was just decided by someone else; reload to see the decision"
+        ) from None
+    return row
 
 
 def _target(session: Session, index: cb.CodeIndex, level_one: int, chosen: CodePath | None) -> int:
@@ -492,10 +522,17 @@ def _target(session: Session, index: cb.CodeIndex, level_one: int, chosen: CodeP
     return target
 
 
-def undo(session: Session, decision_id: int, by: str, tid: int | None = None) -> Decision:
+def undo(
+    session: Session,
+    decision_id: int,
+    by: str,
+    tid: int | None = None,
+    expected: dt.datetime | None = None,
+) -> Decision:
     """Undo a decision: remove the level-two codings it wrote (those still there, and not
     relied on by another decision, which then owns them) and the decision itself. Its maker
-    or a lead may. With ``tid``, the decision must belong to that transcript."""
+    or a lead may. With ``tid``, the decision must belong to that transcript; with ``expected``
+    (its version, ``decided_at``), it must be the decision the caller saw."""
     row = session.get(ReconciliationRow, decision_id)
     if row is None or (tid is not None and row.transcript_id != tid):
         raise NotFoundError(f"no reconciliation decision {decision_id}")
@@ -513,7 +550,14 @@ def undo(session: Session, decision_id: int, by: str, tid: int | None = None) ->
             ReconciliationRow.id != row.id,
         )
     ).all()
-    for coding_id, code_id, start, end, wrote in _entries(row):
+    entries = _entries(row)
+    versions.delete_if_current(
+        session,
+        row,
+        {"decided_at": seen(row.decided_at, expected, f"reconciliation decision {decision_id}")},
+        f"reconciliation decision {decision_id}",
+    )
+    for coding_id, code_id, start, end, wrote in entries:
         if not wrote:
             continue
         heir = next(
@@ -540,7 +584,6 @@ def undo(session: Session, decision_id: int, by: str, tid: int | None = None) ->
             end,
         ):
             session.delete(coding)
-    session.delete(row)
     session.flush()
     return decision
 

@@ -68,6 +68,7 @@ def _item(text: str, item: Item, position: int) -> dict[str, Any]:
             "decision": decision.decision,
             "by": decision.by,
             "at": decision.at.strftime("%Y-%m-%d %H:%M"),
+            "version": decision.at.isoformat(),
             "codings": list(decision.codings),
         },
     }

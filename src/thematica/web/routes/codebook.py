@@ -36,10 +36,12 @@ def router(wb: Workbench) -> APIRouter:
         wb.coder(member)
         if action not in ACTIONS:
             raise NotFoundError(f"no codebook action {action!r} (one of {', '.join(ACTIONS)})")
-        code = service.code_by_id(code_id, expected=f.optional_text(data, "version") or None)
+        code = service.code_by_id(code_id)
         path, level, by = code.path, code.level, member.name
+        seen = f.optional_text(data, "version") or None  # compared when the change is written
         if action == "rename":
-            entry = service.rename_code(path, f.text(data, "name"), by=by, level=level)
+            name = f.text(data, "name")
+            entry = service.rename_code(path, name, by=by, level=level, expected=seen)
         elif action == "describe":
             description = f.text(data, "description", default="")
             if len(description) > MAX_DESCRIPTION:
@@ -48,18 +50,19 @@ def router(wb: Workbench) -> APIRouter:
             if colour is not None and not COLOUR.fullmatch(colour):
                 raise ThematicaError(f"a colour is written #rrggbb, not {colour[:20]!r}")
             entry = service.describe_code(
-                path, by=by, description=description, colour=colour, level=level
+                path, by=by, description=description, colour=colour, level=level, expected=seen
             )
         elif action == "move":
             parent_id = f.optional_integer(data, "parent")
             parent = same_level(code, parent_id).path if parent_id is not None else None
-            entry = service.move_code(path, parent, by=by, level=level)
+            entry = service.move_code(path, parent, by=by, level=level, expected=seen)
         elif action == "merge":
             target = same_level(code, f.integer(data, "target"))
-            entry = service.merge_codes(path, target.path, by=by, level=level)
+            entry = service.merge_codes(path, target.path, by=by, level=level, expected=seen)
         else:
             codings = f.integers(data, "codings")
-            entry = service.split_code(path, f.text(data, "name"), codings, by=by, level=level)
+            name = f.text(data, "name")
+            entry = service.split_code(path, name, codings, by=by, level=level, expected=seen)
         return {"entry": entry, "summary": summary(entry)}
 
     def same_level(code: Code, other_id: int) -> Code:

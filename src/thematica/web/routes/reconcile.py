@@ -3,6 +3,7 @@ decided as accept A, accept B, accept both, edit or drop; every decision undoabl
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -40,6 +41,7 @@ def decision_json(d: Decision) -> dict[str, Any]:
         "decision": d.decision,
         "by": d.by,
         "at": d.at.isoformat(),
+        "version": d.at.isoformat(),
         "codings": list(d.codings),
     }
 
@@ -180,15 +182,20 @@ def router(wb: Workbench) -> APIRouter:
         carry(wb.member(request), ref, a, b, action == "carry")
         return back(ref, a, b)
 
-    def undo(member: Member, ref: str, decision: int) -> Decision:
+    def undo(
+        member: Member, ref: str, decision: int, version: dt.datetime | None = None
+    ) -> Decision:
         wb.readable(member, ref)
         wb.coder(member)
-        return service.undo_reconciliation(decision, by=member.name, ref=ref)
+        return service.undo_reconciliation(decision, by=member.name, ref=ref, expected=version)
 
     @r.delete("/api/reconcile/{ref}/decisions/{decision}")
-    def undo_json(request: Request, ref: str, decision: int) -> dict[str, Any]:
-        """Undo a decision: the level-two codings it made are removed."""
-        return decision_json(undo(wb.member(request), ref, decision))
+    def undo_json(
+        request: Request, ref: str, decision: int, version: dt.datetime | None = None
+    ) -> dict[str, Any]:
+        """Undo a decision: the level-two codings it made are removed. With ``version`` (the
+        decision's, as loaded), a decision made since in its place is refused with 409."""
+        return decision_json(undo(wb.member(request), ref, decision, version))
 
     @r.post("/reconcile/{ref}/undo/{decision}")
     def undo_form(
@@ -198,8 +205,9 @@ def router(wb: Workbench) -> APIRouter:
         number: Annotated[int, Form(ge=0)] = 0,
         a: Annotated[str | None, Form(max_length=200)] = None,
         b: Annotated[str | None, Form(max_length=200)] = None,
+        version: Annotated[dt.datetime | None, Form()] = None,
     ) -> Response:
-        undo(wb.member(request), ref, decision)
+        undo(wb.member(request), ref, decision, version)
         return back(ref, a, b, f"#d{number}" if number else "")
 
     return r
