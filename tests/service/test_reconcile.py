@@ -90,6 +90,18 @@ def test_edit_writes_one_span_to_a_chosen_code_which_later_decisions_follow(
     assert item.agreed_code == ("Body", "Back pain")
 
 
+def test_an_edit_far_from_its_disagreement_is_refused(two_coders: StudyService) -> None:
+    before = snapshot(two_coders.location)
+    with pytest.raises(
+        ThematicaError, match=r"does not overlap the disagreement it decides \(6-21\)"
+    ):
+        two_coders.reconcile("P1", PAIN, 6, 21, "edit", by=B, edit=Edit(30, 38, None))
+    with pytest.raises(ThematicaError, match="does not overlap"):
+        two_coders.reconcile("P1", PAIN, 6, 21, "edit", by=B, edit=Edit(21, 25, None))  # touching
+    assert snapshot(two_coders.location) == before
+    two_coders.reconcile("P1", PAIN, 6, 21, "edit", by=B, edit=Edit(2, 7, None))  # overlapping
+
+
 def test_undo_removes_exactly_what_the_decision_made(two_coders: StudyService) -> None:
     before = snapshot(two_coders.location)
     made = two_coders.reconcile("P1", PAIN, 6, 21, "accept_a", by=B)

@@ -432,6 +432,11 @@ def decide(
     elif decision == "edit":
         assert edit is not None
         cb.check_span(session, tid, edit.start, edit.end)
+        if edit.end <= start or edit.start >= end:
+            raise ThematicaError(
+                f"the edited span {edit.start}-{edit.end} does not overlap the disagreement it "
+                f"decides ({start}-{end}); give a span that covers the agreed words there"
+            )
         chosen = [(edit.start, edit.end)]
     else:
         chosen = []
