@@ -206,9 +206,11 @@ def test_undo_keeps_an_agreed_coding_another_decision_relies_on(
     two_coders: StudyService,
 ) -> None:
     # two decisions put the same span into the same agreed code: the first writes it, the
-    # second relies on it; undoing the first must leave it for the second
+    # second (an edit of an overlapping disagreement) relies on it; undoing the first must
+    # leave it for the second
+    code_spans(two_coders, [("P1", A, "Mood", 11, 21)])
     first = two_coders.reconcile("P1", PAIN, 6, 21, "accept_a", by=A)
-    second = two_coders.reconcile("P1", MOOD, 34, 38, "edit", by=A, edit=Edit(6, 21, PAIN))
+    second = two_coders.reconcile("P1", MOOD, 11, 21, "edit", by=A, edit=Edit(6, 21, PAIN))
     assert len(first.codings) == 1 and second.codings == ()
     two_coders.undo_reconciliation(first.id, by=A)
     assert agreed(two_coders) == [(PAIN, 6, 21, A)]
