@@ -25,9 +25,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-import krippendorff
-import numpy as np
-
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 LEVELS: tuple[Level, ...] = ("nominal", "ordinal", "interval", "ratio")
 
@@ -474,6 +471,9 @@ def krippendorff_alpha(
         raise ValueError("ratio data cannot be negative: use level 'interval' instead")
     if not matrix or alpha_undefined_reason(matrix) is not None:
         return None
+    import krippendorff  # with numpy, loaded only for three or more coders (fast start)
+    import numpy as np
+
     value = krippendorff.alpha(
         reliability_data=np.array(matrix, dtype=float), level_of_measurement=level
     )

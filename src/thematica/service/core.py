@@ -62,7 +62,6 @@ from thematica.service import coding_lookup as lookup
 from thematica.service import reconcile as rc
 from thematica.service import register as reg
 from thematica.service import transcripts as tx
-from thematica.service.agreement_many import agreement_many
 from thematica.service.facade_framework import FrameworkMethods
 from thematica.service.facade_notes import NotesMethods
 from thematica.service.transcript_agreement import coders_with_codings, transcript_agreement
@@ -609,8 +608,10 @@ class StudyService(FrameworkMethods, NotesMethods):
         scope: str = "either",
     ) -> MultiAgreementReport:
         """Krippendorff's alpha among any number of coders (missing data allowed)."""
+        from thematica.service import agreement_many as many  # numpy: only when asked
+
         with self._session() as session:
-            return agreement_many(session, coders, level, code, scope)
+            return many.agreement_many(session, coders, level, code, scope)
 
     def counts(
         self,
