@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from thematica import private_files
 from thematica.errors import ThematicaError
 from thematica.report.data import ReportData
 from thematica.report.framework import theme_counts
@@ -176,11 +177,11 @@ def render(data: ReportData, out_dir: Path, stem: str = "figure1-theme-map") -> 
     try:
         for fmt in ("svg", "pdf"):
             path = out_dir / f"{stem}.{fmt}"
-            path.write_bytes(graph.pipe(format=fmt))
+            private_files.write_bytes(path, graph.pipe(format=fmt))
             written.append(path)
         graph.graph_attr["dpi"] = str(DPI)
         path = out_dir / f"{stem}.png"
-        path.write_bytes(with_dpi(graph.pipe(format="png"), DPI))
+        private_files.write_bytes(path, with_dpi(graph.pipe(format="png"), DPI))
         written.append(path)
     except graphviz.ExecutableNotFound:
         raise ThematicaError(INSTALL) from None
