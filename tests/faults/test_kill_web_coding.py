@@ -115,7 +115,9 @@ def test_every_acknowledged_coding_survives_a_kill(tmp_path: Path) -> None:
     template = fresh_study(tmp_path)
     start, codings = points_to_kill(template, tmp_path)
     before = row_counts(str(template))["codings"]
-    for point in spread(codings, 15):
+    acknowledged_in_all = 0
+    points = spread(codings, 21)
+    for point in points:
         study = tmp_path / f"kill-{point}.thematica"
         shutil.copyfile(template, study)
         acknowledged: list[tuple[int, int]] = []
@@ -137,3 +139,6 @@ def test_every_acknowledged_coding_survives_a_kill(tmp_path: Path) -> None:
                 assert (coding.start, coding.end, coding.coder) == (n * 10, n * 10 + 6, CODER)
         stored = row_counts(str(study))["codings"] - before
         assert stored in (len(acknowledged), len(acknowledged) + 1), point
+        acknowledged_in_all += len(acknowledged)
+    print(f"serve: {start} + {codings} fault points, killed at {len(points)}, ", end="")
+    print(f"{acknowledged_in_all} acknowledged codings, all kept")
