@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -77,3 +79,14 @@ def test_a_server_study_is_never_replaced(postgres_location: str) -> None:
         StudyService.create(postgres_location, title="New")
     with StudyService.open(postgres_location) as service:
         assert service.info().title == "Kept"
+
+
+def test_leftovers_of_a_dead_creation_are_removed_and_a_live_ones_kept(tmp_path: Path) -> None:
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    leftover = tmp_path / f".s.thematica.partial-{gone.pid}-0a0b0c0d"
+    live = tmp_path / f".s.thematica.partial-{os.getppid()}-0a0b0c0d"
+    for path in (leftover, Path(f"{leftover}-wal"), live):
+        path.write_bytes(b"")
+    StudyService.create(str(tmp_path / "s.thematica"), title="T").close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["s.thematica", live.name])

@@ -54,7 +54,9 @@ def stale_partials(target: Path) -> list[Path]:
     """Hidden files left by creations of ``target`` whose process is gone."""
     prefix = f".{target.name}{PARTIAL}"
     stale = []
-    for candidate in target.parent.glob(f"{prefix}*"):
+    for candidate in target.parent.iterdir():
+        if not candidate.name.startswith(prefix):
+            continue
         pid = candidate.name[len(prefix) :].split("-", 1)[0]
         if pid.isdigit() and not _pid_alive(int(pid)):
             stale.append(candidate)
