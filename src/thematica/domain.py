@@ -62,6 +62,7 @@ class StudyInfo:
     words: int
     team: tuple[TeamMember, ...]
     location: str
+    permissions_warning: str | None = None  # a study file others may read or write
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import NullPool
 
+from thematica import private_files
 from thematica.errors import StudyError
 from thematica.storage import faults
 
@@ -135,6 +136,7 @@ def create_key(path: Path, study_title: str, study_created_at: str) -> Engine:
         raise StudyError(f"{path}: a key file already exists here")
     if not path.parent.exists():
         raise StudyError(f"{path}: the folder {path.parent} does not exist")
+    private_files.create_empty(path)  # 0600 before SQLite opens it, and so its journal too
     engine = _engine(path)
     with engine.begin() as conn:
         conn.exec_driver_sql(f"PRAGMA application_id = {KEY_APPLICATION_ID}")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from thematica import private_files
 from thematica.anonymise.keyfile import default_key_path
 from thematica.cli.output import CliError, open_study, read_file
 from thematica.errors import ThematicaError
@@ -67,7 +68,7 @@ def qdpx_export(study: str, out: Path, allow_identifiers: bool) -> None:
     buffer = io.BytesIO()
     write_qdpx(project, buffer)
     try:
-        out.write_bytes(buffer.getvalue())
+        private_files.write_bytes(out, buffer.getvalue())
     except OSError as exc:
         raise CliError(f"{out}: cannot be written ({exc.strerror or exc})") from None
     codings = sum(len(s.codings) for s in project.sources)
@@ -140,7 +141,7 @@ def qdc_export(study: str, out: Path, allow_identifiers: bool) -> None:
     buffer = io.BytesIO()
     write_qdc(project, buffer)
     try:
-        out.write_bytes(buffer.getvalue())
+        private_files.write_bytes(out, buffer.getvalue())
     except OSError as exc:
         raise CliError(f"{out}: cannot be written ({exc.strerror or exc})") from None
     click.echo(f"Wrote {out}: {len(project.codes)} codes, {len(project.sets)} sets")

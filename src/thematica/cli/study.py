@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
+from thematica import private_files
 from thematica.cli.output import CliError, console, format_option, open_study, print_json
 from thematica.domain import Approach, MemberRole
 from thematica.service import StudyService
@@ -55,6 +56,8 @@ def info(study: str, fmt: str) -> None:
     """
     with open_study(study) as service:
         result = service.info()
+    if result.permissions_warning:
+        click.echo(f"Warning: {result.permissions_warning}", err=True)
     if fmt == "json":
         print_json(result)
         return
@@ -105,20 +108,19 @@ def demo(directory: Path, force: bool) -> None:
     Example:
         thematica demo ~/thematica-demo
     """
-    from thematica.demo import build_demo
+    from thematica.demo import build_demo, key_path
 
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        private_files.make_folder(directory)
+    except OSError as exc:
+        raise CliError(f"{directory}: cannot be created ({exc.strerror or exc})") from None
     target = directory / "demo.thematica"
-    if target.exists():
-        if not force:
-            raise CliError(f"{target}: already exists (use --force to replace it)")
-        for leftover in (
-            target,
-            Path(f"{target}-wal"),
-            Path(f"{target}-shm"),
-            Path(f"{target}-key"),
-        ):
-            leftover.unlink(missing_ok=True)
+    if target.exists() and not force:
+        raise CliError(f"{target}: already exists (use --force to replace it)")
+    # The key appears just before the study: a key with no study beside it is what an interrupted
+    # demo leaves, and is replaced like the study itself with --force.
+    for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm"), key_path(target)):
+        leftover.unlink(missing_ok=True)
     build_demo(target)
     click.echo(str(target))
 

@@ -45,11 +45,14 @@ def key_path(target: Path) -> Path:
 
 
 def build_demo(target: Path) -> Path:
-    """Create the demo study at ``target`` (which must not exist) and return its path."""
+    """Create the demo study at ``target`` (which must not exist) and return its path.
+
+    The study and its key file are built under temporary names and appear together at the end
+    (the key first), so an interrupted build leaves no study behind."""
     manifest = read_manifest((DATA / "interviews.csv").read_bytes(), "interviews.csv")
     register = read_register((DATA / "register.csv").read_bytes(), "register.csv")
     guide = read_guide((DATA / "guide.md").read_bytes(), "guide.md")
-    with StudyService.create(
+    with StudyService.creating(
         str(target), title=TITLE, research_question=QUESTION, approach=Approach.REFLEXIVE
     ) as study:
         for name, role in TEAM:
@@ -81,11 +84,12 @@ def build_demo(target: Path) -> Path:
         # The key file (kept apart from the study): real names and the deny-list, ready to scan.
         from thematica.service.anonymising import AnonymisingStudy
 
-        anon = AnonymisingStudy(study, key_path(target))
+        anon = AnonymisingStudy(study, study.companion_path(key_path(target)))
         anon.import_identities((DATA / "identities.csv").read_bytes(), "identities.csv")
         anon.import_deny_list((DATA / "deny-list.csv").read_bytes(), "deny-list.csv")
         name = "codings-level2.csv"
         study.import_codings(
             read_codings((analysis / name).read_bytes(), name), source=name, level=Level.TWO
         )
+    study.close()
     return target

@@ -15,6 +15,7 @@ from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from thematica import private_files
 from thematica.report.model import Block, Figure, Heading, Paragraph, Row, Table
 
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Cm(21.0), Cm(29.7), Cm(2.5)
@@ -112,5 +113,6 @@ def write(blocks: Sequence[Block], path: Path) -> Path:
             _table(doc, block)
         else:
             _figure(doc, block, path.parent)
-    doc.save(str(path))
+    with private_files.open_private(path) as fh:
+        doc.save(fh)
     return path

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
+from thematica import private_files
 from thematica.report.model import Block, Figure, Heading, Paragraph, Row, Span, Table
 
 STYLE = """
@@ -118,5 +119,5 @@ def render(blocks: Sequence[Block], folder: Path) -> str:
 
 
 def write(blocks: Sequence[Block], path: Path) -> Path:
-    path.write_text(render(blocks, path.parent), encoding="utf-8")
+    private_files.write_text(path, render(blocks, path.parent))
     return path

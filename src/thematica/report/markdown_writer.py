@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from thematica import private_files
 from thematica.report.model import Block, Figure, Heading, Paragraph, Row, Span, Table
 
 INDENT = "&emsp;"  # an entity, so that table cells keep their indentation
@@ -81,5 +82,5 @@ def render(blocks: Sequence[Block]) -> str:
 
 
 def write(blocks: Sequence[Block], path: Path) -> Path:
-    path.write_text(render(blocks), encoding="utf-8")
+    private_files.write_text(path, render(blocks))
     return path

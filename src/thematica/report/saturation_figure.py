@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from thematica import private_files
 from thematica.analysis.reports import SaturationReport
 from thematica.errors import ThematicaError
 from thematica.report.data import ReportData
@@ -191,6 +192,8 @@ def render(data: ReportData, out_dir: Path, stem: str = "figure2-saturation") ->
     )
     svg = out_dir / f"{stem}.svg"
     png = out_dir / f"{stem}.png"
-    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-    fig.savefig(png, format="png", dpi=DPI)
+    with private_files.open_private(svg) as fh:
+        fig.savefig(fh, format="svg", metadata={"Date": None, "Creator": None})
+    with private_files.open_private(png) as fh:
+        fig.savefig(fh, format="png", dpi=DPI)
     return [svg, png]

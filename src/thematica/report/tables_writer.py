@@ -12,6 +12,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from thematica import private_files
 from thematica.report.model import Row, Table
 
 SUFFIXES = (", mean (SD)", ", n (%)", ", range")
@@ -67,7 +68,7 @@ def write_csv(sheets: Sequence[Sheet], folder: Path) -> list[Path]:
     paths = []
     for sheet in sheets:
         path = folder / f"{sheet.stem}.csv"
-        path.write_text(csv_text(sheet), encoding="utf-8")
+        private_files.write_text(path, csv_text(sheet))
         paths.append(path)
     return paths
 
@@ -100,5 +101,6 @@ def write_xlsx(sheets: Sequence[Sheet], path: Path) -> Path:
                 for cell in ws[letter][1:]:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.freeze_panes = "A2"
-    book.save(path)
+    with private_files.open_private(path) as fh:
+        book.save(fh)
     return path

@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from thematica import private_files
 from thematica.errors import ThematicaError
 from thematica.report.data import ReportData
 from thematica.report.framework import theme_counts
@@ -182,10 +183,10 @@ def render(data: ReportData, out_dir: Path, stem: str = "figure1-theme-map") -> 
         vector = build(data)
         for fmt in ("svg", "pdf"):
             path = out_dir / f"{stem}.{fmt}"
-            path.write_bytes(vector.pipe(format=fmt))
+            private_files.write_bytes(path, vector.pipe(format=fmt))
             written.append(path)
         path = out_dir / f"{stem}.png"
-        path.write_bytes(with_dpi(build(data, dpi=DPI).pipe(format="png"), DPI))
+        private_files.write_bytes(path, with_dpi(build(data, dpi=DPI).pipe(format="png"), DPI))
         written.append(path)
     except graphviz.ExecutableNotFound:
         raise ThematicaError(INSTALL) from None

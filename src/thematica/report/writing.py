@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from thematica import private_files
 from thematica.errors import ThematicaError
 from thematica.report import (
     docx_writer,
@@ -67,7 +68,7 @@ def render(
     """Write the report from gathered data; return the files written, figures first."""
     chosen = check_formats(formats)
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        private_files.make_folder(out_dir)
         written: list[Path] = []
         if any(f in DOCUMENTS for f in chosen):
             written += theme_map.render(data, out_dir)

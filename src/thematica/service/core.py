@@ -8,13 +8,16 @@ was. Methods take and return plain domain objects; nothing outside ``thematica.s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from thematica import private_files
 from thematica.analysis.quantifiers import DEFAULT_RULES, QuantifierRule
 from thematica.analysis.reports import (
     AgreementReport,
@@ -65,13 +68,8 @@ from thematica.service import transcripts as tx
 from thematica.service.facade_framework import FrameworkMethods
 from thematica.service.facade_notes import NotesMethods
 from thematica.service.transcript_agreement import coders_with_codings, transcript_agreement
-from thematica.storage import search_index
-from thematica.storage.database import (
-    Migration,
-    create_database,
-    current_revision,
-    open_database,
-)
+from thematica.storage import creation, search_index
+from thematica.storage.database import Migration, current_revision, open_database, sqlite_path
 from thematica.storage.models import (
     AnonymisationLogRow,
     ParticipantRow,
@@ -95,6 +93,7 @@ class StudyService(FrameworkMethods, NotesMethods):
         self.location = location
         self.migration = migration
         self.import_summary: dict[str, int] = {}
+        self._creation: creation.Creation | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -107,24 +106,59 @@ class StudyService(FrameworkMethods, NotesMethods):
         research_question: str = "",
         approach: Approach = Approach.REFLEXIVE,
     ) -> StudyService:
+        """A new study holding only its description (``thematica init``)."""
+        with cls.creating(
+            location, title=title, research_question=research_question, approach=approach
+        ) as service:
+            pass
+        return service
+
+    @classmethod
+    @contextmanager
+    def creating(
+        cls,
+        location: str,
+        *,
+        title: str,
+        research_question: str = "",
+        approach: Approach = Approach.REFLEXIVE,
+    ) -> Iterator[StudyService]:
+        """Build a new study inside the ``with`` block; it appears at ``location`` only when the
+        block completes, and nothing appears if it fails or the process is killed. After the
+        block the service is open on the study at ``location``; close it."""
         title = " ".join(title.split())
         if not title:
             raise ThematicaError("a study needs a title (--title)")
         if len(title) > MAX_TITLE:
             raise ThematicaError(f"the title is at most {MAX_TITLE} characters")
-        engine = create_database(location)
-        service = cls(engine, location)
-        with service._transaction() as session:
-            session.add(
-                StudyRow(
-                    id=1,
-                    title=title,
-                    research_question=research_question.strip(),
-                    approach=approach.value,
-                    created_at=dt.datetime.now(dt.UTC),
+        building = creation.begin(location)
+        service = cls(building.engine, location)
+        service._creation = building
+        try:
+            with service._transaction() as session:
+                session.add(
+                    StudyRow(
+                        id=1,
+                        title=title,
+                        research_question=research_question.strip(),
+                        approach=approach.value,
+                        created_at=dt.datetime.now(dt.UTC),
+                    )
                 )
-            )
-        return service
+            yield service
+            service._engine = building.publish()
+        except BaseException:
+            building.abandon()
+            raise
+        finally:
+            service._creation = None
+
+    def companion_path(self, final: Path) -> Path:
+        """While the study is being created: where to build a file (its key file) that must
+        appear at ``final`` together with the study."""
+        if self._creation is None:
+            raise StudyError("a companion file is only built while the study is created")
+        return self._creation.companion(final)
 
     @classmethod
     def open(cls, location: str, *, migrate_server: bool = False) -> StudyService:
@@ -169,19 +203,13 @@ class StudyService(FrameworkMethods, NotesMethods):
     def create_from_project(cls, location: str, project: XProject) -> StudyService:
         """A new study holding ``project``; nothing is left behind if any part fails."""
         title = " ".join(project.name.split())[:MAX_TITLE] or "Imported project"
-        service = cls.create(location, title=title)
-        try:
-            with service._transaction() as session:
-                service.import_summary = exchange.from_project(session, project)
-                search_index.rebuild(session)
-        except IntegrityError as exc:  # a clash the checks above did not foresee: one clear line
-            service.close()
-            exchange.remove_failed(location)
-            raise ThematicaError(f"the project cannot be imported: {exc.orig}") from None
-        except BaseException:
-            service.close()
-            exchange.remove_failed(location)
-            raise
+        with cls.creating(location, title=title) as service:
+            try:
+                with service._transaction() as session:
+                    service.import_summary = exchange.from_project(session, project)
+                    search_index.rebuild(session)
+            except IntegrityError as exc:  # a clash the checks did not foresee: one clear line
+                raise ThematicaError(f"the project cannot be imported: {exc.orig}") from None
         return service
 
     def __enter__(self) -> StudyService:
@@ -216,7 +244,12 @@ class StudyService(FrameworkMethods, NotesMethods):
                 or 0,
                 team=reg.team(session),
                 location=self.location,
+                permissions_warning=self._permissions_warning(),
             )
+
+    def _permissions_warning(self) -> str | None:
+        path = sqlite_path(self.location)
+        return private_files.exposure(path) if path is not None else None
 
     # -- team ------------------------------------------------------------------------------
 

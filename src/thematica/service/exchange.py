@@ -13,7 +13,6 @@ import json
 import math
 import uuid
 from collections import defaultdict
-from pathlib import Path
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -529,9 +528,3 @@ def _node_path(project: XProject, by_guid: dict[str, XCode], guid: str) -> str:
         chain.append(by_guid[current].name)
         current = by_guid[current].parent
     return SEPARATOR.join(reversed(chain))
-
-
-def remove_failed(location: str) -> None:
-    if "://" not in location:
-        for leftover in (Path(location), Path(f"{location}-wal"), Path(f"{location}-shm")):
-            leftover.unlink(missing_ok=True)

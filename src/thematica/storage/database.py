@@ -2,6 +2,7 @@
 
 * SQLite: WAL, foreign keys on, ``PRAGMA application_id`` = ``THMA`` so other files are refused;
   an older study file is backed up beside itself and then migrated when opened.
+* New studies are made by ``storage/creation.py``, which makes them appear complete or not at all.
 * PostgreSQL (``postgresql+psycopg://...``): a team server is migrated deliberately, with
   ``thematica upgrade URL``; opening an out-of-date database is refused with that advice.
 """
@@ -23,12 +24,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import NullPool
 
+from thematica import private_files
 from thematica.errors import StudyError
 from thematica.storage import faults
 
 APPLICATION_ID = 0x54484D41  # "THMA"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 STUDY_SUFFIX = ".thematica"
+CREATION_MARKER = "thematica_creation"  # on a server: a creation began and has not finished
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -117,7 +120,7 @@ def make_engine(location: str) -> Engine:
     return engine
 
 
-def _sqlite_path(location: str) -> Path | None:
+def sqlite_path(location: str) -> Path | None:
     if not is_url(location):
         return Path(location)
     url = make_url(location)
@@ -144,6 +147,7 @@ def check_sqlite_header(path: Path) -> None:
 def _backup(path: Path, revision: str) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
     target = path.with_name(f"{path.name}.backup-rev{revision}-{stamp}")
+    private_files.create_empty(target)  # before SQLite opens it: the backup holds every original
     source = sqlite3.connect(path)
     try:
         dest = sqlite3.connect(target)
@@ -156,41 +160,11 @@ def _backup(path: Path, revision: str) -> Path:
     return target
 
 
-def create_database(location: str) -> Engine:
-    """Create an empty study schema at ``location``; refuse to overwrite anything."""
-    path = _sqlite_path(location)
-    if path is not None:
-        if path.exists():
-            raise StudyError(f"{path}: a file of that name already exists; choose another name")
-        if not path.parent.exists():
-            raise StudyError(f"{path}: the folder {path.parent} does not exist")
-    engine = make_engine(location)
-    try:
-        if path is None and inspect(engine).get_table_names():
-            raise StudyError(f"{location}: this database already holds tables; use an empty one")
-        if engine.dialect.name == "sqlite":
-            with engine.begin() as conn:
-                conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-        upgrade(engine)
-    except OperationalError as exc:
-        engine.dispose()
-        if path is not None:
-            path.unlink(missing_ok=True)
-        raise StudyError(f"{location}: cannot create the study ({exc.orig})") from None
-    except BaseException:
-        engine.dispose()
-        if path is not None:
-            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                leftover.unlink(missing_ok=True)
-        raise
-    return engine
-
-
 def open_database(
     location: str, *, migrate_server: bool = False
 ) -> tuple[Engine, Migration | None]:
     """Open an existing study, migrating an older one (SQLite: after a backup beside it)."""
-    path = _sqlite_path(location)
+    path = sqlite_path(location)
     if path is not None:
         check_sqlite_header(path)
     engine = make_engine(location)
@@ -199,6 +173,12 @@ def open_database(
     except OperationalError as exc:
         engine.dispose()
         raise StudyError(f"{location}: cannot open the study ({exc.orig})") from None
+    if path is None and inspect(engine).has_table(CREATION_MARKER):
+        engine.dispose()
+        raise StudyError(
+            f"{location}: the creation of this study was interrupted; "
+            "run the command that creates it again"
+        )
     if revision is None:
         engine.dispose()
         raise StudyError(f"{location}: no Thematica study here (run 'thematica init' first)")
