@@ -59,6 +59,7 @@ class Prepared:
     before: Outcome
     after: Outcome
     accepted: frozenset[str]  # the accepted findings' originals
+    accepted_count: int
     residue: frozenset[str]  # what ``anonymise check`` reports after an uninterrupted apply
     originals: frozenset[str]  # every original the key knows (names, terms, speakers, findings)
 
@@ -142,6 +143,7 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
         anon.scan()
         pending = anon.findings("pending")
         anon.decide(LEAD, accept=[f.id for f in pending if f.transcript_id != KEPT_PENDING])
+        accepted_count = len(anon.findings("accepted"))
         accepted = frozenset(f.original for f in anon.findings("accepted"))
         speakers = {
             turn.speaker
@@ -169,7 +171,16 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
             assert found(shown.text, originals) == [], tid
     assert before.readable == set()
     assert after.readable == set(after.texts) - {KEPT_PENDING}
-    return Prepared(study, int(count_file.read_text()), before, after, accepted, residue, originals)
+    return Prepared(
+        study,
+        int(count_file.read_text()),
+        before,
+        after,
+        accepted,
+        accepted_count,
+        residue,
+        originals,
+    )
 
 
 def residue_of(anon: AnonymisingStudy) -> list[str]:
@@ -209,9 +220,13 @@ def test_apply_killed_at_a_fault_point(prepared: Prepared, nth: int, tmp_path: P
                 blob = shown.text + "\n" + "\n".join(turn.speaker for turn in shown.turns)
                 assert found(blob, prepared.originals) == [], (at, member, tid)
 
-        # the next apply finishes the job, exactly as an uninterrupted one would have
+        # review tells the truth: the accepted findings wait while the study holds originals
         anon = AnonymisingStudy(service, key)
-        anon.apply(LEAD)
+        waiting = len(anon.findings("accepted"))
+        assert waiting == (prepared.accepted_count if texts == prepared.before.texts else 0), at
+        # the next apply finishes the job, exactly as an uninterrupted one would have
+        report = anon.apply(LEAD)
+        assert report.replacements == waiting
         assert anon.findings("accepted") == ()
         left = residue_of(anon)
     assert outcome(study) == prepared.after, f"point {at}"

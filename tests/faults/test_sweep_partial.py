@@ -5,7 +5,8 @@ The demo is scanned, only the e-mail finding is accepted, and ``apply`` runs: sp
 renamed everywhere and one e-mail address replaced, while every transcript keeps findings
 pending. Then every GET route of the workbench (read from the app's router, so a new route is
 swept without touching this test) is loaded as the reader and as an anonymised-only member,
-with its path parameters filled with every real id of the demo, and the search, memo and
+with its path parameters filled with real ids of the demo (every transcript, by number and by
+participant label, every theme, and a fixed spread of codes and codings), and the search, memo and
 journal filters with every transcript and with originals as queries. Every response, raw and
 with HTML entities decoded, is searched for every original the key file holds.
 """
@@ -56,6 +57,14 @@ def _originals(anon: AnonymisingStudy, speakers: set[str]) -> frozenset[str]:
     return frozenset(o for o in found if len(o) >= 3 and o not in team)
 
 
+def spread(values: list[str], n: int) -> list[str]:
+    """``n`` values evenly spaced from the first to the last (every transcript is swept; codes
+    and codings are many, and alike, so a fixed spread of them keeps the sweep quick)."""
+    if len(values) <= n:
+        return values
+    return [values[round(i * (len(values) - 1) / (n - 1))] for i in range(n)]
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     folder = tmp_path_factory.mktemp("demo")
@@ -83,12 +92,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     refs = [str(t) for t in transcripts] + labels
     ids = {
         "ref": refs,
-        "code_id": codes,
+        "code_id": spread(codes, 16),
         "node_id": [str(n.id) for n in nodes],
-        "coding_id": [str(c) for c in codings],
+        "coding_id": spread([str(c) for c in codings], 8),
         "entry_id": ["1"],
     }
-    return Demo(study, originals, ids, transcripts, codings)
+    return Demo(study, originals, ids, transcripts, [int(c) for c in ids["coding_id"]])
 
 
 @pytest.fixture
@@ -138,7 +147,7 @@ def filtered_urls(demo: Demo) -> list[str]:
     for tid in demo.transcripts:
         urls += [f"/memos?target=transcript:{tid}", f"/api/memos?target=transcript:{tid}"]
         urls += [f"/journal?transcript={tid}", f"/api/journal?transcript={tid}"]
-    for cid in demo.codings[:40]:
+    for cid in demo.codings:
         urls += [f"/api/memos?target=coding:{cid}"]
     words = ["pain", "the", "mood", "Gareth", "Marcus Lowe", "07700", "Siobhán", "Physio"]
     for q in words:
@@ -165,7 +174,7 @@ def test_no_original_in_any_page_after_a_partial_anonymisation(
             assert refused.status_code == 403, url
             assert "not fully anonymised" in refused.text
     urls = get_urls(client, demo) + filtered_urls(demo)
-    assert len(urls) > 300
+    assert len(urls) > 200
     answered = 0
     found: dict[str, list[str]] = {}
     for url in urls:
