@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine, event
 
 from thematica.domain import AnonymisationState, MemberRole
-from thematica.errors import AccessDenied
+from thematica.errors import AccessDenied, ThematicaError
 from thematica.service import StudyService, TranscriptSource
 from thematica.service.anonymising import AnonymisingStudy
 
@@ -195,3 +195,33 @@ def test_migration_0008_goes_down_and_up_keeping_the_study(
         assert anon_again.scan().findings == 0
         anon_again.apply(LEAD)
         assert again.anonymised_transcripts() == {1, 2}
+
+
+def test_a_refused_apply_leaves_both_files_as_they_were(
+    study: StudyService, anon: AnonymisingStudy, location: str
+) -> None:
+    import sqlite3
+
+    from tests.anonymise.test_anonymise_study import snapshot_key
+    from tests.conftest import snapshot
+
+    anon.scan()
+    anon.decide(LEAD, accept_all=True)
+    conn = sqlite3.connect(anon.key_path)  # two accepted findings that overlap: refused
+    conn.execute('UPDATE findings SET "end" = "end" + 3 WHERE id = (SELECT min(id) FROM findings)')
+    conn.execute(
+        'INSERT INTO findings (transcript_id, start, "end", original, category, detector, '
+        'replacement, confidence, note, status) SELECT transcript_id, start + 1, "end", '
+        "original, category, detector, replacement, confidence, note, 'accepted' "
+        "FROM findings WHERE id = (SELECT min(id) FROM findings)"
+    )
+    conn.commit()
+    conn.close()
+    before_study, before_key = snapshot(location), snapshot_key(anon.key_path)
+    with pytest.raises(ThematicaError, match="no longer matches|overlap"):
+        anon.apply(LEAD)
+    assert snapshot(location) == before_study and snapshot_key(anon.key_path) == before_key
+    assert sorted(p.name for p in anon.key_path.parent.iterdir() if "-key" in p.name) == [
+        "study.thematica-key",
+        "study.thematica-key.lock",
+    ]
