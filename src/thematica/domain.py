@@ -27,6 +27,16 @@ class MemberRole(StrEnum):
     READER = "reader"
 
 
+class AnonymisationState(StrEnum):
+    """How far a transcript is anonymised. Only ``ANONYMISED`` (scanned, no finding pending, every
+    accepted finding applied, a clean residual check) is shown to members who see anonymised
+    text only."""
+
+    NONE = "none"
+    PARTLY = "partly"
+    ANONYMISED = "anonymised"
+
+
 class SpeakerRole(StrEnum):
     """Who is speaking in a turn."""
 

@@ -4,7 +4,6 @@ nothing."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import snapshot
 from tests.web.conftest import sign_in_client as sign_in
-from thematica.domain import Level, Stance
+from thematica.domain import AnonymisationState, Level, Stance
 from thematica.service import StudyService
 from thematica.storage.database import make_engine
-from thematica.storage.models import AnonymisationLogRow
+from thematica.storage.models import TranscriptRow
 from thematica.web.context import Member
 from thematica.web.themes_context import codebook as codebook_context
 from thematica.web.themes_context import themes as themes_context
@@ -609,22 +608,13 @@ def test_anonymised_only_members_never_see_unanonymised_words(
         ]
     assert words and not any(w in page for w in words)
     assert "not yet anonymised" in page and "Open in transcript" not in page
-    # once a transcript has been anonymised its quotes show
+    # once a transcript is fully anonymised (as ``anonymise apply`` records it) its quotes show
     first = twin["quotes"][0]["transcript_id"]
     engine = make_engine(str(demo))
     with Session(engine) as session, session.begin():
-        session.add(
-            AnonymisationLogRow(
-                at=dt.datetime.now(dt.UTC),
-                actor="Rachel Ames",
-                transcript_id=first,
-                field="text",
-                category="PERSON",
-                detector="test",
-                replacement="[Name]",
-                occurrences=1,
-            )
-        )
+        row = session.get(TranscriptRow, first)
+        assert row is not None
+        row.anonymisation = AnonymisationState.ANONYMISED.value
     engine.dispose()
     shown = client.get(f"/api/themes/{leaf['id']}/quotes").json()["quotes"]
     assert {q["transcript_id"] for q in shown if q["text"] is not None} == {first}

@@ -467,6 +467,12 @@ def apply(study: Session, key: Session, actor: str) -> ApplyReport:
                         mapping.start(earlier.start),
                         mapping.end(earlier.end),
                     )
+            for other in key.scalars(
+                select(FindingRow).where(
+                    FindingRow.transcript_id == tid, FindingRow.status == "pending"
+                )
+            ):
+                other.start, other.end = mapping.start(other.start), mapping.end(other.end)
             for turn in study.scalars(select(TurnRow).where(TurnRow.transcript_id == tid)):
                 turn.start_offset, turn.end_offset = (
                     mapping.start(turn.start_offset),
@@ -554,7 +560,14 @@ def apply(study: Session, key: Session, actor: str) -> ApplyReport:
                 occurrences=n,
             )
         )
-    key.execute(delete(FindingRow).where(FindingRow.transcript_id.in_(list(by_transcript))))
+    # decided findings leave the key (a later scan may raise a rejected one again, e.g. once its
+    # term is on the deny-list); pending ones stay, moved with the text, so a transcript with
+    # findings still to review is never taken for anonymised
+    key.execute(
+        delete(FindingRow).where(
+            FindingRow.status != "pending", FindingRow.transcript_id.in_(list(by_transcript))
+        )
+    )
     study.flush()
     search_index.rebuild(study)  # the index must not keep the original words
     key.flush()
@@ -665,25 +678,33 @@ def residual_in_text(text: str, where: str, entries: Sequence[NameEntry]) -> lis
     return out
 
 
-def residual_check(study: Session, entries: Sequence[NameEntry]) -> list[Residue]:
-    """Every known original name, deny-list term or identifier pattern still in the study's text,
-    speaker names, file names, interviewer names or memos."""
+def transcript_residue(
+    study: Session, entries: Sequence[NameEntry], tids: Iterable[int] | None = None
+) -> list[Residue]:
+    """Known originals and identifier patterns left in transcripts (all, or ``tids``): their
+    text, file names, interviewer names and speaker names."""
     found: list[Residue] = []
-    for tid, text, source_name, interviewer in study.execute(
-        select(
-            TranscriptRow.id,
-            TranscriptRow.text,
-            TranscriptRow.source_name,
-            TranscriptRow.interviewer,
-        )
-    ).all():
+    q = select(
+        TranscriptRow.id, TranscriptRow.text, TranscriptRow.source_name, TranscriptRow.interviewer
+    )
+    speakers = select(TurnRow.transcript_id, TurnRow.speaker).distinct()
+    if tids is not None:
+        wanted = list(tids)
+        q = q.where(TranscriptRow.id.in_(wanted))
+        speakers = speakers.where(TurnRow.transcript_id.in_(wanted))
+    for tid, text, source_name, interviewer in study.execute(q).all():
         found += residual_in_text(text, f"transcript {tid}", entries)
         found += residual_in_text(source_name, f"transcript {tid} file name", entries)
         found += residual_in_text(interviewer or "", f"transcript {tid} interviewer", entries)
-    for tid, speaker in study.execute(
-        select(TurnRow.transcript_id, TurnRow.speaker).distinct()
-    ).all():
+    for tid, speaker in study.execute(speakers).all():
         found += residual_in_text(speaker, f"transcript {tid} speaker", entries)
+    return found
+
+
+def residual_check(study: Session, entries: Sequence[NameEntry]) -> list[Residue]:
+    """Every known original name, deny-list term or identifier pattern still in the study's text,
+    speaker names, file names, interviewer names or memos."""
+    found = transcript_residue(study, entries)
     # Memos are the team's own notes: the researchers' names belong there (their names also stay
     # in the team table); everyone else's do not.
     not_team = [e for e in entries if e.category != "team member"]

@@ -1,27 +1,37 @@
 """The anonymisation part of ``StudyService``: every call opens the study and its key file.
 
-The key is committed before the study, so an interruption can leave the key recording a
-replacement that the study does not yet show, never the study holding a pseudonym whose
-original is lost.
+Each call holds the key's lock and first finishes whatever an interrupted ``apply`` left (see
+``anonymise/keycopy.py``). The key is committed before the study, so a plain interruption can
+leave the key ahead of the study, never the study holding a pseudonym whose original is lost;
+``apply`` in addition keeps a copy of the key from before the run, put back if the study never
+committed, so key and study end up both before or both after.
+
+Transcript states (``service/anonymisation_state.py``) are recorded in the same study
+transaction as what changes them; only ``apply`` opens a transcript to anonymised-only readers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
+from thematica.anonymise import keycopy
 from thematica.anonymise.detect import NameEntry
 from thematica.anonymise.keyfile import create_key, open_key
 from thematica.anonymise.ner import Pipeline
 from thematica.errors import ThematicaError
+from thematica.service import anonymisation_state as states
 from thematica.service import anonymise as an
+from thematica.service import transcripts as tx
 from thematica.service.core import StudyService
-from thematica.storage.models import StudyRow
+from thematica.storage.models import AnonymisationRunRow, StudyRow, TranscriptRow
 
 
 class AnonymisingStudy:
@@ -44,7 +54,20 @@ class AnonymisingStudy:
         return open_key(self.key_path, title, created)
 
     @contextmanager
-    def _both(self, *, create: bool = False) -> Iterator[tuple[Session, Session]]:
+    def _both(
+        self, *, create: bool = False, study_first: bool = False
+    ) -> Iterator[tuple[Session, Session]]:
+        """Both sessions in one step, under the key's lock, after recovery. The key commits
+        first unless ``study_first`` (for steps whose study side only closes transcripts)."""
+        with keycopy.locked(self.key_path):
+            self._recover()
+            with self._sessions(create=create, study_first=study_first) as both:
+                yield both
+
+    @contextmanager
+    def _sessions(
+        self, *, create: bool = False, study_first: bool = False
+    ) -> Iterator[tuple[Session, Session]]:
         key_engine = self._key_engine(create)
         try:
             with Session(self.study.engine) as study, Session(key_engine) as key:
@@ -56,22 +79,56 @@ class AnonymisingStudy:
                     key.rollback()
                     study.rollback()
                     raise
-                key.commit()
-                study.commit()
+                first, second = (study, key) if study_first else (key, study)
+                first.commit()
+                second.commit()
         finally:
             key_engine.dispose()
 
+    def _recover(self) -> None:
+        """Finish what an interrupted ``apply`` left: a run that never reached the study gets
+        the key file back as it was; one that did loses its copy of the old key."""
+        with Session(self.study.engine) as session:
+            runs = session.execute(
+                select(AnonymisationRunRow.token, AnonymisationRunRow.state)
+            ).all()
+        for token, state in runs:
+            if state == "applying":
+                keycopy.restore(self.key_path, token)
+            keycopy.discard(self.key_path, token)
+            with Session(self.study.engine) as session, session.begin():
+                session.execute(
+                    delete(AnonymisationRunRow).where(AnonymisationRunRow.token == token)
+                )
+
+    def _all_transcripts(self, study: Session) -> list[int]:
+        return list(study.scalars(select(TranscriptRow.id).order_by(TranscriptRow.id)))
+
     def import_identities(self, data: bytes, source: str) -> int:
-        with self._both(create=True) as (_study, key):
-            return an.import_identities(key, data, source)
+        with self._both(create=True, study_first=True) as (study, key):
+            count = an.import_identities(key, data, source)
+            states.record(study, key, self._all_transcripts(study), may_open=False)
+            return count
 
     def import_deny_list(self, data: bytes, source: str) -> int:
-        with self._both(create=True) as (_study, key):
-            return an.import_deny_list(key, data, source)
+        with self._both(create=True, study_first=True) as (study, key):
+            count = an.import_deny_list(key, data, source)
+            states.record(study, key, self._all_transcripts(study), may_open=False)
+            return count
 
     def scan(self, refs: Sequence[str] = (), *, ner: Pipeline | None = None) -> an.ScanReport:
-        with self._both() as (study, key):
-            return an.scan(study, key, refs, ner)
+        """Scan; the transcripts scanned are closed before the key learns of new findings, and
+        count as scanned only once it has."""
+        with keycopy.locked(self.key_path):
+            self._recover()
+            with Session(self.study.engine) as study, study.begin():
+                tids = [tx.resolve(study, r) for r in refs] or self._all_transcripts(study)
+                states.close(study, tids)
+            with self._sessions() as (study, key):
+                report = an.scan(study, key, refs, ner)
+                states.mark_scanned(study, tids, dt.datetime.now(dt.UTC))
+                states.record(study, key, tids, may_open=False)
+                return report
 
     def findings(self, status: str | None = "pending") -> tuple[an.FindingView, ...]:
         with self._both() as (study, key):
@@ -83,8 +140,34 @@ class AnonymisingStudy:
             return an.decide(key, who, **decisions)  # type: ignore[arg-type]
 
     def apply(self, actor: str) -> an.ApplyReport:
-        with self._both() as (study, key):
-            report = an.apply(study, key, actor)
+        """Apply every accepted finding and record every transcript's state, all or nothing
+        across the key file and the study (even when the process is killed part way)."""
+        with keycopy.locked(self.key_path):
+            self._recover()
+            with Session(self.study.engine) as session:
+                who = an.require_original_access(session, actor)
+            self._key_engine().dispose()  # the key opens (and is this study's) before anything
+            token = secrets.token_hex(16)
+            with Session(self.study.engine) as session, session.begin():
+                session.add(
+                    AnonymisationRunRow(
+                        token=token, state="applying", started_at=dt.datetime.now(dt.UTC), actor=who
+                    )
+                )
+            try:
+                keycopy.save(self.key_path, token)
+                with self._sessions() as (study, key):
+                    report = an.apply(study, key, who)
+                    states.record(study, key, self._all_transcripts(study), may_open=True)
+                    study.execute(
+                        update(AnonymisationRunRow)
+                        .where(AnonymisationRunRow.token == token)
+                        .values(state="applied")
+                    )
+            except Exception:
+                self._recover()  # refused or failed: both as they were, and no copy left behind
+                raise
+            self._recover()
         return replace(report, scrubbed=self.study.scrub())
 
     def original(self, ref: str, start: int, end: int, actor: str) -> tuple[str, str]:

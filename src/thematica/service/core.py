@@ -29,6 +29,7 @@ from thematica.analysis.reports import (
     TranscriptAgreement,
 )
 from thematica.domain import (
+    AnonymisationState,
     Approach,
     AttributeDef,
     Code,
@@ -58,6 +59,7 @@ from thematica.errors import (
 )
 from thematica.exchange.model import XProject
 from thematica.service import analysis as an
+from thematica.service import anonymisation_state as anon_state
 from thematica.service import codebook as cb
 from thematica.service import codeops, exchange
 from thematica.service import coding_edits as edits
@@ -71,7 +73,6 @@ from thematica.service.transcript_agreement import coders_with_codings, transcri
 from thematica.storage import creation, search_index
 from thematica.storage.database import Migration, current_revision, open_database, sqlite_path
 from thematica.storage.models import (
-    AnonymisationLogRow,
     ParticipantRow,
     StudyRow,
     TeamMemberRow,
@@ -310,8 +311,11 @@ class StudyService(FrameworkMethods, NotesMethods):
         with self._session() as session:
             return tx.summaries(session)
 
-    def transcript(self, ref: str) -> Transcript:
+    def transcript(self, ref: str, *, visible_to: str | None = None) -> Transcript:
+        """One transcript; with ``visible_to``, only if that member may read it."""
         with self._session() as session:
+            if visible_to is not None:
+                return tx.get(session, self._require_readable(session, ref, visible_to))
             return tx.get(session, tx.resolve(session, ref))
 
     def set_speaker_role(self, ref: str, speaker: str, role: SpeakerRole) -> Transcript:
@@ -472,15 +476,78 @@ class StudyService(FrameworkMethods, NotesMethods):
             return row.revealed_at
 
     def anonymised_transcripts(self) -> set[int]:
-        """Transcripts that have been through ``anonymise apply`` (their log has entries)."""
+        """Transcripts that are fully anonymised: scanned, no finding pending, every accepted
+        finding applied and a clean residual check (recorded by ``anonymise apply``)."""
         with self._session() as session:
-            return set(
-                session.scalars(
-                    select(AnonymisationLogRow.transcript_id)
-                    .where(AnonymisationLogRow.transcript_id.is_not(None))
-                    .distinct()
+            return {
+                tid
+                for tid, state in anon_state.states(session).items()
+                if state is AnonymisationState.ANONYMISED
+            }
+
+    def anonymisation_states(self) -> dict[int, AnonymisationState]:
+        """Every transcript's anonymisation state: none, partly or anonymised."""
+        with self._session() as session:
+            return anon_state.states(session)
+
+    def readable_transcripts(self, member: str) -> set[int] | None:
+        """The transcripts ``member`` may read, with everything taken from their text (turns,
+        codings' text, quotes, search hits): None for all of them; for a reader or a member
+        marked anonymised-only, only the fully anonymised ones."""
+        with self._session() as session:
+            return self._readable(session, member)
+
+    def _readable(self, session: Session, member: str) -> set[int] | None:
+        row = session.get(TeamMemberRow, cb.member_id(session, member))
+        assert row is not None
+        if row.role != MemberRole.READER.value and not row.anonymised_only:
+            return None
+        return set(
+            session.scalars(
+                select(TranscriptRow.id).where(
+                    TranscriptRow.anonymisation == AnonymisationState.ANONYMISED.value
                 )
             )
+        )
+
+    def require_readable(self, ref: str, member: str) -> int:
+        """The id of transcript ``ref`` if ``member`` may read it, else AccessDenied. A member
+        who sees anonymised text only names transcripts by number or participant label, so
+        whether a file name (which may hold a real name) exists is never learnt from the answer."""
+        with self._session() as session:
+            return self._require_readable(session, ref, member)
+
+    def resolve_for(self, ref: str, member: str) -> int:
+        """Transcript ``ref``'s id, named as ``member`` may name it (for links and filters that
+        show none of its text)."""
+        with self._session() as session:
+            return self._resolve_for(session, ref, self._readable(session, member) is not None)
+
+    def _require_readable(self, session: Session, ref: str, member: str) -> int:
+        readable = self._readable(session, member)
+        tid = self._resolve_for(session, ref, readable is not None)
+        if readable is not None and tid not in readable:
+            raise AccessDenied(
+                f"{member} sees anonymised text only, and this transcript is not fully "
+                "anonymised yet"
+            )
+        return tid
+
+    def _resolve_for(self, session: Session, ref: str, restricted: bool) -> int:
+        if not restricted:
+            return tx.resolve(session, ref)
+        ref = ref.strip()
+        labels = {
+            label.casefold()
+            for label in session.scalars(
+                select(ParticipantRow.label).join(
+                    TranscriptRow, TranscriptRow.participant_id == ParticipantRow.id
+                )
+            )
+        }
+        if not (ref.isascii() and ref.isdigit()) and ref.casefold() not in labels:
+            raise NotFoundError(f"no transcript {ref!r} (give its number or participant label)")
+        return tx.resolve(session, ref)
 
     def revealed(self, ref: str) -> bool:
         with self._session() as session:

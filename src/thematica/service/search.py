@@ -21,13 +21,20 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.orm import Session
 
-from thematica.domain import SEARCH_SCOPES, CodePath, Level, MemberRole, SpeakerRole, format_path
+from thematica.domain import (
+    SEARCH_SCOPES,
+    AnonymisationState,
+    CodePath,
+    Level,
+    MemberRole,
+    SpeakerRole,
+    format_path,
+)
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import codebook as cb
 from thematica.service.coding_lookup import code_path
 from thematica.storage import search_index
 from thematica.storage.models import (
-    AnonymisationLogRow,
     AttributeDefRow,
     CodingRow,
     ParticipantRow,
@@ -198,14 +205,8 @@ def search(session: Session, query: str, wanted: SearchFilter, viewer: str | Non
         .outerjoin(ParticipantRow, ParticipantRow.id == TranscriptRow.participant_id)
         .where(search_index.matching(session, terms))
     )
-    if member is not None and member.anonymised_only:
-        q = q.where(
-            TurnRow.transcript_id.in_(
-                select(AnonymisationLogRow.transcript_id).where(
-                    AnonymisationLogRow.transcript_id.is_not(None)
-                )
-            )
-        )
+    if member is not None and (member.anonymised_only or member.role == MemberRole.READER.value):
+        q = q.where(TranscriptRow.anonymisation == AnonymisationState.ANONYMISED.value)
     if wanted.role is not None:
         q = q.where(TurnRow.role == wanted.role.value)
     chosen = _by_attribute(session, wanted)

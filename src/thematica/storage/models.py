@@ -121,6 +121,11 @@ class TranscriptRow(Base):
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     revealed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # [0005]
     revealed_by: Mapped[str | None] = mapped_column(String(200))  # [0005]
+    # none | partly | anonymised: only "anonymised" is shown to anonymised-only members [0008]
+    anonymisation: Mapped[str] = mapped_column(String(16), default="none", server_default="none")
+    anonymisation_scanned_at: Mapped[dt.datetime | None] = mapped_column(  # [0008]
+        DateTime(timezone=True)
+    )
 
 
 class TurnRow(Base):
@@ -368,3 +373,17 @@ class JournalCodeRow(Base):
     code_id: Mapped[int] = mapped_column(
         ForeignKey("codes.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class AnonymisationRunRow(Base):
+    """An ``anonymise apply`` under way [0008]: written (``applying``) before the key file is
+    touched, set to ``applied`` in the same transaction as the study's new text, removed once the
+    key file's copy from before the run is gone. A run found ``applying`` on the next opening
+    with the key never reached the study: the key file is put back as it was."""
+
+    __tablename__ = "anonymisation_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[str] = mapped_column(String(16))  # applying | applied
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))

@@ -36,8 +36,9 @@ def overview(service: StudyService, member: Member | None = None) -> dict[str, A
     anonymised is listed without its file name (which may hold a name) and cannot be opened."""
     info = service.info()
     transcripts = service.transcripts()
-    restricted = member is not None and member.anonymised_only
-    anonymised = service.anonymised_transcripts() if restricted else set()
+    readable = service.readable_transcripts(member.name) if member is not None else None
+    restricted = readable is not None
+    anonymised = readable or set()
     progress: dict[int, Counter[str]] = defaultdict(Counter)
     for coding in service.codings(level=Level.ONE):
         progress[coding.transcript_id][coding.coder] += 1

@@ -18,7 +18,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from thematica.errors import AccessDenied, NotFoundError, ThematicaError
+from thematica.errors import AccessDenied, ThematicaError
 from thematica.service import StudyService
 from thematica.web.context import Member
 
@@ -56,26 +56,15 @@ class Workbench:
         )
 
     def readable(self, member: Member, ref: str) -> None:
-        """Readers, and members marked anonymised-only, never see a transcript that has not been
-        anonymised: not in a page, not in the API, whatever the URL."""
-        if member.anonymised_only:
-            self.named_safely(member, ref)
-            tid = self.service.transcript(ref).id
-            if tid not in self.service.anonymised_transcripts():
-                raise AccessDenied(
-                    f"{member.name} sees anonymised text only, and this transcript has not been anonymised yet"
-                )
+        """Readers, and members marked anonymised-only, never see a transcript that is not fully
+        anonymised: not in a page, not in the API, whatever the URL (the rule is the service's)."""
+        self.service.require_readable(ref, member.name)
 
     def named_safely(self, member: Member, ref: str) -> None:
         """A member who sees anonymised text only names transcripts by number or participant
         label: whether a file name (which may hold a real name) exists must not be learnt from
-        a 403 where a made-up name gets a 404."""
-        if not member.anonymised_only:
-            return
-        ref = ref.strip()
-        labels = {(t.participant or "").casefold() for t in self.service.transcripts()}
-        if not (ref.isascii() and ref.isdigit()) and ref.casefold() not in labels:
-            raise NotFoundError(f"no transcript {ref!r} (give its number or participant label)")
+        a 403 where a made-up name gets a 404 (the rule is the service's)."""
+        self.service.resolve_for(ref, member.name)
 
     def readable_coding(self, member: Member, coding_id: int) -> None:
         coding = self.service.coding(coding_id, visible_to=member.name)

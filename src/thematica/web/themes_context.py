@@ -72,7 +72,7 @@ def codebook(service: StudyService, member: Member) -> dict[str, Any]:
 
 def _readable(service: StudyService, member: Member) -> set[int] | None:
     """The transcripts whose text this member may see; None: all of them."""
-    return service.anonymised_transcripts() if member.anonymised_only else None
+    return service.readable_transcripts(member.name)
 
 
 def _segment(coding: Coding, readable: set[int] | None) -> dict[str, Any]:

@@ -66,8 +66,8 @@ def memos_for(wb: Workbench, member: Member, target: str) -> list[dict[str, Any]
 
 def _all_memos(wb: Workbench, member: Member) -> list[dict[str, Any]]:
     hidden: set[str] = set()
-    if member.anonymised_only:
-        readable = wb.service.anonymised_transcripts()
+    readable = wb.service.readable_transcripts(member.name)
+    if readable is not None:
         hidden = {f"transcript:{t.id}" for t in wb.service.transcripts() if t.id not in readable}
     return [memo_json(m, member) for m in wb.service.memos() if m.target not in hidden]
 
@@ -87,10 +87,11 @@ def router(wb: Workbench) -> APIRouter:
     service = wb.service
 
     def page_context(member: Member, target: str | None) -> dict[str, Any]:
+        readable = service.readable_transcripts(member.name)
         targets = [
             {"target": f"transcript:{t.id}", "label": f"Transcript: {t.participant or t.id}"}
             for t in service.transcripts()
-            if not member.anonymised_only or t.id in service.anonymised_transcripts()
+            if readable is None or t.id in readable
         ] + [
             {
                 "target": f"code:{c.id}",

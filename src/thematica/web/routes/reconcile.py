@@ -59,8 +59,7 @@ def router(wb: Workbench) -> APIRouter:
     service = wb.service
 
     def listing(member: Member) -> dict[str, Any]:
-        readable = service.anonymised_transcripts() if member.anonymised_only else None
-        return rcx.overview(service, readable)
+        return rcx.overview(service, service.readable_transcripts(member.name))
 
     @r.get("/reconcile", response_class=HTMLResponse)
     def reconcile_list(request: Request) -> HTMLResponse:
