@@ -355,3 +355,4 @@ class LineageEntry:
 JOURNAL_KINDS = ("journal", "field-note")
 SEARCH_SCOPES = ("match", "turn")
 RECONCILE_DECISIONS = ("accept_a", "accept_b", "both", "edit", "drop")
+REPORT_FORMATS = ("docx", "md", "html", "csv", "xlsx")

@@ -8,19 +8,18 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich import box
 from rich.table import Table
 
-from thematica.anonymise.keyfile import default_key_path
-from thematica.anonymise.ner import load as load_ner
 from thematica.cli.codebook import actor
 from thematica.cli.output import CliError, console, format_option, open_study, print_json, read_file
-from thematica.importers.docx import paragraphs
-from thematica.importers.encoding import decode_text
-from thematica.service.anonymise import Residue, residual_in_text
-from thematica.service.anonymising import AnonymisingStudy, check_without_key
+
+if TYPE_CHECKING:  # the service and the detectors load only when a command runs
+    from thematica.service import StudyService
+    from thematica.service.anonymising import AnonymisingStudy
 
 KEY = click.option(
     "--key",
@@ -34,7 +33,14 @@ BY = click.option(
 
 
 def _key(study: str, key: Path | None) -> Path:
+    from thematica.anonymise.keyfile import default_key_path
+
     return key or default_key_path(study)
+
+
+def _anonymising(service: StudyService, key: Path) -> AnonymisingStudy:
+
+    return _anonymising(service, key)
 
 
 @click.group()
@@ -55,7 +61,7 @@ def anonymise_identities(study: str, file: Path, key: Path | None) -> None:
         thematica anonymise identities msk.thematica identities.csv
     """
     with open_study(study) as service:
-        count = AnonymisingStudy(service, _key(study, key)).import_identities(
+        count = _anonymising(service, _key(study, key)).import_identities(
             read_file(file), str(file)
         )
     click.echo(f"{count} identities in the key file {_key(study, key)}")
@@ -74,9 +80,7 @@ def anonymise_deny(study: str, file: Path, key: Path | None) -> None:
         thematica anonymise deny msk.thematica deny-list.csv
     """
     with open_study(study) as service:
-        count = AnonymisingStudy(service, _key(study, key)).import_deny_list(
-            read_file(file), str(file)
-        )
+        count = _anonymising(service, _key(study, key)).import_deny_list(read_file(file), str(file))
     click.echo(f"{count} terms added to the deny-list")
 
 
@@ -102,8 +106,10 @@ def anonymise_scan(
         thematica anonymise scan msk.thematica
     """
     with open_study(study) as service:
+        from thematica.anonymise.ner import load as load_ner
+
         pipeline = load_ner() if ner else None
-        report = AnonymisingStudy(service, _key(study, key)).scan(transcripts, ner=pipeline)
+        report = _anonymising(service, _key(study, key)).scan(transcripts, ner=pipeline)
     if fmt == "json":
         print_json(report)
         return
@@ -168,7 +174,7 @@ def anonymise_review(
         thematica anonymise review msk.thematica --interactive
     """
     with open_study(study) as service:
-        anon = AnonymisingStudy(service, _key(study, key))
+        anon = _anonymising(service, _key(study, key))
         who = actor(service, by)
         acting = bool(accept or reject or edits or accept_category or accept_all)
         if acting:
@@ -258,7 +264,7 @@ def anonymise_apply(study: str, key: Path | None, by: str | None) -> None:
         thematica anonymise apply msk.thematica --by "Rachel Ames"
     """
     with open_study(study) as service:
-        report = AnonymisingStudy(service, _key(study, key)).apply(actor(service, by))
+        report = _anonymising(service, _key(study, key)).apply(actor(service, by))
     click.echo(
         f"Replaced {report.replacements} identifiers in {report.transcripts} transcripts and "
         f"{report.speakers} speaker names; {report.codings_moved} codings adjusted to the new text"
@@ -272,6 +278,9 @@ def anonymise_apply(study: str, key: Path | None, by: str | None) -> None:
 
 
 def _file_text(path: Path) -> str:
+    from thematica.importers.docx import paragraphs
+    from thematica.importers.encoding import decode_text
+
     data = read_file(path)
     if path.suffix.lower() == ".docx":
         return "\n".join(paragraphs(data, str(path)))
@@ -292,10 +301,13 @@ def anonymise_check(study: str, files: tuple[Path, ...], key: Path | None, fmt: 
     Example:
         thematica anonymise check msk.thematica report/findings.docx
     """
+    from thematica.service.anonymise import residual_in_text
+    from thematica.service.anonymising import check_without_key
+
     key_path = _key(study, key)
     with open_study(study) as service:
         if key_path.exists():
-            anon = AnonymisingStudy(service, key_path)
+            anon = _anonymising(service, key_path)
             found, entries = anon.check(), anon.known_originals()
         else:
             found, entries = check_without_key(service), []
@@ -334,11 +346,11 @@ def anonymise_original(
         thematica anonymise original msk.thematica "Physio 4" 120 240 --by "Rachel Ames"
     """
     with open_study(study) as service:
-        anonymised, restored = AnonymisingStudy(service, _key(study, key)).original(
+        anonymised, restored = _anonymising(service, _key(study, key)).original(
             transcript, start, end, actor(service, by)
         )
     click.echo(f"Anonymised: {anonymised}")
     click.echo(f"Original:   {restored}")
 
 
-__all__ = ["Residue", "anonymise"]
+__all__ = ["anonymise"]

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from thematica import private_files
-from thematica.anonymise.keyfile import default_key_path
 from thematica.cli.output import CliError, open_study, read_file
 from thematica.errors import ThematicaError
-from thematica.service import StudyService
-from thematica.service.anonymising import AnonymisingStudy, check_without_key
+
+if TYPE_CHECKING:  # the service loads only when a command runs
+    from thematica.service import StudyService
 
 ALLOW = click.option(
     "--allow-identifiers",
@@ -24,6 +25,9 @@ ALLOW = click.option(
 def residual_gate(study: str, service: StudyService, allow: bool) -> int:
     """Run the anonymisation residual check before anything leaves the study; refuse on residue
     unless the user overrides it explicitly."""
+    from thematica.anonymise.keyfile import default_key_path
+    from thematica.service.anonymising import AnonymisingStudy, check_without_key
+
     key = default_key_path(study)
     found = AnonymisingStudy(service, key).check() if key.exists() else check_without_key(service)
     if found and not allow:
@@ -94,6 +98,8 @@ def qdpx_import(file: Path, new_study: str) -> None:
 
     project = read_qdpx(read_file(file), str(file))
     try:
+        from thematica.service import StudyService
+
         with StudyService.create_from_project(new_study, project) as service:
             info = service.info()
     except ThematicaError as exc:

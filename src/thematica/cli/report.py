@@ -8,8 +8,8 @@ import click
 
 from thematica.cli.exchange import ALLOW, residual_gate, warn_allowed
 from thematica.cli.output import CliError, open_study
+from thematica.domain import REPORT_FORMATS
 from thematica.errors import ThematicaError
-from thematica.report import FORMATS, write_report
 
 
 def _names(text: str) -> list[str]:
@@ -28,7 +28,7 @@ def _names(text: str) -> list[str]:
 @click.option(
     "--format",
     "formats",
-    default=",".join(FORMATS),
+    default=",".join(REPORT_FORMATS),
     show_default=True,
     help="Comma-separated formats to write.",
 )
@@ -70,6 +70,8 @@ def report(
     try:
         with open_study(study) as service:
             allowed = residual_gate(study, service, allow_identifiers)
+            from thematica.report import write_report
+
             written = write_report(
                 service,
                 out_dir,

@@ -10,8 +10,6 @@ from rich.table import Table
 from thematica import private_files
 from thematica.cli.output import CliError, console, format_option, open_study, print_json
 from thematica.domain import Approach, MemberRole
-from thematica.service import StudyService
-from thematica.storage.database import head_revision
 
 
 @click.command()
@@ -31,9 +29,11 @@ def init(study: str, title: str, question: str, approach: str, fmt: str) -> None
 
     \b
     Example:
-        thematica init msk-mh.thematica --title "Pain and low mood" \\
+        thematica init msk.thematica --title "Pain and low mood" \\
             --question "How do therapists address mental health?" --approach reflexive
     """
+    from thematica.service import StudyService
+
     with StudyService.create(
         study, title=title, research_question=question, approach=Approach(approach)
     ) as service:
@@ -52,7 +52,7 @@ def info(study: str, fmt: str) -> None:
 
     \b
     Example:
-        thematica info msk-mh.thematica --format json
+        thematica info msk.thematica --format json
     """
     with open_study(study) as service:
         result = service.info()
@@ -87,6 +87,9 @@ def upgrade(study: str) -> None:
     Example:
         thematica upgrade postgresql+psycopg://thematica@db.example/msk
     """
+    from thematica.service import StudyService
+    from thematica.storage.database import head_revision
+
     with StudyService.open(study, migrate_server=True) as service:
         migration = service.migration
     if migration is None:
@@ -150,7 +153,7 @@ def team_add(study: str, name: str, role: str, anonymised_only: bool) -> None:
 
     \b
     Example:
-        thematica team add msk-mh.thematica "Rachel Ames" --role lead
+        thematica team add msk.thematica "Rachel Ames" --role lead
     """
     with open_study(study) as service:
         member = service.add_team_member(name, MemberRole(role), anonymised_only=anonymised_only)
@@ -165,7 +168,7 @@ def team_list(study: str, fmt: str) -> None:
 
     \b
     Example:
-        thematica team list msk-mh.thematica --format json
+        thematica team list msk.thematica --format json
     """
     with open_study(study) as service:
         members = service.team()

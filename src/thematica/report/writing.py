@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from thematica import private_files
+from thematica.domain import REPORT_FORMATS
 from thematica.errors import ThematicaError
 from thematica.report import (
     docx_writer,
@@ -25,7 +26,7 @@ from thematica.report.quotes import bank_records, quote_bank
 from thematica.report.saturation_figure import guest_table
 from thematica.service import StudyService
 
-FORMATS = ("docx", "md", "html", "csv", "xlsx")
+FORMATS = REPORT_FORMATS
 DOCUMENTS = ("docx", "md", "html")  # the formats that show the figures
 STEM = "report"
 
