@@ -39,8 +39,9 @@ def _key(study: str, key: Path | None) -> Path:
 
 
 def _anonymising(service: StudyService, key: Path) -> AnonymisingStudy:
+    from thematica.service.anonymising import AnonymisingStudy
 
-    return _anonymising(service, key)
+    return AnonymisingStudy(service, key)
 
 
 @click.group()
