@@ -126,7 +126,7 @@ def test_the_scripts_still_work_under_the_policy(
                    const r = document.createRange(); r.setStart(p.firstChild, 0); r.setEnd(p.firstChild, 12);
                    const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }"""
     )
-    page.wait_for_function("document.getElementById('selection').textContent.includes('(')")
+    page.wait_for_function("() => document.getElementById('selection').textContent.includes('(')")
     page.keyboard.press("c")
     page.keyboard.type("Policy > Coded under the CSP")
     with page.expect_navigation():
@@ -168,7 +168,7 @@ def test_a_violation_would_be_seen(server: tuple[str, Path], watched: Watched) -
           document.body.appendChild(s);
         }"""
     )
-    page.wait_for_function("window.__violations.length >= 2")
+    page.wait_for_function("() => window.__violations.length >= 2")
     assert page.evaluate("window.__ran === undefined")
     found = " ".join(watched.violations())
     assert "style-src" in found and "script-src" in found

@@ -5,6 +5,7 @@ Host check on every kind of bind, and SQLite's synchronous mode for a served stu
 from __future__ import annotations
 
 import json
+import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from thematica.web.hosts import allowed_hosts
 from thematica.web.middleware import BODY_LIMIT
 
 CODINGS = "/api/transcripts/1/codings"
+INLINE_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
 JSON = {"Content-Type": "application/json"}
 
 
@@ -240,7 +242,7 @@ def test_pages_carry_no_inline_script_handler_or_style(client: TestClient) -> No
     ):
         page = client.get(url).text
         assert " style=" not in page and "<style" not in page, url
-        assert "<script>" not in page and " on" + "click=" not in page, url
+        assert not INLINE_HANDLER.search(page), (url, INLINE_HANDLER.search(page))
         for tag in page.split("<script")[1:]:
             assert tag.lstrip().startswith("src="), (url, tag[:80])
 
