@@ -51,8 +51,9 @@ def serve(
     """Open STUDY in the workbench: a web app on this machine (nothing leaves it; no outside
     requests of any kind). Prints the address; Ctrl+C stops it.
 
-    It answers only requests addressed to it by name: on this machine, localhost, 127.0.0.1
-    and [::1]; on a team server (--host 0.0.0.0), the names given with --allowed-host.
+    It answers only requests addressed to it by name: localhost, 127.0.0.1 and [::1]; on a
+    team server (--host 0.0.0.0), also this machine's name and the address it listens on, or
+    instead of those the names given with --allowed-host.
 
     \b
     Examples:
