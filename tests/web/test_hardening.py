@@ -165,6 +165,31 @@ def test_a_422_from_a_form_is_a_page_without_the_value(client: TestClient) -> No
     assert "start" in response.text and "decision" in response.text
 
 
+def test_the_workbenchs_own_422s_do_not_echo_the_value(client: TestClient, demo: Path) -> None:
+    sign_in(client, "Rachel Ames")
+    before = snapshot(str(demo))
+    for action, body in (
+        ("merge", {"target": "SECRET-target"}),
+        ("move", {"parent": "SECRET-parent"}),
+        ("describe", {"colour": "SECRET-colour"}),
+    ):
+        response = client.post(f"/api/codebook/2/{action}", json=body)
+        assert response.status_code == 422, action
+        assert "SECRET" not in response.text, action
+    for url in (
+        "/api/analysis/saturation?threshold=SECRET",
+        "/api/analysis/saturation?threshold=150SECRET",
+        "/api/analysis/matrix?rows=SECRET",
+        "/api/search?q=pain&role=SECRET",
+        "/api/search?q=pain&code=SECRET",
+    ):
+        response = client.get(url)
+        assert response.status_code == 422 and "SECRET" not in response.text, url
+    added = client.post("/identity", data={"name": "New", "new": "true", "role": "SECRET"})
+    assert added.status_code == 422 and "SECRET" not in added.text
+    assert snapshot(str(demo)) == before
+
+
 def test_an_unparsable_json_body_is_a_422_without_the_body(client: TestClient) -> None:
     sign_in(client)
     response = client.post(CODINGS, content=b'{"code": "SECRET-broken', headers=JSON)
