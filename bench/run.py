@@ -7,6 +7,7 @@
     python bench/run.py web [--opens 50] [--adds 300]
     python bench/run.py search [--repeat 20]
     python bench/run.py cli [--runs 20]
+    python bench/run.py concurrency [--clients 20] [--seconds 60] [--backend sqlite|postgres]
 
 ``import``: generates the large synthetic study (1,000 Teams VTT interviews of 8,000 words, a
 register with 10 attributes) once under bench/out/, then imports it into a fresh study file in
@@ -517,6 +518,15 @@ def main() -> None:
     srch.add_argument("--repeat", type=int, default=20)
     cli = sub.add_parser("cli", help="start-up time of the command line (min/median of N runs)")
     cli.add_argument("--runs", type=int, default=20)
+    conc = sub.add_parser(
+        "concurrency", help="20 coders and the CLI writing at once (see bench/concurrency.py)"
+    )
+    conc.add_argument("--clients", type=int, default=20)
+    conc.add_argument("--seconds", type=float, default=60)
+    conc.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    conc.add_argument(
+        "--url", help="PostgreSQL URL, emptied first (default: THEMATICA_TEST_POSTGRES_URL)"
+    )
     worker = sub.add_parser("_import-worker")
     worker.add_argument("folder", type=Path)
     worker.add_argument("study", type=Path)
@@ -537,6 +547,11 @@ def main() -> None:
         from startup import bench_cli
 
         bench_cli(args.runs)
+    elif args.command == "concurrency":
+        sys.path.insert(0, str(HERE))
+        from concurrency import bench_concurrency
+
+        bench_concurrency(args.backend, args.url, args.clients, args.seconds)
     elif args.command == "_import-worker":
         print(json.dumps(_import_worker(args.folder, args.study)))
 

@@ -1,7 +1,12 @@
 """Shared fixtures for the workbench's browser tests: the demo study served over real HTTP, and
 real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright), one of each per test
 module. Without Chromium these tests are skipped, unless THEMATICA_REQUIRE_BROWSER=1
-(``scripts/test`` sets it, and installs Chromium). Screenshots go to test-results/screenshots/."""
+(``scripts/test`` sets it, and installs Chromium). Screenshots go to test-results/screenshots/.
+
+The pages run under a Content-Security-Policy with no inline script and no eval, so in tests:
+give ``wait_for_function`` a function (``"() => ..."``), not an expression (Playwright evals an
+expression while it polls), and inject scripts with ``page.evaluate``, not ``add_script_tag``
+(which adds an inline ``<script>``)."""
 
 from __future__ import annotations
 

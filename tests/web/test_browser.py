@@ -36,12 +36,12 @@ def test_code_a_span_with_the_mouse_and_with_the_keyboard(
     text = page.locator("#transcript .turn.participant p.text").first
     text.scroll_into_view_if_needed()
     text.dblclick(position={"x": 30, "y": 10})  # the mouse selects a word
-    page.wait_for_function("document.getElementById('selection').textContent.includes('“')")
+    page.wait_for_function("() => document.getElementById('selection').textContent.includes('“')")
     selected = page.evaluate("window.getSelection().toString()").strip()
     page.fill("#code-input", "Pain and mood > Pain lowers mood")
     with page.expect_navigation():
         page.click("#apply")
-    page.wait_for_function("document.querySelectorAll('.stripe').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('.stripe').length > 0")
     after = codings_by(study, "Tom Okafor")
     assert len(after) == before + 1 and ("Pain and mood > Pain lowers mood", selected) in after
     # keyboard: select with a range, press c, type a code, Enter
@@ -50,7 +50,7 @@ def test_code_a_span_with_the_mouse_and_with_the_keyboard(
                    const r = document.createRange(); r.setStart(p.firstChild, 0); r.setEnd(p.firstChild, 14);
                    const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }"""
     )
-    page.wait_for_function("document.getElementById('selection').textContent.includes('(')")
+    page.wait_for_function("() => document.getElementById('selection').textContent.includes('(')")
     page.keyboard.press("c")
     assert page.evaluate("document.activeElement.id") == "code-input"
     page.keyboard.type("Time > Short follow-up slots")
@@ -70,7 +70,7 @@ def test_in_vivo_code_and_a_failed_request_keeps_the_selection(
                    const r = document.createRange(); r.setStart(p.firstChild, 0); r.setEnd(p.firstChild, 12);
                    const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }"""
     )
-    page.wait_for_function("document.getElementById('selection').textContent.includes('(')")
+    page.wait_for_function("() => document.getElementById('selection').textContent.includes('(')")
     words = page.evaluate("window.getSelection().toString()")
     with page.expect_navigation():
         page.click("#in-vivo")
@@ -82,10 +82,12 @@ def test_in_vivo_code_and_a_failed_request_keeps_the_selection(
                    const r = document.createRange(); r.setStart(p.firstChild, 0); r.setEnd(p.firstChild, 5);
                    const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }"""
     )
-    page.wait_for_function("document.getElementById('selection').textContent.includes('(')")
+    page.wait_for_function("() => document.getElementById('selection').textContent.includes('(')")
     page.fill("#code-input", "x" * 400)
     page.click("#apply")
-    page.wait_for_function("document.getElementById('message').textContent.startsWith('Not saved')")
+    page.wait_for_function(
+        "() => document.getElementById('message').textContent.startsWith('Not saved')"
+    )
     assert "1 to 300 characters" in page.inner_text("#message")
     assert page.input_value("#code-input") == "x" * 400
     assert "(" in page.inner_text("#selection")
@@ -109,7 +111,7 @@ def test_remove_a_coding_and_a_stale_removal_is_refused(
         s.change_coding(first, CodingChange(memo="changed in another tab"), by="Tom Okafor")
     buttons.first.click()
     page.wait_for_function(
-        "document.getElementById('message').textContent.startsWith('Not removed')"
+        "() => document.getElementById('message').textContent.startsWith('Not removed')"
     )
     assert "reload" in page.inner_text("#message")
     with StudyService.open(str(study)) as s:
@@ -181,7 +183,7 @@ def test_keyboard_only_coding_undo_and_the_help_overlay(
     page.keyboard.press("s")
     page.keyboard.press("[")  # the selection now ends one word earlier
     page.keyboard.press("}")  # and starts one word later
-    page.wait_for_function("document.getElementById('selection').textContent.includes('(')")
+    page.wait_for_function("() => document.getElementById('selection').textContent.includes('(')")
     page.keyboard.press("c")
     page.keyboard.type("Keyboard > Whole turn but the edges")
     with page.expect_navigation():
@@ -237,7 +239,7 @@ def test_adjusting_a_coding_and_its_memo_in_the_page_then_undoing(
     page.fill("#edit-end", str(was.start))
     page.click("#edit-save")
     page.wait_for_function(
-        "document.getElementById('edit-message').textContent.startsWith('Not saved')"
+        "() => document.getElementById('edit-message').textContent.startsWith('Not saved')"
     )
     assert page.locator("#edit-dialog").is_visible()
     page.click("#edit-cancel")

@@ -55,9 +55,9 @@ def share(name: str, text: str | None, default: float) -> float:
     try:
         percent = float(text.strip())
     except ValueError:
-        raise ThematicaError(f"{name} is a percentage such as 5, not {text[:20]!r}") from None
+        raise ThematicaError(f"{name} is a percentage such as 5") from None
     if not 0 <= percent < 100:  # also false for NaN
-        raise ThematicaError(f"{name} is a percentage, at least 0 and below 100, not {text[:20]!r}")
+        raise ThematicaError(f"{name} is a percentage, at least 0 and below 100")
     return percent / 100
 
 
@@ -73,7 +73,7 @@ def _choice(what: str, text: str | None, choices: tuple[str, ...]) -> str:
     if text is None or not text.strip():
         return choices[0]
     if text.strip() not in choices:
-        raise ThematicaError(f"{what} must be one of {', '.join(choices)}, not {text[:20]!r}")
+        raise ThematicaError(f"{what} must be one of {', '.join(choices)}")
     return text.strip()
 
 

@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -23,6 +24,8 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from thematica.anonymise.keyfile import default_key_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import StudyService
+from thematica.web.hosts import LOOPBACK
+from thematica.web.middleware import BodyLimit, SecurityHeaders, security_headers
 from thematica.web.routes import (
     analysis,
     anonymise,
@@ -37,6 +40,7 @@ from thematica.web.routes import (
     transcripts,
 )
 from thematica.web.shell import COOKIE, Unauthenticated, Workbench
+from thematica.web.validation import problems, summary
 
 HERE = Path(__file__).parent
 FEATURES = (
@@ -78,16 +82,17 @@ def tune_gc() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def create_app(
-    location: str, key: Path | None = None, hosts: Sequence[str] = LOCAL_HOSTS
-) -> FastAPI:
+def create_app(location: str, key: Path | None = None, hosts: Sequence[str] = LOOPBACK) -> FastAPI:
     """The workbench over the study at ``location``. It answers only requests addressed to one
-    of ``hosts`` (so a web page elsewhere cannot reach it through DNS rebinding), and refuses
-    changes sent from another origin (another site, or another program on this machine)."""
+    of ``hosts`` (so a web page elsewhere cannot reach it through DNS rebinding; see
+    :mod:`thematica.web.hosts`), and refuses changes sent from another origin (another site, or
+    another program on this machine). Every answer carries the security headers, and request
+    bodies are bounded (:mod:`thematica.web.middleware`)."""
+    if not hosts or any("*" in h for h in hosts):
+        raise ValueError("the workbench answers named hosts only, never a wildcard")
     service = StudyService.open(location)
 
     @asynccontextmanager
@@ -103,7 +108,6 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.service = service
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))
 
     @app.middleware("http")
     async def same_origin_changes(
@@ -118,6 +122,11 @@ def create_app(
                     status_code=403,
                 )
         return await call_next(request)
+
+    # the last added runs first: headers on every answer, then the body limit, then the Host check
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
@@ -144,6 +153,28 @@ def create_app(
             "error.html",
             {"message": str(exc), "me": None, "study_title": ""},
             status_code=status,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        """The field and the problem, never the value sent (FastAPI's default echoes it)."""
+        found = problems(exc.errors())
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": summary(found), "fields": found}, status_code=422)
+        return templates.TemplateResponse(
+            request,
+            "error.html",
+            {"message": summary(found), "me": None, "study_title": ""},
+            status_code=422,
+        )
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        """Answered outside the other middleware, so the security headers are added here."""
+        return PlainTextResponse(
+            "Internal Server Error",
+            status_code=500,
+            headers=dict(security_headers(request.url.path)),
         )
 
     for feature in FEATURES:

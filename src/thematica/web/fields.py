@@ -63,7 +63,7 @@ def integer(fields: Fields, name: str) -> int:
         return int(value)
     if value is None or value == "":
         raise ThematicaError(f"the field {name!r} is missing")
-    raise ThematicaError(f"the field {name!r} must be a whole number, not {str(value)[:40]!r}")
+    raise ThematicaError(f"the field {name!r} must be a whole number")  # never echo the value
 
 
 def optional_integer(fields: Fields, name: str) -> int | None:

@@ -70,7 +70,7 @@ def router(wb: Workbench) -> APIRouter:
         elif action == "edit":
             anonymiser().decide(member.name, edits={finding: replacement})
         else:
-            raise ThematicaError(f"unknown action {action!r}")
+            raise ThematicaError("the action is accept, reject or edit")
         return RedirectResponse("/anonymise", status_code=303)
 
     @r.post("/anonymise/accept-category")

@@ -48,7 +48,7 @@ def router(wb: Workbench) -> APIRouter:
                 raise ThematicaError(f"a description holds at most {MAX_DESCRIPTION:,} characters")
             colour = f.optional_text(data, "colour") or None
             if colour is not None and not COLOUR.fullmatch(colour):
-                raise ThematicaError(f"a colour is written #rrggbb, not {colour[:20]!r}")
+                raise ThematicaError("a colour is written #rrggbb")
             entry = service.describe_code(
                 path, by=by, description=description, colour=colour, level=level, expected=seen
             )

@@ -34,7 +34,7 @@ def router(wb: Workbench) -> APIRouter:
             try:
                 wb.service.add_team_member(name, MemberRole(role))
             except ValueError:
-                raise ThematicaError(f"unknown role {role!r}") from None
+                raise ThematicaError("the role is lead, coder or reader") from None
         elif name not in {m.name for m in wb.service.team()}:
             raise NotFoundError(f"no team member {name!r}")
         response = RedirectResponse("/", status_code=303)

@@ -72,7 +72,7 @@ def _filter(
     attribute: str | None, value: str | None, code: int | None, role: str | None
 ) -> SearchFilter:
     if role and role not in {r.value for r in SpeakerRole}:
-        raise ThematicaError(f"no speaker role {role!r}")
+        raise ThematicaError("the speaker role is one of participant, interviewer, other")
     return SearchFilter(
         attribute=attribute or None,
         value=value if attribute else None,
@@ -85,7 +85,7 @@ def _number(raw: str | None, what: str) -> int | None:
     if not raw:
         return None
     if not (raw.isascii() and raw.isdigit() and len(raw) < 15):
-        raise ThematicaError(f"{what} {raw!r} is not a number")
+        raise ThematicaError(f"{what} is not a number")
     return int(raw)
 
 
