@@ -37,7 +37,7 @@ STUDY_COMMANDS = (
 
 def _thematica() -> list[str]:
     found = shutil.which("thematica", path=str(Path(sys.executable).parent))
-    return [found] if found else [sys.executable, "-m", "thematica.cli.main"]
+    return [found] if found else [sys.executable, "-m", "thematica"]
 
 
 def _time(argv: list[str], runs: int) -> tuple[float, float]:

@@ -2,14 +2,46 @@
 
 from __future__ import annotations
 
+import errno
 import socket
 import threading
 import webbrowser
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from thematica.cli.output import CliError
+
+TRIES = 20  # without --port, the next free port among this many from the default
+
+
+def listen(host: str, port: int, *, tries: int = 1) -> socket.socket:
+    """A socket bound to ``host`` on ``port`` (0: any free port) or, when that port is taken
+    and ``tries`` > 1, on the next free one after it. Bound before any address is printed, so
+    the address printed is the workbench's own, never another program's."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except socket.gaierror:
+        raise CliError(f"--host {host}: not an address of this machine") from None
+    for candidate in range(port, port + tries) if port else [0]:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, candidate))
+        except OSError as exc:
+            sock.close()
+            if exc.errno == errno.EADDRINUSE and candidate < port + tries - 1:
+                continue
+            if exc.errno == errno.EADDRINUSE:
+                busy = f"port {port} is" if tries == 1 else f"ports {port}-{candidate} are"
+                raise CliError(
+                    f"{busy} already in use on {host} (another workbench or program); "
+                    "choose another with --port, e.g. --port 8800"
+                ) from None
+            raise CliError(f"cannot listen on {host}:{candidate} ({exc.strerror or exc})") from None
+        return sock
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 @click.command()
@@ -30,7 +62,7 @@ from thematica.cli.output import CliError
     type=click.IntRange(0, 65535),
     default=8765,
     show_default=True,
-    help="Port (0: any free port).",
+    help="Port (0: any free port). Without --port, a busy 8765 makes it use the next free one.",
 )
 @click.option(
     "--open", "open_browser", is_flag=True, help="Open the workbench in the default browser."
@@ -71,11 +103,12 @@ def serve(
         raise click.BadParameter(str(exc), param_hint="--allowed-host") from None
     app = create_app(study, key, hosts)
     tune_gc()
-    if port == 0:
-        with socket.socket() as probe:
-            probe.bind((host, 0))
-            port = probe.getsockname()[1]
-    url = f"http://{host}:{port}/"
+    explicit = (
+        click.get_current_context().get_parameter_source("port") is not ParameterSource.DEFAULT
+    )
+    sock = listen(host, port, tries=1 if explicit else TRIES)
+    port = sock.getsockname()[1]
+    url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
     if not is_loopback(host):
         click.echo(
             f"Warning: listening on {host}: other machines on the network can reach it", err=True
@@ -84,7 +117,5 @@ def serve(
     click.echo(f"Thematica workbench for {study}: {url}")
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
-    except OSError as exc:
-        raise CliError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    server.run(sockets=[sock])
