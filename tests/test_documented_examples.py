@@ -34,6 +34,7 @@ STUDY = "msk.thematica"
 
 NOT_RUN = {
     "serve": "starts the workbench and waits for Ctrl+C (tests/web covers it)",
+    "anonymise review msk.thematica --interactive": "waits for a person's answers (tests/anonymise)",
     "upgrade postgresql+psycopg://thematica@db.example/msk": "needs a team server at db.example",
 }
 
@@ -89,12 +90,10 @@ def readme_examples() -> Iterator[Example]:
 EXAMPLES = [*help_examples(), *readme_examples()]
 
 
-def _skip_reason(example: Example) -> str | None:
-    for argv in example.lines:
-        for start, reason in NOT_RUN.items():
-            if " ".join(argv).startswith(start):
-                return reason
-    return None
+def _not_run(argv: tuple[str, ...]) -> str | None:
+    """Why this line of an example is not run here, or None."""
+    line = " ".join(argv)
+    return next((why for start, why in NOT_RUN.items() if line.startswith(start)), None)
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +101,32 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("demo")
     result = CliRunner().invoke(cli, ["demo", str(folder)])
     assert result.exit_code == 0, result.output
+    return folder
+
+
+# Examples of what only an anonymised study may do (exports, the report, a clean check) run
+# against the demo anonymised the way the README shows.
+NEEDS_ANONYMISED = ("qdpx export", "qdc export", "report", "anonymise check")
+
+
+@pytest.fixture(scope="module")
+def anonymised(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("anonymised")
+    shutil.copyfile(demo / "demo.thematica", folder / "demo.thematica")
+    shutil.copyfile(demo / "demo.thematica-key", folder / "demo.thematica-key")
+    study = str(folder / "demo.thematica")
+    for args in (
+        ["anonymise", "identities", study, str(DATA / "identities.csv")],
+        ["anonymise", "deny", study, str(DATA / "deny-list.csv")],
+        ["anonymise", "scan", study],
+        ["anonymise", "review", study, "--accept-all"],
+        ["anonymise", "apply", study, "--by", "Rachel Ames"],
+        ["anonymise", "check", study],
+        ["qdpx", "export", study, str(folder / "export.qdpx")],
+        ["qdc", "export", study, str(folder / "export.qdc")],
+    ):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, f"{args}: {result.output}{result.stderr}"
     return folder
 
 
@@ -113,11 +138,16 @@ def _other_interview(source: Path, target: Path, speaker: str | None = None) -> 
     target.write_text(text + "\n", encoding="utf-8")
 
 
-def scratch(folder: Path, demo: Path, with_study: bool) -> None:
+def scratch(folder: Path, demo: Path, anonymised: Path, with_study: bool, anon: bool) -> None:
     """The files the examples name, made from the demo's own data."""
+    source = anonymised if anon else demo
     if with_study:
-        shutil.copyfile(demo / "demo.thematica", folder / STUDY)
-        shutil.copyfile(demo / "demo.thematica-key", folder / f"{STUDY}-key")
+        shutil.copyfile(source / "demo.thematica", folder / STUDY)
+        shutil.copyfile(source / "demo.thematica-key", folder / f"{STUDY}-key")
+    for name in ("nvivo-export.qdpx", "new-project.qdpx"):
+        shutil.copyfile(anonymised / "export.qdpx", folder / name)
+    for name in ("atlas-codebook.qdc", "codebook.qdc"):
+        shutil.copyfile(anonymised / "export.qdc", folder / name)
     for name in ("register.csv", "guide.md", "identities.csv", "deny-list.csv"):
         shutil.copyfile(DATA / name, folder / name)
     shutil.copyfile(DATA / "analysis" / "codebook-level1.csv", folder / "codebook.csv")
@@ -156,16 +186,22 @@ def scratch(folder: Path, demo: Path, with_study: bool) -> None:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=str)
 def test_documented_example_runs_as_written(
-    example: Example, demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    example: Example,
+    demo: Path,
+    anonymised: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    reason = _skip_reason(example)
-    if reason:
-        pytest.skip(reason)
+    runnable = [argv for argv in example.lines if _not_run(argv) is None]
+    if not runnable:
+        pytest.skip("; ".join({str(_not_run(argv)) for argv in example.lines}))
+    first = " ".join(example.lines[0])
     creates = example.lines[0][0] in ("init", "demo")
-    scratch(tmp_path, demo, with_study=not creates)
+    anon = first.startswith(NEEDS_ANONYMISED)
+    scratch(tmp_path, demo, anonymised, with_study=not creates, anon=anon)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", str(tmp_path))
-    for argv in example.lines:
+    for argv in runnable:
         args = [a.replace("~", str(tmp_path), 1) if a.startswith("~") else a for a in argv]
         result = CliRunner().invoke(cli, args, input="y\n")
         shown = "thematica " + shlex.join(argv)

@@ -171,6 +171,7 @@ def anonymise_review(
     \b
     Examples:
         thematica anonymise review msk.thematica
+        thematica anonymise scan msk.thematica
         thematica anonymise review msk.thematica --accept-category email --edit 12="[Participant's daughter]"
         thematica anonymise review msk.thematica --interactive
     """

@@ -92,7 +92,7 @@ def qdpx_import(file: Path, new_study: str) -> None:
 
     \b
     Example:
-        thematica qdpx import nvivo-export.qdpx msk.thematica
+        thematica qdpx import nvivo-export.qdpx imported.thematica
     """
     from thematica.exchange.refi import read_qdpx
 

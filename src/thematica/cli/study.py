@@ -153,7 +153,7 @@ def team_add(study: str, name: str, role: str, anonymised_only: bool) -> None:
 
     \b
     Example:
-        thematica team add msk.thematica "Rachel Ames" --role lead
+        thematica team add msk.thematica "Priya Shah" --role coder
     """
     with open_study(study) as service:
         member = service.add_team_member(name, MemberRole(role), anonymised_only=anonymised_only)
