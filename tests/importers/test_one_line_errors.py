@@ -1,0 +1,247 @@
+"""Every importer failure is one :class:`InputError` naming the file: the crashes a fuzzing run
+found (issue 11, item 6), each reproduced here, and the bounds on depth, names, cues and times."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+
+import openpyxl
+import pytest
+
+from thematica.domain import Level
+from thematica.errors import InputError
+from thematica.exchange.refi import read_qdc, read_qdpx
+from thematica.importers import read_transcript
+from thematica.importers.codebook import read_codebook
+from thematica.importers.codings import read_codings
+from thematica.importers.guard import UnreadableFile, guarded
+from thematica.importers.guide import read_guide
+from thematica.importers.limits import MAX_PATH_DEPTH, MAX_SPEAKER
+from thematica.importers.register import read_register
+from thematica.importers.turns import Segment, merge
+
+
+def xlsx(rows: list[list[object]]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def rezip(data: bytes, change: dict[str, bytes | None]) -> bytes:
+    """The archive with some members replaced (or dropped, for None)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for name in zin.namelist():
+            body = change.get(name, zin.read(name))
+            if body is not None:
+                zout.writestr(name, body)
+    return out.getvalue()
+
+
+REGISTER = xlsx([["label", "group"], ["P1", "Physio"]])
+
+
+def one_line(exc: pytest.ExceptionInfo[InputError], source: str) -> str:
+    message = str(exc.value)
+    assert message.startswith(f"{source}: ")
+    assert "\n" not in message
+    assert not isinstance(exc.value, UnreadableFile), "translated only by the last-resort guard"
+    return message
+
+
+def test_a_sheetless_workbook_is_one_line() -> None:
+    with zipfile.ZipFile(io.BytesIO(REGISTER)) as z:
+        workbook = z.read("xl/workbook.xml")
+    sheetless = rezip(
+        REGISTER, {"xl/workbook.xml": re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", workbook)}
+    )
+    with pytest.raises(InputError) as exc:
+        read_register(sheetless, "register.xlsx")
+    assert "no worksheet" in one_line(exc, "register.xlsx")
+
+
+@pytest.mark.parametrize("reader", [read_register, read_codings], ids=["register", "codings"])
+def test_a_workbook_with_damaged_sheet_xml_is_one_line(reader: object) -> None:
+    with zipfile.ZipFile(io.BytesIO(REGISTER)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    damaged = rezip(REGISTER, {"xl/worksheets/sheet1.xml": sheet[: len(sheet) // 2]})
+    with pytest.raises(InputError) as exc:
+        reader(damaged, "table.xlsx")  # type: ignore[operator]
+    assert "damaged" in one_line(exc, "table.xlsx")
+
+
+def test_a_sheet_claiming_a_huge_size_reads_only_its_cells() -> None:
+    with zipfile.ZipFile(io.BytesIO(REGISTER)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    huge = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', sheet)
+    assert huge != sheet
+    register = read_register(rezip(REGISTER, {"xl/worksheets/sheet1.xml": huge}), "r.xlsx")
+    assert [p.label for p in register.participants] == ["P1"]
+
+
+def test_a_row_far_down_the_sheet_is_refused_not_padded() -> None:
+    with zipfile.ZipFile(io.BytesIO(REGISTER)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    far = sheet.replace(b'<row r="2"', b'<row r="900000000"').replace(b'r="A2"', b'r="A900000000"')
+    far = far.replace(b'r="B2"', b'r="B900000000"')
+    assert far != sheet
+    with pytest.raises(InputError) as exc:
+        read_register(rezip(REGISTER, {"xl/worksheets/sheet1.xml": far}), "r.xlsx")
+    assert "rows" in one_line(exc, "r.xlsx")
+
+
+def _bad_offset(archive: bytes) -> bytes:
+    """Move the end record's central-directory offset forward, so that zipfile computes a
+    negative offset for the first member's header."""
+    at = archive.rindex(b"PK\x05\x06")
+    (offset,) = struct.unpack_from("<I", archive, at + 16)
+    return archive[: at + 16] + struct.pack("<I", offset + 64) + archive[at + 20 :]
+
+
+def test_a_qdpx_with_a_bad_member_offset_is_one_line() -> None:
+    assert read_qdpx(_qdpx(), "nvivo.qdpx").sources == ()
+    with pytest.raises(InputError) as exc:
+        read_qdpx(_bad_offset(_qdpx()), "nvivo.qdpx")
+    one_line(exc, "nvivo.qdpx")
+
+
+def _qdpx() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr(
+            "project.qde",
+            '<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" '
+            'name="p"><Sources/></Project>',
+        )
+    return out.getvalue()
+
+
+def test_a_codebook_declaring_an_unknown_encoding_is_one_line() -> None:
+    qdc = (
+        b'<?xml version="1.0" encoding="utf-1e308"?>'
+        b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>'
+    )
+    with pytest.raises(InputError) as exc:
+        read_qdc(qdc, "atlas.qdc")
+    assert "encoding" in one_line(exc, "atlas.qdc")
+
+
+@pytest.mark.parametrize(
+    "timing",
+    [
+        "999999999999:00:00.000 --> 999999999999:00:01.000",
+        "1000:00:00.000 --> 1000:00:01.000",
+        "9" * 5000 + ":00:00.000 --> 00:00:01.000",
+    ],
+    ids=["absurd", "1000h", "5000-digits"],
+)
+def test_a_vtt_time_beyond_1000_hours_is_refused_at_its_line(timing: str) -> None:
+    data = f"WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nA: hi\n\n{timing}\nA: again\n".encode()
+    with pytest.raises(InputError) as exc:
+        read_transcript(data, "long.vtt")
+    message = one_line(exc, "long.vtt")
+    assert "line 6" in message and "1000 hours" in message
+    assert len(message) < 300
+
+
+def test_999_hours_is_still_a_time() -> None:
+    data = b"WEBVTT\n\n999:59:59.000 --> 999:59:59.999\nA: hi\n"
+    assert read_transcript(data, "long.vtt").turns[0].end_ms == 3_599_999_999
+
+
+def _deep(levels: int) -> str:
+    return " > ".join(f"Level {i}" for i in range(levels))
+
+
+def test_a_code_path_deeper_than_32_levels_is_refused_at_its_row() -> None:
+    assert MAX_PATH_DEPTH == 32
+    ok = read_codebook(f"path\n{_deep(32)}\n".encode(), "codes.csv", level=Level.ONE)
+    assert len(ok.codes[0].path) == 32
+    with pytest.raises(InputError) as exc:
+        read_codebook(f"path\nA\n{_deep(5000)}\n".encode(), "codes.csv")
+    message = one_line(exc, "codes.csv")
+    assert "row 3" in message and "32 levels" in message and len(message) < 300
+
+
+def test_a_coding_of_a_code_deeper_than_32_levels_is_refused() -> None:
+    data = f"transcript,coder,code,start,end\n1,Ann,{_deep(33)},0,4\n".encode()
+    with pytest.raises(InputError) as exc:
+        read_codings(data, "codings.csv")
+    assert "row 2" in one_line(exc, "codings.csv")
+
+
+def test_yaml_themes_deeper_than_32_levels_are_refused() -> None:
+    theme = "{name: leaf}"
+    for i in range(40):
+        theme = f"{{name: t{i}, children: [{theme}]}}"
+    with pytest.raises(InputError) as exc:
+        read_codebook(f"themes: [{theme}]\n".encode(), "framework.yaml")
+    assert "32 levels" in one_line(exc, "framework.yaml")
+
+
+def test_yaml_aliases_are_refused_before_they_expand() -> None:
+    laughs = ["&t0 {name: lol}"]
+    for i in range(1, 12):
+        laughs.append(f"&t{i} {{name: l{i}, children: [{', '.join([f'*t{i - 1}'] * 10)}]}}")
+    doc = "themes:\n" + "".join(f"  - {theme}\n" for theme in laughs)
+    with pytest.raises(InputError) as exc:
+        read_codebook(doc.encode(), "framework.yaml")
+    assert "alias" in one_line(exc, "framework.yaml")
+
+
+@pytest.mark.parametrize(
+    "doc",
+    ["codes: [{path: A, description: 2026-13-45}]", "codes: " + "[" * 3000 + "]" * 3000],
+    ids=["impossible-date", "deep-nesting"],
+)
+def test_yaml_that_pyyaml_cannot_build_is_one_line(doc: str) -> None:
+    with pytest.raises(InputError) as exc:
+        read_codebook(doc.encode(), "framework.yaml")
+    assert "YAML" in one_line(exc, "framework.yaml")
+
+
+def test_a_speaker_name_longer_than_the_bound_is_refused() -> None:
+    name = "N" * (MAX_SPEAKER + 1)
+    data = f"WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n<v {name}>hi</v>\n".encode()
+    with pytest.raises(InputError) as exc:
+        read_transcript(data, "teams.vtt")
+    assert "line 4" in one_line(exc, "teams.vtt")
+
+
+def test_a_cue_longer_than_the_bound_is_refused() -> None:
+    data = b"WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nA: " + b"word " * 30_000 + b"\n"
+    with pytest.raises(InputError) as exc:
+        read_transcript(data, "long.vtt")
+    assert "line 4" in one_line(exc, "long.vtt")
+
+
+def test_merging_many_cues_of_one_speaker_keeps_every_word() -> None:
+    turns = merge(Segment("A", f"w{i}", i * 10, i * 10 + 5) for i in range(2000))
+    assert len(turns) == 1
+    assert turns[0].text == " ".join(f"w{i}" for i in range(2000))
+    assert (turns[0].start_ms, turns[0].end_ms) == (0, 19_995)
+
+
+def test_a_guide_question_wrapped_over_many_lines_is_joined() -> None:
+    lines = "1. How\n" + "".join(f"part {i}\n" for i in range(500))
+    (question,) = read_guide(lines.encode(), "guide.md")
+    assert question.text == "How " + " ".join(f"part {i}" for i in range(500))
+
+
+def test_the_last_resort_names_the_file_and_the_exception_type() -> None:
+    @guarded
+    def broken(data: bytes, source: str) -> None:
+        raise ZeroDivisionError("deep inside a parser")
+
+    with pytest.raises(UnreadableFile) as exc:
+        broken(b"", "odd.csv")
+    assert str(exc.value) == "odd.csv: could not be read (ZeroDivisionError)"
+    assert isinstance(exc.value.__cause__, ZeroDivisionError)  # kept for a debugger, not shown
