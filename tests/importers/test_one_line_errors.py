@@ -3,14 +3,20 @@ found (issue 11, item 6), each reproduced here, and the bounds on depth, names, 
 
 from __future__ import annotations
 
-import io
 import re
-import struct
-import zipfile
 
-import openpyxl
 import pytest
 
+from tests.importers.hostile_files import (
+    REGISTER,
+    UNKNOWN_ENCODING_QDC,
+    bad_offset,
+    damaged_sheet,
+    member,
+    minimal_qdpx,
+    rezip,
+    sheetless,
+)
 from thematica.domain import Level
 from thematica.errors import InputError
 from thematica.exchange.refi import read_qdc, read_qdpx
@@ -24,31 +30,6 @@ from thematica.importers.register import read_register
 from thematica.importers.turns import Segment, merge
 
 
-def xlsx(rows: list[list[object]]) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def rezip(data: bytes, change: dict[str, bytes | None]) -> bytes:
-    """The archive with some members replaced (or dropped, for None)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
-        for name in zin.namelist():
-            body = change.get(name, zin.read(name))
-            if body is not None:
-                zout.writestr(name, body)
-    return out.getvalue()
-
-
-REGISTER = xlsx([["label", "group"], ["P1", "Physio"]])
-
-
 def one_line(exc: pytest.ExceptionInfo[InputError], source: str) -> str:
     message = str(exc.value)
     assert message.startswith(f"{source}: ")
@@ -58,29 +39,20 @@ def one_line(exc: pytest.ExceptionInfo[InputError], source: str) -> str:
 
 
 def test_a_sheetless_workbook_is_one_line() -> None:
-    with zipfile.ZipFile(io.BytesIO(REGISTER)) as z:
-        workbook = z.read("xl/workbook.xml")
-    sheetless = rezip(
-        REGISTER, {"xl/workbook.xml": re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", workbook)}
-    )
     with pytest.raises(InputError) as exc:
-        read_register(sheetless, "register.xlsx")
+        read_register(sheetless(), "register.xlsx")
     assert "no worksheet" in one_line(exc, "register.xlsx")
 
 
 @pytest.mark.parametrize("reader", [read_register, read_codings], ids=["register", "codings"])
 def test_a_workbook_with_damaged_sheet_xml_is_one_line(reader: object) -> None:
-    with zipfile.ZipFile(io.BytesIO(REGISTER)) as z:
-        sheet = z.read("xl/worksheets/sheet1.xml")
-    damaged = rezip(REGISTER, {"xl/worksheets/sheet1.xml": sheet[: len(sheet) // 2]})
     with pytest.raises(InputError) as exc:
-        reader(damaged, "table.xlsx")  # type: ignore[operator]
+        reader(damaged_sheet(), "table.xlsx")  # type: ignore[operator]
     assert "damaged" in one_line(exc, "table.xlsx")
 
 
 def test_a_sheet_claiming_a_huge_size_reads_only_its_cells() -> None:
-    with zipfile.ZipFile(io.BytesIO(REGISTER)) as z:
-        sheet = z.read("xl/worksheets/sheet1.xml")
+    sheet = member(REGISTER, "xl/worksheets/sheet1.xml")
     huge = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', sheet)
     assert huge != sheet
     register = read_register(rezip(REGISTER, {"xl/worksheets/sheet1.xml": huge}), "r.xlsx")
@@ -88,8 +60,7 @@ def test_a_sheet_claiming_a_huge_size_reads_only_its_cells() -> None:
 
 
 def test_a_row_far_down_the_sheet_is_refused_not_padded() -> None:
-    with zipfile.ZipFile(io.BytesIO(REGISTER)) as z:
-        sheet = z.read("xl/worksheets/sheet1.xml")
+    sheet = member(REGISTER, "xl/worksheets/sheet1.xml")
     far = sheet.replace(b'<row r="2"', b'<row r="900000000"').replace(b'r="A2"', b'r="A900000000"')
     far = far.replace(b'r="B2"', b'r="B900000000"')
     assert far != sheet
@@ -98,39 +69,16 @@ def test_a_row_far_down_the_sheet_is_refused_not_padded() -> None:
     assert "rows" in one_line(exc, "r.xlsx")
 
 
-def _bad_offset(archive: bytes) -> bytes:
-    """Move the end record's central-directory offset forward, so that zipfile computes a
-    negative offset for the first member's header."""
-    at = archive.rindex(b"PK\x05\x06")
-    (offset,) = struct.unpack_from("<I", archive, at + 16)
-    return archive[: at + 16] + struct.pack("<I", offset + 64) + archive[at + 20 :]
-
-
 def test_a_qdpx_with_a_bad_member_offset_is_one_line() -> None:
-    assert read_qdpx(_qdpx(), "nvivo.qdpx").sources == ()
+    assert read_qdpx(minimal_qdpx(), "nvivo.qdpx").sources == ()
     with pytest.raises(InputError) as exc:
-        read_qdpx(_bad_offset(_qdpx()), "nvivo.qdpx")
+        read_qdpx(bad_offset(minimal_qdpx()), "nvivo.qdpx")
     one_line(exc, "nvivo.qdpx")
 
 
-def _qdpx() -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        z.writestr(
-            "project.qde",
-            '<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" '
-            'name="p"><Sources/></Project>',
-        )
-    return out.getvalue()
-
-
 def test_a_codebook_declaring_an_unknown_encoding_is_one_line() -> None:
-    qdc = (
-        b'<?xml version="1.0" encoding="utf-1e308"?>'
-        b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>'
-    )
     with pytest.raises(InputError) as exc:
-        read_qdc(qdc, "atlas.qdc")
+        read_qdc(UNKNOWN_ENCODING_QDC, "atlas.qdc")
     assert "encoding" in one_line(exc, "atlas.qdc")
 
 
