@@ -23,7 +23,7 @@ import docx  # python-docx
 from thematica.domain import ParsedTurn
 from thematica.errors import InputError
 from thematica.importers.captions import parse_timing
-from thematica.importers.guard import office_errors, translating
+from thematica.importers.guard import office_errors, silenced, translating
 from thematica.importers.limits import check_speaker
 from thematica.importers.plaintext import turns_from_lines
 from thematica.importers.safezip import check_office_zip
@@ -38,7 +38,10 @@ _LEGACY_TIMING = re.compile(r"^\s*\d+:\d+:\d+(?:[.,]\d+)?\s*-->\s*\d+:\d+:\d+(?:
 def paragraphs(data: bytes, source: str) -> list[str]:
     """The text of the document body's paragraphs, in order (tables are skipped)."""
     check_office_zip(data, source, required_part="word/document.xml", kind=".docx")
-    with translating(source, office_errors(), "not a readable .docx: the document is damaged"):
+    with (
+        silenced(),
+        translating(source, office_errors(), "not a readable .docx: the document is damaged"),
+    ):
         document = docx.Document(io.BytesIO(data))
         return [p.text for p in document.paragraphs]
 

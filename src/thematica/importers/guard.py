@@ -13,6 +13,7 @@ import csv
 import functools
 import logging
 import struct
+import warnings
 import xml.parsers.expat
 import zipfile
 import zlib
@@ -62,7 +63,9 @@ def office_errors() -> Family:
     """What openpyxl and python-docx raise for a damaged workbook or document: ZIP and XML
     errors, a part named but missing (``KeyError``), a value their descriptors refuse
     (``TypeError``, ``ValueError``), a reference to an element that is not there
-    (``IndexError``), and their own exceptions. Imported only when an Office file is read."""
+    (``IndexError``), a part whose XML is not the element class expected or lacks an
+    attribute (``AttributeError``: python-docx reads parts through generated element
+    classes), and their own exceptions. Imported only when an Office file is read."""
     from docx.opc.exceptions import OpcError
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -72,6 +75,7 @@ def office_errors() -> Family:
         KeyError,
         TypeError,
         IndexError,
+        AttributeError,
         InvalidFileException,
         OpcError,
     )
@@ -89,8 +93,14 @@ class UnreadableFile(InputError):
         super().__init__(source, f"could not be read ({self.cause_type})")
 
 
+_INTERNAL: Family = (AttributeError, TypeError, IndexError)
+"""Errors whose text names the parser's internals, not the file: only their type is shown."""
+
+
 def describe(exc: BaseException, limit: int = 120) -> str:
     """An exception as a short fragment of one line: its first line, else its type."""
+    if isinstance(exc, _INTERNAL):
+        return f"a part is not what the format requires: {type(exc).__name__}"
     lines = str(exc).strip().splitlines()
     text = " ".join(lines[0].split()) if lines else ""
     if not text:
@@ -110,6 +120,16 @@ def translating(
         raise
     except families as exc:
         raise InputError(source, f"{problem} ({describe(exc)})", location) from None
+
+
+@contextmanager
+def silenced() -> Iterator[None]:
+    """Hide a parser's warnings ("Workbook contains no default style", "Data Validation
+    extension is not supported"): they say nothing a researcher can act on, and would put
+    more lines on stderr than the one an import error may have."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 def guarded(

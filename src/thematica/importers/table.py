@@ -13,8 +13,8 @@ from pathlib import PurePath
 
 from thematica.errors import InputError
 from thematica.importers.encoding import decode_text
-from thematica.importers.guard import CSV_ERRORS, office_errors, translating
-from thematica.importers.limits import MAX_COLUMNS, MAX_ROWS
+from thematica.importers.guard import CSV_ERRORS, office_errors, silenced, translating
+from thematica.importers.limits import MAX_COLUMNS, MAX_ROWS, shorten
 from thematica.importers.safezip import check_office_zip
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
@@ -63,16 +63,19 @@ def _rows_from_xlsx(data: bytes, source: str) -> list[list[str]]:
     check_office_zip(data, source, required_part="[Content_Types].xml", kind=".xlsx workbook")
     import openpyxl  # imported here: only Excel imports need it
 
-    with translating(source, office_errors(), "not a readable .xlsx workbook"):
+    with silenced(), translating(source, office_errors(), "not a readable .xlsx workbook"):
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        if not book.worksheets:
-            raise InputError(source, "the workbook has no worksheet")
-        sheet = book.worksheets[0]
-        # The size a sheet declares is not trusted: rows are read as they are, never padded to it.
-        sheet.reset_dimensions()
         rows: list[list[str]] = []
-        with translating(source, office_errors(), "the workbook's first sheet is damaged"):
+        with (
+            silenced(),
+            translating(source, office_errors(), "the workbook's first sheet is damaged"),
+        ):
+            if not book.worksheets:
+                raise InputError(source, "the workbook has no worksheet")
+            sheet = book.worksheets[0]
+            # The size a sheet declares is not trusted: rows are read as they are, never padded.
+            sheet.reset_dimensions()
             for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
                 _check_shape(number, len(row), source, f"row {number}")
                 rows.append([cell_text(v) for v in row])
@@ -108,7 +111,8 @@ def read_records(
     if missing:
         raise InputError(
             source,
-            f"missing column(s) {', '.join(sorted(missing))}; found {', '.join(header)}",
+            f"missing column(s) {', '.join(sorted(missing))}; "
+            f"found {shorten(', '.join(header), 200)}",
             "header",
         )
     out = []
