@@ -75,3 +75,24 @@ UNKNOWN_ENCODING_QDC = (
     b'<?xml version="1.0" encoding="utf-1e308"?>'
     b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>'
 )
+
+
+def docx(paragraphs: list[str]) -> bytes:
+    import docx as python_docx
+
+    document = python_docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def needs_zip_version(archive: bytes, version: int) -> bytes:
+    """Every central-directory entry claims to need a newer ZIP version to extract."""
+    out = bytearray(archive)
+    at = out.find(b"PK\x01\x02")
+    while at != -1:
+        struct.pack_into("<B", out, at + 6, version)
+        at = out.find(b"PK\x01\x02", at + 4)
+    return bytes(out)

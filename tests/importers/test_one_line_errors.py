@@ -12,8 +12,10 @@ from tests.importers.hostile_files import (
     UNKNOWN_ENCODING_QDC,
     bad_offset,
     damaged_sheet,
+    docx,
     member,
     minimal_qdpx,
+    needs_zip_version,
     rezip,
     sheetless,
 )
@@ -193,3 +195,33 @@ def test_the_last_resort_names_the_file_and_the_exception_type() -> None:
         broken(b"", "odd.csv")
     assert str(exc.value) == "odd.csv: could not be read (ZeroDivisionError)"
     assert isinstance(exc.value.__cause__, ZeroDivisionError)  # kept for a debugger, not shown
+
+
+# Found by the fuzzer (tests/faults/test_fuzz_importers.py), kept here as plain regressions.
+
+
+def test_a_docx_whose_document_part_is_another_element_is_one_line() -> None:
+    odd = b'<?xml version="1.0"?><w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>'
+    data = rezip(docx(["Ann: hi"]), {"word/document.xml": odd})
+    with pytest.raises(InputError) as exc:
+        read_transcript(data, "odd.docx")
+    assert "damaged" in one_line(exc, "odd.docx")
+
+
+@pytest.mark.parametrize("name", ["guide.docx", "register.xlsx"])
+def test_a_zip_needing_a_newer_version_is_one_line(name: str) -> None:
+    data = needs_zip_version(docx(["1. How?"]) if name.endswith("docx") else REGISTER, 84)
+    reader = read_guide if name.endswith("docx") else read_register
+    with pytest.raises(InputError) as exc:
+        reader(data, name)
+    one_line(exc, name)
+
+
+def test_text_quoted_from_the_file_never_breaks_the_line() -> None:
+    with pytest.raises(InputError) as exc:
+        read_codings(b'"a\nb",c\n1,2\n', "codings.csv")
+    assert "missing column" in one_line(exc, "codings.csv")
+    qdc = b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>\n<![CDATA[x\ny\n'
+    with pytest.raises(InputError) as exc:
+        read_qdc(qdc, "atlas.qdc")
+    one_line(exc, "atlas.qdc")
