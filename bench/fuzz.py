@@ -44,9 +44,10 @@ SEED = 20261203
 class Result:
     number: int
     kind: str
-    seconds: float
+    seconds: float  # the importer alone
     detail: str = ""
     service: str = ""  # "", "imported", "refused", "partial", "crash"
+    service_seconds: float = 0.0
 
 
 def plan(number: int) -> tuple[fuzzing.Target, int]:
@@ -90,31 +91,36 @@ def _service(
 
 
 def _worker(
-    conn: Connection, seeds: Seeds, seed: int, start: int, stop: int, service_every: int
+    conn: Connection,
+    seeds: Seeds,
+    seed: int,
+    start: int,
+    stop: int,
+    service_every: int,
+    folder: Path,
 ) -> None:
     """Run inputs ``start`` to ``stop``, sending one Result per input as soon as it is done."""
-    folder = Path(tempfile.mkdtemp(prefix="thematica-fuzz-"))
+    shutil.rmtree(folder, ignore_errors=True)  # what a killed worker left
+    folder.mkdir(parents=True)
     base = folder / "base.thematica"
     fuzzing.base_study(str(base))
     scratch = folder / "scratch"
     scratch.mkdir()
     parsed_count: dict[str, int] = {}
-    try:
-        for number in range(start, stop):
-            target, index = plan(number)
-            began = time.perf_counter()
-            data = fuzzing.make_input(seeds, target, seed, index)
-            outcome = fuzzing.classify(target, data)
-            result = Result(number, outcome.kind, 0.0, outcome.detail)
-            if outcome.kind == "imported" and target.name in fuzzing.SERVICE_TARGETS:
-                seen = parsed_count[target.name] = parsed_count.get(target.name, 0) + 1
-                if seen % service_every == 0:
-                    result.service, detail = _service(target, data, outcome.parsed, base, scratch)
-                    result.detail = result.detail or detail
-            result.seconds = time.perf_counter() - began
-            conn.send(result)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    for number in range(start, stop):
+        target, index = plan(number)
+        data = fuzzing.make_input(seeds, target, seed, index)
+        began = time.perf_counter()
+        outcome = fuzzing.classify(target, data)
+        result = Result(number, outcome.kind, time.perf_counter() - began, outcome.detail)
+        if outcome.kind == "imported" and target.name in fuzzing.SERVICE_TARGETS:
+            seen = parsed_count[target.name] = parsed_count.get(target.name, 0) + 1
+            if seen % service_every == 0:
+                began = time.perf_counter()
+                result.service, detail = _service(target, data, outcome.parsed, base, scratch)
+                result.service_seconds = time.perf_counter() - began
+                result.detail = result.detail or detail
+        conn.send(result)
 
 
 @dataclass
@@ -124,6 +130,7 @@ class Totals:
     failures: list[str] = field(default_factory=list)
     service: dict[str, int] = field(default_factory=dict)
     times: dict[str, list[float]] = field(default_factory=dict)
+    slowest_service: float = 0.0
 
     def add(self, result: Result) -> None:
         target, index = plan(result.number)
@@ -135,6 +142,7 @@ class Totals:
         self.times.setdefault(target.name, []).append(result.seconds)
         if result.service:
             self.service[result.service] = self.service.get(result.service, 0) + 1
+            self.slowest_service = max(self.slowest_service, result.service_seconds)
         failed = result.kind in ("unexpected", "crash") or result.service in ("partial", "crash")
         if failed and len(self.failures) < 100:
             self.failures.append(f"{target.name}[{index}] (input {result.number}): {result.detail}")
@@ -162,16 +170,17 @@ def run_fuzz(
     totals = Totals()
     # Each lane is a range of inputs run by one worker at a time; a hung worker is killed and
     # a new one carries on after the input it was stuck on.
+    scratch = Path(tempfile.mkdtemp(prefix="thematica-fuzz-"))
     lanes = [
-        {"next": start, "stop": stop, "proc": None, "conn": None}
-        for start, stop in _ranges(inputs, workers)
+        {"next": start, "stop": stop, "proc": None, "conn": None, "folder": scratch / str(n)}
+        for n, (start, stop) in enumerate(_ranges(inputs, workers))
     ]
 
     def launch(lane: dict[str, Any]) -> None:
         parent, child = context.Pipe(duplex=False)
         proc = context.Process(
             target=_worker,
-            args=(child, seeds, seed, lane["next"], lane["stop"], service_every),
+            args=(child, seeds, seed, lane["next"], lane["stop"], service_every, lane["folder"]),
             daemon=True,
         )
         proc.start()
@@ -214,6 +223,7 @@ def run_fuzz(
     for lane in lanes:
         if lane["proc"] is not None:
             lane["proc"].join(timeout=30)
+    shutil.rmtree(scratch, ignore_errors=True)
 
     per_target = {}
     for target in TARGETS:
@@ -236,7 +246,8 @@ def run_fuzz(
         "timeout_s": timeout,
         "partial_imports": totals.service.get("partial", 0),
         "service_slice": totals.service,
-        "slowest_input_ms": max(r["max_ms"] for r in per_target.values()),
+        "slowest_import_ms": max(r["max_ms"] for r in per_target.values()),
+        "slowest_service_import_ms": round(totals.slowest_service * 1000, 1),
         "per_importer": per_target,
         "failures": totals.failures + totals.hangs,
         "seconds": round(time.perf_counter() - started, 1),
@@ -295,8 +306,13 @@ def _shapes() -> dict[str, Callable[[int], Callable[[], object]]]:
         ).encode()
         return lambda: read_register(data, "register.csv")
 
+    def unclosed_tags(n: int) -> Callable[[], object]:
+        data = ("WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n" + "<v a" * (n * 2) + "\n").encode()
+        return lambda: read_transcript(data, "tags.vtt")
+
     return {
         "vtt: one speaker, n cues": one_speaker,
+        "vtt: one cue of 2n unclosed '<v a' tags": unclosed_tags,
         "codebook csv: n rows of 32 levels": deep_rows,
         "codebook csv: one path of n levels (refused)": too_deep,
         "guide: one question wrapped over n lines": wrapped_question,

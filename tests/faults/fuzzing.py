@@ -370,7 +370,7 @@ def _truncate(rng: random.Random, data: bytes) -> bytes:
 
 def _insert(rng: random.Random, data: bytes) -> bytes:
     at = rng.randrange(len(data) + 1)
-    token = rng.choice(TOKENS) * rng.choice((1, 1, 1, 2, 10, 200))
+    token = rng.choice(TOKENS) * rng.choice((1, 1, 1, 1, 1, 2, 10, 200, 5000))
     return data[:at] + token + data[at:]
 
 

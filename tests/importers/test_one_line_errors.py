@@ -225,3 +225,14 @@ def test_text_quoted_from_the_file_never_breaks_the_line() -> None:
     with pytest.raises(InputError) as exc:
         read_qdc(qdc, "atlas.qdc")
     one_line(exc, "atlas.qdc")
+
+
+def test_an_unclosed_tag_never_swallows_the_next_one() -> None:
+    """A tag ends before the next "<": this keeps an unclosed "<v" from being scanned to the end
+    of the cue from every "<" (80 KB of "<v a" took minutes; bench/run.py fuzz measures it)."""
+    data = b"WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n<v Ann <v Bob>hello <b <i>there</i>\n"
+    turns = read_transcript(data, "teams.vtt").turns
+    assert [t.speaker for t in turns if t.speaker] == ["Bob"]
+    assert turns[-1].text == "hello <b there"
+    srt = b"1\n00:00:00,000 --> 00:00:01,000\nAnn: hello <b <i>there</i> {\\an8 {\\b1}x\n"
+    assert read_transcript(srt, "a.srt").turns[0].text == "hello <b there {\\an8 x"
