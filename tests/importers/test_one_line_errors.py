@@ -236,3 +236,11 @@ def test_an_unclosed_tag_never_swallows_the_next_one() -> None:
     assert turns[-1].text == "hello <b there"
     srt = b"1\n00:00:00,000 --> 00:00:01,000\nAnn: hello <b <i>there</i> {\\an8 {\\b1}x\n"
     assert read_transcript(srt, "a.srt").turns[0].text == "hello <b there {\\an8 x"
+
+
+def test_formatted_empty_cells_far_to_the_right_are_not_columns() -> None:
+    sheet = member(REGISTER, "xl/worksheets/sheet1.xml")
+    styled = sheet.replace(b"</row>", b'<c r="XFD1" s="0"/></row>', 1)
+    assert styled != sheet
+    register = read_register(rezip(REGISTER, {"xl/worksheets/sheet1.xml": styled}), "r.xlsx")
+    assert [p.label for p in register.participants] == ["P1"]

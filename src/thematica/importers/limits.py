@@ -19,7 +19,9 @@ MAX_TIME_MS = MAX_HOURS * 3600 * 1000
 MAX_ROWS = 1_000_000
 """Rows in one table file (Excel's own limit is 1,048,576)."""
 MAX_COLUMNS = 1000
-"""Columns in one table file."""
+"""Columns with a value in one table file."""
+MAX_CELLS = 20_000_000
+"""Cells a sheet's rows may span, empty ones included (1,000,000 rows of 20 columns)."""
 QUOTE = 60
 """Characters of a bad value quoted back in an error message."""
 

@@ -14,7 +14,7 @@ from pathlib import PurePath
 from thematica.errors import InputError
 from thematica.importers.encoding import decode_text
 from thematica.importers.guard import CSV_ERRORS, office_errors, silenced, translating
-from thematica.importers.limits import MAX_COLUMNS, MAX_ROWS, shorten
+from thematica.importers.limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, shorten
 from thematica.importers.safezip import check_office_zip
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
@@ -76,9 +76,18 @@ def _rows_from_xlsx(data: bytes, source: str) -> list[list[str]]:
             sheet = book.worksheets[0]
             # The size a sheet declares is not trusted: rows are read as they are, never padded.
             sheet.reset_dimensions()
+            cells = 0
             for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                _check_shape(number, len(row), source, f"row {number}")
-                rows.append([cell_text(v) for v in row])
+                cells += len(row)
+                if cells > MAX_CELLS:
+                    raise InputError(
+                        source, f"the sheet has more than {MAX_CELLS:,} cells", f"row {number}"
+                    )
+                width = len(row)
+                while width and row[width - 1] is None:  # formatted but empty cells at the end
+                    width -= 1
+                _check_shape(number, width, source, f"row {number}")
+                rows.append([cell_text(v) for v in row[:width]])
         return rows
     finally:
         book.close()
