@@ -43,7 +43,7 @@ from thematica.exchange.refi_safety import (
     release,
 )
 from thematica.importers.guard import guarded
-from thematica.importers.limits import MAX_PATH_DEPTH, MAX_TIME_MS
+from thematica.importers.limits import MAX_NAME, MAX_PATH_DEPTH, MAX_SPEAKER, MAX_TIME_MS
 
 EXTRA_PREFIX = "thematica:"
 """Marks Thematica's own data in a Description (see :mod:`thematica.exchange.refi`)."""
@@ -205,13 +205,20 @@ def read_codes(
         if guid in seen:
             raise ExchangeError(source, f"two codes have the guid {guid}", _where(element, "code"))
         seen.add(guid)
+        name = element.get("name") or ""
+        if len(name) > MAX_NAME:
+            raise ExchangeError(
+                source,
+                f"a code's name has {len(name):,} characters; at most {MAX_NAME}",
+                _where(element, "code"),
+            )
         description, extras = split_extras(_text_of(_child(element, "Description")))
         codable = (element.get("isCodable") or "true").strip().lower() not in ("false", "0")
         level = extras.get("level", 1)
         out.append(
             XCode(
                 guid=guid,
-                name=element.get("name") or "",
+                name=name,
                 parent=parent,
                 description=description,
                 colour=parse_colour(element.get("color")),
@@ -700,6 +707,7 @@ class _ProjectReader:
             for speaker, role, start, end, start_ms, end_ms in src.extras.get("turns", []):
                 if not (
                     type(speaker) is str
+                    and len(speaker) <= MAX_SPEAKER
                     and type(role) is str
                     and type(start) is int
                     and type(end) is int
