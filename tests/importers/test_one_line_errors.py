@@ -244,3 +244,12 @@ def test_formatted_empty_cells_far_to_the_right_are_not_columns() -> None:
     assert styled != sheet
     register = read_register(rezip(REGISTER, {"xl/worksheets/sheet1.xml": styled}), "r.xlsx")
     assert [p.label for p in register.participants] == ["P1"]
+
+
+def test_a_style_number_too_large_for_openpyxl_is_one_line() -> None:
+    styles = member(REGISTER, "xl/styles.xml")
+    huge = styles.replace(b'fontId="0"', b'fontId="99999999999999999999"')
+    assert huge != styles
+    with pytest.raises(InputError) as exc:
+        read_register(rezip(REGISTER, {"xl/styles.xml": huge}), "r.xlsx")
+    one_line(exc, "r.xlsx")

@@ -65,7 +65,8 @@ def office_errors() -> Family:
     (``TypeError``, ``ValueError``), a reference to an element that is not there
     (``IndexError``), a part whose XML is not the element class expected or lacks an
     attribute (``AttributeError``: python-docx reads parts through generated element
-    classes), and their own exceptions. Imported only when an Office file is read."""
+    classes), a number too large for openpyxl's style arrays or date serials
+    (``OverflowError``), and their own exceptions. Imported only when an Office file is read."""
     from docx.opc.exceptions import OpcError
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -76,6 +77,7 @@ def office_errors() -> Family:
         TypeError,
         IndexError,
         AttributeError,
+        OverflowError,
         InvalidFileException,
         OpcError,
     )
@@ -93,7 +95,7 @@ class UnreadableFile(InputError):
         super().__init__(source, f"could not be read ({self.cause_type})")
 
 
-_INTERNAL: Family = (AttributeError, TypeError, IndexError)
+_INTERNAL: Family = (AttributeError, TypeError, IndexError, OverflowError)
 """Errors whose text names the parser's internals, not the file: only their type is shown."""
 
 
