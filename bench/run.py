@@ -8,6 +8,7 @@
     python bench/run.py search [--repeat 20]
     python bench/run.py cli [--runs 20]
     python bench/run.py concurrency [--clients 20] [--seconds 60] [--backend sqlite|postgres]
+    python bench/run.py fuzz [--inputs 100000] [--seed 20261203] [--workers 1]
 
 ``import``: generates the large synthetic study (1,000 Teams VTT interviews of 8,000 words, a
 register with 10 attributes) once under bench/out/, then imports it into a fresh study file in
@@ -483,6 +484,18 @@ def bench_search(transcripts: int, words: int, repeat: int) -> None:
     )
 
 
+def bench_fuzz(args: argparse.Namespace) -> None:
+    """See bench/fuzz.py."""
+    sys.path.insert(0, str(HERE))
+    from fuzz import run_fuzz, run_scaling
+
+    report = run_fuzz(
+        args.inputs, args.seed, args.workers, args.timeout, args.service_every, args.large_seeds
+    )
+    report["scaling"] = run_scaling()
+    print(json.dumps(report, indent=2))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -527,6 +540,13 @@ def main() -> None:
     conc.add_argument(
         "--url", help="PostgreSQL URL, emptied first (default: THEMATICA_TEST_POSTGRES_URL)"
     )
+    fuzz = sub.add_parser("fuzz", help="every importer over mutated files, with a watchdog")
+    fuzz.add_argument("--inputs", type=int, default=100_000)
+    fuzz.add_argument("--seed", type=int, default=20261203)
+    fuzz.add_argument("--workers", type=int, default=1)
+    fuzz.add_argument("--timeout", type=float, default=10.0, help="seconds before a hang")
+    fuzz.add_argument("--service-every", type=int, default=25)
+    fuzz.add_argument("--large-seeds", action="store_true", help="also the 1.4 MB projects")
     worker = sub.add_parser("_import-worker")
     worker.add_argument("folder", type=Path)
     worker.add_argument("study", type=Path)
@@ -552,6 +572,8 @@ def main() -> None:
         from concurrency import bench_concurrency
 
         bench_concurrency(args.backend, args.url, args.clients, args.seconds)
+    elif args.command == "fuzz":
+        bench_fuzz(args)
     elif args.command == "_import-worker":
         print(json.dumps(_import_worker(args.folder, args.study)))
 

@@ -7,6 +7,11 @@ class ThematicaError(Exception):
     """Base class: anything the user can fix, reported as one line and exit code 2 in the CLI."""
 
 
+def _one_line(text: str) -> str:
+    """Line breaks in a file name or in text quoted from a file would break the one line."""
+    return " ".join(text.splitlines())
+
+
 class InputError(ThematicaError):
     """A file (or a row, cue or line in it) that cannot be read.
 
@@ -15,6 +20,8 @@ class InputError(ThematicaError):
     """
 
     def __init__(self, source: str, reason: str, location: str | None = None) -> None:
+        source, reason = _one_line(source), _one_line(reason)
+        location = _one_line(location) if location else location
         self.source = source
         self.reason = reason
         self.location = location

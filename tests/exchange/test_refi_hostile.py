@@ -228,3 +228,47 @@ def test_an_encrypted_member_is_refused() -> None:
         at = data.rfind(signature)  # the text file's headers: set "encrypted" in the flags
         data[at + offset] |= 0x01
     refused(bytes(data), r"sources/.*\.txt cannot be unpacked.*encrypted")
+
+
+def _codebook(codes: str) -> bytes:
+    return f'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>{codes}</Codes></CodeBook>'.encode()
+
+
+def test_a_code_name_beyond_the_bound_is_refused() -> None:
+    with pytest.raises(ExchangeError, match="at most 300") as caught:
+        read_qdc(_codebook(f'<Code guid="{G}1" name="{"n" * 5000}"/>'), "big.qdc")
+    assert str(caught.value).startswith("big.qdc: code, line 1: ")
+
+
+def test_codes_nested_beyond_32_levels_are_refused() -> None:
+    depth = 33
+    nested = "".join(f'<Code guid="{G[:-1]}{i:02d}" name="c{i}">' for i in range(depth))
+    nested += "</Code>" * depth
+    with pytest.raises(ExchangeError, match="more than 32 levels"):
+        read_qdc(_codebook(nested), "deep.qdc")
+    ok = nested.replace(f'<Code guid="{G[:-1]}32" name="c32"></Code>', "")
+    assert len(read_qdc(_codebook(ok), "ok.qdc").codes) == 32
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        '["n", "participant", 0, 5, 3600000000000, null]',
+        f'["{"n" * 201}", "participant", 0, 5, 0, 1]',
+    ],
+    ids=["time-beyond-1000-hours", "long-speaker"],
+)
+def test_thematica_turns_beyond_the_bounds_are_refused(turn: str) -> None:
+    extras = f'thematica:{{"v":1,"turns":[{turn}]}}'.replace('"', "&quot;")
+    source = SOURCE.replace(
+        f'plainTextPath="internal://{G}2.txt">',
+        f'plainTextPath="internal://{G}2.txt"><Description>{extras}</Description>',
+    )
+    refused(qdpx({**GOOD, "project.qde": qde(source)}), "turns or interview date are damaged")
+
+
+def test_thematica_data_nested_beyond_recursion_is_ignored_or_refused() -> None:
+    description = "thematica:" + "[" * 100_000
+    code = f'<Code guid="{G}1" name="c"><Description>{description}</Description></Code>'
+    (read,) = read_qdc(_codebook(code), "nested.qdc").codes
+    assert read.description == description

@@ -42,6 +42,8 @@ from thematica.exchange.refi_safety import (
     peek_root,
     release,
 )
+from thematica.importers.guard import guarded
+from thematica.importers.limits import MAX_NAME, MAX_PATH_DEPTH, MAX_SPEAKER, MAX_TIME_MS
 
 EXTRA_PREFIX = "thematica:"
 """Marks Thematica's own data in a Description (see :mod:`thematica.exchange.refi`)."""
@@ -108,7 +110,7 @@ def split_extras(description: str) -> tuple[str, dict[str, Any]]:
         return description, {}
     try:
         extras = json.loads(last[len(EXTRA_PREFIX) :])
-    except ValueError:
+    except (ValueError, RecursionError):
         return description, {}
     if not isinstance(extras, dict):
         return description, {}
@@ -188,22 +190,35 @@ def read_codes(
     """The codes under a ``<Codes>`` element, parents before children, in document order."""
     out: list[XCode] = []
     seen: set[str] = set()
-    stack: list[tuple[etree._Element, str | None]] = [
-        (el, None) for el in reversed(list(_children(codes, "Code")))
+    stack: list[tuple[etree._Element, str | None, int]] = [
+        (el, None, 1) for el in reversed(list(_children(codes, "Code")))
     ]
     while stack:
-        element, parent = stack.pop()
+        element, parent, depth = stack.pop()
         guid = _guid(element, source, "code")
+        if depth > MAX_PATH_DEPTH:
+            raise ExchangeError(
+                source,
+                f"codes are nested more than {MAX_PATH_DEPTH} levels deep",
+                _where(element, "code"),
+            )
         if guid in seen:
             raise ExchangeError(source, f"two codes have the guid {guid}", _where(element, "code"))
         seen.add(guid)
+        name = element.get("name") or ""
+        if len(name) > MAX_NAME:
+            raise ExchangeError(
+                source,
+                f"a code's name has {len(name):,} characters; at most {MAX_NAME}",
+                _where(element, "code"),
+            )
         description, extras = split_extras(_text_of(_child(element, "Description")))
         codable = (element.get("isCodable") or "true").strip().lower() not in ("false", "0")
         level = extras.get("level", 1)
         out.append(
             XCode(
                 guid=guid,
-                name=element.get("name") or "",
+                name=name,
                 parent=parent,
                 description=description,
                 colour=parse_colour(element.get("color")),
@@ -218,7 +233,7 @@ def read_codes(
         if note_refs is not None:
             for note in _refs(element, "NoteRef"):
                 note_refs.setdefault(note, []).append(("code", guid))
-        stack.extend((el, guid) for el in reversed(list(_children(element, "Code"))))
+        stack.extend((el, guid, depth + 1) for el in reversed(list(_children(element, "Code"))))
     return out
 
 
@@ -236,6 +251,7 @@ def read_sets(sets: etree._Element, source: str) -> list[XSet]:
     return out
 
 
+@guarded
 def read_qdc(data: bytes, source: str) -> XProject:
     """A REFI-QDA codebook (.qdc): codes and sets.
 
@@ -532,7 +548,7 @@ class _ProjectReader:
             if line.startswith(EXTRA_PREFIX):
                 try:
                     loaded = json.loads(line[len(EXTRA_PREFIX) :])
-                except ValueError:
+                except (ValueError, RecursionError):
                     raise ExchangeError(
                         self.source,
                         f"the Thematica data in the description of {name!r} is damaged",
@@ -691,11 +707,14 @@ class _ProjectReader:
             for speaker, role, start, end, start_ms, end_ms in src.extras.get("turns", []):
                 if not (
                     type(speaker) is str
+                    and len(speaker) <= MAX_SPEAKER
                     and type(role) is str
                     and type(start) is int
                     and type(end) is int
-                    and (start_ms is None or type(start_ms) is int)
-                    and (end_ms is None or type(end_ms) is int)
+                    and (
+                        start_ms is None or (type(start_ms) is int and 0 <= start_ms < MAX_TIME_MS)
+                    )
+                    and (end_ms is None or (type(end_ms) is int and 0 <= end_ms < MAX_TIME_MS))
                     and 0 <= start <= end <= len(src.raw)
                 ):
                     raise ValueError(speaker)
@@ -761,6 +780,7 @@ class _ProjectReader:
         return out
 
 
+@guarded
 def read_qdpx(data: bytes, source: str) -> XProject:
     """A REFI-QDA project: a .qdpx archive (or a bare .qde, whose texts must be inline).
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import xml.parsers.expat as expat
 import zipfile
-import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -21,6 +20,7 @@ from pathlib import PurePosixPath
 from lxml import etree
 
 from thematica.errors import InputError
+from thematica.importers.guard import XML_ERRORS, ZIP_ERRORS, describe
 
 MAX_TOTAL_BYTES = 2 * 1024**3
 """The most a .qdpx may unpack to, all members together (declared and actually read)."""
@@ -71,7 +71,7 @@ class Archive:
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self._zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
+        except ZIP_ERRORS:
             raise ExchangeError(
                 source,
                 "not a readable REFI-QDA project: the file is damaged or truncated "
@@ -162,16 +162,14 @@ class Archive:
                             "(a decompression bomb?)",
                         )
                     parts.append(chunk)
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            EOFError,
-            OSError,
-            NotImplementedError,
-            RuntimeError,
-        ) as exc:  # RuntimeError: an encrypted member
+        except ZIP_ERRORS as exc:  # ValueError: an offset before the archive's start
+            problem = (
+                "the member is encrypted"
+                if info.flag_bits & 0x1
+                else f"the archive is damaged: {describe(exc)}"
+            )
             raise ExchangeError(
-                self.source, f"{info.filename} cannot be unpacked (the archive is damaged: {exc})"
+                self.source, f"{info.filename} cannot be unpacked ({problem})"
             ) from None
         self._read_total += size
         return b"".join(parts)
@@ -238,6 +236,12 @@ def peek_root(xml: bytes, source: str, part: str | None) -> Root:
     except expat.ExpatError as exc:
         message = expat.ErrorString(exc.code) or str(exc)
         raise ExchangeError(source, f"malformed XML: {message}", _where(part, exc.lineno)) from None
+    except LookupError as exc:  # expat asks codecs for the encoding the XML declaration names
+        raise ExchangeError(
+            source, f"the XML declares an unknown text encoding ({describe(exc)})", part
+        ) from None
+    except (UnicodeError, RecursionError) as exc:
+        raise ExchangeError(source, f"malformed XML ({describe(exc)})", part) from None
     raise ExchangeError(source, "malformed XML: the document has no root element", part)
 
 
@@ -265,6 +269,8 @@ def iter_elements(
             yield element
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc, source, part) from None
+    except XML_ERRORS as exc:
+        raise ExchangeError(source, f"malformed XML ({describe(exc)})", part) from None
 
 
 def release(element: etree._Element) -> None:

@@ -9,6 +9,7 @@ from thematica.domain import ParsedTranscript, ParsedTurn
 from thematica.errors import InputError
 from thematica.importers.docx import parse_docx
 from thematica.importers.encoding import decode_text
+from thematica.importers.guard import guarded
 from thematica.importers.plaintext import parse_plaintext
 from thematica.importers.srt import parse_srt
 from thematica.importers.vtt import parse_vtt
@@ -38,6 +39,7 @@ def _dispatch(data: bytes, source: str) -> tuple[tuple[ParsedTurn, ...], str]:
     )
 
 
+@guarded
 def read_transcript(data: bytes, source: str) -> ParsedTranscript:
     """Parse one transcript file. ``source`` is its name, used for the format and in errors."""
     turns, fmt = _dispatch(data, source)

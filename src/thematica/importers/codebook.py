@@ -47,10 +47,24 @@ from thematica.domain import (
 )
 from thematica.errors import InputError
 from thematica.importers.encoding import decode_text
+from thematica.importers.guard import YAML_ERRORS, describe, guarded
+from thematica.importers.limits import MAX_NAME, check_depth, shorten
 from thematica.importers.table import read_records
 
 _COLOUR = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
-MAX_NAME = 300
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases: a codebook never needs one, and ten nested
+    ``*alias`` lists ("billion laughs") would make a small file walk billions of themes."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a codebook", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 def parse_colour(raw: str, source: str, location: str) -> str | None:
@@ -60,7 +74,7 @@ def parse_colour(raw: str, source: str, location: str) -> str | None:
         return None
     match = _COLOUR.match(raw)
     if match is None:
-        raise InputError(source, f"{raw!r} is not a colour (use #RRGGBB)", location)
+        raise InputError(source, f"{shorten(raw)} is not a colour (use #RRGGBB)", location)
     digits = match.group(1)
     if len(digits) == 3:
         digits = "".join(c * 2 for c in digits)
@@ -69,11 +83,13 @@ def parse_colour(raw: str, source: str, location: str) -> str | None:
 
 def _path(raw: object, source: str, location: str) -> CodePath:
     if not isinstance(raw, str) or not parse_path(raw):
-        raise InputError(source, f"{raw!r} is not a code path like 'Theme > Code'", location)
+        shown = shorten(raw) if isinstance(raw, str) else shorten(repr(raw))
+        raise InputError(source, f"{shown} is not a code path like 'Theme > Code'", location)
     path = parse_path(raw)
+    check_depth(len(path), source, location)
     if any(len(part) > MAX_NAME for part in path):
         raise InputError(
-            source, f"a name in {raw[:60]!r}... is longer than {MAX_NAME} characters", location
+            source, f"a name in {shorten(raw)} is longer than {MAX_NAME} characters", location
         )
     return path
 
@@ -84,7 +100,7 @@ def _level(raw: object, default: Level, source: str, location: str) -> Level:
     try:
         return Level(int(str(raw)))
     except ValueError:
-        raise InputError(source, f"level {raw!r} must be 1 or 2", location) from None
+        raise InputError(source, f"level {shorten(str(raw))} must be 1 or 2", location) from None
 
 
 def _check_unique(specs: list[CodeSpec], source: str) -> None:
@@ -144,13 +160,14 @@ def _text(value: object, source: str, where: str, field: str) -> str:
     return str(value).strip()
 
 
-def _theme(value: object, source: str, where: str) -> ThemeSpec:
+def _theme(value: object, source: str, where: str, depth: int = 1) -> ThemeSpec:
+    check_depth(depth, source, where, "theme framework")
     node = _mapping(value, source, where, {"name", "description", "codes", "divergent", "children"})
     name = _text(node.get("name"), source, where, "name")
     if not name or len(name) > MAX_NAME:
         raise InputError(source, f"a theme needs a name of 1 to {MAX_NAME} characters", where)
     children = tuple(
-        _theme(child, source, f"{where} > {name}")
+        _theme(child, source, f"{where} > {shorten(name, 30)}", depth + 1)
         for child in _str_list(node.get("children"), source, f"{where} {name!r} children")
     )
     return ThemeSpec(
@@ -171,11 +188,11 @@ def _theme(value: object, source: str, where: str) -> ThemeSpec:
 def _from_yaml(data: bytes, source: str) -> Codebook:
     text = decode_text(data, source)
     try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        doc = yaml.load(text, Loader=_Loader)
+    except YAML_ERRORS as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = getattr(exc, "problem", None) or describe(exc)
         raise InputError(source, f"not valid YAML ({problem})", where) from None
     top = _mapping(doc, source, "top level", {"level", "codes", "themes", "links"})
     default = _level(top.get("level"), Level.TWO, source, "top level")
@@ -224,6 +241,7 @@ def _from_yaml(data: bytes, source: str) -> Codebook:
     return Codebook(tuple(specs), themes, tuple(links))
 
 
+@guarded
 def read_codebook(data: bytes, source: str, *, level: Level = Level.ONE) -> Codebook:
     """Parse a codebook file; ``level`` is the default level for CSV/XLSX rows."""
     suffix = PurePath(source).suffix.lower()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from thematica.domain import CodingSpec, parse_path
 from thematica.errors import InputError
+from thematica.importers.guard import guarded
+from thematica.importers.limits import check_depth, shorten
 from thematica.importers.table import read_records
 
 
@@ -19,12 +21,13 @@ def _int(raw: str, source: str, where: str, field: str) -> int | None:
     try:
         value = int(raw)
     except ValueError:
-        raise InputError(source, f"{field} {raw!r} is not a whole number", where) from None
+        raise InputError(source, f"{field} {shorten(raw)} is not a whole number", where) from None
     if value < 0:
         raise InputError(source, f"{field} {value} is negative", where)
     return value
 
 
+@guarded
 def read_codings(data: bytes, source: str) -> tuple[CodingSpec, ...]:
     specs = []
     for number, rec in read_records(
@@ -36,7 +39,8 @@ def read_codings(data: bytes, source: str) -> tuple[CodingSpec, ...]:
                 raise InputError(source, f"the {field!r} value is empty", where)
         code = parse_path(rec["code"])
         if not code:
-            raise InputError(source, f"{rec['code']!r} is not a code path", where)
+            raise InputError(source, f"{shorten(rec['code'])} is not a code path", where)
+        check_depth(len(code), source, where)
         start = _int(rec.get("start", ""), source, where, "start")
         end = _int(rec.get("end", ""), source, where, "end")
         quote = rec.get("quote") or None

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Sequence
 
 import docx  # python-docx
@@ -24,6 +23,8 @@ import docx  # python-docx
 from thematica.domain import ParsedTurn
 from thematica.errors import InputError
 from thematica.importers.captions import parse_timing
+from thematica.importers.guard import office_errors, silenced, translating
+from thematica.importers.limits import check_speaker
 from thematica.importers.plaintext import turns_from_lines
 from thematica.importers.safezip import check_office_zip
 from thematica.importers.turns import Segment, merge
@@ -37,15 +38,12 @@ _LEGACY_TIMING = re.compile(r"^\s*\d+:\d+:\d+(?:[.,]\d+)?\s*-->\s*\d+:\d+:\d+(?:
 def paragraphs(data: bytes, source: str) -> list[str]:
     """The text of the document body's paragraphs, in order (tables are skipped)."""
     check_office_zip(data, source, required_part="word/document.xml", kind=".docx")
-    try:
+    with (
+        silenced(),
+        translating(source, office_errors(), "not a readable .docx: the document is damaged"),
+    ):
         document = docx.Document(io.BytesIO(data))
         return [p.text for p in document.paragraphs]
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
-        raise InputError(
-            source, f"not a readable .docx ({exc.__class__.__name__}: {exc})"
-        ) from None
-    except Exception as exc:  # lxml's XMLSyntaxError and friends: keep the message, not the trace
-        raise InputError(source, f"the document's XML is damaged ({exc})") from None
 
 
 def _clock_ms(clock: str) -> int:
@@ -85,10 +83,12 @@ def _legacy_turns(lines: Sequence[str], source: str) -> tuple[ParsedTurn, ...] |
     for n, i in enumerate(timings):
         start, end = parse_timing(lines[i], source, i + 1)
         stop = timings[n + 1] if n + 1 < len(timings) else len(lines)
-        block = [line.strip() for line in lines[i + 1 : stop] if line.strip()]
-        if not block:
+        at = [j for j in range(i + 1, stop) if lines[j].strip()]
+        if not at:
             continue
+        block = [lines[j].strip() for j in at]
         speaker, speech = (block[0], block[1:]) if len(block) > 1 else ("", block)
+        check_speaker(speaker, source, f"line {at[0] + 1}")
         segments.append(Segment(speaker, " ".join(speech), start, end))
     return merge(segments)
 

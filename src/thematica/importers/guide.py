@@ -14,6 +14,7 @@ from thematica.domain import GuideQuestion
 from thematica.errors import InputError
 from thematica.importers.docx import paragraphs
 from thematica.importers.encoding import decode_text
+from thematica.importers.guard import guarded
 
 _QUESTION = re.compile(r"^\s*(?:Q(?:uestion)?\s*)?\d{1,2}\s*[.):]\s+(?P<text>\S.*)$", re.IGNORECASE)
 _PROMPT = re.compile(r"^\s*(?:[-*\u2022\u2013]|[a-z][.)]|\(?[ivx]+\))\s+(?P<text>\S.*)$")
@@ -22,7 +23,8 @@ _PROMPT_LABEL = re.compile(r"^prompts?\s*:\s*", re.IGNORECASE)
 
 
 def parse_guide(lines: list[str], source: str) -> tuple[GuideQuestion, ...]:
-    questions: list[list[str]] = []  # [question, prompt, prompt, ...]
+    # [question, prompt, prompt, ...], each as the lines it was wrapped over
+    questions: list[list[list[str]]] = []
     last_was_blank = False
     for line in lines:
         if not line.strip() or _HEADING.match(line):
@@ -31,20 +33,22 @@ def parse_guide(lines: list[str], source: str) -> tuple[GuideQuestion, ...]:
         question = _QUESTION.match(line)
         prompt = _PROMPT.match(line)
         if question:
-            questions.append([question.group("text").strip()])
+            questions.append([[question.group("text").strip()]])
         elif prompt and questions:
-            questions[-1].append(_PROMPT_LABEL.sub("", prompt.group("text").strip()))
+            questions[-1].append([_PROMPT_LABEL.sub("", prompt.group("text").strip())])
         elif questions and not last_was_blank:
-            questions[-1][-1] = f"{questions[-1][-1]} {line.strip()}"
+            questions[-1][-1].append(line.strip())
         last_was_blank = False
     if not questions:
         raise InputError(
             source,
             "no numbered questions found (write each question as '1. ...', prompts as '- ...')",
         )
-    return tuple(GuideQuestion(q[0], tuple(q[1:])) for q in questions)
+    joined = [[" ".join(part) for part in q] for q in questions]
+    return tuple(GuideQuestion(q[0], tuple(q[1:])) for q in joined)
 
 
+@guarded
 def read_guide(data: bytes, source: str) -> tuple[GuideQuestion, ...]:
     suffix = PurePath(source).suffix.lower()
     if suffix == ".docx":

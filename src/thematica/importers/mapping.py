@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from thematica.domain import SpeakerRole
 from thematica.errors import InputError
+from thematica.importers.guard import guarded
 from thematica.importers.register import parse_date
 from thematica.importers.table import read_records
 
@@ -25,6 +26,7 @@ class ManifestEntry:
     interviewer: str | None
 
 
+@guarded
 def read_manifest(data: bytes, source: str) -> dict[str, ManifestEntry]:
     entries: dict[str, ManifestEntry] = {}
     for number, rec in read_records(data, source, required={"file"}, kind="manifest"):
@@ -47,6 +49,7 @@ def read_manifest(data: bytes, source: str) -> dict[str, ManifestEntry]:
     return entries
 
 
+@guarded
 def read_speaker_map(data: bytes, source: str) -> list[tuple[str | None, str, SpeakerRole]]:
     out: list[tuple[str | None, str, SpeakerRole]] = []
     for number, rec in read_records(data, source, required={"speaker", "role"}, kind="speaker map"):

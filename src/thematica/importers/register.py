@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from thematica.domain import AttributeDef, AttributeType, AttributeValue, Participant, Register
 from thematica.errors import InputError
+from thematica.importers.guard import guarded
 from thematica.importers.table import read_rows
 
 _TRUE = {"yes", "y", "true", "t", "1"}
@@ -122,6 +123,7 @@ def _header(raw: Sequence[str], source: str) -> list[tuple[str, AttributeType | 
     return columns
 
 
+@guarded
 def read_register(data: bytes, source: str) -> Register:
     """Parse a participant register. Labels left blank stay blank here; see :func:`assign_labels`."""
     rows = read_rows(data, source, kind="register")

@@ -7,6 +7,7 @@ import io
 import zipfile
 
 from thematica.errors import InputError
+from thematica.importers.guard import ZIP_ERRORS
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 
@@ -15,7 +16,7 @@ def check_office_zip(data: bytes, source: str, *, required_part: str, kind: str)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-    except zipfile.BadZipFile:
+    except ZIP_ERRORS:
         raise InputError(
             source, f"not a readable {kind}: the file is damaged or truncated (not a valid ZIP)"
         ) from None

@@ -10,7 +10,7 @@ from thematica.errors import InputError
 from thematica.importers.captions import blocks, check_payload, is_timing, parse_timing
 from thematica.importers.turns import Segment, join_lines, merge, split_prefixes
 
-_TAG = re.compile(r"</?[A-Za-z][^>]*>|\{\\[^}]*\}")
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>|\{\\[^{}]*\}")  # never over another "<" or "{"
 
 
 def parse_srt(text: str, source: str) -> tuple[tuple[ParsedTurn, ...], str]:

@@ -13,6 +13,8 @@ from pathlib import PurePath
 
 from thematica.errors import InputError
 from thematica.importers.encoding import decode_text
+from thematica.importers.guard import CSV_ERRORS, office_errors, silenced, translating
+from thematica.importers.limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, shorten
 from thematica.importers.safezip import check_office_zip
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
@@ -26,10 +28,20 @@ def _rows_from_csv(data: bytes, source: str) -> list[list[str]]:
         delimiter = csv.Sniffer().sniff(text[:4096], ",;\t").delimiter
     except csv.Error:
         delimiter = ","
-    try:
-        return list(csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter, strict=True))
-    except csv.Error as exc:
-        raise InputError(source, f"malformed CSV ({exc})") from None
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter, strict=True)
+    with translating(source, CSV_ERRORS, "malformed CSV"):
+        for row in reader:
+            _check_shape(len(rows) + 1, len(row), source, f"line {reader.line_num}")
+            rows.append(row)
+    return rows
+
+
+def _check_shape(number: int, width: int, source: str, where: str) -> None:
+    if number > MAX_ROWS:
+        raise InputError(source, f"the table has more than {MAX_ROWS:,} rows", where)
+    if width > MAX_COLUMNS:
+        raise InputError(source, f"more than {MAX_COLUMNS:,} columns", where)
 
 
 def cell_text(value: object) -> str:
@@ -51,13 +63,32 @@ def _rows_from_xlsx(data: bytes, source: str) -> list[list[str]]:
     check_office_zip(data, source, required_part="[Content_Types].xml", kind=".xlsx workbook")
     import openpyxl  # imported here: only Excel imports need it
 
-    try:
+    with silenced(), translating(source, office_errors(), "not a readable .xlsx workbook"):
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
-        raise InputError(source, f"not a readable .xlsx workbook ({exc})") from None
     try:
-        sheet = book.worksheets[0]
-        return [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        rows: list[list[str]] = []
+        with (
+            silenced(),
+            translating(source, office_errors(), "the workbook's first sheet is damaged"),
+        ):
+            if not book.worksheets:
+                raise InputError(source, "the workbook has no worksheet")
+            sheet = book.worksheets[0]
+            # The size a sheet declares is not trusted: rows are read as they are, never padded.
+            sheet.reset_dimensions()
+            cells = 0
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells += len(row)
+                if cells > MAX_CELLS:
+                    raise InputError(
+                        source, f"the sheet has more than {MAX_CELLS:,} cells", f"row {number}"
+                    )
+                width = len(row)
+                while width and row[width - 1] is None:  # formatted but empty cells at the end
+                    width -= 1
+                _check_shape(number, width, source, f"row {number}")
+                rows.append([cell_text(v) for v in row[:width]])
+        return rows
     finally:
         book.close()
 
@@ -89,7 +120,8 @@ def read_records(
     if missing:
         raise InputError(
             source,
-            f"missing column(s) {', '.join(sorted(missing))}; found {', '.join(header)}",
+            f"missing column(s) {', '.join(sorted(missing))}; "
+            f"found {shorten(', '.join(header), 200)}",
             "header",
         )
     out = []

@@ -97,9 +97,11 @@ def merge(segments: Iterable[Segment], *, joiner: str = " ") -> tuple[ParsedTurn
     A segment whose speaker is ``None`` continues the previous speaker's turn (Zoom writes
     continuation cues without a name); before any named speaker it belongs to ``""``, the
     unnamed speaker, whose turns break at pauses of two seconds or more. Timestamps are kept:
-    a turn runs from its first start to its last end.
+    a turn runs from its first start to its last end. A turn's pieces are joined once, at the
+    end, so a speaker with many cues costs linear time.
     """
     turns: list[ParsedTurn] = []
+    pieces: list[list[str]] = []
     for seg in segments:
         text = seg.text.strip()
         if not text:
@@ -109,12 +111,17 @@ def merge(segments: Iterable[Segment], *, joiner: str = " ") -> tuple[ParsedTurn
             speaker = turns[-1].speaker if turns else ""
         if turns and _continues(turns[-1], speaker, seg):
             prev = turns[-1]
+            pieces[-1].append(text)
             turns[-1] = ParsedTurn(
                 speaker=speaker,
-                text=prev.text + joiner + text,
+                text="",
                 start_ms=prev.start_ms if prev.start_ms is not None else seg.start_ms,
                 end_ms=seg.end_ms if seg.end_ms is not None else prev.end_ms,
             )
         else:
-            turns.append(ParsedTurn(speaker, text, seg.start_ms, seg.end_ms))
-    return tuple(turns)
+            turns.append(ParsedTurn(speaker, "", seg.start_ms, seg.end_ms))
+            pieces.append([text])
+    return tuple(
+        ParsedTurn(t.speaker, joiner.join(p), t.start_ms, t.end_ms)
+        for t, p in zip(turns, pieces, strict=True)
+    )

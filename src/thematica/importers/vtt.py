@@ -19,10 +19,13 @@ from thematica.importers.captions import (
     is_timing,
     parse_timing,
 )
+from thematica.importers.limits import check_speaker
 from thematica.importers.turns import Segment, join_lines, merge, split_prefixes
 
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+([^>]*))?>", re.IGNORECASE)
-_TAG = re.compile(r"</?[A-Za-z][^>]*>|<\d[\d:.]*>|</v>", re.IGNORECASE)
+# A tag never runs over another "<": a scan for its ">" stops there, so a cue full of unclosed
+# "<v" costs linear time (with "[^>]*", 80 KB of "<v a" took minutes).
+_VOICE = re.compile(r"<v(?:\.[^\s<>]*)?(?:\s([^<>]*))?>", re.IGNORECASE)
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<\d[\d:.]*>|</v>", re.IGNORECASE)
 _SKIPPED_BLOCKS = ("NOTE", "STYLE", "REGION")
 
 
@@ -62,6 +65,7 @@ def parse_vtt(text: str, source: str) -> tuple[tuple[ParsedTurn, ...], str]:
             break
 
     cues: list[tuple[int, int, str]] = []
+    cue_lines: list[int] = []  # where each cue's text starts
     for block in body:
         first = block.lines[0]
         if first.split(" ", 1)[0].split("\t", 1)[0] in _SKIPPED_BLOCKS and not is_timing(first):
@@ -81,14 +85,18 @@ def parse_vtt(text: str, source: str) -> tuple[tuple[ParsedTurn, ...], str]:
         payload_lines = block.lines[timing_at + 1 :]
         check_payload(payload_lines, source, line_no + 1)
         cues.append((start, end, "\n".join(payload_lines)))
+        cue_lines.append(line_no + 1)
     if not cues:
         raise InputError(source, "the file has no cues (nothing was said in it)")
 
     has_voices = any(_VOICE.search(payload) for _, _, payload in cues)
     segments: list[Segment] = []
     if has_voices:
-        for start, end, payload in cues:
-            segments.extend(Segment(name, txt, start, end) for name, txt in _voices(payload))
+        for (start, end, payload), at in zip(cues, cue_lines, strict=True):
+            for name, txt in _voices(payload):
+                if name is not None:
+                    check_speaker(name, source, f"line {at}")
+                segments.append(Segment(name, txt, start, end))
         return merge(segments), "vtt-teams"
     texts = [join_lines(_plain(payload)) for _, _, payload in cues]
     split = split_prefixes(texts)
