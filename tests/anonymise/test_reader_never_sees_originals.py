@@ -84,7 +84,7 @@ def test_without_the_key_no_original_in_study_exports_or_reader_pages(
         originals |= {
             turn.speaker for t in study.transcripts() for turn in study.transcript(str(t.id)).turns
         }
-        anon.apply(LEAD)
+        anon.apply(LEAD, pending="skip")
     originals = {o for o in originals if o not in TEAM and len(o) >= 3}
     assert len(originals) > 40
     shutil.move(key, tmp_path / "key-kept-elsewhere")  # the study is shared without its key

@@ -41,7 +41,7 @@ def test_the_index_forgets_original_words(tmp_path: Path) -> None:
     with StudyService.open(str(demo)) as study:
         probe = sorted(indexed)[0]
         assert study.search(probe).hits
-        AnonymisingStudy(study, default_key_path(str(demo))).apply(LEAD)
+        AnonymisingStudy(study, default_key_path(str(demo))).apply(LEAD, pending="skip")
         kept = {
             w.folded for t in study.transcripts() for w in words(study.transcript(str(t.id)).text)
         }

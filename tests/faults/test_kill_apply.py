@@ -75,7 +75,14 @@ def copy_of(source: Path, folder: Path) -> Path:
 def apply_cli(study: Path, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
     """``thematica anonymise apply`` in a new process, with the fault hook's variables."""
     return subprocess.run(
-        [str(Path(sys.executable).with_name("thematica")), "anonymise", "apply", str(study)],
+        [
+            str(Path(sys.executable).with_name("thematica")),
+            "anonymise",
+            "apply",
+            str(study),
+            "--pending",
+            "skip",
+        ],
         env={**os.environ, "THEMATICA_MEMBER": LEAD, **env},
         capture_output=True,
         timeout=120,
@@ -96,7 +103,7 @@ def apply_killed_at(study: Path, at: int) -> int:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
-            cli.main(["anonymise", "apply", str(study)], standalone_mode=False)
+            cli.main(["anonymise", "apply", str(study), "--pending", "skip"], standalone_mode=False)
             code = 0
         finally:
             os._exit(code)
@@ -225,7 +232,7 @@ def test_apply_killed_at_a_fault_point(prepared: Prepared, nth: int, tmp_path: P
         waiting = len(anon.findings("accepted"))
         assert waiting == (prepared.accepted_count if texts == prepared.before.texts else 0), at
         # the next apply finishes the job, exactly as an uninterrupted one would have
-        report = anon.apply(LEAD)
+        report = anon.apply(LEAD, pending="skip")
         assert report.replacements == waiting
         assert anon.findings("accepted") == ()
         left = residue_of(anon)

@@ -281,10 +281,12 @@ def served_app(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[Any, str]:
 
     captured: dict[str, Any] = {}
 
-    def run(app: Any, **options: Any) -> None:
-        captured.update(app=app, **options)
+    def run(server: uvicorn.Server, sockets: list[socket.socket] | None = None) -> None:
+        captured.update(app=server.config.app)
+        for sock in sockets or ():
+            sock.close()
 
-    monkeypatch.setattr(uvicorn, "run", run)
+    monkeypatch.setattr(uvicorn.Server, "run", run)
     monkeypatch.setattr("thematica.web.app.tune_gc", lambda: None)
     result = CliRunner().invoke(cli, ["serve", *args])
     assert result.exit_code == 0, result.output
@@ -292,7 +294,7 @@ def served_app(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[Any, str]:
 
 
 def test_a_team_bind_refuses_foreign_hosts(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    app, output = served_app(monkeypatch, str(demo), "--host", "0.0.0.0", "--port", "8765")
+    app, output = served_app(monkeypatch, str(demo), "--host", "0.0.0.0", "--port", "0")
     name = socket.gethostname()
     assert name in output  # it says which names it answers to
     with TestClient(app, base_url="http://127.0.0.1:8765") as c:

@@ -37,7 +37,7 @@ Pipeline = Callable[[str], Any]  # a spaCy Language: nlp(text).ents -> entities
 def load(model: str = MODEL) -> Pipeline:
     """The spaCy pipeline, or a clear error saying how to install it. Never downloads anything."""
     try:
-        import spacy  # type: ignore[import-not-found]
+        import spacy  # type: ignore[import-not-found, unused-ignore]
     except ImportError:
         raise ThematicaError(
             "named-entity recognition needs spaCy: pip install 'thematica[ner]'"
@@ -48,7 +48,7 @@ def load(model: str = MODEL) -> Pipeline:
         raise ThematicaError(
             f"the spaCy model {model!r} is not installed: pip install 'thematica[ner]'"
         ) from None
-    return nlp  # type: ignore[no-any-return]
+    return nlp  # type: ignore[no-any-return, unused-ignore]
 
 
 def findings(nlp: Pipeline, text: str) -> list[Finding]:

@@ -15,7 +15,15 @@ from rich import box
 from rich.table import Table
 
 from thematica.cli.codebook import actor
-from thematica.cli.output import CliError, console, format_option, open_study, print_json, read_file
+from thematica.cli.output import (
+    CliError,
+    console,
+    format_option,
+    open_study,
+    plural,
+    print_json,
+    read_file,
+)
 
 if TYPE_CHECKING:  # the service and the detectors load only when a command runs
     from thematica.service import StudyService
@@ -65,7 +73,7 @@ def anonymise_identities(study: str, file: Path, key: Path | None) -> None:
         count = _anonymising(service, _key(study, key)).import_identities(
             read_file(file), str(file)
         )
-    click.echo(f"{count} identities in the key file {_key(study, key)}")
+    click.echo(f"{plural(count, 'identity', 'identities')} in the key file {_key(study, key)}")
 
 
 @anonymise.command("deny")
@@ -110,11 +118,21 @@ def anonymise_scan(
         from thematica.anonymise.ner import load as load_ner
 
         pipeline = load_ner() if ner else None
-        report = _anonymising(service, _key(study, key)).scan(transcripts, ner=pipeline)
+        key_path = _key(study, key)
+        new_key = not key_path.exists()
+        report = _anonymising(service, key_path).scan(transcripts, ner=pipeline)
+    if new_key:
+        click.echo(
+            f"Created the key file {key_path} (it will hold the originals: keep it apart from "
+            "the study, and never share it)",
+            err=True,
+        )
     if fmt == "json":
         print_json(report)
         return
-    click.echo(f"{report.findings} findings in {report.transcripts} transcripts")
+    click.echo(
+        f"{plural(report.findings, 'finding')} in {plural(report.transcripts, 'transcript')}"
+    )
     for category, n in sorted(report.by_category.items(), key=lambda kv: -kv[1]):
         click.echo(f"  {category:<16} {n}")
     click.echo(f"Review them with: thematica anonymise review {study}")
@@ -256,20 +274,31 @@ def _interactive(anon: AnonymisingStudy, who: str) -> None:
 @click.argument("study")
 @KEY
 @BY
-def anonymise_apply(study: str, key: Path | None, by: str | None) -> None:
+@click.option(
+    "--pending",
+    type=click.Choice(["refuse", "skip"]),
+    default="refuse",
+    show_default=True,
+    help="With findings still to review: refuse, or apply the accepted ones only (the "
+    "transcripts with pending findings then stay closed to readers).",
+)
+def anonymise_apply(study: str, key: Path | None, by: str | None, pending: str) -> None:
     """Replace every accepted finding and every speaker name across the study, keep codings on the
     same words, log who/when/what (never the original) and move the originals to the key file.
-    Deleted text is scrubbed from the study file.
+    Deleted text is scrubbed from the study file. Refuses while findings wait for review,
+    unless --pending skip.
 
     \b
     Example:
         thematica anonymise apply msk.thematica --by "Rachel Ames"
     """
     with open_study(study) as service:
-        report = _anonymising(service, _key(study, key)).apply(actor(service, by))
+        report = _anonymising(service, _key(study, key)).apply(actor(service, by), pending=pending)
     click.echo(
-        f"Replaced {report.replacements} identifiers in {report.transcripts} transcripts and "
-        f"{report.speakers} speaker names; {report.codings_moved} codings adjusted to the new text"
+        f"Replaced {plural(report.replacements, 'identifier')} in "
+        f"{plural(report.transcripts, 'transcript')} and "
+        f"{plural(report.speakers, 'speaker name')}; "
+        f"{plural(report.codings_moved, 'coding')} adjusted to the new text"
     )
     if not report.scrubbed:
         click.echo(
@@ -323,9 +352,15 @@ def anonymise_check(study: str, files: tuple[Path, ...], key: Path | None, fmt: 
         for r in found:
             click.echo(f"{r.where}: {r.category}: {r.text!r}")
         click.echo(
-            "Clean: nothing identifying found"
+            "Clean: no known name, deny-list term or identifier pattern found"
             if not found
-            else f"{len(found)} possible identifiers left"
+            else f"{plural(len(found), 'possible identifier')} left"
+        )
+        click.echo(
+            "Note: names that are on no list cannot be detected by the check (a third party's "
+            f"first name, a hospital): look for them with 'thematica anonymise scan {study} --ner' "
+            "and add them to the deny-list ('thematica anonymise deny').",
+            err=True,
         )
     if found:
         raise SystemExit(1)

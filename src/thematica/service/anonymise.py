@@ -55,7 +55,7 @@ from thematica.storage.models import (
 )
 
 # Speaker labels Thematica itself gives when anonymising: never treated as someone's name.
-DESCRIPTOR = re.compile(r"Interviewer(?: [A-Z])?|Speaker \d+|Participant|\[.*\]")
+DESCRIPTOR = re.compile(r"Interviewer(?: [A-Z]+)?|Speaker \d+|Participant|\[.*\]")
 PERSON_CATEGORIES = {
     "participant",
     "team member",
@@ -394,7 +394,8 @@ class ApplyReport:
 
 def _speaker_names(study: Session, key: Session, tid: int) -> dict[str, str]:
     """Each speaker of a transcript -> a descriptor: the participant's label, the interviewer's
-    identity label ("Interviewer A"), or "Speaker N"."""
+    identity label ("Interviewer A"; an interviewer the key does not know gets the next free
+    letter, recorded in the key), or "Speaker N"."""
     identities = {r.real_name.casefold(): r.label for r in key.scalars(select(IdentityRow))}
     label = study.scalar(
         select(ParticipantRow.label)
@@ -414,11 +415,49 @@ def _speaker_names(study: Session, key: Session, tid: int) -> dict[str, str]:
         elif speaker.casefold() in identities:
             out[speaker] = identities[speaker.casefold()]
         elif role == SpeakerRole.INTERVIEWER.value:
-            out[speaker] = "Interviewer"
+            out[speaker] = _new_interviewer(study, key, speaker)
+            identities[speaker.casefold()] = out[speaker]
+            descriptors.add(out[speaker])
         else:
             others += 1
             out[speaker] = f"Speaker {others}"
     return {s: d for s, d in out.items() if s != d}
+
+
+INTERVIEWER_LABEL = re.compile(r"Interviewer ([A-Z]+)")
+
+
+def _letters(n: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: the letter of the nth interviewer."""
+    out = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _new_interviewer(study: Session, key: Session, name: str) -> str:
+    """The next free "Interviewer A/B/..." label for an interviewer the key does not know yet,
+    recorded in the key as an identity, so the same person has the same label in every
+    transcript and in every later apply (the original stays in the key, never in the study)."""
+    used: set[str] = set(key.scalars(select(IdentityRow.label)))
+    used |= {
+        s
+        for s in study.scalars(select(TurnRow.speaker).distinct())
+        if s and INTERVIEWER_LABEL.fullmatch(s)
+    }
+    n = 0
+    while f"Interviewer {_letters(n)}" in used:
+        n += 1
+    label = f"Interviewer {_letters(n)}"
+    key.add(
+        IdentityRow(
+            label=label, real_name=" ".join(name.split()), nicknames="", category="team member"
+        )
+    )
+    key.flush()
+    return label
 
 
 def apply(study: Session, key: Session, actor: str) -> ApplyReport:

@@ -19,12 +19,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from thematica.anonymise import keycopy
 from thematica.anonymise.detect import NameEntry
-from thematica.anonymise.keyfile import create_key, open_key
+from thematica.anonymise.keyfile import FindingRow, create_key, open_key
 from thematica.anonymise.ner import Pipeline
 from thematica.errors import ThematicaError
 from thematica.service import anonymisation_state as states
@@ -124,7 +124,7 @@ class AnonymisingStudy:
             with Session(self.study.engine) as study, study.begin():
                 tids = [tx.resolve(study, r) for r in refs] or self._all_transcripts(study)
                 states.close(study, tids)
-            with self._sessions() as (study, key):
+            with self._sessions(create=True) as (study, key):  # a first scan makes the key
                 report = an.scan(study, key, refs, ner)
                 states.mark_scanned(study, tids, dt.datetime.now(dt.UTC))
                 states.record(study, key, tids, may_open=False)
@@ -139,14 +139,35 @@ class AnonymisingStudy:
             who = an.require_original_access(study, actor)
             return an.decide(key, who, **decisions)  # type: ignore[arg-type]
 
-    def apply(self, actor: str) -> an.ApplyReport:
+    def apply(self, actor: str, *, pending: str = "refuse") -> an.ApplyReport:
         """Apply every accepted finding and record every transcript's state, all or nothing
-        across the key file and the study (even when the process is killed part way)."""
+        across the key file and the study (even when the process is killed part way).
+
+        Findings still waiting for review make it refuse, saying how many, unless ``pending``
+        is ``"skip"``: then the accepted ones are applied and the transcripts with pending
+        findings stay closed to members who see anonymised text only."""
+        if pending not in ("refuse", "skip"):
+            raise ThematicaError(f"pending is 'refuse' or 'skip', not {pending!r}")
         with keycopy.locked(self.key_path):
             self._recover()
             with Session(self.study.engine) as session:
                 who = an.require_original_access(session, actor)
-            self._key_engine().dispose()  # the key opens (and is this study's) before anything
+            engine = self._key_engine()  # the key opens (and is this study's) before anything
+            try:
+                with Session(engine) as key:
+                    waiting = key.scalar(
+                        select(func.count())
+                        .select_from(FindingRow)
+                        .where(FindingRow.status == "pending")
+                    )
+            finally:
+                engine.dispose()
+            if waiting and pending == "refuse":
+                raise ThematicaError(
+                    f"{waiting} finding{'s are' if waiting != 1 else ' is'} still pending review; "
+                    "decide them first (thematica anonymise review), or apply the accepted ones "
+                    "only with --pending skip (those transcripts then stay closed to readers)"
+                )
             token = secrets.token_hex(16)
             with Session(self.study.engine) as session, session.begin():
                 session.add(

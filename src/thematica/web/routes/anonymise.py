@@ -86,7 +86,7 @@ def router(wb: Workbench) -> APIRouter:
     def review_apply(request: Request) -> Response:
         member = wb.member(request)
         no_originals_for(member)
-        anonymiser().apply(member.name)
+        anonymiser().apply(member.name, pending="skip")  # the page lists what is pending
         return RedirectResponse("/anonymise", status_code=303)
 
     return r
