@@ -196,3 +196,32 @@ def test_an_older_study_with_codings_migrates_and_keeps_them(tmp_path: Path) -> 
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()
+
+
+def test_revisions_read_from_file_names_agree_with_alembic() -> None:
+    """Opening a study reads the revisions from the migrations' file names, without Alembic."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from thematica.storage import database
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(database._MIGRATIONS))
+    script = ScriptDirectory.from_config(cfg)
+    assert database.known_revisions() == {s.revision for s in script.walk_revisions()}
+    assert database.head_revision() == script.get_current_head()
+    assert len(script.get_heads()) == 1  # one line of migrations
+
+
+def test_opening_a_study_does_not_load_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    study = tmp_path / "s.thematica"
+    StudyService.create(str(study), title="T").close()
+    probe = (
+        "import sys; from thematica.service import StudyService; "
+        f"StudyService.open({str(study)!r}).close(); print('alembic' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -7,7 +7,6 @@ from pathlib import PurePath
 
 from thematica.domain import ParsedTranscript, ParsedTurn
 from thematica.errors import InputError
-from thematica.importers.docx import parse_docx
 from thematica.importers.encoding import decode_text
 from thematica.importers.guard import guarded
 from thematica.importers.plaintext import parse_plaintext
@@ -20,6 +19,8 @@ TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".docx", ".txt", ".md", ".markdown")
 def _dispatch(data: bytes, source: str) -> tuple[tuple[ParsedTurn, ...], str]:
     suffix = PurePath(source).suffix.lower()
     if suffix == ".docx" or (suffix not in TRANSCRIPT_SUFFIXES and data[:4] == b"PK\x03\x04"):
+        from thematica.importers.docx import parse_docx  # python-docx loads only for .docx
+
         return parse_docx(data, source)
     if suffix == ".doc":
         raise InputError(source, "old Word .doc files are not supported; save it as .docx")

@@ -13,13 +13,9 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import NullPool
@@ -27,6 +23,9 @@ from sqlalchemy.pool import NullPool
 from thematica import private_files
 from thematica.errors import StudyError
 from thematica.storage import faults
+
+if TYPE_CHECKING:  # Alembic loads only to create or migrate a study (fast start)
+    from alembic.config import Config
 
 APPLICATION_ID = 0x54484D41  # "THMA"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -49,6 +48,8 @@ def is_url(location: str) -> bool:
 
 
 def _config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     if connection is not None:
@@ -56,19 +57,23 @@ def _config(connection: Connection | None = None) -> Config:
     return cfg
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(_config()).get_current_head()
-    assert head is not None
-    return head
-
-
 def known_revisions() -> set[str]:
-    return {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
+    """Every schema revision: each migration's file is named after its revision ("0008_….py"),
+    so opening a study need not load Alembic (a test checks this against Alembic's own view)."""
+    return {p.name.split("_", 1)[0] for p in (_MIGRATIONS / "versions").glob("[0-9]*_*.py")}
+
+
+def head_revision() -> str:
+    """The newest schema revision (the chain is linear: each revision follows the one before)."""
+    return max(known_revisions())
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The schema revision a database is at, or None when it holds no Thematica study."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:
@@ -80,6 +85,8 @@ def upgrade(engine: Engine, target: str = "head") -> None:
         if sqlite:
             conn.exec_driver_sql("PRAGMA foreign_keys = OFF")  # outside any transaction
             conn.commit()
+        from alembic import command
+
         with conn.begin():
             command.upgrade(_config(conn), target)
             if sqlite:
