@@ -553,24 +553,8 @@ def import_into(location: str, target: Target, data: bytes, parsed: object) -> N
 
 def codebook_of(project: object) -> object:
     """A .qdc's codes as a Codebook, the way ``thematica qdc import`` builds it."""
-    from thematica.domain import Codebook, CodeSpec, Level
     from thematica.exchange.model import XProject
+    from thematica.exchange.refi_codebook import codebook_from_project
 
     assert isinstance(project, XProject)
-    by_guid = {c.guid: c for c in project.codes}
-
-    def path(guid: str) -> tuple[str, ...]:
-        chain: list[str] = []
-        current: str | None = guid
-        while current and current in by_guid and len(chain) <= len(by_guid):
-            chain.append(by_guid[current].name)
-            current = by_guid[current].parent
-        return tuple(reversed(chain))
-
-    return Codebook(
-        tuple(
-            CodeSpec(path(c.guid), Level(c.level if c.level in (1, 2) else 1), c.description)
-            for c in project.codes
-            if not c.theme
-        )
-    )
+    return codebook_from_project(project)

@@ -165,25 +165,10 @@ def qdc_import(study: str, file: Path) -> None:
     Example:
         thematica qdc import msk.thematica atlas-codebook.qdc
     """
-    from thematica.domain import Codebook, CodeSpec, Level
     from thematica.exchange.refi import read_qdc
+    from thematica.exchange.refi_codebook import codebook_from_project
 
-    project = read_qdc(read_file(file), str(file))
-    by_guid = {c.guid: c for c in project.codes}
-
-    def path(guid: str) -> tuple[str, ...]:
-        chain: list[str] = []
-        current: str | None = guid
-        while current and current in by_guid and len(chain) <= len(by_guid):
-            chain.append(by_guid[current].name)
-            current = by_guid[current].parent
-        return tuple(reversed(chain))
-
-    specs = tuple(
-        CodeSpec(path(c.guid), Level(c.level if c.level in (1, 2) else 1), c.description, c.colour)
-        for c in project.codes
-        if not c.theme
-    )
+    codebook = codebook_from_project(read_qdc(read_file(file), str(file)))
     with open_study(study) as service:
-        report = service.import_codebook(Codebook(specs), source=str(file))
+        report = service.import_codebook(codebook, source=str(file))
     click.echo(f"{report.codes_created} codes added, {report.codes_updated} updated")

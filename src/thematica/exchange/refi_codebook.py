@@ -12,6 +12,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
+from thematica.domain import Codebook, CodeSpec, Level
 from thematica.exchange.model import XCode, XProject
 from thematica.exchange.refi_write import _gid, _x, code_description
 
@@ -52,3 +53,28 @@ def write_qdc(project: XProject, fileobj: BinaryIO) -> None:
             for member in s.codes:
                 etree.SubElement(set_el, f"{{{NS}}}MemberCode").set("guid", _gid(member))
     fileobj.write(etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True))
+
+
+def codebook_from_project(project: XProject) -> Codebook:
+    """A REFI-QDA codebook's codes as a Thematica :class:`Codebook`: each code by its path of
+    names; other tools' codes at level one, a Thematica codebook's at their own level; codes
+    that stand for themes are left to the theme framework."""
+    by_guid = {c.guid: c for c in project.codes}
+
+    def path(guid: str) -> tuple[str, ...]:
+        chain: list[str] = []
+        current: str | None = guid
+        while current and current in by_guid and len(chain) <= len(by_guid):  # no cycles
+            chain.append(by_guid[current].name)
+            current = by_guid[current].parent
+        return tuple(reversed(chain))
+
+    return Codebook(
+        tuple(
+            CodeSpec(
+                path(c.guid), Level(c.level if c.level in (1, 2) else 1), c.description, c.colour
+            )
+            for c in project.codes
+            if not c.theme
+        )
+    )
