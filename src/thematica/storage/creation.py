@@ -71,6 +71,14 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def _remove_family(built: Path) -> None:
+    """Every file of one creation: its hidden study, the study's log, its companions and
+    anything made beside them (a key's lock file), all named after the hidden study."""
+    for leftover in built.parent.iterdir():
+        if leftover.name.startswith(built.name):
+            leftover.unlink(missing_ok=True)
+
+
 def _remove(paths: list[Path]) -> None:
     for path in paths:
         for leftover in (path, *(Path(f"{path}{s}") for s in _SIDE_FILES)):
@@ -146,14 +154,14 @@ class Creation:
             _remove(placed)
             raise
         _fsync(final.parent)
-        _remove([self._built, *(b for b, _ in self._companions)])
+        _remove_family(self._built)
         return make_engine(self.target)
 
     def abandon(self) -> None:
         """Remove what was built (best effort: the next creation cleans anything left)."""
         self.engine.dispose()
         if self._built is not None:
-            _remove([self._built, *(b for b, _ in self._companions)])
+            _remove_family(self._built)
             return
         with contextlib.suppress(SQLAlchemyError):  # the next creation drops it instead
             _drop_everything(self.engine)
