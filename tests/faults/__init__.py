@@ -1,0 +1,1 @@
+"""The standing fault suite: kill -9 at statement boundaries, races, fuzzing, sweeps."""
