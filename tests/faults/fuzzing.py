@@ -24,6 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from tests.importers.hostile_files import xlsx
 from thematica.errors import InputError
 from thematica.exchange.refi import read_qdc, read_qdpx
 from thematica.importers import read_transcript
@@ -103,19 +104,6 @@ def classify(target: Target, data: bytes) -> Outcome:
 
 
 # --------------------------------------------------------------------------- seeds
-
-
-def _xlsx(rows: list[list[str]]) -> bytes:
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _docx(paragraphs: list[str]) -> bytes:
@@ -231,14 +219,14 @@ def generated_seeds() -> dict[str, tuple[bytes, ...]]:
             b"# Interview\n\n**Ann:** How are you?\n\n---\n\n**Bob:** Fine, thanks.\n",
         ),
         "register-csv": (register,),
-        "register-xlsx": (_xlsx(_csv_rows(register)),),
+        "register-xlsx": (xlsx(_csv_rows(register)),),
         "guide-md": (guide,),
         "guide-docx": (_docx(guide.decode().split("\n")),),
         "codebook-csv": (codebook,),
-        "codebook-xlsx": (_xlsx(_csv_rows(codebook)),),
+        "codebook-xlsx": (xlsx(_csv_rows(codebook)),),
         "codebook-yaml": (framework,),
         "codings-csv": (small_codings,),
-        "codings-xlsx": (_xlsx(_csv_rows(small_codings)),),
+        "codings-xlsx": (xlsx(_csv_rows(small_codings)),),
         "manifest-csv": ((DEMO / "interviews.csv").read_bytes(),),
         "speaker-map-csv": (
             b"file,speaker,role\n,Rachel Ames,interviewer\not-1.vtt,Gareth,other\n",
