@@ -23,7 +23,7 @@ from thematica.exchange.refi_offsets import (
     _Events,
     to_code_points,
 )
-from thematica.exchange.refi_read import parse_colour
+from thematica.exchange.refi_xml import parse_colour
 
 G = [f"{{{i:08X}-AAAA-4BBB-8CCC-DDDDEEEEFFFF}}" for i in range(20)]  # braces, upper case
 N = [g.strip("{}").lower() for g in G]

@@ -22,8 +22,8 @@ from lxml import etree
 from thematica import __version__
 from thematica.domain import AttributeType, AttributeValue
 from thematica.exchange.model import XCode, XCoding, XNote, XProject, XSource
-from thematica.exchange.refi_read import EXTRA_PREFIX, GROUP_VARIABLE, parse_colour
 from thematica.exchange.refi_safety import ExchangeError
+from thematica.exchange.refi_xml import EXTRA_PREFIX, GROUP_VARIABLE, parse_colour
 
 if TYPE_CHECKING:
     from lxml.etree._serializer import _IncrementalFileWriter
