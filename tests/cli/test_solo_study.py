@@ -151,6 +151,7 @@ def test_two_coders_without_an_agreed_layer_are_refused(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (("add", "Nowhere > Sub"), "no theme 'Nowhere'"),
+        (("add", " > "), "is not a theme path"),
         (("assign", "Two-way street", "No such code"), "no code 'No such code' at either level"),
         (("link", "Two-way street", "Nowhere", "x"), "no theme 'Nowhere'"),
         (("unlink", "Two-way street", "Two-way street > The loop"), "no interlink from"),

@@ -12,7 +12,7 @@ from rich.tree import Tree
 
 from thematica.cli.codebook import BY, actor, code_path
 from thematica.cli.output import CliError, console, format_option, open_study, print_json
-from thematica.domain import Level, Stance, format_path
+from thematica.domain import Level, Stance, format_path, parse_path
 
 if TYPE_CHECKING:
     from thematica.service import StudyService
@@ -20,9 +20,16 @@ if TYPE_CHECKING:
 THEME = "Theme path, e.g. 'Living with pain > Pacing' (quote it; levels joined by ' > ')."
 
 
+def theme_path(text: str) -> tuple[str, ...]:
+    path = parse_path(text)
+    if not path:
+        raise CliError(f"{text!r} is not a theme path like 'Overarching theme > Theme'")
+    return path
+
+
 def node_id(service: StudyService, path_text: str) -> int:
     """The framework node at a path like 'Overarching > Theme > Sub-theme'."""
-    path = code_path(path_text)
+    path = theme_path(path_text)
     nodes = {node.path: node.id for node in service.framework()[0]}
     found = nodes.get(path)
     if found is None:
@@ -122,7 +129,7 @@ def themes_add(study: str, path: str, description: str, by: str | None) -> None:
         thematica themes add msk.thematica "Living with pain"
         thematica themes add msk.thematica "Living with pain > Pacing" --description "A bit each day"
     """
-    parts = code_path(path)
+    parts = theme_path(path)
     with open_study(study) as service:
         parent = node_id(service, format_path(parts[:-1])) if len(parts) > 1 else None
         service.add_theme(parts[-1], parent=parent, description=description, by=actor(service, by))
