@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event
 
-from thematica.domain import AnonymisationState, MemberRole
+from thematica.domain import AnonymisationState, Level, MemberRole, Stance
 from thematica.errors import AccessDenied, ThematicaError
+from thematica.importers.codebook import read_codebook
 from thematica.service import StudyService, TranscriptSource
 from thematica.service.anonymising import AnonymisingStudy
 
@@ -225,3 +226,35 @@ def test_a_refused_apply_leaves_both_files_as_they_were(
         "study.thematica-key",
         "study.thematica-key.lock",
     ]
+
+
+def test_codings_and_quotes_withhold_text_the_member_may_not_read(
+    study: StudyService, anon: AnonymisingStudy
+) -> None:
+    """Called without the web layer: the service itself empties the text and memo of codings
+    in a transcript a reader may not read, in lists and in a theme's quotes."""
+    study.import_codebook(read_codebook(b"path\nContact\n", "codebook.csv"), source="codebook.csv")
+    text = study.transcript("1").text
+    start = text.index("Marcus Lowe")
+    study.add_coding(
+        "1",
+        ("Contact",),
+        LEAD,
+        start,
+        start + len("Marcus Lowe"),
+        level=Level.ONE,
+        memo="Marcus again",
+    )
+    node = study.add_theme("Reaching people", by=LEAD)
+    (code,) = [c for c in study.codes(Level.ONE) if c.path == ("Contact",)]
+    study.assign_code(node, code.id, by=LEAD, stance=Stance.SUPPORTS)
+    anon.scan()
+    anon.decide(LEAD, accept_categories=["email"])
+    anon.apply(LEAD, pending="skip")  # transcript 1 still holds "Marcus Lowe": not readable
+    for member in (READER, SENIOR):
+        (coding,) = study.codings(visible_to=member)
+        assert coding.text == "" and coding.memo is None
+        (quote,) = study.theme_quotes(node, visible_to=member)
+        assert quote.coding.text == "" and quote.coding.memo is None
+    (lead_view,) = study.codings(visible_to=LEAD)
+    assert lead_view.text == "Marcus Lowe" and lead_view.memo == "Marcus again"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
@@ -61,7 +62,7 @@ from thematica.exchange.model import XProject
 from thematica.service import analysis as an
 from thematica.service import anonymisation_state as anon_state
 from thematica.service import codebook as cb
-from thematica.service import codeops, exchange
+from thematica.service import codeops, exchange, readable
 from thematica.service import coding_edits as edits
 from thematica.service import coding_lookup as lookup
 from thematica.service import reconcile as rc
@@ -395,8 +396,11 @@ class StudyService(FrameworkMethods, NotesMethods):
         level: Level | None = None,
         visible_to: str | None = None,
     ) -> tuple[Coding, ...]:
+        """Codings; with ``visible_to``, only those that member may see (blind coding), and
+        for a member who sees anonymised text only, those in a transcript not yet fully
+        anonymised come without their text and memo (see :meth:`withheld`)."""
         with self._session() as session:
-            return cb.list_codings(
+            found = cb.list_codings(
                 session,
                 code=code,
                 coder=coder,
@@ -404,6 +408,19 @@ class StudyService(FrameworkMethods, NotesMethods):
                 level=level,
                 visible_to=visible_to,
             )
+            if visible_to is None:
+                return found
+            return self.withheld(found, self._readable(session, visible_to))
+
+    @staticmethod
+    def withheld(codings: tuple[Coding, ...], readable: set[int] | None) -> tuple[Coding, ...]:
+        """``codings`` with the text and memo of those outside ``readable`` (the transcripts a
+        member may read; None: all) emptied, so no caller can show them by mistake."""
+        if readable is None:
+            return codings
+        return tuple(
+            c if c.transcript_id in readable else replace(c, text="", memo=None) for c in codings
+        )
 
     def coding(self, coding_id: int, *, visible_to: str | None = None) -> Coding:
         """One coding; with ``visible_to``, a coding hidden by blind coding is not found."""
@@ -498,17 +515,7 @@ class StudyService(FrameworkMethods, NotesMethods):
             return self._readable(session, member)
 
     def _readable(self, session: Session, member: str) -> set[int] | None:
-        row = session.get(TeamMemberRow, cb.member_id(session, member))
-        assert row is not None
-        if row.role != MemberRole.READER.value and not row.anonymised_only:
-            return None
-        return set(
-            session.scalars(
-                select(TranscriptRow.id).where(
-                    TranscriptRow.anonymisation == AnonymisationState.ANONYMISED.value
-                )
-            )
-        )
+        return readable.readable(session, member)
 
     def require_readable(self, ref: str, member: str) -> int:
         """The id of transcript ``ref`` if ``member`` may read it, else AccessDenied. A member

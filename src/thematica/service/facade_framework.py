@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from thematica.domain import Code, Stance
 from thematica.errors import ConflictError, NotFoundError
 from thematica.service import codebook as cb
 from thematica.service import framework as fw
+from thematica.service.readable import readable
 from thematica.service.sessions import Sessions
 
 
@@ -20,9 +23,20 @@ class FrameworkMethods(Sessions):
             return fw.framework(session)
 
     def theme_quotes(self, node_id: int, *, visible_to: str | None = None) -> tuple[fw.Quote, ...]:
-        """Every coded segment under a theme node (its sub-themes included)."""
+        """Every coded segment under a theme node (its sub-themes included); with
+        ``visible_to``, the segments of transcripts that member may not read come without their
+        text and memo."""
         with self._session() as session:
-            return fw.quotes(session, node_id, visible_to)
+            found = fw.quotes(session, node_id, visible_to)
+            allowed = readable(session, visible_to) if visible_to is not None else None
+        if allowed is None:
+            return found
+        return tuple(
+            q
+            if q.coding.transcript_id in allowed
+            else replace(q, coding=replace(q.coding, text="", memo=None))
+            for q in found
+        )
 
     def code_by_id(
         self, code_id: int, *, expected: str | None = None, visible_to: str | None = None

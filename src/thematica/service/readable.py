@@ -1,0 +1,27 @@
+"""Which transcripts a team member may read: the one rule behind every text the service gives
+out. Leads and coders read every transcript; readers and members marked anonymised-only read a
+transcript only once it is fully anonymised."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from thematica.domain import AnonymisationState, MemberRole
+from thematica.service import codebook as cb
+from thematica.storage.models import TeamMemberRow, TranscriptRow
+
+
+def readable(session: Session, member: str) -> set[int] | None:
+    """The ids of the transcripts ``member`` may read; None: all of them."""
+    row = session.get(TeamMemberRow, cb.member_id(session, member))
+    assert row is not None
+    if row.role != MemberRole.READER.value and not row.anonymised_only:
+        return None
+    return set(
+        session.scalars(
+            select(TranscriptRow.id).where(
+                TranscriptRow.anonymisation == AnonymisationState.ANONYMISED.value
+            )
+        )
+    )
