@@ -27,6 +27,14 @@ class MemberRole(StrEnum):
     READER = "reader"
 
 
+class Scope(StrEnum):
+    """Which text a team member may see: everything, or anonymised text only (readers always,
+    and any member the lead marks so)."""
+
+    ALL = "all"
+    ANONYMISED = "anonymised"
+
+
 class AnonymisationState(StrEnum):
     """How far a transcript is anonymised. Only ``ANONYMISED`` (scanned, no finding pending, every
     accepted finding applied, a clean residual check) is shown to members who see anonymised
@@ -80,6 +88,26 @@ class TeamMember:
     name: str
     role: MemberRole
     anonymised_only: bool = False  # may never see original (un-anonymised) text
+    has_password: bool = False
+    email: str | None = None
+    active: bool = True
+
+    @property
+    def scope(self) -> Scope:
+        if self.anonymised_only or self.role is MemberRole.READER:
+            return Scope.ANONYMISED
+        return Scope.ALL
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The team member a call is made for, and from where (a client address for the audit log;
+    "cli" for the command line). The service checks every rule against it."""
+
+    name: str
+    role: MemberRole
+    scope: Scope
+    client: str = ""
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,18 @@ def replace_guide(session: Session, questions: Sequence[GuideQuestion]) -> None:
 
 def team(session: Session) -> tuple[TeamMember, ...]:
     rows = session.scalars(select(TeamMemberRow).order_by(TeamMemberRow.id))
-    return tuple(TeamMember(r.name, MemberRole(r.role), r.anonymised_only) for r in rows)
+    return tuple(member_of(r) for r in rows)
+
+
+def member_of(row: TeamMemberRow) -> TeamMember:
+    return TeamMember(
+        row.name,
+        MemberRole(row.role),
+        row.anonymised_only,
+        has_password=row.password_hash is not None,
+        email=row.email,
+        active=row.deactivated_at is None,
+    )
 
 
 def add_team_member(

@@ -57,6 +57,13 @@ class TeamMemberRow(Base):
     role: Mapped[str] = mapped_column(String(16))
     # readers, and anyone the lead marks so, may never see original (un-anonymised) text [0004]
     anonymised_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # accounts [0009]: an Argon2id hash in PHC form (it records its own parameters), or None for
+    # a member who has never set a password; deactivated members keep their work but sign in no more
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    deactivated_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
 
 
 class AttributeDefRow(Base):
@@ -387,3 +394,59 @@ class AnonymisationRunRow(Base):
     state: Mapped[str] = mapped_column(String(16))  # applying | applied
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     actor: Mapped[str] = mapped_column(String(200))
+
+
+class InvitationRow(Base):
+    """A one-time link for a member to set their password [0009]. Only the SHA-256 of its random
+    token is stored; it is used at most once and expires."""
+
+    __tablename__ = "invitations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("team_members.id", ondelete="CASCADE"))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class SignInSessionRow(Base):
+    """A signed-in browser [0009]. The cookie holds a random 256-bit token; only its SHA-256 is
+    stored, so a copy of the database does not sign anyone in. Ended on sign-out, password
+    change, deactivation or idle time."""
+
+    __tablename__ = "signin_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("team_members.id", ondelete="CASCADE"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    client: Mapped[str] = mapped_column(String(200), default="", server_default="")
+
+
+class SignInFailureRow(Base):
+    """Failed sign-ins counted per key ("account:NAME" or "client:ADDRESS") [0009], for the
+    growing delay after repeated failures."""
+
+    __tablename__ = "signin_failures"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRow(Base):
+    """The audit log [0009]: who did what, when, from which client. ``details`` is JSON of ids,
+    names of codes and themes, counts: never transcript text or an original identifier."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    client: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    details: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
