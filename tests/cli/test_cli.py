@@ -53,7 +53,16 @@ def test_init_info_and_team(study_path: str) -> None:
     run("team", "add", study_path, "Rachel Ames", "--role", "lead")
     info = json.loads(run("info", study_path, "--format", "json").output)
     assert info["title"] == "Pain and low mood" and info["approach"] == "codebook"
-    assert info["team"] == [{"name": "Rachel Ames", "role": "lead", "anonymised_only": False}]
+    assert info["team"] == [
+        {
+            "name": "Rachel Ames",
+            "role": "lead",
+            "anonymised_only": False,
+            "has_password": False,
+            "email": None,
+            "active": True,
+        }
+    ]
     assert (
         json.loads(run("team", "list", study_path, "--format", "json").output)[0]["role"] == "lead"
     )
