@@ -215,12 +215,88 @@ def test_a_large_framework_keeps_its_labels_clear(tmp_path: Path) -> None:
     from tests.report.factory import big_framework
     from thematica.report import theme_map
 
-    data = big_framework(overarching=3, themes=2, subs=4, links=8)  # 24 sub-themes
-    (svg, _pdf, png_path) = theme_map.render(data, tmp_path)
-    assert_labels_clear(svg, len(data.links))
-    assert png.dpi(png_path.read_bytes()) == pytest.approx((300, 300), abs=0.05)
+    data = big_framework(overarching=3, themes=2, subs=4, links=8)  # 24 sub-themes (+ the base's)
+    theme_map.render(data, tmp_path)
+    for part in theme_map.parts(data):
+        assert_labels_clear(tmp_path / f"{part.stem}.svg", sum(1 for e in part.links if e.label))
+        image = (tmp_path / f"{part.stem}.png").read_bytes()
+        assert png.dpi(image) == pytest.approx((300, 300), abs=0.05)
 
 
 def test_the_overlap_check_sees_an_overlap() -> None:
     assert _overlap((0, 0, 10, 10), (5, 5, 15, 15))
     assert not _overlap((0, 0, 10, 10), (10, 0, 20, 10))
+
+
+def _scale(svg: Path) -> float:
+    """How much Graphviz shrank the figure to fit the page's text block (1: natural size)."""
+    root = ET.parse(svg).getroot()
+    graph = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "graph")
+    found = re.search(r"scale\(([\d.]+)", graph.get("transform", ""))
+    return float(found.group(1)) if found else 1.0
+
+
+def test_a_framework_of_sixty_sub_themes_is_drawn_legibly_in_parts(tmp_path: Path) -> None:
+    """3 overarching themes x 20 sub-themes: one figure would be shrunk to a fifth on an A4 page
+    (9 pt labels at under 2 pt). It becomes an overview and one figure per overarching theme,
+    each at no less than 0.6 of its natural size (sub-theme names at 6 pt or more on the page;
+    one figure: 0.2), labels clear, every interlink drawn
+    in the figure of each overarching theme it touches."""
+    from tests.report.factory import big_framework
+    from thematica.report import theme_map
+
+    data = big_framework(overarching=3, themes=4, subs=5, links=12)
+    parts = theme_map.parts(data)
+    assert [p.stem for p in parts] == [
+        "figure1-theme-map",
+        "figure1a-theme-map",
+        "figure1b-theme-map",
+        "figure1c-theme-map",
+    ]
+    written = theme_map.render(data, tmp_path)
+    assert len(written) == 12
+    for part in parts:
+        svg = tmp_path / f"{part.stem}.svg"
+        assert _scale(svg) >= 0.6, (part.stem, _scale(svg))
+        assert_labels_clear(svg, sum(1 for e in part.links if e.label))
+        assert png.dpi((tmp_path / f"{part.stem}.png").read_bytes()) == pytest.approx(
+            (300, 300), abs=0.05
+        )
+    branches = parts[1:]
+    for link in data.links:
+        touching = {link.source[0], link.target[0]}
+        drawn = [p for p in branches if any(e.label == link.label for e in p.links)]
+        tops = {p.nodes[0].path[0] for p in drawn}
+        assert touching <= tops
+    sub_themes = {n.path for n in data.nodes if n.depth == 3}
+    assert {n.path for p in branches for n in p.nodes if n.depth == 3} == sub_themes
+    overview_depths = {n.depth for n in parts[0].nodes}
+    assert overview_depths == {1, 2}
+
+
+def test_the_report_names_each_part_of_a_large_theme_map() -> None:
+    from tests.report.factory import big_framework
+    from thematica.report.document import document
+    from thematica.report.model import Figure
+
+    data = big_framework(overarching=3, themes=4, subs=5, links=12)
+    figures = [b for b in document(data) if isinstance(b, Figure)]
+    assert [f.stem for f in figures][:4] == [
+        "figure1-theme-map",
+        "figure1a-theme-map",
+        "figure1b-theme-map",
+        "figure1c-theme-map",
+    ]
+    assert figures[1].caption.startswith("Figure 1a. Theme map of the overarching theme")
+    assert "Figures 1a, 1b, 1c" in figures[0].caption
+
+
+def test_the_scale_check_sees_a_shrunk_figure(tmp_path: Path) -> None:
+    from tests.report.factory import big_framework
+    from thematica.report import theme_map
+
+    data = big_framework(overarching=3, themes=4, subs=5, links=12)
+    whole = theme_map.MapPart(theme_map.STEM, "", data.nodes, ())
+    svg = tmp_path / "whole.svg"
+    svg.write_bytes(theme_map.build(data, part=whole).pipe(format="svg"))
+    assert _scale(svg) < 0.4

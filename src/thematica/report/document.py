@@ -15,17 +15,10 @@ from thematica.report.findings import findings
 from thematica.report.framework import level_name, table2
 from thematica.report.model import Block, Figure, Heading, Paragraph, Span, para
 from thematica.report.quotes import NodeQuotes, quote, quote_bank
+from thematica.report import theme_map
 from thematica.report.saturation_figure import LEVELS, guest_table
 
-THEME_MAP = "figure1-theme-map"
 SATURATION = "figure2-saturation"
-
-THEME_MAP_CAPTION = (
-    "Figure 1. Theme map. Dark double-bordered boxes: overarching themes; grey rounded boxes: "
-    "themes; ellipses: sub-themes; lines join each to the level above. n/N: participants "
-    "contributing (single counting). Dashed arrows: named interlinks, read from the theme "
-    "through its label to the theme it acts on."
-)
 
 
 def saturation_caption(data: ReportData) -> str:
@@ -121,7 +114,8 @@ def document(data: ReportData, today: dt.date | None = None) -> list[Block]:
         )
     )
     blocks += [Heading("Participants", 1), table1(data)]
-    blocks += [Heading("Themes", 1), table2(data), Figure(THEME_MAP, THEME_MAP_CAPTION)]
+    blocks += [Heading("Themes", 1), table2(data)]
+    blocks += [Figure(part.stem, part.caption) for part in theme_map.parts(data)]
     blocks += [
         Heading("Saturation", 1),
         Figure(SATURATION, saturation_caption(data)),

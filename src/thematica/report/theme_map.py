@@ -10,10 +10,12 @@ from __future__ import annotations
 import html
 import shutil
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from thematica import private_files
+from thematica.domain import ThemeNode
 from thematica.errors import ThematicaError
 from thematica.report.data import ReportData
 from thematica.report.framework import theme_counts
@@ -67,6 +69,15 @@ LINK_FONTSIZE = "9.5"
 LINK_WRAP = 14
 STAGGER_FROM = 8  # more leaves than this in the map: stagger them over several rows
 MAX_SIZE = "6.7,9.5"  # inches: the text block of an A4 page; larger maps are scaled down
+SPLIT_FROM = 24  # more sub-themes than this: an overview and one figure per overarching theme
+STEM_NUMBER = "1"
+STEM = f"figure{STEM_NUMBER}-theme-map"
+CAPTION = (
+    "Figure 1. Theme map. Dark double-bordered boxes: overarching themes; grey rounded boxes: "
+    "themes; ellipses: sub-themes; lines join each to the level above. n/N: participants "
+    "contributing (single counting). Dashed arrows: named interlinks, read from the theme "
+    "through its label to the theme it acts on."
+)
 
 
 def _graphviz() -> Any:
@@ -98,16 +109,117 @@ def _style(depth: int) -> dict[str, str]:
     return STYLES[min(depth, 3)]
 
 
-def _label(name: str, depth: int, detail: str) -> str:
-    """An HTML-like label: the name in bold, wrapped, then n/N (and divergent cases)."""
+def _label(name: str, depth: int, detail: str, *, inline: bool = False) -> str:
+    """An HTML-like label: the name in bold, wrapped, then n/N (and divergent cases); with
+    ``inline``, n/N follows the name on its last line (one row per sub-theme in a tall figure)."""
     lines = wrap(name, WRAP[min(depth, 3)])
     text = "<BR/>".join(html.escape(line, quote=False) for line in lines)
     small = int(_style(depth)["fontsize"]) - 1
-    return f'<<B>{text}</B><BR/><FONT POINT-SIZE="{small}">{html.escape(detail)}</FONT>>'
+    after = "  " if inline else "<BR/>"
+    return f'<<B>{text}</B>{after}<FONT POINT-SIZE="{small}">{html.escape(detail)}</FONT>>'
 
 
-def build(data: ReportData, dpi: int | None = None) -> Any:
-    """The theme map as Graphviz source (not yet rendered); ``dpi`` for a raster image.
+@dataclass(frozen=True)
+class Edge:
+    source: str  # a node id in the figure
+    target: str
+    label: str
+
+
+@dataclass(frozen=True)
+class MapPart:
+    """One figure of the theme map: the whole framework, or (for a large one) the overview of
+    overarching themes and themes, or one overarching theme in full."""
+
+    stem: str
+    caption: str
+    nodes: tuple[ThemeNode, ...]
+    links: tuple[Edge, ...]
+    stubs: tuple[tuple[str, str], ...] = ()  # (id, label): nodes of other figures, named only
+    layout: str = "whole"  # whole | overview | branch
+
+
+def parts(data: ReportData) -> list[MapPart]:
+    """The theme map's figures. A framework of up to ``SPLIT_FROM`` sub-themes is one figure. A
+    larger one would have to be shrunk past legibility on a page, so it becomes an overview
+    (overarching themes and themes) and one figure per overarching theme, read left to right,
+    whose interlinks to other overarching themes end at a box naming the sub-theme and the
+    figure it is in. (Interlinks lifted into the overview crossed each other and the hierarchy
+    in every layout tried, so the overview has none.)"""
+    ids = {node.path: f"n{node.id}" for node in data.nodes}
+    whole = tuple(
+        Edge(ids[link.source], ids[link.target], link.label)
+        for link in data.links
+        if link.source in ids and link.target in ids
+    )
+    leaves = [n for n in data.nodes if n.depth >= 2 and not n.children]
+    tops = [n for n in data.nodes if n.depth == 1]
+    if len(leaves) <= SPLIT_FROM or len(tops) < 2:
+        return [MapPart(STEM, CAPTION, data.nodes, whole)]
+    letters = {top.path: chr(ord("a") + i) for i, top in enumerate(tops[:26])}
+    result = [_overview(data, letters)]
+    for top in tops[:26]:
+        result.append(_one_overarching(data, top, ids, letters))
+    return result
+
+
+def _overview(data: ReportData, letters: dict[tuple[str, ...], str]) -> MapPart:
+    figures = ", ".join(f"{STEM_NUMBER}{letter}" for letter in letters.values())
+    caption = (
+        "Figure 1. Theme map, overview. Dark double-bordered boxes: overarching themes; grey "
+        "rounded boxes: themes; n/N: participants contributing (single counting). Each "
+        f"overarching theme is shown with its sub-themes and their interlinks in Figures "
+        f"{figures}."
+    )
+    return MapPart(
+        STEM, caption, tuple(n for n in data.nodes if n.depth <= 2), (), layout="overview"
+    )
+
+
+def _one_overarching(
+    data: ReportData,
+    top: ThemeNode,
+    ids: dict[tuple[str, ...], str],
+    letters: dict[tuple[str, ...], str],
+) -> MapPart:
+    inside = tuple(n for n in data.nodes if n.path[: len(top.path)] == top.path)
+    within = {n.path for n in inside}
+    edges: list[Edge] = []
+    stubs: dict[str, str] = {}
+    for link in data.links:
+        if link.source not in ids or link.target not in ids:
+            continue
+        if link.source not in within and link.target not in within:
+            continue
+        ends = []
+        for end in (link.source, link.target):
+            if end in within:
+                ends.append(ids[end])
+                continue
+            stub = f"x{ids[end]}"
+            letter = letters.get(end[:1], "")
+            stubs[stub] = f"{' > '.join(end[1:]) or end[0]} (Figure {STEM_NUMBER}{letter})"
+            ends.append(stub)
+        edges.append(Edge(ends[0], ends[1], link.label))
+    letter = letters[top.path]
+    caption = (
+        f"Figure {STEM_NUMBER}{letter}. Theme map of the overarching theme {top.path[0]!r}: its "
+        "themes and sub-themes, and their interlinks; dotted boxes name a sub-theme of another "
+        "overarching theme and the figure it is in. Shapes and n/N as in Figure 1."
+    )
+    return MapPart(
+        f"figure{STEM_NUMBER}{letter}-theme-map",
+        caption,
+        inside,
+        tuple(edges),
+        tuple(stubs.items()),
+        layout="branch",
+    )
+
+
+def build(data: ReportData, dpi: int | None = None, part: MapPart | None = None) -> Any:
+    """A figure of the theme map as Graphviz source (not yet rendered); ``dpi`` for a raster
+    image; ``part`` one of :func:`parts` (default: the first).
 
     The hierarchy runs top to bottom, every overarching theme on the top row. Each interlink is
     a dashed arrow carrying its own label (a Graphviz edge label, which the layout places as a
@@ -117,13 +229,15 @@ def build(data: ReportData, dpi: int | None = None) -> Any:
     staggered over several rows (Graphviz's ``unflatten``) to keep the map legible on a page.
     """
     graphviz = _graphviz()
+    part = part or parts(data)[0]
     counts = theme_counts(data)
     graph = graphviz.Digraph(
         "theme_map",
         graph_attr={
-            "rankdir": "TB",
-            "ranksep": "0.35",
-            "nodesep": "0.18",
+            "rankdir": "TB" if part.layout == "whole" else "LR",
+            # edge labels take a rank of their own, doubling the ranks of a figure with labels
+            "ranksep": "0.12" if part.layout == "branch" else "0.35",
+            "nodesep": "0.1" if part.layout == "branch" else "0.18",
             "fontname": FONT,
             "bgcolor": "#ffffff",
             "pad": "0.1",
@@ -134,9 +248,9 @@ def build(data: ReportData, dpi: int | None = None) -> Any:
         node_attr={"fontname": FONT, "color": "#000000"},
         edge_attr={"fontname": FONT, "color": "#000000"},
     )
-    ids = {node.path: f"n{node.id}" for node in data.nodes}
+    ids = {node.path: f"n{node.id}" for node in part.nodes}
     tops = graphviz.Digraph(graph_attr={"rank": "min"})
-    for node in data.nodes:
+    for node in part.nodes:
         count = counts.get(node.path)
         detail = "–"
         if count is not None:
@@ -144,9 +258,15 @@ def build(data: ReportData, dpi: int | None = None) -> Any:
             if count.divergent:
                 detail += f" · {len(count.divergent)} divergent"
         target = tops if node.depth == 1 else graph
-        target.node(ids[node.path], _label(node.path[-1], node.depth, detail), **_style(node.depth))
+        inline = part.layout == "branch" and node.depth >= 3
+        label = _label(node.path[-1], node.depth, detail, inline=inline)
+        compact = {"height": "0.3"} if inline else {}
+        target.node(ids[node.path], label, **_style(node.depth), **compact)
     graph.subgraph(tops)
-    for node in data.nodes:
+    for stub, label in part.stubs:
+        text = "<BR/>".join(html.escape(line, quote=False) for line in wrap(label, WRAP[3]))
+        graph.node(stub, f"<{text}>", shape="box", style="dotted", fontsize="9", margin="0.06,0.03")
+    for node in part.nodes:
         if node.depth > 1 and node.path[:-1] in ids:
             graph.edge(
                 ids[node.path[:-1]],
@@ -155,39 +275,42 @@ def build(data: ReportData, dpi: int | None = None) -> Any:
                 color="#595959",
                 penwidth=HIERARCHY_WIDTH.get(node.depth, "1.0"),
             )
-    for link in data.links:
-        if link.source not in ids or link.target not in ids:
-            continue
+    for link in part.links:
         text = "<BR/>".join(html.escape(line) for line in wrap(link.label, LINK_WRAP))
         graph.edge(
-            ids[link.source],
-            ids[link.target],
+            link.source,
+            link.target,
             label=f"<{text}>" if link.label.strip() else "",
             fontsize=LINK_FONTSIZE,
             style="dashed",
             penwidth="1.1",
             arrowhead="vee",
             arrowsize="0.7",
+            # in the overview, themes stay in one row under their overarching themes
+            constraint="true",
         )
-    leaves = sum(1 for node in data.nodes if node.depth >= 2 and not node.children)
-    if leaves > STAGGER_FROM:
+    leaves = sum(1 for node in part.nodes if node.depth >= 2 and not node.children)
+    if leaves > STAGGER_FROM and part.layout == "whole":
         return graph.unflatten(stagger=min(3, 1 + leaves // STAGGER_FROM), fanout=False)
     return graph
 
 
-def render(data: ReportData, out_dir: Path, stem: str = "figure1-theme-map") -> list[Path]:
-    """Write ``stem.svg``, ``stem.pdf`` and ``stem.png`` (300 dpi) and return their paths."""
+def render(data: ReportData, out_dir: Path) -> list[Path]:
+    """Write each figure of :func:`parts` as ``stem.svg``, ``stem.pdf`` and ``stem.png``
+    (300 dpi) and return their paths."""
     graphviz = _graphviz()
     written = []
     try:
-        vector = build(data)
-        for fmt in ("svg", "pdf"):
-            path = out_dir / f"{stem}.{fmt}"
-            private_files.write_bytes(path, vector.pipe(format=fmt))
+        for part in parts(data):
+            vector = build(data, part=part)
+            for fmt in ("svg", "pdf"):
+                path = out_dir / f"{part.stem}.{fmt}"
+                private_files.write_bytes(path, vector.pipe(format=fmt))
+                written.append(path)
+            path = out_dir / f"{part.stem}.png"
+            raster = build(data, dpi=DPI, part=part).pipe(format="png")
+            private_files.write_bytes(path, with_dpi(raster, DPI))
             written.append(path)
-        path = out_dir / f"{stem}.png"
-        private_files.write_bytes(path, with_dpi(build(data, dpi=DPI).pipe(format="png"), DPI))
-        written.append(path)
     except graphviz.ExecutableNotFound:
         raise ThematicaError(INSTALL) from None
     except graphviz.CalledProcessError as exc:
