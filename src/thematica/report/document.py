@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from thematica.report import theme_map
 from thematica.report.characteristics import table1
 from thematica.report.checklists import APPROACHES, coreq_table, plural, srqr_table
 from thematica.report.data import ReportData, Segment
@@ -15,7 +16,6 @@ from thematica.report.findings import findings
 from thematica.report.framework import level_name, table2
 from thematica.report.model import Block, Figure, Heading, Paragraph, Span, para
 from thematica.report.quotes import NodeQuotes, quote, quote_bank
-from thematica.report import theme_map
 from thematica.report.saturation_figure import LEVELS, guest_table
 
 SATURATION = "figure2-saturation"
