@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 from thematica import private_files
 from thematica.errors import StudyError
@@ -109,6 +109,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# A small pool per engine: connections (and SQLite's PRAGMAs) are made once, not per call. An
+# idle pooled connection holds no lock; `StudyService.close` disposes of the pool.
+POOL: dict[str, Any] = {"poolclass": QueuePool, "pool_size": 4, "max_overflow": 16}
+
+
 def make_engine(location: str) -> Engine:
     """An engine for a study path or database URL (no check that a study is there)."""
     if is_url(location):
@@ -118,9 +123,9 @@ def make_engine(location: str) -> Engine:
             raise StudyError(f"{location}: not a valid database URL") from None
         if url.get_backend_name() not in ("postgresql", "sqlite"):
             raise StudyError(f"{location}: Thematica studies live in SQLite or PostgreSQL")
-        engine = create_engine(url, poolclass=NullPool)
+        engine = create_engine(url, **POOL, pool_pre_ping=True)
     else:
-        engine = create_engine(f"sqlite:///{Path(location)}", poolclass=NullPool)
+        engine = create_engine(f"sqlite:///{Path(location)}", **POOL)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     faults.install(engine)
