@@ -16,9 +16,11 @@ From which client: :data:`client_var` (``cli``, ``web:ADDRESS``, ``library``).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -223,6 +225,39 @@ def _entry(r: AuditRow) -> AuditEntry:
     )
 
 
+COLUMNS = ("id", "at", "actor", "client", "action", "target", "details")
+
+
+def as_dict(entry: AuditEntry) -> dict[str, Any]:
+    """One entry for JSON (the time in ISO 8601, UTC)."""
+    return {
+        "id": entry.id,
+        "at": entry.at.isoformat(),
+        "actor": entry.actor,
+        "client": entry.client,
+        "action": entry.action,
+        "target": entry.target,
+        "details": entry.details,
+    }
+
+
+def _cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading quote."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def to_csv(found: Iterable[AuditEntry]) -> str:
+    """The entries as CSV, one row each, ``details`` as JSON."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for entry in found:
+        row = as_dict(entry)
+        row["details"] = json.dumps(entry.details, sort_keys=True, ensure_ascii=False)
+        writer.writerow([_cell(str(row[c])) for c in COLUMNS])
+    return out.getvalue()
+
+
 def require_reader(session: Session, by: str | None) -> None:
     """Only a lead reads the log; ``by=None`` is the administrator (who holds the study file
     or its database credentials, and could read the table anyway)."""
@@ -243,6 +278,7 @@ __all__ = [
     "AuditPage",
     "acting_from",
     "actor_var",
+    "as_dict",
     "client_var",
     "entries",
     "from_lineage",
@@ -250,4 +286,5 @@ __all__ = [
     "page",
     "record",
     "require_reader",
+    "to_csv",
 ]
