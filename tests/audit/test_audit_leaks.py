@@ -59,9 +59,7 @@ def originals(key: Path) -> set[str]:
             }
             found |= set(s.scalars(select(DenyTermRow.term)))
             for row in (FindingRow, ReplacementRow):
-                found |= set(
-                    s.scalars(select(row.original).where(row.category != "team member"))
-                )
+                found |= set(s.scalars(select(row.original).where(row.category != "team member")))
     finally:
         engine.dispose()
     return {o.strip() for o in found if o.strip()} - {LEAD, CODER}  # as speakers

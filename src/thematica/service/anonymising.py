@@ -109,14 +109,18 @@ class AnonymisingStudy:
         with self._both(create=True, study_first=True) as (study, key):
             count = an.import_identities(key, data, source)
             states.record(study, key, self._all_transcripts(study), may_open=False)
-            audit.record(study, action="anonymise.identities", details={"identities": count})
+            audit.record(
+                study, action="anonymise.identities", target="study", details={"identities": count}
+            )
             return count
 
     def import_deny_list(self, data: bytes, source: str) -> int:
         with self._both(create=True, study_first=True) as (study, key):
             count = an.import_deny_list(key, data, source)
             states.record(study, key, self._all_transcripts(study), may_open=False)
-            audit.record(study, action="anonymise.deny-list", details={"terms": count})
+            audit.record(
+                study, action="anonymise.deny-list", target="study", details={"terms": count}
+            )
             return count
 
     def scan(self, refs: Sequence[str] = (), *, ner: Pipeline | None = None) -> an.ScanReport:
@@ -134,6 +138,7 @@ class AnonymisingStudy:
                 audit.record(
                     study,
                     action="anonymise.scan",
+                    target="study",
                     details={
                         "transcripts": report.transcripts,
                         "findings": report.findings,
@@ -152,7 +157,11 @@ class AnonymisingStudy:
             sizes = {k: len(v) for k, v in decisions.items() if isinstance(v, Sized)}
             decided = an.decide(key, who, **decisions)  # type: ignore[arg-type]
             audit.record(
-                study, actor=who, action="anonymise.decide", details={**sizes, "decided": decided}
+                study,
+                actor=who,
+                action="anonymise.decide",
+                target="study",
+                details={**sizes, "decided": decided},
             )
             return decided
 
@@ -201,6 +210,7 @@ class AnonymisingStudy:
                         study,
                         actor=who,
                         action="anonymise.apply",
+                        target="study",
                         details={
                             "transcripts": report.transcripts,
                             "replacements": report.replacements,
