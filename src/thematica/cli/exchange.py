@@ -76,6 +76,9 @@ def qdpx_export(study: str, out: Path, allow_identifiers: bool) -> None:
     except OSError as exc:
         raise CliError(f"{out}: cannot be written ({exc.strerror or exc})") from None
     codings = sum(len(s.codings) for s in project.sources)
+    with open_study(study) as service:
+        counts = {"sources": len(project.sources), "codes": len(project.codes), "codings": codings}
+        service.record_export("qdpx", counts={**counts, "identifiers_allowed": allowed})
     click.echo(
         f"Wrote {out}: {len(project.sources)} sources, {len(project.codes)} codes, {codings} codings"
     )
@@ -150,6 +153,9 @@ def qdc_export(study: str, out: Path, allow_identifiers: bool) -> None:
         private_files.write_bytes(out, buffer.getvalue())
     except OSError as exc:
         raise CliError(f"{out}: cannot be written ({exc.strerror or exc})") from None
+    with open_study(study) as service:
+        counts = {"codes": len(project.codes), "identifiers_allowed": allowed}
+        service.record_export("qdc", counts=counts)
     click.echo(f"Wrote {out}: {len(project.codes)} codes, {len(project.sets)} sets")
     warn_allowed(allowed)
 

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from thematica import __version__
+from thematica.audit_client import acting_from
 from thematica.cli.output import CliError
 from thematica.errors import ThematicaError
 
@@ -60,6 +61,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "journal": ("notes", "Each researcher's reflexive journal and field notes"),
     "memo": ("notes", "Memos on codes, themes, transcripts and codings"),
     "search": ("notes", "Search the transcripts for every word of QUERY"),
+    "audit-log": (
+        "audit",
+        "Show or export the audit log: who changed what, when, from which client",
+    ),
 }
 
 
@@ -75,7 +80,7 @@ class ThematicaGroup(click.Group):
         if found is None:
             return None
         module = importlib.import_module(f"thematica.cli.{found[0]}")
-        command = getattr(module, cmd_name)
+        command = getattr(module, cmd_name.replace("-", "_"))  # audit-log: audit_log
         assert isinstance(command, click.Command)
         return command
 
@@ -93,7 +98,8 @@ class ThematicaGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with acting_from("cli"):  # the audit log's client for every change a command makes
+                return super().invoke(ctx)
         except ThematicaError as exc:
             raise CliError(str(exc)) from None
 

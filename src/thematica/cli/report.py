@@ -79,6 +79,11 @@ def report(
                 attributes=_names(attributes) if attributes is not None else None,
                 exemplars=exemplars,
             )
+            service.record_export(
+                "report",
+                formats=tuple(_names(formats)),
+                counts={"files": len(written), "identifiers_allowed": allowed},
+            )
     except ThematicaError as exc:
         raise CliError(str(exc)) from None
     for path in written:

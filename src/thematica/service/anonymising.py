@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Sized
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -29,6 +29,7 @@ from thematica.anonymise.ner import Pipeline
 from thematica.errors import ThematicaError
 from thematica.service import anonymisation_state as states
 from thematica.service import anonymise as an
+from thematica.service import audit
 from thematica.service import transcripts as tx
 from thematica.service.core import StudyService
 from thematica.storage.models import AnonymisationRunRow, StudyRow, TranscriptRow
@@ -108,12 +109,18 @@ class AnonymisingStudy:
         with self._both(create=True, study_first=True) as (study, key):
             count = an.import_identities(key, data, source)
             states.record(study, key, self._all_transcripts(study), may_open=False)
+            audit.record(
+                study, action="anonymise.identities", target="study", details={"identities": count}
+            )
             return count
 
     def import_deny_list(self, data: bytes, source: str) -> int:
         with self._both(create=True, study_first=True) as (study, key):
             count = an.import_deny_list(key, data, source)
             states.record(study, key, self._all_transcripts(study), may_open=False)
+            audit.record(
+                study, action="anonymise.deny-list", target="study", details={"terms": count}
+            )
             return count
 
     def scan(self, refs: Sequence[str] = (), *, ner: Pipeline | None = None) -> an.ScanReport:
@@ -128,6 +135,16 @@ class AnonymisingStudy:
                 report = an.scan(study, key, refs, ner)
                 states.mark_scanned(study, tids, dt.datetime.now(dt.UTC))
                 states.record(study, key, tids, may_open=False)
+                audit.record(
+                    study,
+                    action="anonymise.scan",
+                    target="study",
+                    details={
+                        "transcripts": report.transcripts,
+                        "findings": report.findings,
+                        "by_category": report.by_category,
+                    },
+                )
                 return report
 
     def findings(self, status: str | None = "pending") -> tuple[an.FindingView, ...]:
@@ -137,7 +154,16 @@ class AnonymisingStudy:
     def decide(self, actor: str, **decisions: object) -> int:
         with self._both() as (study, key):
             who = an.require_original_access(study, actor)
-            return an.decide(key, who, **decisions)  # type: ignore[arg-type]
+            sizes = {k: len(v) for k, v in decisions.items() if isinstance(v, Sized)}
+            decided = an.decide(key, who, **decisions)  # type: ignore[arg-type]
+            audit.record(
+                study,
+                actor=who,
+                action="anonymise.decide",
+                target="study",
+                details={**sizes, "decided": decided},
+            )
+            return decided
 
     def apply(self, actor: str, *, pending: str = "refuse") -> an.ApplyReport:
         """Apply every accepted finding and record every transcript's state, all or nothing
@@ -180,6 +206,18 @@ class AnonymisingStudy:
                 with self._sessions() as (study, key):
                     report = an.apply(study, key, who)
                     states.record(study, key, self._all_transcripts(study), may_open=True)
+                    audit.record(
+                        study,
+                        actor=who,
+                        action="anonymise.apply",
+                        target="study",
+                        details={
+                            "transcripts": report.transcripts,
+                            "replacements": report.replacements,
+                            "speakers": report.speakers,
+                            "codings_moved": report.codings_moved,
+                        },
+                    )
                     study.execute(
                         update(AnonymisationRunRow)
                         .where(AnonymisationRunRow.token == token)

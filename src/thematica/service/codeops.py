@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from thematica.domain import CodePath, Level, LineageEntry, MemberRole, format_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
-from thematica.service import versions
+from thematica.service import audit, versions
 from thematica.service.codebook import CodeIndex, check_sibling_name, hidden_codings, member_id
 from thematica.storage.models import (
     CodeOriginRow,
@@ -65,6 +65,7 @@ def _record(
     )
     session.add(row)
     session.flush()
+    audit.from_lineage(session, actor, operation, row.id, details)
     return row.id
 
 
@@ -451,6 +452,13 @@ def undo(session: Session, entry_id: int, actor: str) -> str:
             session.add(CodeOriginRow(code_id=code_id, origin_id=origin_id))
     _restore_notes(session, d, target_id, new_id)
     session.flush()
+    audit.record(
+        session,
+        actor=who,
+        action="code.undo-merge",
+        target=f"code {new_id}",
+        details={"lineage": entry_id, "code_id": new_id, "from_code_id": target_id},
+    )
     return f"Undid entry {entry_id}: {entry.summary}"
 
 

@@ -61,13 +61,14 @@ from thematica.errors import (
 from thematica.exchange.model import XProject
 from thematica.service import analysis as an
 from thematica.service import anonymisation_state as anon_state
+from thematica.service import audit, codeops, exchange, readable
 from thematica.service import codebook as cb
-from thematica.service import codeops, exchange, readable
 from thematica.service import coding_edits as edits
 from thematica.service import coding_lookup as lookup
 from thematica.service import reconcile as rc
 from thematica.service import register as reg
 from thematica.service import transcripts as tx
+from thematica.service.facade_audit import AuditMethods
 from thematica.service.facade_framework import FrameworkMethods
 from thematica.service.facade_notes import NotesMethods
 from thematica.service.transcript_agreement import coders_with_codings, transcript_agreement
@@ -83,7 +84,7 @@ from thematica.storage.models import (
 MAX_TITLE = 500
 
 
-class StudyService(FrameworkMethods, NotesMethods):
+class StudyService(FrameworkMethods, NotesMethods, AuditMethods):
     """A study, opened. Use :meth:`create` or :meth:`open`; close it (or use ``with``).
 
     The theme-framework editing and the notes-and-search methods live in their own modules
@@ -210,6 +211,12 @@ class StudyService(FrameworkMethods, NotesMethods):
                 with service._transaction() as session:
                     service.import_summary = exchange.from_project(session, project)
                     search_index.rebuild(session)
+                    audit.record(
+                        session,
+                        action="import.qdpx",
+                        target="study",
+                        details=service.import_summary,
+                    )
             except IntegrityError as exc:  # a clash the checks did not foresee: one clear line
                 raise ThematicaError(f"the project cannot be imported: {exc.orig}") from None
         return service
@@ -283,7 +290,14 @@ class StudyService(FrameworkMethods, NotesMethods):
         self, register: Register, *, source: str, prefixes: Mapping[str, str] | None = None
     ) -> tuple[Participant, ...]:
         with self._transaction() as session:
-            return reg.import_register(session, register, source, prefixes)
+            found = reg.import_register(session, register, source, prefixes)
+            audit.record(
+                session,
+                action="import.register",
+                target="study",
+                details={"participants": len(found)},
+            )
+            return found
 
     def guide(self) -> tuple[GuideQuestion, ...]:
         with self._session() as session:
@@ -305,7 +319,18 @@ class StudyService(FrameworkMethods, NotesMethods):
         with self._transaction() as session:
             before = set(session.scalars(select(TranscriptRow.id)))
             report = tx.import_transcripts(session, sources, skip_bad=skip_bad, progress=progress)
-            search_index.add(session, set(session.scalars(select(TranscriptRow.id))) - before)
+            added = set(session.scalars(select(TranscriptRow.id))) - before
+            search_index.add(session, added)
+            audit.record(
+                session,
+                action="import.transcripts",
+                target="study",
+                details={
+                    "transcripts": len(added),
+                    "transcript_ids": audit.ids(added),
+                    "failed": len(report.failed),
+                },
+            )
             return report
 
     def transcripts(self) -> tuple[TranscriptSummary, ...]:
@@ -337,7 +362,19 @@ class StudyService(FrameworkMethods, NotesMethods):
 
     def import_codebook(self, codebook: Codebook, *, source: str) -> cb.CodebookReport:
         with self._transaction() as session:
-            return cb.import_codebook(session, codebook, source)
+            report = cb.import_codebook(session, codebook, source)
+            audit.record(
+                session,
+                action="import.codebook",
+                target="study",
+                details={
+                    "codes_created": report.codes_created,
+                    "codes_updated": report.codes_updated,
+                    "themes": report.themes,
+                    "links_created": report.links_created,
+                },
+            )
+            return report
 
     def codes(
         self, level: Level | None = None, *, counted: bool = True, visible_to: str | None = None
@@ -355,7 +392,14 @@ class StudyService(FrameworkMethods, NotesMethods):
         self, specs: Sequence[CodingSpec], *, source: str, level: Level = Level.ONE
     ) -> int:
         with self._transaction() as session:
-            return cb.import_codings(session, specs, source, level)
+            added = cb.import_codings(session, specs, source, level)
+            audit.record(
+                session,
+                action="import.codings",
+                target="study",
+                details={"codings": added, "level": int(level)},
+            )
+            return added
 
     def add_coding(
         self,
@@ -377,15 +421,40 @@ class StudyService(FrameworkMethods, NotesMethods):
             tid = tx.resolve(session, transcript)
             coder_id = cb.member_id(session, coder)
             quick = lookup.find_code(session, code, level)
+            created = False
             if quick is not None:
                 code_id = quick
             else:  # missing, or a clash: the full index creates, explains or decides
                 index = cb.CodeIndex.load(session)
                 found = index.find(code, level)
                 if found is None and create_code:
-                    found, _ = cb.ensure_code(session, index, code, level)
+                    found, created = cb.ensure_code(session, index, code, level)
                 code_id = found if found is not None else index.get(code, level)
-            return cb.add_coding(session, tid, code_id, coder_id, start, end, memo)
+            coding_id = cb.add_coding(session, tid, code_id, coder_id, start, end, memo)
+            if created:
+                audit.record(
+                    session,
+                    actor=audit.member(session, coder),
+                    action="code.create",
+                    target=f"code {code_id}",
+                    details={"code_id": code_id, "level": int(level), "with_coding": coding_id},
+                )
+            audit.record(
+                session,
+                actor=audit.member(session, coder),
+                action="coding.add",
+                target=f"coding {coding_id}",
+                details={
+                    "transcript_id": tid,
+                    "code_id": code_id,
+                    "level": int(level),
+                    "start": start,
+                    "end": end,
+                    "memo": memo is not None,
+                    "code_created": created,
+                },
+            )
+            return coding_id
 
     def codings(
         self,
@@ -448,7 +517,21 @@ class StudyService(FrameworkMethods, NotesMethods):
         ``expected`` (the ``modified_at`` the caller last saw) a stale edit is refused."""
         with self._transaction() as session:
             row = edits.editable(session, coding_id, by)
+            before = (row.start_offset, row.end_offset)
             edits.change(session, row, change, expected)
+            audit.record(
+                session,
+                actor=audit.member(session, by),
+                action="coding.change",
+                target=f"coding {coding_id}",
+                details={
+                    "transcript_id": row.transcript_id,
+                    "code_id": row.code_id,
+                    "before": list(before),
+                    "after": [row.start_offset, row.end_offset],
+                    "memo_changed": change.memo is not None,
+                },
+            )
             return self._coding(session, coding_id, None)
 
     def remove_coding(
@@ -458,7 +541,21 @@ class StudyService(FrameworkMethods, NotesMethods):
         with self._transaction() as session:
             row = edits.editable(session, coding_id, by)
             removed = self._coding(session, coding_id, None)
+            code_id = row.code_id
             edits.remove(session, row, expected)
+            audit.record(
+                session,
+                actor=audit.member(session, by),
+                action="coding.remove",
+                target=f"coding {coding_id}",
+                details={
+                    "transcript_id": removed.transcript_id,
+                    "code_id": code_id,
+                    "coder": removed.coder,
+                    "start": removed.start,
+                    "end": removed.end,
+                },
+            )
             return removed
 
     # -- blind level-one coding -----------------------------------------------------------
@@ -477,10 +574,13 @@ class StudyService(FrameworkMethods, NotesMethods):
 
     def set_blind_coding(self, on: bool, *, by: str) -> None:
         with self._transaction() as session:
-            self._lead(session, by)
+            who = self._lead(session, by)
             study = session.get(StudyRow, 1)
             assert study is not None
             study.blind_coding = on
+            audit.record(
+                session, actor=who, action=f"blind.{'on' if on else 'off'}", target="study"
+            )
 
     def reveal(self, ref: str, *, by: str) -> dt.datetime:
         """Reveal a transcript for reconciliation: every coder now sees every coding in it."""
@@ -490,6 +590,13 @@ class StudyService(FrameworkMethods, NotesMethods):
             assert row is not None
             if row.revealed_at is None:
                 row.revealed_at, row.revealed_by = dt.datetime.now(dt.UTC), who
+                audit.record(
+                    session,
+                    actor=who,
+                    action="transcript.reveal",
+                    target=f"transcript {row.id}",
+                    details={"transcript_id": row.id},
+                )
             return row.revealed_at
 
     def anonymised_transcripts(self) -> set[int]:
@@ -590,17 +697,49 @@ class StudyService(FrameworkMethods, NotesMethods):
         level-two codings it calls for, all or nothing."""
         with self._transaction() as session:
             tid = tx.resolve(session, ref)
-            return rc.decide(session, tid, code, start, end, decision, by, coders, edit)
+            made = rc.decide(session, tid, code, start, end, decision, by, coders, edit)
+            audit.record(
+                session,
+                actor=made.by,
+                action="reconcile.decide",
+                target=f"transcript {tid}",
+                details={
+                    "decision_id": made.id,
+                    "decision": made.decision,
+                    "start": start,
+                    "end": end,
+                    "coding_ids": list(made.codings),
+                },
+            )
+            return made
 
     def carry_agreements(self, ref: str, *, by: str, coders: tuple[str, str] | None = None) -> int:
         """Write every passage both coders coded identically into the agreed layer."""
         with self._transaction() as session:
-            return rc.carry_agreements(session, tx.resolve(session, ref), by, coders)
+            tid = tx.resolve(session, ref)
+            carried = rc.carry_agreements(session, tid, by, coders)
+            audit.record(
+                session,
+                actor=audit.member(session, by),
+                action="reconcile.carry",
+                target=f"transcript {tid}",
+                details={"carried": carried},
+            )
+            return carried
 
     def undo_carried(self, ref: str, *, by: str, coders: tuple[str, str] | None = None) -> int:
         """Take the carried agreements of one transcript out of the agreed layer again."""
         with self._transaction() as session:
-            return rc.undo_carried(session, tx.resolve(session, ref), by, coders)
+            tid = tx.resolve(session, ref)
+            undone = rc.undo_carried(session, tid, by, coders)
+            audit.record(
+                session,
+                actor=audit.member(session, by),
+                action="reconcile.undo-carried",
+                target=f"transcript {tid}",
+                details={"undone": undone},
+            )
+            return undone
 
     def undo_reconciliation(
         self,
@@ -614,7 +753,15 @@ class StudyService(FrameworkMethods, NotesMethods):
         ``expected``, its version ``at`` as last seen: a different decision is refused)."""
         with self._transaction() as session:
             tid = tx.resolve(session, ref) if ref is not None else None
-            return rc.undo(session, decision, by, tid, expected)
+            undone = rc.undo(session, decision, by, tid, expected)
+            audit.record(
+                session,
+                actor=audit.member(session, by),
+                action="reconcile.undo",
+                target=f"decision {decision}",
+                details={"decision_id": decision, "decision": undone.decision},
+            )
+            return undone
 
     # -- codebook operations (logged in the lineage) ---------------------------------------
 

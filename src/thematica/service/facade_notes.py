@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from sqlalchemy.orm import Session
+
 from thematica.domain import CodePath
-from thematica.service import notes
+from thematica.service import audit, notes
 from thematica.service import search as find
 from thematica.service.sessions import Sessions
 
@@ -24,18 +26,24 @@ class NotesMethods(Sessions):
 
     def add_memo(self, target: str, text: str, *, by: str) -> notes.Memo:
         with self._transaction() as session:
-            return notes.add_memo(session, target, text, by)
+            memo = notes.add_memo(session, target, text, by)
+            _memo_entry(session, "memo.add", memo, by)
+            return memo
 
     def edit_memo(
         self, ref: str, text: str, *, by: str, expected: dt.datetime | None = None
     ) -> notes.Memo:
         """Change a memo (its author or a lead); ``ref`` is its number or ``coding:N``."""
         with self._transaction() as session:
-            return notes.edit_memo(session, ref, text, by, expected)
+            memo = notes.edit_memo(session, ref, text, by, expected)
+            _memo_entry(session, "memo.change", memo, by)
+            return memo
 
     def remove_memo(self, ref: str, *, by: str, expected: dt.datetime | None = None) -> notes.Memo:
         with self._transaction() as session:
-            return notes.remove_memo(session, ref, by, expected)
+            memo = notes.remove_memo(session, ref, by, expected)
+            _memo_entry(session, "memo.remove", memo, by)
+            return memo
 
     def journal(
         self, author: str, wanted: notes.JournalFilter | None = None
@@ -54,7 +62,9 @@ class NotesMethods(Sessions):
         codes: Sequence[int] = (),
     ) -> notes.JournalEntry:
         with self._transaction() as session:
-            return notes.add_entry(session, by, text, kind, transcripts, codes)
+            entry = notes.add_entry(session, by, text, kind, transcripts, codes)
+            _journal_entry(session, "journal.add", entry)
+            return entry
 
     def edit_journal_entry(
         self,
@@ -65,13 +75,17 @@ class NotesMethods(Sessions):
         expected: dt.datetime | None = None,
     ) -> notes.JournalEntry:
         with self._transaction() as session:
-            return notes.edit_entry(session, entry, change, by, expected)
+            changed = notes.edit_entry(session, entry, change, by, expected)
+            _journal_entry(session, "journal.change", changed)
+            return changed
 
     def remove_journal_entry(
         self, entry: int, *, by: str, expected: dt.datetime | None = None
     ) -> notes.JournalEntry:
         with self._transaction() as session:
-            return notes.remove_entry(session, entry, by, expected)
+            removed = notes.remove_entry(session, entry, by, expected)
+            _journal_entry(session, "journal.remove", removed)
+            return removed
 
     def search(
         self,
@@ -110,3 +124,31 @@ class NotesMethods(Sessions):
                 expected=expected,
                 dry_run=dry_run,
             )
+
+
+def _memo_entry(session: Session, action: str, memo: notes.Memo, by: str) -> None:
+    """A memo's audit entry: which memo, on what, by whom; never its text."""
+    kind, _, number = memo.target.partition(":")
+    target = f"coding {number}" if memo.ref.startswith("coding:") else f"memo {memo.ref}"
+    audit.record(
+        session,
+        actor=audit.member(session, by),
+        action=action,
+        target=target,
+        details={"on": kind, f"{kind}_id": int(number)},
+    )
+
+
+def _journal_entry(session: Session, action: str, entry: notes.JournalEntry) -> None:
+    """A journal entry's audit entry: its number, kind and links; never its text."""
+    audit.record(
+        session,
+        actor=entry.author,
+        action=action,
+        target=f"journal {entry.id}",
+        details={
+            "kind": entry.kind,
+            "transcript_ids": [t.id for t in entry.transcripts],
+            "code_ids": [c.id for c in entry.codes],
+        },
+    )

@@ -31,6 +31,7 @@ from thematica.domain import (
     format_path,
 )
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
+from thematica.service import audit
 from thematica.service import codebook as cb
 from thematica.service.coding_lookup import code_path
 from thematica.storage import search_index
@@ -379,10 +380,26 @@ def code_results(
         raise ThematicaError(
             f"every result is already coded {format_path(path)!r} by {member.name}"
         )
+    created = code_id is None
     if code_id is None:
         code_id, _ = cb.ensure_code(session, index, code, Level.ONE)
         path = code_path(session, code_id)[0]
     ids = tuple(cb.add_coding(session, tid, code_id, member.id, s, e, None) for tid, s, e in todo)
+    audit.record(  # never the query: its words may be names
+        session,
+        actor=member.name,
+        action="coding.code-all",
+        target=f"code {code_id}",
+        details={
+            "code_id": code_id,
+            "code_created": created,
+            "scope": scope,
+            "codings": len(ids),
+            "coding_ids": audit.ids(ids),
+            "transcript_ids": sorted({tid for tid, _, _ in todo}),
+            "already": len(spans) - len(ids),
+        },
+    )
     return CodeAllPlan(path, True, scope, len(ids), len(spans) - len(ids), ids)
 
 

@@ -25,10 +25,11 @@ from thematica.anonymise.keyfile import default_key_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import StudyService
 from thematica.web.hosts import LOOPBACK
-from thematica.web.middleware import BodyLimit, SecurityHeaders, security_headers
+from thematica.web.middleware import AuditClient, BodyLimit, SecurityHeaders, security_headers
 from thematica.web.routes import (
     analysis,
     anonymise,
+    audit,
     codebook,
     identity,
     journal,
@@ -55,6 +56,7 @@ FEATURES = (
     journal,
     memos,
     anonymise,
+    audit,
 )
 
 
@@ -124,6 +126,7 @@ def create_app(location: str, key: Path | None = None, hosts: Sequence[str] = LO
         return await call_next(request)
 
     # the last added runs first: headers on every answer, then the body limit, then the Host check
+    app.add_middleware(AuditClient)  # innermost: a proxy-headers middleware runs before it
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)

@@ -16,6 +16,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from thematica.audit_client import acting_from
+
 BODY_LIMIT = 2 * 1024 * 1024
 
 # No inline script, no inline style, nothing from anywhere else. The pages need scripts, styles,
@@ -112,6 +114,22 @@ class BodyLimit:
         await self.app(scope, _replay([whole], receive), send)
 
 
+class AuditClient:
+    """Every change a request makes is logged as coming from ``web:`` and the client's address
+    (the proxy's, unless the server trusts its forwarded headers and rewrites the client)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        peer = scope.get("client")
+        with acting_from(f"web:{peer[0] if peer else 'unknown'}"):
+            await self.app(scope, receive, send)
+
+
 def _replay(first: list[Message], receive: Receive) -> Receive:
     """``first``'s messages, then whatever ``receive`` gives (a disconnect, in the end)."""
     pending = list(first)
@@ -127,6 +145,7 @@ def _replay(first: list[Message], receive: Receive) -> Receive:
 __all__ = [
     "BODY_LIMIT",
     "CONTENT_SECURITY_POLICY",
+    "AuditClient",
     "BodyLimit",
     "SecurityHeaders",
     "security_headers",
