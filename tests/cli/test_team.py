@@ -61,7 +61,9 @@ def test_add_with_an_invitation_prints_a_link_that_sets_the_password(study: str)
     with StudyService.open(study) as s:
         s.redeem_invitation(token, PASSWORD)
     assert members(study)["Priya Shah"]["has_password"] is True
-    other = run("team", "invite", study, "Priya Shah", "--base-url", "https://thematica.lab.example/")
+    other = run(
+        "team", "invite", study, "Priya Shah", "--base-url", "https://thematica.lab.example/"
+    )
     assert other.output.splitlines()[-1].startswith("https://thematica.lab.example/invite/")
     assert members(study)["Priya Shah"]["has_password"] is False  # a reset
 

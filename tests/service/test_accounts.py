@@ -14,9 +14,8 @@ from sqlalchemy.orm import Session
 
 from thematica.domain import MemberRole
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
-from thematica.service import StudyService
+from thematica.service import StudyService, signin
 from thematica.service import accounts as acc
-from thematica.service import signin
 from thematica.service.accounts import ADMINISTRATOR
 from thematica.service.signin import GENERIC, SignInRefused, TooManyAttempts
 from thematica.storage.models import (

@@ -22,7 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("study", "Write the fictional demo study into DIRECTORY and print its path."),
     "team": (
         "team",
-        "The research team: who codes, who leads, who only reads; passwords, invitations.",
+        "The research team: who codes, who leads, who only reads; their passwords and invitations.",
     ),
     "participants": (
         "participants",

@@ -21,8 +21,8 @@ ROLES = [r.value for r in MemberRole]
 
 @click.group()
 def team() -> None:
-    """The research team: who codes, who leads, who only reads; their passwords and
-    invitation links.
+    """The research team: who codes, who leads, who only reads; their passwords and invitations
+    (links to set a password).
 
     The command line acts as the study's administrator: holding the study file or the database
     credentials is an administrator's power, so these commands ask for no sign-in (the audit
