@@ -482,7 +482,7 @@ def remove(session: Session, name: str, *, by: Acting, client: str) -> str:
     return removed
 
 
-def team_server_problem(session: Session) -> str | None:
+def team_server_problem(session: Session, study: str = "STUDY") -> str | None:
     """Why this study cannot be served to a network yet, or None: every active member who can
     see original text (leads, and coders not marked anonymised-only) needs a password, and at
     least one active lead must have one."""
@@ -500,14 +500,14 @@ def team_server_problem(session: Session) -> str | None:
         return (
             f"a team server needs a password for every member who can see original text; "
             f"{names} {'has' if len(missing) == 1 else 'have'} none: set one with "
-            f"'thematica team passwd STUDY \"{first}\"' or send an invitation with "
-            f"'thematica team invite STUDY \"{first}\"' (or deactivate them: "
-            f"'thematica team deactivate STUDY NAME')"
+            f"'thematica team passwd {study} \"{first}\"' or send an invitation with "
+            f"'thematica team invite {study} \"{first}\"' (or deactivate them: "
+            f"'thematica team deactivate {study} NAME')"
         )
     if not any(r.role == MemberRole.LEAD.value and r.password_hash is not None for r in rows):
         return (
             "a team server needs a lead who can sign in: add one with "
-            "'thematica team add STUDY NAME --role lead' and set their password with "
-            "'thematica team passwd STUDY NAME'"
+            f"'thematica team add {study} NAME --role lead' and set their password with "
+            f"'thematica team passwd {study} NAME'"
         )
     return None

@@ -80,10 +80,11 @@ class AccountMethods(Sessions):
         with self._transaction() as session:
             return acc.remove(session, name, by=by, client=client)
 
-    def team_server_problem(self) -> str | None:
-        """Why the study may not be served beyond this machine yet (None: it may)."""
+    def team_server_problem(self, study: str = "STUDY") -> str | None:
+        """Why the study may not be served beyond this machine yet (None: it may); the commands
+        that fix it name the study as ``study``."""
         with self._session() as session:
-            return acc.team_server_problem(session)
+            return acc.team_server_problem(session, study)
 
     # -- members themselves ----------------------------------------------------------------
 

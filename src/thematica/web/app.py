@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import shlex
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,6 +26,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from thematica.anonymise.keyfile import default_key_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import StudyService
+from thematica.storage.database import sqlite_path
 from thematica.web.hosts import LOOPBACK
 from thematica.web.middleware import (
     BodyLimit,
@@ -121,9 +123,11 @@ def create_app(
     if not hosts or any("*" in h for h in hosts):
         raise ValueError("the workbench answers named hosts only, never a wildcard")
     service = StudyService.open(location)
-    if team_server and (problem := service.team_server_problem()) is not None:
+    named = shlex.quote(location) if sqlite_path(location) is not None else "STUDY"  # no URL
+    if team_server and (problem := service.team_server_problem(named)) is not None:
         service.close()
-        raise NotReadyForTeam(f"refusing to serve {location} to a team: {problem}")
+        what = named if named != "STUDY" else "this PostgreSQL study"
+        raise NotReadyForTeam(f"refusing to serve {what} to a team: {problem}")
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
