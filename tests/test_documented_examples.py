@@ -35,6 +35,7 @@ STUDY = "msk.thematica"
 NOT_RUN = {
     "serve": "starts the workbench and waits for Ctrl+C (tests/web covers it)",
     "anonymise review msk.thematica --interactive": "waits for a person's answers (tests/anonymise)",
+    "team passwd": "asks for the password twice without showing it (tests/cli/test_team.py)",
     "upgrade postgresql+psycopg://thematica@db.example/msk": "needs a team server at db.example",
 }
 

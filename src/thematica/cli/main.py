@@ -21,7 +21,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "info": ("study", "Describe the study: title, question, approach, team and headline counts."),
     "upgrade": ("study", "Bring STUDY's schema up to this version of Thematica."),
     "demo": ("study", "Write the fictional demo study into DIRECTORY and print its path."),
-    "team": ("study", "The research team: who codes, who leads, who only reads."),
+    "team": (
+        "team",
+        "The research team: who codes, who leads, who only reads; their passwords and invitations.",
+    ),
     "participants": (
         "participants",
         "The participant register: labels, groups and typed attributes.",

@@ -72,6 +72,24 @@ def listen(host: str, port: int, *, tries: int = 1) -> socket.socket:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Anonymisation key file (default: STUDY.thematica-key).",
 )
+@click.option(
+    "--session-idle",
+    type=click.FloatRange(min=0.05, max=24 * 30),
+    default=8.0,
+    show_default=True,
+    metavar="HOURS",
+    help="Sign a member out after this many hours without a request.",
+)
+@click.option(
+    "--behind-proxy",
+    metavar="ADDRESS",
+    is_flag=False,
+    flag_value="127.0.0.1",
+    default=None,
+    help="Behind an HTTPS reverse proxy: trust its X-Forwarded-For and X-Forwarded-Proto, only "
+    "from ADDRESS (default 127.0.0.1), so cookies are Secure and the audit log has the "
+    "member's address.",
+)
 def serve(
     study: str,
     host: str,
@@ -79,6 +97,8 @@ def serve(
     port: int,
     open_browser: bool,
     key: Path | None,
+    session_idle: float,
+    behind_proxy: str | None,
 ) -> None:
     """Open STUDY in the workbench: a web app on this machine (nothing leaves it; no outside
     requests of any kind). Prints the address; Ctrl+C stops it.
@@ -87,11 +107,19 @@ def serve(
     team server (--host 0.0.0.0), also this machine's name and the address it listens on, or
     instead of those the names given with --allowed-host.
 
+    As soon as any member has a password, everyone signs in. A team server (any address other
+    than loopback, behind a proxy, and every PostgreSQL study) always signs everyone in, and
+    refuses to start until every active member who can see original text (leads, and coders
+    not marked anonymised-only) has a password ('thematica team passwd' or 'team invite').
+
     \b
     Examples:
         thematica serve msk.thematica --open
         thematica serve msk.thematica --host 0.0.0.0 --allowed-host thematica.lab.example
+        thematica serve msk.thematica --behind-proxy --allowed-host thematica.lab.example
     """
+    import datetime as dt
+
     import uvicorn
 
     from thematica.web.app import create_app, tune_gc
@@ -101,7 +129,16 @@ def serve(
         hosts = allowed_hosts(host, allowed)
     except HostNameError as exc:
         raise click.BadParameter(str(exc), param_hint="--allowed-host") from None
-    app = create_app(study, key, hosts)
+    from thematica.storage.database import sqlite_path
+
+    team_server = not is_loopback(host) or behind_proxy is not None or sqlite_path(study) is None
+    app = create_app(
+        study,
+        key,
+        hosts,
+        team_server=team_server,
+        session_idle=dt.timedelta(hours=session_idle),
+    )
     tune_gc()
     explicit = (
         click.get_current_context().get_parameter_source("port") is not ParameterSource.DEFAULT
@@ -117,5 +154,11 @@ def serve(
     click.echo(f"Thematica workbench for {study}: {url}")
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        proxy_headers=behind_proxy is not None,
+        forwarded_allow_ips=behind_proxy or "",
+    )
+    server = uvicorn.Server(config)
     server.run(sockets=[sock])

@@ -1,15 +1,15 @@
-"""Commands about the study as a whole: init, info, upgrade, demo and the team."""
+"""Commands about the study as a whole: init, info, upgrade, demo and blind coding (the team
+is in ``cli/team.py``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from thematica import private_files
 from thematica.cli.output import CliError, console, format_option, open_study, print_json
-from thematica.domain import Approach, MemberRole
+from thematica.domain import Approach
 
 
 @click.command()
@@ -126,62 +126,6 @@ def demo(directory: Path, force: bool) -> None:
         leftover.unlink(missing_ok=True)
     build_demo(target)
     click.echo(str(target))
-
-
-@click.group()
-def team() -> None:
-    """The research team: who codes, who leads, who only reads."""
-
-
-@team.command("add")
-@click.argument("study")
-@click.argument("name")
-@click.option(
-    "--role",
-    type=click.Choice([r.value for r in MemberRole]),
-    default=MemberRole.CODER.value,
-    show_default=True,
-    help="lead, coder or reader.",
-)
-@click.option(
-    "--anonymised-only",
-    is_flag=True,
-    help="This member may never see original text (readers never do).",
-)
-def team_add(study: str, name: str, role: str, anonymised_only: bool) -> None:
-    """Add NAME to the team.
-
-    \b
-    Example:
-        thematica team add msk.thematica "Priya Shah" --role coder
-    """
-    with open_study(study) as service:
-        member = service.add_team_member(name, MemberRole(role), anonymised_only=anonymised_only)
-    click.echo(f"Added {member.name} ({member.role.value})")
-
-
-@team.command("list")
-@click.argument("study")
-@format_option
-def team_list(study: str, fmt: str) -> None:
-    """List the team.
-
-    \b
-    Example:
-        thematica team list msk.thematica --format json
-    """
-    with open_study(study) as service:
-        members = service.team()
-    if fmt == "json":
-        print_json(members)
-        return
-    if not members:
-        click.echo("No team members yet (add one: thematica team add STUDY NAME --role lead)")
-        return
-    table = Table("Name", "Role")
-    for m in members:
-        table.add_row(m.name, m.role.value)
-    console().print(table)
 
 
 @click.command()

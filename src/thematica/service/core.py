@@ -68,6 +68,7 @@ from thematica.service import coding_lookup as lookup
 from thematica.service import reconcile as rc
 from thematica.service import register as reg
 from thematica.service import transcripts as tx
+from thematica.service.facade_accounts import AccountMethods
 from thematica.service.facade_audit import AuditMethods
 from thematica.service.facade_framework import FrameworkMethods
 from thematica.service.facade_notes import NotesMethods
@@ -84,11 +85,12 @@ from thematica.storage.models import (
 MAX_TITLE = 500
 
 
-class StudyService(FrameworkMethods, NotesMethods, AuditMethods):
+class StudyService(FrameworkMethods, NotesMethods, AuditMethods, AccountMethods):
     """A study, opened. Use :meth:`create` or :meth:`open`; close it (or use ``with``).
 
     The theme-framework editing and the notes-and-search methods live in their own modules
-    (``service/facade_framework.py``, ``service/facade_notes.py``) and are part of this class.
+    (``service/facade_framework.py``, ``service/facade_notes.py``) and are part of this class;
+    so do accounts, invitations and sign-in (``service/facade_accounts.py``).
     """
 
     def __init__(self, engine: Engine, location: str, migration: Migration | None = None) -> None:

@@ -8,7 +8,9 @@ and turns every :class:`ThematicaError` into a 4xx with its message.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
+import shlex
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,8 +26,16 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from thematica.anonymise.keyfile import default_key_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import StudyService
+from thematica.storage.database import sqlite_path
 from thematica.web.hosts import LOOPBACK
-from thematica.web.middleware import AuditClient, BodyLimit, SecurityHeaders, security_headers
+from thematica.web.middleware import (
+    AuditClient,
+    BodyLimit,
+    SecurityHeaders,
+    SignInGate,
+    security_headers,
+    unauthenticated,
+)
 from thematica.web.routes import (
     analysis,
     anonymise,
@@ -37,6 +47,8 @@ from thematica.web.routes import (
     overview,
     reconcile,
     search,
+    signin,
+    team,
     themes,
     transcripts,
 )
@@ -46,6 +58,8 @@ from thematica.web.validation import problems, summary
 HERE = Path(__file__).parent
 FEATURES = (
     identity,
+    signin,
+    team,
     overview,
     transcripts,
     reconcile,
@@ -87,15 +101,36 @@ def tune_gc() -> None:
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def create_app(location: str, key: Path | None = None, hosts: Sequence[str] = LOOPBACK) -> FastAPI:
+class NotReadyForTeam(ThematicaError):
+    """A study served to a network (or from PostgreSQL) before its members can sign in."""
+
+
+def create_app(
+    location: str,
+    key: Path | None = None,
+    hosts: Sequence[str] = LOOPBACK,
+    *,
+    team_server: bool = False,
+    session_idle: dt.timedelta = dt.timedelta(hours=8),
+) -> FastAPI:
     """The workbench over the study at ``location``. It answers only requests addressed to one
     of ``hosts`` (so a web page elsewhere cannot reach it through DNS rebinding; see
     :mod:`thematica.web.hosts`), and refuses changes sent from another origin (another site, or
     another program on this machine). Every answer carries the security headers, and request
-    bodies are bounded (:mod:`thematica.web.middleware`)."""
+    bodies are bounded (:mod:`thematica.web.middleware`).
+
+    Everyone signs in as soon as any member has a password. A ``team_server`` (``serve`` beyond
+    this machine, or any PostgreSQL study) always signs everyone in, and is refused
+    (:class:`NotReadyForTeam`) until every active member who can see original text has a
+    password. Sessions end after ``session_idle`` without a request."""
     if not hosts or any("*" in h for h in hosts):
         raise ValueError("the workbench answers named hosts only, never a wildcard")
     service = StudyService.open(location)
+    named = shlex.quote(location) if sqlite_path(location) is not None else "STUDY"  # no URL
+    if team_server and (problem := service.team_server_problem(named)) is not None:
+        service.close()
+        what = named if named != "STUDY" else "this PostgreSQL study"
+        raise NotReadyForTeam(f"refusing to serve {what} to a team: {problem}")
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -125,15 +160,30 @@ def create_app(location: str, key: Path | None = None, hosts: Sequence[str] = LO
                 )
         return await call_next(request)
 
-    # the last added runs first: headers on every answer, then the body limit, then the Host check
-    app.add_middleware(AuditClient)  # innermost: a proxy-headers middleware runs before it
+    def resolve(token: str | None) -> tuple[bool, object]:
+        required = team_server or service.signin_required()
+        if not required or not token:
+            return required, None
+        return True, service.session_account(token, idle=session_idle)
+
+    # the last added runs first: headers on every answer, then the body limit, then the Host
+    # check, then who is signed in (and the CSRF token of every change), then the client the
+    # audit log names (innermost: a proxy-headers middleware runs before it)
+    app.add_middleware(AuditClient)
+    app.add_middleware(SignInGate, resolve=resolve)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
-    wb = Workbench(service, templates, key or default_key_path(location))
+    wb = Workbench(
+        service,
+        templates,
+        key or default_key_path(location),
+        session_idle=session_idle,
+        team_server=team_server,
+    )
 
     @app.exception_handler(OverflowError)
     @app.exception_handler(DataError)
@@ -147,6 +197,9 @@ def create_app(location: str, key: Path | None = None, hosts: Sequence[str] = LO
     @app.exception_handler(ThematicaError)
     async def thematica_error(request: Request, exc: ThematicaError) -> Response:
         status = status_of(exc)
+        if status == 401 and wb.signin_required(request):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return unauthenticated(request.url.path, request.headers, target)
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": str(exc)}, status_code=status)
         if status == 401:
@@ -185,4 +238,4 @@ def create_app(location: str, key: Path | None = None, hosts: Sequence[str] = LO
     return app
 
 
-__all__ = ["COOKIE", "create_app", "tune_gc"]
+__all__ = ["COOKIE", "NotReadyForTeam", "create_app", "tune_gc"]

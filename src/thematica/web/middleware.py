@@ -5,6 +5,12 @@ including the Host check's and the body limit's own refusals).
   ``Content-Length`` over the limit is refused at once, unread; a body without one (chunked) is
   counted as it arrives and refused the moment it passes the limit. No route takes uploads
   (transcripts are imported from the command line), so one limit serves every route.
+* :class:`SignInGate` finds who a request is from (the session cookie) once, for every route,
+  and, once everyone signs in, refuses every change (POST, PUT, PATCH, DELETE) that does not
+  come from a signed-in session with that session's CSRF token: in the ``X-CSRF-Token`` header
+  (htmx and the page scripts send it, ``static/csrf.js``) or a ``csrf_token`` form field. The
+  sign-in and invitation forms, sent before there is a session, are protected instead by a
+  token of their own (a cookie matched by a hidden field), the Origin check and SameSite.
 * :class:`SecurityHeaders` adds the Content-Security-Policy and its companions to every answer,
   and ``Cache-Control: no-store`` to every answer but the static files: pages, JSON and error
   messages may all carry participants' words, which must not linger in a browser's cache.
@@ -12,8 +18,15 @@ including the Host check's and the body limit's own refusals).
 
 from __future__ import annotations
 
+import hmac
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs, quote
+
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.requests import cookie_parser
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from thematica.audit_client import acting_from
@@ -142,11 +155,93 @@ def _replay(first: list[Message], receive: Receive) -> Receive:
     return replayed
 
 
+SESSION_COOKIE = "thematica_session"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _open(path: str) -> bool:
+    """The forms sent before there is a session (they carry a sign-in form token instead)."""
+    return path == "/login" or path.startswith("/invite/")
+
+
+def unauthenticated(path: str, headers: Headers, next_path: str) -> Response:
+    """The answer to a request that needs a signed-in member and has none: 401 for the JSON API
+    and htmx (which is told to go to the sign-in page), a redirect to it for a page."""
+    login = "/login?next=" + quote(next_path, safe="/")
+    message = "sign in first: your session has ended or you have not signed in"
+    if path.startswith("/api/"):
+        return JSONResponse({"error": message}, status_code=401)
+    if headers.get("hx-request"):
+        return PlainTextResponse(message, status_code=401, headers={"hx-redirect": login})
+    return RedirectResponse(login, status_code=303)
+
+
+def _csrf_refused() -> Response:
+    return PlainTextResponse(
+        "refused: this change did not carry the page's security token (CSRF); reload the page "
+        "and try again",
+        status_code=403,
+    )
+
+
+class SignInGate:
+    """``resolve(token)`` says whether everyone signs in and whose session ``token`` is (None:
+    no session); both go into ``request.state.signin`` for :meth:`Workbench.member`."""
+
+    def __init__(self, app: ASGIApp, resolve: Callable[[str | None], tuple[bool, Any]]) -> None:
+        self.app = app
+        self.resolve = resolve
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(STATIC):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        token = cookie_parser(headers.get("cookie", "")).get(SESSION_COOKIE) or None
+        required, account = await run_in_threadpool(self.resolve, token)
+        scope.setdefault("state", {})["signin"] = (required, account)
+        if not required or scope["method"] not in UNSAFE or _open(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        if account is None:
+            response = unauthenticated(scope["path"], headers, "/")
+            await response(scope, receive, send)
+            return
+        given = headers.get(CSRF_HEADER)
+        messages: list[Message] = []
+        if given is None and headers.get("content-type", "").startswith(
+            "application/x-www-form-urlencoded"
+        ):
+            body = bytearray()
+            while True:
+                message = await receive()
+                messages.append(message)
+                if message["type"] != "http.request":
+                    break
+                body += message.get("body", b"")
+                if not message.get("more_body", False):
+                    break
+            fields = parse_qs(body.decode("latin-1"), keep_blank_values=True)
+            values = fields.get(CSRF_FIELD)
+            given = values[0] if values else None
+        expected: str = account.csrf
+        if given is None or not hmac.compare_digest(expected.encode(), given.encode()):
+            await _csrf_refused()(scope, receive, send)
+            return
+        await self.app(scope, _replay(messages, receive) if messages else receive, send)
+
+
 __all__ = [
     "BODY_LIMIT",
     "CONTENT_SECURITY_POLICY",
+    "CSRF_FIELD",
+    "SESSION_COOKIE",
     "AuditClient",
     "BodyLimit",
     "SecurityHeaders",
+    "SignInGate",
     "security_headers",
+    "unauthenticated",
 ]
