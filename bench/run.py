@@ -4,7 +4,7 @@
     python bench/run.py analysis [--codings 100000] [--codes 300]
     python bench/run.py anonymise
     python bench/run.py exchange
-    python bench/run.py web [--opens 50] [--adds 300]
+    python bench/run.py web [--opens 50] [--adds 300] [--signin]
     python bench/run.py search [--repeat 20]
     python bench/run.py cli [--runs 20]
     python bench/run.py concurrency [--clients 20] [--seconds 60] [--backend sqlite|postgres]
@@ -343,10 +343,13 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
     return {"p50_ms": at(0.50), "p95_ms": at(0.95), "max_ms": round(ordered[-1] * 1000, 1)}
 
 
-def bench_web(transcripts: int, words: int, opens: int, adds: int) -> None:
+def bench_web(transcripts: int, words: int, opens: int, adds: int, signin: bool = False) -> None:
     """The workbench over real HTTP (uvicorn on 127.0.0.1, one keep-alive connection), on a
     fresh copy of the large analysed study: opening an 8,000-word transcript page, and adding a
-    coding through the JSON API. Three warm-up requests of each kind are not counted."""
+    coding through the JSON API. Three warm-up requests of each kind are not counted. With
+    ``signin``, the coder has a password and every request carries a session cookie (and each
+    change its CSRF token), as on a team server; otherwise the identity cookie of a study no one
+    has a password for."""
     import http.client
     import random
     import shutil
@@ -368,6 +371,17 @@ def bench_web(transcripts: int, words: int, opens: int, adds: int) -> None:
         summary = study.transcripts()[0]
         length = len(study.transcript(str(summary.id)).text)
         code = " > ".join(study.codes(Level.ONE)[-1].path)
+        cookie = {"Cookie": "thematica_member=Coder%20B"}
+        if signin:
+            from thematica.service.accounts import ADMINISTRATOR
+
+            for member in study.team():
+                study.set_password(member.name, "benchmark password 1", by=ADMINISTRATOR)
+            session = study.sign_in("Coder B", "benchmark password 1")
+            cookie = {
+                "Cookie": f"thematica_session={session.token}",
+                "X-CSRF-Token": session.csrf,
+            }
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -379,7 +393,6 @@ def bench_web(transcripts: int, words: int, opens: int, adds: int) -> None:
     while not server.started:
         time.sleep(0.05)
     connection = http.client.HTTPConnection("127.0.0.1", port)
-    cookie = {"Cookie": "thematica_member=Coder%20B"}
     rng = random.Random(11)
 
     def timed(method: str, url: str, body: str | None = None) -> float:
@@ -410,6 +423,7 @@ def bench_web(transcripts: int, words: int, opens: int, adds: int) -> None:
         json.dumps(
             {
                 "benchmark": "web",
+                "signed_in": signin,
                 "study": str(source),
                 "transcript_words": summary.words,
                 "open_transcript_page": {"requests": opens, **_percentiles(page)},
@@ -525,6 +539,9 @@ def main() -> None:
     web.add_argument("--words", type=int, default=8000)
     web.add_argument("--opens", type=int, default=50)
     web.add_argument("--adds", type=int, default=300)
+    web.add_argument(
+        "--signin", action="store_true", help="members have passwords: session cookie and CSRF"
+    )
     srch = sub.add_parser("search", help="full-text index rebuild and search timings (p50/p95)")
     srch.add_argument("--transcripts", type=int, default=1000)
     srch.add_argument("--words", type=int, default=8000)
@@ -560,7 +577,7 @@ def main() -> None:
     elif args.command == "exchange":
         bench_exchange(args.transcripts, args.words)
     elif args.command == "web":
-        bench_web(args.transcripts, args.words, args.opens, args.adds)
+        bench_web(args.transcripts, args.words, args.opens, args.adds, args.signin)
     elif args.command == "search":
         bench_search(args.transcripts, args.words, args.repeat)
     elif args.command == "cli":
