@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -69,16 +70,27 @@ def router(wb: Workbench) -> APIRouter:
         plan = anon.plan()
         # the check names where and what kind, never the original (pages and their JSON twin)
         residue = [{"where": r.where, "category": r.category} for r in anon.check()]
+        places: dict[str, Counter[str]] = defaultdict(Counter)
+        for r in residue:
+            places[r["where"].split(" [")[0]][r["category"]] += 1
         return {
             "key": str(wb.key_path),
             "has_key": True,
             "findings": [asdict(f) for f in found],
             "categories": sorted({f.category for f in found}),
-            "check": {"clean": not residue, "found": residue},
+            "check": {
+                "clean": not residue,
+                "found": residue,
+                "places": [
+                    {"where": where, "count": sum(c.values()), "categories": sorted(c)}
+                    for where, c in places.items()
+                ],
+            },
             "plan": {
                 **asdict(plan),
                 "derived": dict(plan.derived),
                 "summary": apply_summary(plan),
+                "changes": plan.changes(),
                 "fingerprint": plan.fingerprint(),
             },
             "may_apply": member.role == MemberRole.LEAD.value,
