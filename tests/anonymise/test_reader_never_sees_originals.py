@@ -144,7 +144,10 @@ def test_the_review_page_for_a_lead(demo: Path) -> None:
             client.post("/anonymise/decide", data={"finding": first, "action": "shred"}).status_code
             == 422
         )
-        assert client.post("/anonymise/apply", follow_redirects=False).status_code == 303
+        assert client.post("/anonymise/apply", follow_redirects=False).status_code == 422
+        confirm = client.get("/api/anonymise/findings").json()["plan"]["fingerprint"]
+        applied = client.post("/anonymise/apply", data={"confirm": confirm}, follow_redirects=False)
+        assert applied.status_code == 303
     with StudyService.open(str(demo)) as study:
         text = "".join(study.transcript(str(t.id)).text for t in study.transcripts())
         assert "[Participant's daughter]" in text and "@wessexvale" not in text

@@ -285,6 +285,9 @@ def _interactive(anon: AnonymisingStudy, who: str) -> None:
 def anonymise_apply(study: str, key: Path | None, by: str | None, pending: str) -> None:
     """Replace every accepted finding and every speaker name across the study, keep codings on the
     same words, log who/when/what (never the original) and move the originals to the key file.
+    Every known original is also replaced in what was derived from the text: code names and
+    descriptions, memos, the journal, themes, interlinks, the lineage log, the guide and
+    participants' groups; a file name holding one becomes the participant's label.
     Deleted text is scrubbed from the study file. Refuses while findings wait for review,
     unless --pending skip.
 
@@ -300,6 +303,11 @@ def anonymise_apply(study: str, key: Path | None, by: str | None, pending: str) 
         f"{plural(report.speakers, 'speaker name')}; "
         f"{plural(report.codings_moved, 'coding')} adjusted to the new text"
     )
+    derived = [f"{n} {kind}" for kind, n in report.derived]
+    if report.file_names:
+        derived.append(plural(report.file_names, "file name"))
+    if derived:
+        click.echo("Also rewritten (fields): " + ", ".join(derived))
     if not report.scrubbed:
         click.echo(
             "Warning: another program has the study open, so old text may remain in its write-ahead log; "

@@ -10,6 +10,7 @@ team (in the key file).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import re
 from collections import Counter, defaultdict
@@ -20,7 +21,6 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from thematica.anonymise.detect import (
-    Finding,
     NameEntry,
     detect,
     find_names,
@@ -35,21 +35,18 @@ from thematica.domain import MemberRole, SpeakerRole
 from thematica.errors import AccessDenied, InputError, NotFoundError, ThematicaError
 from thematica.importers.table import read_records
 from thematica.service import transcripts as tx
+from thematica.service.anonymise_derived import (
+    file_name,
+    replacement_entries,
+    rewrite_derived,
+    spaced,
+)
 from thematica.storage import search_index
 from thematica.storage.models import (
     AnonymisationLogRow,
-    CodeRow,
     CodingRow,
-    GuidePromptRow,
-    GuideQuestionRow,
-    JournalEntryRow,
-    LineageRow,
-    MemoRow,
-    NodeLinkRow,
     ParticipantRow,
-    StudyRow,
     TeamMemberRow,
-    ThemeNodeRow,
     TranscriptRow,
     TurnRow,
 )
@@ -389,10 +386,12 @@ class ApplyReport:
     replacements: int
     speakers: int
     codings_moved: int
+    derived: tuple[tuple[str, int], ...] = ()  # ("code name", 2): fields rewritten, by kind
+    file_names: int = 0
     scrubbed: bool = True  # False: another program kept the old text in the write-ahead log
 
 
-def _speaker_names(study: Session, key: Session, tid: int) -> dict[str, str]:
+def _speaker_names(study: Session, key: Session, tid: int, *, dry: bool = False) -> dict[str, str]:
     """Each speaker of a transcript -> a descriptor: the participant's label, the interviewer's
     identity label ("Interviewer A"; an interviewer the key does not know gets the next free
     letter, recorded in the key), or "Speaker N"."""
@@ -414,6 +413,8 @@ def _speaker_names(study: Session, key: Session, tid: int) -> dict[str, str]:
             out[speaker] = label
         elif speaker.casefold() in identities:
             out[speaker] = identities[speaker.casefold()]
+        elif role == SpeakerRole.INTERVIEWER.value and dry:
+            out[speaker] = "Interviewer ?"  # a plan only counts: the key learns no new label
         elif role == SpeakerRole.INTERVIEWER.value:
             out[speaker] = _new_interviewer(study, key, speaker)
             identities[speaker.casefold()] = out[speaker]
@@ -435,6 +436,59 @@ def _letters(n: int) -> str:
         n, rest = divmod(n - 1, 26)
         out = chr(65 + rest) + out
     return out
+
+
+@dataclass(frozen=True)
+class ApplyPlan:
+    """What ``apply`` would change now, counted (never an original): for the confirmation."""
+
+    passages: int
+    transcripts: int
+    speakers: int
+    derived: tuple[tuple[str, int], ...]  # ("code name", 2), ...
+    file_names: int
+    pending: int
+
+    def fingerprint(self) -> str:
+        """Short, stable: a confirmation given for this plan is refused for another."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()[:16]
+
+    def changes(self) -> int:
+        return self.passages + self.speakers + self.file_names + sum(n for _, n in self.derived)
+
+
+def plan(study: Session, key: Session) -> ApplyPlan:
+    """Count what ``apply`` would replace, writing nothing."""
+    accepted = key.execute(
+        select(FindingRow.transcript_id, FindingRow.original, FindingRow.category)
+        .add_columns(FindingRow.replacement)
+        .where(FindingRow.status == "accepted")
+    ).all()
+    pending = key.scalar(
+        select(func.count()).select_from(FindingRow).where(FindingRow.status == "pending")
+    )
+    tids = list(study.scalars(select(TranscriptRow.id).order_by(TranscriptRow.id)))
+    renames = [_speaker_names(study, key, tid, dry=True) for tid in tids]
+    speakers = sum(len(names) for names in renames)
+    entries = _entries(study, key)
+    labels = tx.participant_labels(study)
+    files = sum(
+        file_name(name, labels.get(tid) or f"Transcript {tid}", entries) is not None
+        for tid, name in study.execute(select(TranscriptRow.id, TranscriptRow.source_name)).all()
+    )
+    extra = [(o, c, r) for _, o, c, r in accepted]
+    extra += [(o, "speaker", d) for names in renames for o, d in names.items()]
+    derived = rewrite_derived(
+        study, replacement_entries(study, key, extra), now=_now(), actor="", dry=True
+    )
+    return ApplyPlan(
+        passages=len(accepted),
+        transcripts=len({tid for tid, *_ in accepted}),
+        speakers=speakers,
+        derived=tuple(sorted(derived.items())),
+        file_names=files,
+        pending=pending or 0,
+    )
 
 
 def _new_interviewer(study: Session, key: Session, name: str) -> str:
@@ -473,8 +527,9 @@ def apply(study: Session, key: Session, actor: str) -> ApplyReport:
         by_transcript[f.transcript_id].append(f)
     all_tids = set(study.scalars(select(TranscriptRow.id)))
     entries = _entries(study, key)
+    label_of = tx.participant_labels(study)
     now = _now()
-    replaced = moved = speakers = 0
+    replaced = moved = speakers = file_names = 0
     log: Counter[tuple[int, str, str, str, str]] = Counter()
     for tid in sorted(all_tids):
         row = study.get(TranscriptRow, tid)
@@ -563,29 +618,24 @@ def apply(study: Session, key: Session, actor: str) -> ApplyReport:
             speakers += 1
             if row.interviewer == original:
                 row.interviewer = descriptor
-        for field in ("source_name",):
-            value: str = getattr(row, field)
-            hits = find_names(value, entries) + find_patterns(value)
-            if hits:
-                hits.sort(key=lambda h: h.start)
-                new_value, _, _ = apply_edits(
-                    value, [Edit(h.start, h.end, h.replacement) for h in _non_overlapping(hits)]
+        new_name = file_name(row.source_name, label_of.get(tid) or f"Transcript {tid}", entries)
+        if new_name is not None:
+            key.add(
+                ReplacementRow(
+                    transcript_id=tid,
+                    field="source_name",
+                    start=None,
+                    end=None,
+                    original=row.source_name,
+                    replacement=new_name,
+                    category="file name",
+                    applied_at=now,
+                    applied_by=who,
                 )
-                key.add(
-                    ReplacementRow(
-                        transcript_id=tid,
-                        field=field,
-                        start=None,
-                        end=None,
-                        original=value,
-                        replacement=new_value,
-                        category="file name",
-                        applied_at=now,
-                        applied_by=who,
-                    )
-                )
-                setattr(row, field, new_value)
-                log[(tid, field, "file name", "register", new_value)] += 1
+            )
+            row.source_name = new_name
+            log[(tid, "source_name", "file name", "register", new_name)] += 1
+            file_names += 1
     for (tid, field, category, detector, replacement), n in sorted(log.items()):
         study.add(
             AnonymisationLogRow(
@@ -608,17 +658,20 @@ def apply(study: Session, key: Session, actor: str) -> ApplyReport:
         )
     )
     study.flush()
+    key.flush()
+    # everything derived from the text (codes, memos, journal, themes, ...), with every original
+    # the key now knows: the names, the deny-list, and every original replaced so far
+    derived = rewrite_derived(study, replacement_entries(study, key), now=now, actor=who, dry=False)
     search_index.rebuild(study)  # the index must not keep the original words
     key.flush()
-    return ApplyReport(len(by_transcript), replaced, speakers, moved)
-
-
-def _non_overlapping(hits: list[Finding]) -> list[Finding]:
-    out: list[Finding] = []
-    for h in hits:
-        if not out or h.start >= out[-1].end:
-            out.append(h)
-    return out
+    return ApplyReport(
+        len(by_transcript),
+        replaced,
+        speakers,
+        moved,
+        derived=tuple(sorted(derived.items())),
+        file_names=file_names,
+    )
 
 
 # -- originals and the residual check --------------------------------------------------------
@@ -733,7 +786,7 @@ def transcript_residue(
         speakers = speakers.where(TurnRow.transcript_id.in_(wanted))
     for tid, text, source_name, interviewer in study.execute(q).all():
         found += residual_in_text(text, f"transcript {tid}", entries)
-        found += residual_in_text(source_name, f"transcript {tid} file name", entries)
+        found += residual_in_text(spaced(source_name), f"transcript {tid} file name", entries)
         found += residual_in_text(interviewer or "", f"transcript {tid} interviewer", entries)
     for tid, speaker in study.execute(speakers).all():
         found += residual_in_text(speaker, f"transcript {tid} speaker", entries)
@@ -742,51 +795,15 @@ def transcript_residue(
 
 def residual_check(study: Session, entries: Sequence[NameEntry]) -> list[Residue]:
     """Every known original name, deny-list term or identifier pattern still in the study's text,
-    speaker names, file names, interviewer names or memos."""
+    speaker names, file names, interviewer names, and everything derived from them
+    (``anonymise_derived.derived_values``: codes, memos, the journal, themes, interlinks, the
+    lineage log, the guide, participants' groups and free-text attributes, title, question)."""
+    from thematica.service.anonymise_derived import derived_values
+
     found = transcript_residue(study, entries)
-    # Memos are the team's own notes: the researchers' names belong there (their names also stay
-    # in the team table); everyone else's do not.
+    # Memos and the rest are the team's own writing: the researchers' names belong there (their
+    # names also stay in the team table); everyone else's do not.
     not_team = [e for e in entries if e.category != "team member"]
-    for cid, memo in study.execute(
-        select(CodingRow.id, CodingRow.memo).where(CodingRow.memo.is_not(None))
-    ).all():
-        found += residual_in_text(memo or "", f"coding {cid} memo", not_team)
-    for mid, memo in study.execute(select(MemoRow.id, MemoRow.text)).all():  # [0007]
-        found += residual_in_text(memo, f"memo {mid}", not_team)
-    for eid, note in study.execute(select(JournalEntryRow.id, JournalEntryRow.text)).all():
-        found += residual_in_text(note, f"journal entry {eid}", not_team)
-    # Everything else a person types into the study: codebook, themes, links, guide, description.
-    others: list[tuple[str, str]] = []
-    for code_id, name, description in study.execute(
-        select(CodeRow.id, CodeRow.name, CodeRow.description)
-    ).all():
-        others += [(f"code {code_id} name", name), (f"code {code_id} description", description)]
-    for node_id, name, description in study.execute(
-        select(ThemeNodeRow.id, ThemeNodeRow.name, ThemeNodeRow.description)
-    ).all():
-        others += [(f"theme {node_id} name", name), (f"theme {node_id} description", description)]
-    others += [
-        (f"interlink {i} label", label)
-        for i, label in study.execute(select(NodeLinkRow.id, NodeLinkRow.label)).all()
-    ]
-    others += [
-        (f"guide question {i}", t)
-        for i, t in study.execute(select(GuideQuestionRow.id, GuideQuestionRow.text)).all()
-    ]
-    others += [
-        (f"guide prompt {i}", t)
-        for i, t in study.execute(select(GuidePromptRow.id, GuidePromptRow.text)).all()
-    ]
-    for title, question in study.execute(select(StudyRow.title, StudyRow.research_question)).all():
-        others += [("study title", title), ("research question", question)]
-    others += [
-        (f"lineage entry {i}", s)
-        for i, s in study.execute(select(LineageRow.id, LineageRow.summary)).all()
-    ]
-    others += [
-        (f"participant label {i}", label)
-        for i, label in study.execute(select(ParticipantRow.id, ParticipantRow.label)).all()
-    ]
-    for where, value in others:
-        found += residual_in_text(value or "", where, not_team)
+    for where, value in derived_values(study):
+        found += residual_in_text(value, where, not_team)
     return found

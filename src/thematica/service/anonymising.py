@@ -165,19 +165,29 @@ class AnonymisingStudy:
             )
             return decided
 
-    def apply(self, actor: str, *, pending: str = "refuse") -> an.ApplyReport:
+    def apply(
+        self, actor: str, *, pending: str = "refuse", expect: str | None = None
+    ) -> an.ApplyReport:
         """Apply every accepted finding and record every transcript's state, all or nothing
         across the key file and the study (even when the process is killed part way).
 
         Findings still waiting for review make it refuse, saying how many, unless ``pending``
         is ``"skip"``: then the accepted ones are applied and the transcripts with pending
-        findings stay closed to members who see anonymised text only."""
+        findings stay closed to members who see anonymised text only. With ``expect`` (a
+        plan's fingerprint, as confirmed), it is refused unless the plan is still that one."""
         if pending not in ("refuse", "skip"):
             raise ThematicaError(f"pending is 'refuse' or 'skip', not {pending!r}")
         with keycopy.locked(self.key_path):
             self._recover()
             with Session(self.study.engine) as session:
                 who = an.require_original_access(session, actor)
+            if expect is not None:
+                with self._sessions() as (study, key):
+                    if an.plan(study, key).fingerprint() != expect:
+                        raise ThematicaError(
+                            "what Apply would change is not what was confirmed (the findings or "
+                            "the study changed since): reload the page and confirm again"
+                        )
             engine = self._key_engine()  # the key opens (and is this study's) before anything
             try:
                 with Session(engine) as key:
@@ -216,6 +226,7 @@ class AnonymisingStudy:
                             "replacements": report.replacements,
                             "speakers": report.speakers,
                             "codings_moved": report.codings_moved,
+                            "derived_fields": sum(n for _kind, n in report.derived),
                         },
                     )
                     study.execute(
@@ -228,6 +239,20 @@ class AnonymisingStudy:
                 raise
             self._recover()
         return replace(report, scrubbed=self.study.scrub())
+
+    def plan(self) -> an.ApplyPlan:
+        """What ``apply`` would change now, counted (for the confirmation before it)."""
+        if not self.key_path.exists():
+            raise ThematicaError(f"no key file at {self.key_path}")
+        with self._both() as (study, key):
+            return an.plan(study, key)
+
+    def apply_confirmed(self, actor: str, fingerprint: str) -> an.ApplyReport:
+        """``apply`` (accepted findings only), if ``fingerprint`` is that of the plan now: a
+        confirmation given for another plan (the page was old, or skipped it) is refused."""
+        if not fingerprint:
+            raise ThematicaError("confirm what Apply will change first: the page shows it")
+        return self.apply(actor, pending="skip", expect=fingerprint)
 
     def original(self, ref: str, start: int, end: int, actor: str) -> tuple[str, str]:
         with self._both() as (study, key):
