@@ -192,6 +192,7 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> Planted:
         "node_id": [str(n.id) for n in nodes],
         "coding_id": sorted(set(codings[:: max(1, len(codings) // 8)]) | {str(coding)}, key=int),
         "entry_id": [str(e) for e in journal],
+        "token": ["no-such-invitation"],
     }
     return Planted(shared / study.name, originals, ids, in_vivo, coding, transcripts, journal)
 
