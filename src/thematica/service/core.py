@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
@@ -79,6 +80,9 @@ from thematica.storage.models import (
     TeamMemberRow,
     TranscriptRow,
 )
+
+if TYPE_CHECKING:
+    from thematica.service.acting import MemberStudy
 
 MAX_TITLE = 500
 
@@ -268,6 +272,26 @@ class StudyService(FrameworkMethods, NotesMethods):
     def set_anonymised_only(self, name: str, flag: bool) -> TeamMember:
         with self._transaction() as session:
             return reg.set_anonymised_only(session, name, flag)
+
+    def as_member(self, name: str, *, client: str = "") -> MemberStudy:
+        """The study bound to team member ``name`` (who must be active): every method of the
+        answer checks what they may read and change (``service/acting.py``). ``client``: where
+        they act from (an address; "cli" for the command line)."""
+        from thematica.service.acting import bind
+
+        return bind(self, name, client)
+
+    # A minimal deactivation so the access rules can be tested against a deactivated member;
+    # the real one (ending sessions, audit) belongs to the accounts work and replaces this.
+    def deactivate_member(self, name: str, *, by: str) -> TeamMember:
+        """Deactivate ``name``: their codings and authorship stay, they can no longer act."""
+        with self._transaction() as session:
+            self._lead(session, by)
+            row = session.get(TeamMemberRow, cb.member_id(session, name))
+            assert row is not None
+            if row.deactivated_at is None:
+                row.deactivated_at = dt.datetime.now(dt.UTC)
+            return reg.member_of(row)
 
     # -- participants and guide ------------------------------------------------------------
 
