@@ -48,13 +48,13 @@ class ChangeMethods(Rules):
     def change_coding(
         self, coding_id: int, change: CodingChange, *, expected: dt.datetime | None = None
     ) -> Coding:
-        self.require_coder("change codings")
         self.readable_coding(coding_id)
+        self.require_coder("change codings")
         return self._service.change_coding(coding_id, change, by=self.name, expected=expected)
 
     def remove_coding(self, coding_id: int, *, expected: dt.datetime | None = None) -> Coding:
-        self.require_coder("change codings")
         self.readable_coding(coding_id)
+        self.require_coder("change codings")
         return self._service.remove_coding(coding_id, by=self.name, expected=expected)
 
     # -- the lead's: blind coding, reveal, reconciliation ----------------------------------
