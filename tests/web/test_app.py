@@ -12,7 +12,6 @@ from tests.web.conftest import sign_in_client as sign_in
 from thematica.domain import Level, MemberRole
 from thematica.service import StudyService
 from thematica.web.app import create_app
-from thematica.web.context import Member
 from thematica.web.context import overview as overview_context
 from thematica.web.context import transcript as transcript_context
 
