@@ -86,7 +86,7 @@ def test_a_deactivated_member_cannot_be_bound(team: StudyService) -> None:
 
 def test_a_reader_changes_nothing_but_their_own_journal(team: StudyService) -> None:
     reader = team.as_member(READER)
-    coding = team.codings(coder=CODER)[0].id
+    coding = team.add_coding("P2", ("Agreed pain",), LEAD, 0, 3, level=Level.TWO)  # readable
     node = team.add_theme("Living with pain", by=LEAD)
     before = snapshot(team.location)
     refused = [
