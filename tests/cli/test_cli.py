@@ -313,7 +313,7 @@ def test_blind_and_reveal_commands(study_path: str) -> None:
     run("transcripts", "import", study_path, str(teams()))
     assert "off" in run("blind", study_path, "status").output
     refused = run("blind", study_path, "on", "--by", "Tom Okafor", ok=False)
-    assert refused.exit_code == 2 and "only a lead can do this" in refused.stderr
+    assert refused.exit_code == 2 and "only a lead can set blind coding" in refused.stderr
     run("blind", study_path, "on", "--by", "Rachel Ames")
     assert "on" in run("blind", study_path, "status").output
     assert "Revealed" in run("transcripts", "reveal", study_path, "1", "--by", "Rachel Ames").output

@@ -38,6 +38,10 @@ def test_status_show_decide_and_undo(demo: str) -> None:
     assert "A = Rachel Ames, B = Tom Okafor; 13 to decide" in shown
     items = json.loads(run("reconcile", "show", demo, "Physio 3", "--format", "json").output)
     second = items["items"][1]
+    refused = run(
+        "reconcile", "decide", demo, "Physio 3", "2", "drop", "--by", "Tom Okafor", ok=False
+    )
+    assert refused.exit_code == 2 and "only a lead can reconcile" in refused.output
     made = json.loads(
         run(
             "reconcile",
@@ -51,7 +55,7 @@ def test_status_show_decide_and_undo(demo: str) -> None:
             "--code",
             "Agreed > By CLI",
             "--by",
-            "Tom Okafor",
+            "Rachel Ames",
             "--format",
             "json",
         ).output
@@ -59,7 +63,7 @@ def test_status_show_decide_and_undo(demo: str) -> None:
     with StudyService.open(demo) as s:
         agreed = {(c.code, c.start, c.end) for c in s.codings(transcript="1", level=Level.TWO)}
     assert (("Agreed", "By CLI"), second["start"], second["end"] - 1) in agreed
-    out = run("reconcile", "undo", demo, str(made["id"]), "--by", "Tom Okafor").output
+    out = run("reconcile", "undo", demo, str(made["id"]), "--by", "Rachel Ames").output
     assert "1 coding removed" in out
     with StudyService.open(demo) as s:
         assert s.reconciliation("1").items[1].decision is None

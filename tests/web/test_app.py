@@ -12,7 +12,6 @@ from tests.web.conftest import sign_in_client as sign_in
 from thematica.domain import Level, MemberRole
 from thematica.service import StudyService
 from thematica.web.app import create_app
-from thematica.web.context import Member
 from thematica.web.context import overview as overview_context
 from thematica.web.context import transcript as transcript_context
 
@@ -46,7 +45,7 @@ def test_overview_page_and_json_twin_agree(client: TestClient, demo: Path) -> No
     from thematica.service import StudyService
 
     with StudyService.open(str(demo)) as service:
-        assert overview_context(service) == twin
+        assert overview_context(service.as_member("Tom Okafor")) == twin
 
 
 def test_transcript_page_shows_labels_not_names_and_codings(client: TestClient, demo: Path) -> None:
@@ -60,7 +59,7 @@ def test_transcript_page_shows_labels_not_names_and_codings(client: TestClient, 
     from thematica.service import StudyService
 
     with StudyService.open(str(demo)) as service:
-        built = transcript_context(service, "Physio 3", Member("Tom Okafor", "coder", False))
+        built = transcript_context(service.as_member("Tom Okafor"), "Physio 3")
         assert {**built, "memos": []} == twin
 
 
@@ -295,6 +294,9 @@ def test_deciding_and_undoing_through_the_api(client: TestClient, demo: Path) ->
     sign_in(client, "Tom Okafor")
     item = client.get("/api/reconcile/1").json()["items"][0]
     body = {"code": item["code"], "start": item["start"], "end": item["end"]}
+    refused = client.post("/api/reconcile/1/decisions", json={**body, "decision": "accept_b"})
+    assert refused.status_code == 403 and "only a lead" in refused.json()["error"]  # a coder
+    sign_in(client, "Rachel Ames")
     made = client.post("/api/reconcile/1/decisions", json={**body, "decision": "accept_b"})
     assert made.status_code == 201, made.text
     with StudyService.open(str(demo)) as s:
@@ -315,7 +317,7 @@ def test_deciding_and_undoing_through_the_api(client: TestClient, demo: Path) ->
 
 def test_bad_reconciliation_requests_change_nothing(client: TestClient, demo: Path) -> None:
     assert client.get("/api/reconcile/1").status_code == 401
-    sign_in(client, "Tom Okafor")
+    sign_in(client, "Rachel Ames")
     first = client.get("/api/reconcile/1").json()["items"][0]
     body = {"code": first["code"], "start": first["start"], "end": first["end"]}
     before = snapshot(str(demo))

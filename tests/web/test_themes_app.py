@@ -58,7 +58,7 @@ def test_codebook_page_and_twin_agree(client: TestClient, demo: Path) -> None:
     for c in twin["levels"][1]["codes"]:
         assert f'href="/codebook/{c["id"]}"' in page and f'href="/codes/{c["id"]}/quotes"' in page
     with StudyService.open(str(demo)) as service:
-        assert codebook_context(service, LEAD) == twin
+        assert codebook_context(service.as_member(LEAD.name)) == twin
         assert sum(c["codings"] for c in twin["levels"][1]["codes"]) == len(
             service.codings(level=Level.ONE)
         )
@@ -234,7 +234,7 @@ def test_themes_page_and_twin_agree(client: TestClient, demo: Path) -> None:
     assert "Overarching theme" in page and "Sub-theme" in page
     assert len(twin["links"]) == 6 and "turns back" in page
     with StudyService.open(str(demo)) as service:
-        assert themes_context(service, LEAD) == twin
+        assert themes_context(service.as_member(LEAD.name)) == twin
     sign_in(client, "Helen Marsh")
     page = client.get("/themes").text
     assert "Quotes" in page and 'action="/themes' not in page and "themes.js" not in page

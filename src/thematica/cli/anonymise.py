@@ -14,7 +14,7 @@ import click
 from rich import box
 from rich.table import Table
 
-from thematica.cli.codebook import actor
+from thematica.cli.codebook import acting
 from thematica.cli.output import (
     CliError,
     console,
@@ -194,10 +194,11 @@ def anonymise_review(
         thematica anonymise review msk.thematica --interactive
     """
     with open_study(study) as service:
-        anon = _anonymising(service, _key(study, key))
-        who = actor(service, by)
-        acting = bool(accept or reject or edits or accept_category or accept_all)
-        if acting:
+        member = acting(service, by)
+        anon = member.anonymiser(_key(study, key))
+        who = member.name
+        deciding = bool(accept or reject or edits or accept_category or accept_all)
+        if deciding:
             n = anon.decide(
                 who,
                 accept=accept,
@@ -213,7 +214,7 @@ def anonymise_review(
     if fmt == "json":
         print_json(pending)
         return
-    if not acting and not interactive:
+    if not deciding and not interactive:
         table = Table(
             "#",
             "Participant",
@@ -296,7 +297,7 @@ def anonymise_apply(study: str, key: Path | None, by: str | None, pending: str) 
         thematica anonymise apply msk.thematica --by "Rachel Ames"
     """
     with open_study(study) as service:
-        report = _anonymising(service, _key(study, key)).apply(actor(service, by), pending=pending)
+        report = acting(service, by).apply_anonymisation(_key(study, key), pending=pending)
     click.echo(
         f"Replaced {plural(report.replacements, 'identifier')} in "
         f"{plural(report.transcripts, 'transcript')} and "
@@ -391,8 +392,9 @@ def anonymise_original(
         thematica anonymise original msk.thematica "Physio 4" 120 240 --by "Rachel Ames"
     """
     with open_study(study) as service:
-        anonymised, restored = _anonymising(service, _key(study, key)).original(
-            transcript, start, end, actor(service, by)
+        member = acting(service, by)
+        anonymised, restored = member.anonymiser(_key(study, key)).original(
+            transcript, start, end, member.name
         )
     click.echo(f"Anonymised: {anonymised}")
     click.echo(f"Original:   {restored}")

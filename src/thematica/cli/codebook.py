@@ -24,6 +24,7 @@ from thematica.domain import Level, MemberRole, format_path, parse_path
 
 if TYPE_CHECKING:  # the service loads only when a command opens a study
     from thematica.service import StudyService
+    from thematica.service.acting import MemberStudy
 
 LEVEL = click.option(
     "--level",
@@ -38,6 +39,13 @@ BY = click.option(
     envvar="THEMATICA_MEMBER",
     help="Team member doing this (default: $THEMATICA_MEMBER, or the study's only lead).",
 )
+
+
+def acting(service: StudyService, by: str | None) -> MemberStudy:
+    """The study bound to the member acting (``--by``/``$THEMATICA_MEMBER``, else the study's
+    only lead), so the service checks what they may do. Holding the study file is an
+    administrator's power: commands with no acting member use the plain service."""
+    return service.as_member(actor(service, by), client="cli")
 
 
 def actor(service: StudyService, by: str | None) -> str:
@@ -136,9 +144,7 @@ def codebook_rename(study: str, path: str, new_name: str, level: int, by: str | 
         thematica codebook rename msk.thematica "Time > Short follow-up slots" "Short appointments"
     """
     with open_study(study) as service:
-        entry = service.rename_code(
-            code_path(path), new_name, by=actor(service, by), level=Level(level)
-        )
+        entry = acting(service, by).rename_code(code_path(path), new_name, level=Level(level))
     click.echo(f"Renamed (lineage entry {entry})")
 
 
@@ -164,11 +170,10 @@ def codebook_describe(
 
     parsed = parse_colour(colour, "--colour", "option") if colour else None
     with open_study(study) as service:
-        entry = service.describe_code(
+        entry = acting(service, by).describe_code(
             code_path(path),
             description=description,
             colour=parsed,
-            by=actor(service, by),
             level=Level(level),
         )
     click.echo(f"Described (lineage entry {entry})")
@@ -190,10 +195,9 @@ def codebook_move(
         thematica codebook move msk.thematica "Time > Opening a can of worms" "Role"
     """
     with open_study(study) as service:
-        entry = service.move_code(
+        entry = acting(service, by).move_code(
             code_path(path),
             code_path(new_parent) if new_parent else None,
-            by=actor(service, by),
             level=Level(level),
         )
     click.echo(f"Moved (lineage entry {entry})")
@@ -214,8 +218,8 @@ def codebook_merge(study: str, source: str, target: str, level: int, by: str | N
         thematica codebook merge msk.thematica "Time > Running late and cutting short" "Time > Short follow-up slots"
     """
     with open_study(study) as service:
-        entry = service.merge_codes(
-            code_path(source), code_path(target), by=actor(service, by), level=Level(level)
+        entry = acting(service, by).merge_codes(
+            code_path(source), code_path(target), level=Level(level)
         )
     click.echo(
         f"Merged (lineage entry {entry}; undo with: thematica codebook undo {study} {entry})"
@@ -245,9 +249,7 @@ def codebook_split(
     except ValueError:
         raise CliError(f"--codings {codings!r}: give coding numbers separated by commas") from None
     with open_study(study) as service:
-        entry = service.split_code(
-            code_path(path), new_name, ids, by=actor(service, by), level=Level(level)
-        )
+        entry = acting(service, by).split_code(code_path(path), new_name, ids, level=Level(level))
     click.echo(f"Split (lineage entry {entry})")
 
 
@@ -286,7 +288,7 @@ def codebook_undo(study: str, entry: int, by: str | None) -> None:
         thematica codebook undo msk.thematica 1
     """
     with open_study(study) as service:
-        click.echo(service.undo(entry, by=actor(service, by)))
+        click.echo(acting(service, by).undo(entry))
 
 
 @click.group()

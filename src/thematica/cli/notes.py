@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from thematica.cli.codebook import BY, actor, code_path
+from thematica.cli.codebook import BY, acting, code_path
 from thematica.cli.output import CliError, format_option, open_study, plural, print_json
 from thematica.domain import JOURNAL_KINDS, SEARCH_SCOPES, SpeakerRole, format_path
 
@@ -46,8 +46,8 @@ def journal_add(
     if text == "-":
         text = sys.stdin.read()
     with open_study(study) as service:
-        entry = service.add_journal_entry(
-            text, by=actor(service, by), kind=kind, transcripts=transcripts, codes=codes
+        entry = acting(service, by).add_journal_entry(
+            text, kind=kind, transcripts=transcripts, codes=codes
         )
     if fmt == "json":
         print_json(entry)
@@ -97,7 +97,7 @@ def journal_list(
         until=until.date() if until else None,
     )
     with open_study(study) as service:
-        entries = service.journal(actor(service, by), wanted)
+        entries = acting(service, by).journal(wanted)
     if fmt == "json":
         print_json({"entries": entries})
         return
@@ -129,7 +129,7 @@ def memo_add(study: str, target: str, text: str, by: str | None, fmt: str) -> No
         thematica memo add msk.thematica code:12 "Overlaps with workload." --by "Tom Okafor"
     """
     with open_study(study) as service:
-        written = service.add_memo(target, text, by=actor(service, by))
+        written = acting(service, by).add_memo(target, text)
     if fmt == "json":
         print_json(written)
     else:
@@ -207,10 +207,11 @@ def search(
     )
     with open_study(study) as service:
         if code_all is not None:
-            who = actor(service, by)
+            member = acting(service, by)
+            who = member.name
             path = code_path(code_all)
-            plan = service.code_search_results(
-                query, path, by=who, wanted=wanted, scope=scope, create_code=create, dry_run=True
+            plan = member.code_search_results(
+                query, path, wanted=wanted, scope=scope, create_code=create, dry_run=True
             )
             if not yes and not click.confirm(
                 f"Make {plural(plan.new, 'coding')} with {format_path(plan.code)!r} as {who}"
@@ -218,10 +219,9 @@ def search(
                 err=True,
             ):
                 raise CliError("nothing was coded")
-            done = service.code_search_results(
+            done = member.code_search_results(
                 query,
                 path,
-                by=who,
                 wanted=wanted,
                 scope=scope,
                 create_code=create,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from thematica.cli.codebook import BY, actor, code_path
+from thematica.cli.codebook import BY, acting, code_path
 from thematica.cli.output import CliError, format_option, open_study, plural, print_json
 from thematica.domain import RECONCILE_DECISIONS, format_path
 
@@ -122,13 +122,12 @@ def decide(
         if number > len(items):
             raise CliError(f"there are {len(items)} disagreements in {transcript}, not {number}")
         item = items[number - 1]
-        made = service.reconcile(
+        made = acting(service, by).reconcile(
             transcript,
             item.code,
             item.start,
             item.end,
             decision,
-            by=actor(service, by),
             coders=who,
             edit=edit,
         )
@@ -152,7 +151,7 @@ def undo(study: str, decision: int, by: str | None) -> None:
         thematica reconcile undo msk.thematica 1 --by "Rachel Ames"
     """
     with open_study(study) as service:
-        gone = service.undo_reconciliation(decision, by=actor(service, by))
+        gone = acting(service, by).undo_reconciliation(decision)
     click.echo(
         f"undid decision {gone.id} ({gone.decision}); {plural(len(gone.codings), 'coding')} removed"
     )

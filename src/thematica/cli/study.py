@@ -146,5 +146,5 @@ def blind(study: str, state: str, by: str | None) -> None:
             return
         if not by:
             raise CliError("say which lead is changing it: --by NAME")
-        service.set_blind_coding(state == "on", by=by)
+        service.as_member(by, client="cli").set_blind_coding(state == "on")
     click.echo(f"Blind coding is {state}")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 from rich.tree import Tree
 
-from thematica.cli.codebook import BY, actor, code_path
+from thematica.cli.codebook import BY, acting, code_path
 from thematica.cli.output import CliError, console, format_option, open_study, print_json
 from thematica.domain import Level, Stance, format_path, parse_path
 
@@ -132,7 +132,7 @@ def themes_add(study: str, path: str, description: str, by: str | None) -> None:
     parts = theme_path(path)
     with open_study(study) as service:
         parent = node_id(service, format_path(parts[:-1])) if len(parts) > 1 else None
-        service.add_theme(parts[-1], parent=parent, description=description, by=actor(service, by))
+        acting(service, by).add_theme(parts[-1], parent=parent, description=description)
     click.echo(f"Added theme {format_path(parts)!r}")
 
 
@@ -149,7 +149,7 @@ def themes_rename(study: str, path: str, new_name: str, by: str | None) -> None:
         thematica themes rename msk.thematica "Two problems, one person > Round and round" "Caught in a loop"
     """
     with open_study(study) as service:
-        entry = service.rename_theme(node_id(service, path), new_name, by=actor(service, by))
+        entry = acting(service, by).rename_theme(node_id(service, path), new_name)
     click.echo(f"Renamed (lineage entry {entry})")
 
 
@@ -166,7 +166,7 @@ def themes_describe(study: str, path: str, description: str, by: str | None) -> 
         thematica themes describe msk.thematica "Working at the edge of the remit" "Where the role ends"
     """
     with open_study(study) as service:
-        entry = service.describe_theme(node_id(service, path), description, by=actor(service, by))
+        entry = acting(service, by).describe_theme(node_id(service, path), description)
     click.echo(f"Described (lineage entry {entry})")
 
 
@@ -188,9 +188,7 @@ def themes_move(
     """
     with open_study(study) as service:
         parent = node_id(service, under) if under else None
-        entry = service.move_theme(
-            node_id(service, path), parent, position=position, by=actor(service, by)
-        )
+        entry = acting(service, by).move_theme(node_id(service, path), parent, position=position)
     click.echo(f"Moved (lineage entry {entry})")
 
 
@@ -208,7 +206,7 @@ def themes_remove(study: str, path: str, by: str | None) -> None:
         thematica themes remove msk.thematica "Working at the edge of the remit > Spare"
     """
     with open_study(study) as service:
-        entry = service.remove_theme(node_id(service, path), by=actor(service, by))
+        entry = acting(service, by).remove_theme(node_id(service, path))
     click.echo(f"Removed (lineage entry {entry})")
 
 
@@ -237,11 +235,10 @@ def themes_assign(
     """
     stance = Stance.DIVERGENT if divergent else Stance.SUPPORTS
     with open_study(study) as service:
-        entry = service.assign_code(
+        entry = acting(service, by).assign_code(
             node_id(service, theme),
             code_id(service, code, level),
             stance=stance,
-            by=actor(service, by),
         )
     click.echo(f"Assigned (lineage entry {entry})")
 
@@ -260,8 +257,8 @@ def themes_unassign(study: str, theme: str, code: str, level: int | None, by: st
         thematica themes unassign msk.thematica "Two problems, one person > Breaking into the circle > It's the company" "Group > Not the only one" --level 2
     """
     with open_study(study) as service:
-        entry = service.unassign_code(
-            node_id(service, theme), code_id(service, code, level), by=actor(service, by)
+        entry = acting(service, by).unassign_code(
+            node_id(service, theme), code_id(service, code, level)
         )
     click.echo(f"Unassigned (lineage entry {entry})")
 
@@ -280,9 +277,7 @@ def themes_link(study: str, source: str, target: str, label: str, by: str | None
         thematica themes link msk.thematica "Working at the edge of the remit" "Two problems, one person" "shapes"
     """
     with open_study(study) as service:
-        service.link_themes(
-            node_id(service, source), node_id(service, target), label, by=actor(service, by)
-        )
+        acting(service, by).link_themes(node_id(service, source), node_id(service, target), label)
     click.echo(f"Linked {source!r} to {target!r} as {label!r}")
 
 
@@ -300,7 +295,5 @@ def themes_unlink(study: str, source: str, target: str, label: str | None, by: s
         thematica themes unlink msk.thematica "Two problems, one person > Breaking into the circle > Small wins, two gains" "Two problems, one person > Round and round > Winding each other up"
     """
     with open_study(study) as service:
-        entry = service.unlink_themes(
-            link_id(service, source, target, label), by=actor(service, by)
-        )
+        entry = acting(service, by).unlink_themes(link_id(service, source, target, label))
     click.echo(f"Unlinked (lineage entry {entry})")

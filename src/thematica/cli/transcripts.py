@@ -323,5 +323,5 @@ def transcripts_reveal(study: str, ref: str, by: str) -> None:
         thematica transcripts reveal msk.thematica "Physio 4" --by "Rachel Ames"
     """
     with open_study(study) as service:
-        at = service.reveal(ref, by=by)
+        at = service.as_member(by, client="cli").reveal(ref)
     click.echo(f"Revealed {ref} ({at:%Y-%m-%d %H:%M})")

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
@@ -81,6 +82,9 @@ from thematica.storage.models import (
     TeamMemberRow,
     TranscriptRow,
 )
+
+if TYPE_CHECKING:
+    from thematica.service.acting import MemberStudy
 
 MAX_TITLE = 500
 
@@ -277,6 +281,14 @@ class StudyService(FrameworkMethods, NotesMethods, AuditMethods, AccountMethods)
     def set_anonymised_only(self, name: str, flag: bool) -> TeamMember:
         with self._transaction() as session:
             return reg.set_anonymised_only(session, name, flag)
+
+    def as_member(self, name: str, *, client: str = "") -> MemberStudy:
+        """The study bound to team member ``name`` (who must be active): every method of the
+        answer checks what they may read and change (``service/acting.py``). ``client``: where
+        they act from (an address; "cli" for the command line)."""
+        from thematica.service.acting import bind
+
+        return bind(self, name, client)
 
     # -- participants and guide ------------------------------------------------------------
 

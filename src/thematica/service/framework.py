@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from thematica.domain import Code, CodePath, Coding, Level, Stance, format_path
+from thematica.domain import Code, CodePath, Coding, Level, MemberRole, Stance, format_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import versions
 from thematica.service.codebook import CodeIndex, NodeIndex, assign, list_codings, member_id
@@ -97,7 +97,7 @@ def _actor(session: Session, actor: str) -> str:
     """The member's name as stored; readers read and do not change the framework."""
     row = session.get(TeamMemberRow, member_id(session, actor))
     assert row is not None
-    if row.role == "reader":
+    if MemberRole(row.role) is MemberRole.READER:
         raise AccessDenied(f"{row.name} is a reader and cannot change the theme framework")
     return row.name
 

@@ -15,9 +15,8 @@ from typing import Any
 from thematica.analysis.quantifiers import quantify
 from thematica.analysis.reports import AgreementReport, CodeAgreement
 from thematica.domain import Level, MemberRole, format_path, parse_path
-from thematica.errors import AccessDenied, NotFoundError, ThematicaError
-from thematica.service import StudyService
-from thematica.web.context import Member
+from thematica.errors import NotFoundError, ThematicaError
+from thematica.service.acting import MemberStudy
 
 LONGEST = 200  # characters in a name or attribute given as a parameter
 SCOPES = ("either", "both")
@@ -77,43 +76,33 @@ def _choice(what: str, text: str | None, choices: tuple[str, ...]) -> str:
     return text.strip()
 
 
-def coders(service: StudyService) -> list[str]:
-    return [m.name for m in service.team() if m.role in (MemberRole.LEAD, MemberRole.CODER)]
+def coders(study: MemberStudy) -> list[str]:
+    return [m.name for m in study.team() if m.role in (MemberRole.LEAD, MemberRole.CODER)]
 
 
 # -- agreement -------------------------------------------------------------------------------
 
 
-def _blind(service: StudyService, member: Member) -> bool:
-    """Whether level-one figures are closed to this member: while the study codes blind, they
-    would show a coder how the others coded (agreement, counts, co-occurrence, new codes)."""
-    return member.role != MemberRole.LEAD.value and service.blind_coding()
+def _blind_check(study: MemberStudy, level: Level, what: str = "agreement") -> None:
+    """Checked before the pair of coders is chosen, so a blind coder is told why (the service
+    checks it again when the figures are computed)."""
+    study.require_level_open(level, what)
 
 
-def _blind_check(
-    service: StudyService, member: Member, level: Level, what: str = "agreement"
-) -> None:
-    if level is Level.ONE and _blind(service, member):
-        raise AccessDenied(
-            "the study codes blind: until the lead ends blind coding, only a lead sees "
-            f"level-one {what}"
-        )
-
-
-def _open_level(service: StudyService, member: Member) -> Level:
+def _open_level(study: MemberStudy) -> Level:
     """Level one where the member may see it, else the agreed level two (a page's default)."""
-    return Level.TWO if _blind(service, member) else Level.ONE
+    return Level.TWO if study.blind else Level.ONE
 
 
 class NothingToCompare(NotFoundError):
     """Fewer than two coders have codings at the level asked for."""
 
 
-def _pair(service: StudyService, a: str | None, b: str | None, level: Level) -> tuple[str, str]:
+def _pair(study: MemberStudy, a: str | None, b: str | None, level: Level) -> tuple[str, str]:
     """The two coders to compare: as given, else the first leads/coders with codings."""
     if a and b:
         return a, b
-    active = [c for c in service.coders_with_codings(level=level) if c not in (a, b)]
+    active = [c for c in study.coders_with_codings(level=level) if c not in (a, b)]
     chosen = [x for x in (a, b) if x] + active
     if len(chosen) < 2:
         raise NothingToCompare(
@@ -180,8 +169,7 @@ def _one_code(report: AgreementReport, code: str) -> dict[str, Any]:
 
 
 def agreement(
-    service: StudyService,
-    member: Member,
+    study: MemberStudy,
     a: str | None = None,
     b: str | None = None,
     level: str | None = None,
@@ -189,13 +177,13 @@ def agreement(
     code: str | None = None,
 ) -> dict[str, Any]:
     lvl = level_of(level, Level.ONE)
-    _blind_check(service, member, lvl)
+    _blind_check(study, lvl)
     mode = _choice("scope", scope, SCOPES)
     try:
-        coder_a, coder_b = _pair(service, _name("coder", a), _name("coder", b), lvl)
+        coder_a, coder_b = _pair(study, _name("coder", a), _name("coder", b), lvl)
     except NothingToCompare as e:
         return {
-            "coders": coders(service),
+            "coders": coders(study),
             "ready": False,
             "notice": str(e),
             "a": a or "",
@@ -203,10 +191,10 @@ def agreement(
             "level": int(lvl),
             "scope": mode,
         }
-    report = service.agreement(coder_a, coder_b, level=lvl, scope=mode)
+    report = study.agreement(coder_a, coder_b, level=lvl, scope=mode)
     wanted = _name("code", code)
     return {
-        "coders": coders(service),
+        "coders": coders(study),
         "ready": True,
         "a": report.coder_a,
         "b": report.coder_b,
@@ -228,17 +216,16 @@ def agreement(
 
 
 def transcript_agreement(
-    service: StudyService,
-    member: Member,
+    study: MemberStudy,
     ref: str,
     a: str | None = None,
     b: str | None = None,
     level: str | None = None,
 ) -> dict[str, Any]:
     lvl = level_of(level, Level.ONE)
-    _blind_check(service, member, lvl)
-    coder_a, coder_b = _pair(service, _name("coder", a), _name("coder", b), lvl)
-    r = service.transcript_agreement(ref, coder_a, coder_b, level=lvl)
+    _blind_check(study, lvl)
+    coder_a, coder_b = _pair(study, _name("coder", a), _name("coder", b), lvl)
+    r = study.transcript_agreement(ref, coder_a, coder_b, level=lvl)
     return {
         "a": r.coder_a,
         "b": r.coder_b,
@@ -269,20 +256,19 @@ def transcript_agreement(
 
 
 def matrix(
-    service: StudyService,
-    member: Member,
+    study: MemberStudy,
     by: str | None = None,
     level: str | None = None,
     rows: str | None = None,
 ) -> dict[str, Any]:
     lvl = level_of(level, Level.TWO)
-    _blind_check(service, member, lvl, "counts")
+    _blind_check(study, lvl, "counts")
     attribute = _name("attribute", by) or "group"
     kind = _choice("rows", rows, ROW_KINDS)
-    report = service.matrix(attribute, level=lvl, rows=kind)
+    report = study.matrix(attribute, level=lvl, rows=kind)
     return {
         "by": report.attribute,
-        "attributes": ["group", *(d.name for d in service.attribute_defs())],
+        "attributes": ["group", *(d.name for d in study.attribute_defs())],
         "level": int(report.level),
         "rows_shown": kind,
         "values": [{"value": v, "total": n} for v, n in report.values],
@@ -309,8 +295,7 @@ def matrix(
 
 
 def saturation(
-    service: StudyService,
-    member: Member,
+    study: MemberStudy,
     level: str | None = None,
     base: str | None = None,
     run: str | None = None,
@@ -318,9 +303,9 @@ def saturation(
     initial: str | None = None,
     stop: str | None = None,
 ) -> dict[str, Any]:
-    lvl = level_of(level, _open_level(service, member))
-    _blind_check(service, member, lvl, "saturation")
-    report = service.saturation(
+    lvl = level_of(level, _open_level(study))
+    _blind_check(study, lvl, "saturation")
+    report = study.saturation(
         level=lvl,
         base=whole("base", base, 4),
         run=whole("run", run, 2),
@@ -328,9 +313,9 @@ def saturation(
         initial=whole("initial", initial, 10),
         stop=whole("stop", stop, 3),
     )
-    labels = {t.participant for t in service.transcripts() if t.participant}
+    labels = {t.participant for t in study.transcripts() if t.participant}
     waiting = [
-        name if name in labels or not member.anonymised_only else "a transcript with no participant"
+        name if name in labels or study.sees_originals else "a transcript with no participant"
         for name in report.not_yet_coded
     ]
     return {
@@ -359,10 +344,10 @@ def saturation(
 # -- co-occurrence ---------------------------------------------------------------------------
 
 
-def cooccurrence(service: StudyService, member: Member, level: str | None = None) -> dict[str, Any]:
+def cooccurrence(study: MemberStudy, level: str | None = None) -> dict[str, Any]:
     lvl = level_of(level, Level.TWO)
-    _blind_check(service, member, lvl, "co-occurrence")
-    report = service.cooccurrence(level=lvl)
+    _blind_check(study, lvl, "co-occurrence")
+    report = study.cooccurrence(level=lvl)
     pairs = [
         {
             "a": format_path(p.a),
@@ -403,11 +388,11 @@ def heat(data: dict[str, Any]) -> list[list[dict[str, Any]]]:
 # -- the index -------------------------------------------------------------------------------
 
 
-def index(service: StudyService, member: Member) -> dict[str, Any]:
+def index(study: MemberStudy) -> dict[str, Any]:
     """The analysis index with a few headline figures (each left out if it cannot be had)."""
     summary: dict[str, Any] = {}
     try:
-        sat = service.saturation(level=_open_level(service, member))
+        sat = study.saturation(level=_open_level(study))
         summary["saturation"] = {
             "level": int(sat.level),
             "guest": sat.guest.notation,
@@ -417,7 +402,7 @@ def index(service: StudyService, member: Member) -> dict[str, Any]:
     except ThematicaError:
         pass
     try:
-        figures = agreement(service, member)
+        figures = agreement(study)
     except ThematicaError:  # blind coding: not for this member
         figures = {"ready": False}
     if figures["ready"]:
@@ -429,12 +414,12 @@ def index(service: StudyService, member: Member) -> dict[str, Any]:
             "disagreements": figures["disagreements"]["total"],
         }
     try:
-        groups = service.matrix("group").values
+        groups = study.matrix("group").values
         if groups:
             summary["matrix"] = {"groups": [{"value": v, "total": n} for v, n in groups]}
     except ThematicaError:
         pass
-    pairs = service.cooccurrence(level=Level.TWO).pairs
+    pairs = study.cooccurrence(level=Level.TWO).pairs
     if pairs:
         summary["cooccurrence"] = {
             "a": format_path(pairs[0].a),
@@ -442,6 +427,6 @@ def index(service: StudyService, member: Member) -> dict[str, Any]:
             "turns_both": pairs[0].turns_both,
         }
     return {
-        "attributes": ["group", *(d.name for d in service.attribute_defs())],
+        "attributes": ["group", *(d.name for d in study.attribute_defs())],
         "summary": summary,
     }

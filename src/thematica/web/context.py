@@ -4,11 +4,10 @@ JSON twin returns it as it is. So the two can never disagree."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from typing import Any
 
-from thematica.domain import Level, SpeakerRole, format_path
-from thematica.service import StudyService
+from thematica.domain import Actor, Level, MemberRole, Scope, SpeakerRole, format_path
+from thematica.service.acting import MemberStudy
 
 PALETTE = (
     "#1f77b4",
@@ -24,26 +23,51 @@ PALETTE = (
 )
 
 
-@dataclass(frozen=True)
 class Member:
-    name: str
-    role: str
-    anonymised_only: bool
+    """Who a page is for, as its templates show them (the rules are the service's: see
+    :class:`~thematica.service.acting.MemberStudy`). The role is a :class:`MemberRole`, given
+    as one or by its value."""
+
+    __slots__ = ("anonymised_only", "name", "role")
+
+    def __init__(self, name: str, role: MemberRole | str, anonymised_only: bool) -> None:
+        self.name = name
+        self.role = MemberRole(role)
+        self.anonymised_only = anonymised_only
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Member) and (self.name, self.role, self.anonymised_only) == (
+            other.name,
+            other.role,
+            other.anonymised_only,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.role, self.anonymised_only))
+
+    @property
+    def scope(self) -> Scope:
+        return Scope.ANONYMISED if self.anonymised_only else Scope.ALL
+
+    @classmethod
+    def of(cls, actor: Actor) -> Member:
+        return cls(actor.name, actor.role, actor.scope is Scope.ANONYMISED)
 
 
-def overview(service: StudyService, member: Member | None = None) -> dict[str, Any]:
+def overview(study: MemberStudy) -> dict[str, Any]:
     """The study at a glance. For a member who sees anonymised text only, a transcript not yet
-    anonymised is listed without its file name (which may hold a name) and cannot be opened."""
-    info = service.info()
-    transcripts = service.transcripts()
-    readable = service.readable_transcripts(member.name) if member is not None else None
+    anonymised is listed without its file name (which may hold a name) and cannot be opened;
+    a blind coder's progress counts only the codings they may see."""
+    info = study.info()
+    transcripts = study.transcripts()
+    readable = study.readable_transcripts()
     restricted = readable is not None
     anonymised = readable or set()
     progress: dict[int, Counter[str]] = defaultdict(Counter)
-    for coding in service.codings(level=Level.ONE):
+    for coding in study.codings(level=Level.ONE):
         progress[coding.transcript_id][coding.coder] += 1
-    coders = [m.name for m in info.team if m.role.value in ("lead", "coder")]
-    defs = service.attribute_defs()
+    coders = [m.name for m in info.team if m.role in (MemberRole.LEAD, MemberRole.CODER)]
+    defs = study.attribute_defs()
     return {
         "study": {
             "title": info.title,
@@ -61,16 +85,14 @@ def overview(service: StudyService, member: Member | None = None) -> dict[str, A
                 "group": p.group,
                 "attributes": {d.name: _value(p.attributes.get(d.name)) for d in defs},
             }
-            for p in service.participants()
+            for p in study.participants()
         ],
         "coders": coders,
         "transcripts": [
             {
                 "id": t.id,
                 "participant": t.participant,
-                "file": t.source_name
-                if not restricted or t.id in anonymised
-                else "(not yet anonymised)",
+                "file": t.source_name,
                 "open": not restricted or t.id in anonymised,
                 "date": t.interview_date.isoformat() if t.interview_date else None,
                 "words": t.words,
@@ -78,10 +100,10 @@ def overview(service: StudyService, member: Member | None = None) -> dict[str, A
             }
             for t in transcripts
         ],
-        "guide": [{"text": q.text, "prompts": list(q.prompts)} for q in service.guide()],
+        "guide": [{"text": q.text, "prompts": list(q.prompts)} for q in study.guide()],
         "activity": [
             {"at": e.at.strftime("%Y-%m-%d %H:%M"), "actor": e.actor, "summary": e.summary}
-            for e in reversed(service.lineage()[-8:])
+            for e in reversed(study.lineage()[-8:])
         ],
     }
 
@@ -102,14 +124,14 @@ def speaker_label(role: SpeakerRole, participant: str | None) -> str:
     return "Interviewer" if role is SpeakerRole.INTERVIEWER else "Other speaker"
 
 
-def transcript(service: StudyService, ref: str, member: Member) -> dict[str, Any]:
-    t = service.transcript(ref)
-    codes = service.codes(Level.ONE, counted=False)
+def transcript(study: MemberStudy, ref: str) -> dict[str, Any]:
+    t = study.transcript(ref)
+    codes = study.codes(Level.ONE, counted=False)
     colour = {c.path: c.colour or PALETTE[i % len(PALETTE)] for i, c in enumerate(codes)}
-    codings = list(service.codings(transcript=str(t.id), level=Level.ONE, visible_to=member.name))
+    codings = list(study.codings(transcript=str(t.id), level=Level.ONE))
     here = Counter(c.code for c in codings)
-    blind = service.blind_coding()
-    revealed = service.revealed(str(t.id))
+    blind = study.blind_coding()
+    revealed = study.revealed(str(t.id))
     turns = []
     for turn in t.turns:
         mine = [c for c in codings if c.start < turn.end and turn.start < c.end]
@@ -134,8 +156,7 @@ def transcript(service: StudyService, ref: str, member: Member) -> dict[str, Any
                         "text": c.text,
                         "memo": c.memo,
                         "version": c.modified_at.isoformat(),
-                        "editable": member.role == "lead"
-                        or (member.role != "reader" and c.coder == member.name),
+                        "editable": study.is_lead or (study.can_code and c.coder == study.name),
                     }
                     for c in mine
                 ],
@@ -149,9 +170,9 @@ def transcript(service: StudyService, ref: str, member: Member) -> dict[str, Any
             "date": t.interview_date.isoformat() if t.interview_date else None,
             "length": len(t.text),
         },
-        "member": member.name,
+        "member": study.name,
         "blind": blind and not revealed,
-        "can_reveal": blind and not revealed and member.role == "lead",
+        "can_reveal": blind and not revealed and study.is_lead,
         "codes": [
             {"path": format_path(c.path), "colour": colour[c.path], "codings": here[c.path]}
             for c in codes

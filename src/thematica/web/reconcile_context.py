@@ -6,8 +6,8 @@ import itertools
 from typing import Any
 
 from thematica.analysis.coefficients import CharacterAgreement
-from thematica.domain import Level, format_path
-from thematica.service import StudyService
+from thematica.domain import Level, MemberRole, format_path
+from thematica.service.acting import MemberStudy
 from thematica.service.reconcile import Item
 
 CONTEXT = 90  # characters of surrounding text shown on each side of a disagreement
@@ -88,13 +88,11 @@ DECIDED = {
 }
 
 
-def transcript(
-    service: StudyService, ref: str, coders: tuple[str, str] | None, *, study_wide: bool = True
-) -> dict[str, Any]:
-    """One transcript's reconciliation. ``study_wide=False`` leaves out the study's agreement
-    (while the study codes blind it would tell a coder about transcripts not yet revealed)."""
-    r = service.reconciliation(ref, coders=coders)
-    t = service.transcript(str(r.transcript_id))
+def transcript(study: MemberStudy, ref: str, coders: tuple[str, str] | None) -> dict[str, Any]:
+    """One transcript's reconciliation. While the study codes blind, a coder is not given the
+    study's agreement (it would tell them about transcripts not yet revealed)."""
+    r = study.reconciliation(ref, coders=coders)
+    t = study.transcript(str(r.transcript_id))
     items = [_item(t.text, item, n) for n, item in enumerate(r.items, start=1)]
     for i in items:
         i["kind_text"] = KINDS[i["kind"]].format(a=r.coder_a, b=r.coder_b)
@@ -106,32 +104,33 @@ def transcript(
         "transcript": {"id": r.transcript_id, "participant": r.participant or t.source_name},
         "coder_a": r.coder_a,
         "coder_b": r.coder_b,
-        "coders": [m.name for m in service.team() if m.role.value != "reader"],
+        "coders": [m.name for m in study.team() if m.role is not MemberRole.READER],
         "pending": r.pending,
         "decided": len(r.items) - r.pending,
         "items": items,
         "figures": [{"code": format_path(f.code), **_agreement(f.agreement)} for f in r.figures],
         "transcript_agreement": _agreement(r.pooled),
-        "study_agreement": _study(service, r.coder_a, r.coder_b) if study_wide else None,
-        "agreed_codes": [format_path(c.path) for c in service.codes(Level.TWO, counted=False)],
+        "study_agreement": None if study.blind else _study(study, r.coder_a, r.coder_b),
+        "agreed_codes": [format_path(c.path) for c in study.codes(Level.TWO, counted=False)],
         "agreements": {"count": len(r.agreements), "carried": r.carried},
     }
 
 
-def _study(service: StudyService, a: str, b: str) -> dict[str, Any]:
-    study = service.agreement(a, b)
-    pooled = study.pooled_characters
+def _study(study: MemberStudy, a: str, b: str) -> dict[str, Any]:
+    report = study.agreement(a, b)
+    pooled = report.pooled_characters
     return {
         "pooled_percent": pooled.pooled_percent,
         "pooled_kappa": pooled.pooled_kappa,
         "shown": f"{figure(pooled.pooled_percent, 1)} % · κ {figure(pooled.pooled_kappa)}",
-        "participants_kappa": study.pooled_participants.coefficients.cohen_kappa,
-        "transcripts": len(study.transcripts),
+        "participants_kappa": report.pooled_participants.coefficients.cohen_kappa,
+        "transcripts": len(report.transcripts),
     }
 
 
-def overview(service: StudyService, readable: set[int] | None) -> dict[str, Any]:
-    """Every transcript's reconciliation status; ``readable`` limits which can be opened."""
+def overview(study: MemberStudy) -> dict[str, Any]:
+    """Every transcript's reconciliation status; a member opens those they may read."""
+    readable = study.readable_transcripts()
     return {
         "transcripts": [
             {
@@ -143,7 +142,7 @@ def overview(service: StudyService, readable: set[int] | None) -> dict[str, Any]
                 "decided": s.decided,
                 "open": len(s.coders) >= 2 and (readable is None or s.transcript_id in readable),
             }
-            for s in service.reconciliation_status()
+            for s in study.reconciliation_status()
         ],
-        "blind": service.blind_coding(),
+        "blind": study.blind_coding(),
     }

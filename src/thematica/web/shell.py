@@ -1,6 +1,7 @@
-"""What every page of the workbench shares: the study's service, the templates, who is asking,
-and the reading rules. Feature modules under ``web/routes`` take a :class:`Workbench` and
-return their router; none of them touches SQL.
+"""What every page of the workbench shares: the study's service, the templates and who is
+asking, as the study bound to them (:meth:`Workbench.acting`: the service checks every access
+rule, so no route re-derives one). Feature modules under ``web/routes`` take a
+:class:`Workbench` and return their router; none of them touches SQL.
 
 Identity has two modes. While no member has a password (a single researcher on this machine),
 the user picks (or adds) their team-member identity, kept in a cookie. As soon as any member has
@@ -21,8 +22,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from thematica.errors import AccessDenied, ThematicaError
+from thematica.errors import ThematicaError
 from thematica.service import StudyService
+from thematica.service.acting import MemberStudy
 from thematica.web.context import Member
 from thematica.web.middleware import SESSION_COOKIE
 
@@ -99,45 +101,29 @@ class Workbench:
     def session_token(request: Request) -> str | None:
         return request.cookies.get(SESSION_COOKIE) or None
 
+    def acting(self, request: Request) -> MemberStudy:
+        """The study bound to who is asking: every rule is checked by the service, none here."""
+        member = self.member(request)
+        return self.service.as_member(member.name, client=self.client(request))
+
     def page(
-        self, request: Request, name: str, data: dict[str, Any], member: Member | None
+        self,
+        request: Request,
+        name: str,
+        data: dict[str, Any],
+        who: MemberStudy | Member | None,
     ) -> HTMLResponse:
         """Render a page from the same ``data`` its JSON twin returns."""
         title = self.service.info().title
+        me = Member.of(who.actor) if isinstance(who, MemberStudy) else who
         context = {
             **data,
-            "me": member,
+            "me": me,
             "study_title": title,
             "csrf": self.csrf(request),
             "signed_in": self.signin_required(request),
         }
         return self.templates.TemplateResponse(request, name, context)
-
-    def readable(self, member: Member, ref: str) -> None:
-        """Readers, and members marked anonymised-only, never see a transcript that is not fully
-        anonymised: not in a page, not in the API, whatever the URL (the rule is the service's)."""
-        self.service.require_readable(ref, member.name)
-
-    def named_safely(self, member: Member, ref: str) -> None:
-        """A member who sees anonymised text only names transcripts by number or participant
-        label: whether a file name (which may hold a real name) exists must not be learnt from
-        a 403 where a made-up name gets a 404 (the rule is the service's)."""
-        self.service.resolve_for(ref, member.name)
-
-    def readable_coding(self, member: Member, coding_id: int) -> None:
-        coding = self.service.coding(coding_id, visible_to=member.name)
-        self.readable(member, str(coding.transcript_id))
-
-    @staticmethod
-    def coder(member: Member) -> None:
-        """Only leads and coders change the analysis; readers read."""
-        if member.role == "reader":
-            raise AccessDenied(f"{member.name} is a reader and cannot change the study")
-
-    @staticmethod
-    def lead(member: Member) -> None:
-        if member.role != "lead":
-            raise AccessDenied(f"only a lead can do this; {member.name} is a {member.role}")
 
 
 __all__ = ["COOKIE", "LOGIN_COOKIE", "SESSION_COOKIE", "Unauthenticated", "Workbench"]

@@ -9,9 +9,9 @@ from typing import Any
 from thematica.analysis.reports import NodeCount
 from thematica.domain import Code, Coding, Level, format_path
 from thematica.errors import NotFoundError, ThematicaError
-from thematica.service import StudyService
+from thematica.service.acting import MemberStudy
 from thematica.service.framework import Quote, code_version
-from thematica.web.context import PALETTE, Member
+from thematica.web.context import PALETTE
 
 LEVEL_LABELS = {
     1: "Level one: each coder's own codes",
@@ -19,8 +19,8 @@ LEVEL_LABELS = {
 }
 
 
-def can_edit(member: Member) -> bool:
-    return member.role in ("lead", "coder")
+def can_edit(study: MemberStudy) -> bool:
+    return study.can_code
 
 
 def _code_json(code: Code, colour: str) -> dict[str, Any]:
@@ -43,14 +43,14 @@ def _coded(codes: Iterable[Code]) -> list[dict[str, Any]]:
     return [_code_json(c, PALETTE[i % len(PALETTE)]) for i, c in enumerate(codes)]
 
 
-def codebook(service: StudyService, member: Member) -> dict[str, Any]:
+def codebook(study: MemberStudy) -> dict[str, Any]:
     """Both levels' code trees (parents before children) and the lineage log, newest first."""
     return {
         "levels": [
             {
                 "level": int(level),
                 "label": LEVEL_LABELS[int(level)],
-                "codes": _coded(service.codes(level, visible_to=member.name)),
+                "codes": _coded(study.codes(level)),
             }
             for level in (Level.TWO, Level.ONE)
         ],
@@ -64,15 +64,10 @@ def codebook(service: StudyService, member: Member) -> dict[str, Any]:
                 "undone_at": e.undone_at.strftime("%Y-%m-%d %H:%M") if e.undone_at else None,
                 "undoable": e.undoable,
             }
-            for e in reversed(service.lineage())
+            for e in reversed(study.lineage())
         ],
-        "can_edit": can_edit(member),
+        "can_edit": can_edit(study),
     }
-
-
-def _readable(service: StudyService, member: Member) -> set[int] | None:
-    """The transcripts whose text this member may see; None: all of them."""
-    return service.readable_transcripts(member.name)
 
 
 def _segment(coding: Coding, readable: set[int] | None) -> dict[str, Any]:
@@ -96,15 +91,15 @@ def _withheld(segments: list[dict[str, Any]]) -> int:
     return sum(1 for s in segments if s["text"] is None)
 
 
-def code_detail(service: StudyService, code_id: int, member: Member) -> dict[str, Any]:
+def code_detail(study: MemberStudy, code_id: int) -> dict[str, Any]:
     """One code for its editor: where it can move, what it can merge into, its own codings."""
-    code = service.code_by_id(code_id, visible_to=member.name)
-    same = list(service.codes(code.level, counted=False))
+    code = study.code_by_id(code_id)
+    same = list(study.codes(code.level, counted=False))
     inside = {c.id for c in same if c.path[: len(code.path)] == code.path}
-    readable = _readable(service, member)
+    readable = study.readable_transcripts()
     own = [
         _segment(c, readable)
-        for c in service.codings(code=code.path, level=code.level, visible_to=member.name)
+        for c in study.codings(code=code.path, level=code.level)
         if c.code == code.path
     ]
     colour = next(x for x in _coded(same) if x["id"] == code.id)["colour"]
@@ -119,24 +114,21 @@ def code_detail(service: StudyService, code_id: int, member: Member) -> dict[str
         "targets": [{"id": c.id, "path": format_path(c.path)} for c in same if c.id not in inside],
         "codings": own,
         "withheld": _withheld(own),
-        "can_edit": can_edit(member),
-        "can_merge": can_edit(member) and not merge_blind(service, member, code.level),
+        "can_edit": can_edit(study),
+        "can_merge": can_edit(study) and not merge_blind(study, code.level),
     }
 
 
-def merge_blind(service: StudyService, member: Member, level: Level) -> bool:
+def merge_blind(study: MemberStudy, level: Level) -> bool:
     """While the study codes blind, only a lead merges level-one codes: a merge moves every
     coder's codings, the hidden ones too (the service refuses it; the page says why)."""
-    return level == Level.ONE and member.role != "lead" and service.blind_coding()
+    return level == Level.ONE and study.blind
 
 
-def code_quotes(service: StudyService, code_id: int, member: Member) -> dict[str, Any]:
-    code = service.code_by_id(code_id)
-    readable = _readable(service, member)
-    segments = [
-        _segment(c, readable)
-        for c in service.codings(code=code.path, level=code.level, visible_to=member.name)
-    ]
+def code_quotes(study: MemberStudy, code_id: int) -> dict[str, Any]:
+    code = study.code_by_id(code_id)
+    readable = study.readable_transcripts()
+    segments = [_segment(c, readable) for c in study.codings(code=code.path, level=code.level)]
     return {
         "kind": "code",
         "title": format_path(code.path),
@@ -150,9 +142,9 @@ def code_quotes(service: StudyService, code_id: int, member: Member) -> dict[str
     }
 
 
-def _counts(service: StudyService) -> tuple[dict[tuple[str, ...], NodeCount], int, str | None]:
+def _counts(study: MemberStudy) -> tuple[dict[tuple[str, ...], NodeCount], int, str | None]:
     try:
-        report = service.counts(level=Level.TWO)
+        report = study.counts(level=Level.TWO)
     except ThematicaError as exc:  # e.g. no participant has a transcript yet
         return {}, 0, str(exc)
     return {c.path: c for c in report.themes}, report.total, None
@@ -170,16 +162,16 @@ def _count_json(count: NodeCount | None) -> dict[str, Any] | None:
     }
 
 
-def themes(service: StudyService, member: Member) -> dict[str, Any]:
+def themes(study: MemberStudy) -> dict[str, Any]:
     """The framework in tree order, each node with its single count (level-two codings,
     distinct participants, rolled up from its sub-themes), codes with stance, and interlinks."""
-    nodes, links = service.framework()
-    counts, total, problem = _counts(service)
+    nodes, links = study.framework()
+    counts, total, problem = _counts(study)
     children: dict[int | None, list[int]] = {}
     for n in nodes:
         children.setdefault(n.parent_id, []).append(n.id)
     names = {n.id: format_path(n.path) for n in nodes}
-    all_codes = service.codes()
+    all_codes = study.codes()
     return {
         "level": 2,
         "total": total,
@@ -228,18 +220,18 @@ def themes(service: StudyService, member: Member) -> dict[str, Any]:
                 all_codes, key=lambda c: (-int(c.level), [p.casefold() for p in c.path])
             )
         ],
-        "can_edit": can_edit(member),
+        "can_edit": can_edit(study),
     }
 
 
-def node_quotes(service: StudyService, node_id: int, member: Member) -> dict[str, Any]:
-    nodes, _links = service.framework()
+def node_quotes(study: MemberStudy, node_id: int) -> dict[str, Any]:
+    nodes, _links = study.framework()
     node = next((n for n in nodes if n.id == node_id), None)
     if node is None:
         raise NotFoundError(f"no theme node {node_id}")
-    counts, _total, _problem = _counts(service)
-    readable = _readable(service, member)
-    found: tuple[Quote, ...] = service.theme_quotes(node_id, visible_to=member.name)
+    counts, _total, _problem = _counts(study)
+    readable = study.readable_transcripts()
+    found: tuple[Quote, ...] = study.theme_quotes(node_id)
     segments = [
         {
             **_segment(q.coding, readable),

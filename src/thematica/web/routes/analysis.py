@@ -47,26 +47,25 @@ class SaturationQuery:
 
 def router(wb: Workbench) -> APIRouter:
     r = APIRouter()
-    service = wb.service
 
     @r.get("/analysis", response_class=HTMLResponse)
     def index_page(request: Request) -> HTMLResponse:
-        member = wb.member(request)
-        return wb.page(request, "analysis.html", ctx.index(service, member), member)
+        study = wb.acting(request)
+        return wb.page(request, "analysis.html", ctx.index(study), study)
 
     @r.get("/api/analysis")
     def index_json(request: Request) -> dict[str, Any]:
-        return ctx.index(service, wb.member(request))
+        return ctx.index(wb.acting(request))
 
     @r.get("/analysis/agreement", response_class=HTMLResponse)
     def agreement_page(request: Request, q: Annotated[AgreementQuery, Depends()]) -> HTMLResponse:
-        member = wb.member(request)
-        data = ctx.agreement(service, member, **asdict(q))
-        return wb.page(request, "analysis_agreement.html", data, member)
+        study = wb.acting(request)
+        data = ctx.agreement(study, **asdict(q))
+        return wb.page(request, "analysis_agreement.html", data, study)
 
     @r.get("/api/analysis/agreement")
     def agreement_json(request: Request, q: Annotated[AgreementQuery, Depends()]) -> dict[str, Any]:
-        return ctx.agreement(service, wb.member(request), **asdict(q))
+        return ctx.agreement(wb.acting(request), **asdict(q))
 
     @r.get("/api/analysis/agreement/transcript/{ref}")
     def transcript_agreement_json(
@@ -77,40 +76,40 @@ def router(wb: Workbench) -> APIRouter:
         level: str | None = None,
     ) -> dict[str, Any]:
         """Two coders' figures over one transcript (for the reconciliation page)."""
-        return ctx.transcript_agreement(service, wb.member(request), ref, a, b, level)
+        return ctx.transcript_agreement(wb.acting(request), ref, a, b, level)
 
     @r.get("/analysis/matrix", response_class=HTMLResponse)
     def matrix_page(request: Request, q: Annotated[MatrixQuery, Depends()]) -> HTMLResponse:
-        member = wb.member(request)
-        data = ctx.matrix(service, member, **asdict(q))
-        return wb.page(request, "analysis_matrix.html", data, member)
+        study = wb.acting(request)
+        data = ctx.matrix(study, **asdict(q))
+        return wb.page(request, "analysis_matrix.html", data, study)
 
     @r.get("/api/analysis/matrix")
     def matrix_json(request: Request, q: Annotated[MatrixQuery, Depends()]) -> dict[str, Any]:
-        return ctx.matrix(service, wb.member(request), **asdict(q))
+        return ctx.matrix(wb.acting(request), **asdict(q))
 
     @r.get("/analysis/saturation", response_class=HTMLResponse)
     def saturation_page(request: Request, q: Annotated[SaturationQuery, Depends()]) -> HTMLResponse:
-        member = wb.member(request)
-        data = ctx.saturation(service, member, **asdict(q))
-        return wb.page(request, "analysis_saturation.html", {**data, "chart": chart(data)}, member)
+        study = wb.acting(request)
+        data = ctx.saturation(study, **asdict(q))
+        return wb.page(request, "analysis_saturation.html", {**data, "chart": chart(data)}, study)
 
     @r.get("/api/analysis/saturation")
     def saturation_json(
         request: Request, q: Annotated[SaturationQuery, Depends()]
     ) -> dict[str, Any]:
-        return ctx.saturation(service, wb.member(request), **asdict(q))
+        return ctx.saturation(wb.acting(request), **asdict(q))
 
     @r.get("/analysis/cooccurrence", response_class=HTMLResponse)
     def cooccurrence_page(request: Request, level: str | None = None) -> HTMLResponse:
-        member = wb.member(request)
-        data = ctx.cooccurrence(service, member, level)
+        study = wb.acting(request)
+        data = ctx.cooccurrence(study, level)
         return wb.page(
-            request, "analysis_cooccurrence.html", {**data, "heat": ctx.heat(data)}, member
+            request, "analysis_cooccurrence.html", {**data, "heat": ctx.heat(data)}, study
         )
 
     @r.get("/api/analysis/cooccurrence")
     def cooccurrence_json(request: Request, level: str | None = None) -> dict[str, Any]:
-        return ctx.cooccurrence(service, wb.member(request), level)
+        return ctx.cooccurrence(wb.acting(request), level)
 
     return r

@@ -9,11 +9,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from thematica.domain import MemberRole
-from thematica.errors import AccessDenied, ThematicaError
+from thematica.errors import ThematicaError
+from thematica.service.acting import MemberStudy
 from thematica.service.anonymise import ApplyPlan
-from thematica.service.anonymising import AnonymisingStudy
-from thematica.web.context import Member
 from thematica.web.shell import Workbench
 
 
@@ -52,20 +50,11 @@ def apply_summary(plan: ApplyPlan) -> str:
 def router(wb: Workbench) -> APIRouter:
     r = APIRouter()
 
-    def anonymiser() -> AnonymisingStudy:
-        return AnonymisingStudy(wb.service, wb.key_path)
-
-    def no_originals_for(member: Member) -> None:
-        if member.anonymised_only:
-            raise AccessDenied(
-                f"{member.name} sees anonymised text only and cannot review findings"
-            )
-
-    def review_context(member: Member) -> dict[str, Any]:
-        no_originals_for(member)
+    def review_context(study: MemberStudy) -> dict[str, Any]:
+        anonymiser = study.anonymiser(wb.key_path)  # the service's rule: who sees originals
         if not wb.key_path.exists():
             return {"key": str(wb.key_path), "has_key": False, "findings": [], "categories": []}
-        anon = anonymiser()
+        anon = anonymiser
         found = anon.findings("pending")
         plan = anon.plan()
         # the check names where and what kind, never the original (pages and their JSON twin)
@@ -93,23 +82,23 @@ def router(wb: Workbench) -> APIRouter:
                 "changes": plan.changes(),
                 "fingerprint": plan.fingerprint(),
             },
-            "may_apply": member.role == MemberRole.LEAD.value,
+            "may_apply": study.is_lead,
         }
 
     @r.get("/anonymise", response_class=HTMLResponse)
     def review_page(request: Request) -> HTMLResponse:
-        member = wb.member(request)
-        return wb.page(request, "anonymise.html", review_context(member), member)
+        study = wb.acting(request)
+        return wb.page(request, "anonymise.html", review_context(study), study)
 
     @r.get("/api/anonymise/findings")
     def review_json(request: Request) -> dict[str, Any]:
-        return review_context(wb.member(request))
+        return review_context(wb.acting(request))
 
     @r.post("/anonymise/scan")
     def review_scan(request: Request) -> Response:
-        member = wb.member(request)
-        review_context(member)
-        anonymiser().scan()
+        study = wb.acting(request)
+        review_context(study)
+        study.anonymiser(wb.key_path).scan()
         return RedirectResponse("/anonymise", status_code=303)
 
     @r.post("/anonymise/decide")
@@ -119,14 +108,14 @@ def router(wb: Workbench) -> APIRouter:
         action: Annotated[str, Form()],
         replacement: Annotated[str, Form(max_length=300)] = "",
     ) -> Response:
-        member = wb.member(request)
-        no_originals_for(member)
+        study = wb.acting(request)
+        anonymiser = study.anonymiser(wb.key_path)
         if action == "accept":
-            anonymiser().decide(member.name, accept=[finding])
+            anonymiser.decide(study.name, accept=[finding])
         elif action == "reject":
-            anonymiser().decide(member.name, reject=[finding])
+            anonymiser.decide(study.name, reject=[finding])
         elif action == "edit":
-            anonymiser().decide(member.name, edits={finding: replacement})
+            anonymiser.decide(study.name, edits={finding: replacement})
         else:
             raise ThematicaError("the action is accept, reject or edit")
         return RedirectResponse("/anonymise", status_code=303)
@@ -135,22 +124,17 @@ def router(wb: Workbench) -> APIRouter:
     def review_accept_category(
         request: Request, category: Annotated[str, Form(max_length=64)]
     ) -> Response:
-        member = wb.member(request)
-        no_originals_for(member)
-        anonymiser().decide(member.name, accept_categories=[category])
+        study = wb.acting(request)
+        study.anonymiser(wb.key_path).decide(study.name, accept_categories=[category])
         return RedirectResponse("/anonymise", status_code=303)
 
     @r.post("/anonymise/apply")
     def review_apply(
         request: Request, confirm: Annotated[str, Form(max_length=64)] = ""
     ) -> Response:
-        member = wb.member(request)
-        no_originals_for(member)
-        if member.role != MemberRole.LEAD.value:
-            raise AccessDenied("only a lead applies anonymisation")
         # ``confirm`` is the fingerprint of the plan the page showed: none, or another plan's,
         # is refused (the accepted ones only: the page lists what is pending)
-        anonymiser().apply_confirmed(member.name, confirm)
+        wb.acting(request).apply_anonymisation_confirmed(wb.key_path, confirm)
         return RedirectResponse("/anonymise", status_code=303)
 
     return r

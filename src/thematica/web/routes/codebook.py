@@ -15,9 +15,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from thematica.domain import Code
 from thematica.errors import NotFoundError, ThematicaError
+from thematica.service.acting import MemberStudy
 from thematica.web import fields as f
 from thematica.web import themes_context as ctx
-from thematica.web.context import Member
 from thematica.web.routes.memos import memos_for
 from thematica.web.shell import Workbench
 
@@ -28,20 +28,19 @@ MAX_DESCRIPTION = 5_000
 
 def router(wb: Workbench) -> APIRouter:
     r = APIRouter()
-    service = wb.service
 
     def act(request: Request, code_id: int, action: str, data: f.Fields) -> dict[str, Any]:
         """Do one codebook action as the member asking; the answer names the lineage entry."""
-        member = wb.member(request)
-        wb.coder(member)
+        study = wb.acting(request)
+        study.require_coder("change the codebook")  # before a bad action is looked at
         if action not in ACTIONS:
             raise NotFoundError(f"no codebook action {action!r} (one of {', '.join(ACTIONS)})")
-        code = service.code_by_id(code_id)
-        path, level, by = code.path, code.level, member.name
+        code = study.code_by_id(code_id)
+        path, level = code.path, code.level
         seen = f.optional_text(data, "version") or None  # compared when the change is written
         if action == "rename":
             name = f.text(data, "name")
-            entry = service.rename_code(path, name, by=by, level=level, expected=seen)
+            entry = study.rename_code(path, name, level=level, expected=seen)
         elif action == "describe":
             description = f.text(data, "description", default="")
             if len(description) > MAX_DESCRIPTION:
@@ -49,24 +48,24 @@ def router(wb: Workbench) -> APIRouter:
             colour = f.optional_text(data, "colour") or None
             if colour is not None and not COLOUR.fullmatch(colour):
                 raise ThematicaError("a colour is written #rrggbb")
-            entry = service.describe_code(
-                path, by=by, description=description, colour=colour, level=level, expected=seen
+            entry = study.describe_code(
+                path, description=description, colour=colour, level=level, expected=seen
             )
         elif action == "move":
             parent_id = f.optional_integer(data, "parent")
-            parent = same_level(code, parent_id).path if parent_id is not None else None
-            entry = service.move_code(path, parent, by=by, level=level, expected=seen)
+            parent = same_level(study, code, parent_id).path if parent_id is not None else None
+            entry = study.move_code(path, parent, level=level, expected=seen)
         elif action == "merge":
-            target = same_level(code, f.integer(data, "target"))
-            entry = service.merge_codes(path, target.path, by=by, level=level, expected=seen)
+            target = same_level(study, code, f.integer(data, "target"))
+            entry = study.merge_codes(path, target.path, level=level, expected=seen)
         else:
             codings = f.integers(data, "codings")
             name = f.text(data, "name")
-            entry = service.split_code(path, name, codings, by=by, level=level, expected=seen)
-        return {"entry": entry, "summary": summary(entry)}
+            entry = study.split_code(path, name, codings, level=level, expected=seen)
+        return {"entry": entry, "summary": summary(study, entry)}
 
-    def same_level(code: Code, other_id: int) -> Code:
-        other = service.code_by_id(other_id)
+    def same_level(study: MemberStudy, code: Code, other_id: int) -> Code:
+        other = study.code_by_id(other_id)
         if other.level != code.level:
             raise ThematicaError(
                 f"{' > '.join(code.path)!r} is a level-{int(code.level)} code and "
@@ -75,41 +74,39 @@ def router(wb: Workbench) -> APIRouter:
             )
         return other
 
-    def summary(entry: int) -> str:
-        return next((e.summary for e in service.lineage() if e.id == entry), "")
+    def summary(study: MemberStudy, entry: int) -> str:
+        return next((e.summary for e in study.lineage() if e.id == entry), "")
 
     def undo(request: Request, entry: int) -> dict[str, Any]:
-        member = wb.member(request)
-        wb.coder(member)
-        return {"message": service.undo(entry, by=member.name)}
+        return {"message": wb.acting(request).undo(entry)}
 
     @r.get("/codebook", response_class=HTMLResponse)
     def codebook_page(request: Request) -> HTMLResponse:
-        member = wb.member(request)
-        return wb.page(request, "codebook.html", ctx.codebook(service, member), member)
+        study = wb.acting(request)
+        return wb.page(request, "codebook.html", ctx.codebook(study), study)
 
     @r.get("/api/codebook")
     def codebook_json(request: Request) -> dict[str, Any]:
-        return ctx.codebook(service, wb.member(request))
+        return ctx.codebook(wb.acting(request))
 
     @r.get("/codebook/{code_id}", response_class=HTMLResponse)
     def code_page(request: Request, code_id: int) -> HTMLResponse:
-        member = wb.member(request)
-        return wb.page(request, "code.html", code_detail(member, code_id), member)
+        study = wb.acting(request)
+        return wb.page(request, "code.html", code_detail(study, code_id), study)
 
     @r.get("/api/codebook/{code_id}")
     def code_json(request: Request, code_id: int) -> dict[str, Any]:
-        return code_detail(wb.member(request), code_id)
+        return code_detail(wb.acting(request), code_id)
 
-    def code_detail(member: Member, code_id: int) -> dict[str, Any]:
-        data = ctx.code_detail(service, code_id, member)
-        data["memos"] = memos_for(wb, member, f"code:{code_id}")
+    def code_detail(study: MemberStudy, code_id: int) -> dict[str, Any]:
+        data = ctx.code_detail(study, code_id)
+        data["memos"] = memos_for(study, f"code:{code_id}")
         return data
 
-    def code_quotes(member: Member, code_id: int) -> dict[str, Any]:
-        data = ctx.code_quotes(service, code_id, member)
+    def code_quotes(study: MemberStudy, code_id: int) -> dict[str, Any]:
+        data = ctx.code_quotes(study, code_id)
         data["memo_target"] = f"code:{code_id}"
-        data["memos"] = memos_for(wb, member, data["memo_target"])
+        data["memos"] = memos_for(study, data["memo_target"])
         return data
 
     @r.post("/codebook/{code_id}/{action}")
@@ -133,12 +130,12 @@ def router(wb: Workbench) -> APIRouter:
 
     @r.get("/codes/{code_id}/quotes", response_class=HTMLResponse)
     def code_quotes_page(request: Request, code_id: int) -> HTMLResponse:
-        member = wb.member(request)
-        return wb.page(request, "quotes.html", code_quotes(member, code_id), member)
+        study = wb.acting(request)
+        return wb.page(request, "quotes.html", code_quotes(study, code_id), study)
 
     @r.get("/api/codes/{code_id}/quotes")
     def code_quotes_json(request: Request, code_id: int) -> dict[str, Any]:
-        return code_quotes(wb.member(request), code_id)
+        return code_quotes(wb.acting(request), code_id)
 
     return r
 

@@ -4,16 +4,15 @@ and search your own entries, edit and delete them (``/journal``, JSON twin ``/ap
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from thematica.service.acting import MemberStudy
 from thematica.service.codebook import MEMO_LIMIT
 from thematica.service.notes import KINDS, EntryChange, JournalEntry, JournalFilter
-from thematica.web.context import Member
 from thematica.web.fields import whole
 from thematica.web.shell import Workbench
 
@@ -50,11 +49,10 @@ def entry_json(entry: JournalEntry) -> dict[str, Any]:
 
 def router(wb: Workbench) -> APIRouter:
     r = APIRouter()
-    service = wb.service
 
-    def context(member: Member, wanted: JournalFilter) -> dict[str, Any]:
+    def context(study: MemberStudy, wanted: JournalFilter) -> dict[str, Any]:
         return {
-            "entries": [entry_json(e) for e in service.journal(member.name, wanted)],
+            "entries": [entry_json(e) for e in study.journal(wanted)],
             "filter": {
                 "kind": wanted.kind or "",
                 "transcript": wanted.transcript or "",
@@ -64,24 +62,17 @@ def router(wb: Workbench) -> APIRouter:
             "kinds": list(KINDS),
             "transcripts": [
                 {"id": t.id, "label": t.participant or f"Transcript {t.id}"}
-                for t in service.transcripts()
+                for t in study.transcripts()
             ],
             "codes": [
                 {"id": c.id, "label": f"{' > '.join(c.path)} (level {int(c.level)})"}
-                for c in service.codes()
+                for c in study.codes()
             ],
         }
 
-    def readable(member: Member, refs: Sequence[str] | None) -> None:
-        """Links and filters name transcripts as the reading rule allows (no file names for
-        members who see anonymised text only); an entry may link any transcript by label."""
-        for ref in refs or ():
-            wb.named_safely(member, ref)
-
     def wanted_from(
-        member: Member, kind: str | None, transcript: str | None, code: int | None, q: str | None
+        kind: str | None, transcript: str | None, code: int | None, q: str | None
     ) -> JournalFilter:
-        readable(member, [transcript] if transcript else None)
         return JournalFilter(
             kind=kind or None, transcript=transcript or None, code=code, words=q or ""
         )
@@ -94,10 +85,9 @@ def router(wb: Workbench) -> APIRouter:
         code: Annotated[str | None, Query()] = None,
         q: Annotated[str | None, Query(max_length=500)] = None,
     ) -> HTMLResponse:
-        member = wb.member(request)
-        code_id = whole(code)
-        data = context(member, wanted_from(member, kind, transcript, code_id, q))
-        return wb.page(request, "journal.html", data, member)
+        study = wb.acting(request)
+        data = context(study, wanted_from(kind, transcript, whole(code), q))
+        return wb.page(request, "journal.html", data, study)
 
     @r.get("/api/journal")
     def journal_json(
@@ -107,37 +97,27 @@ def router(wb: Workbench) -> APIRouter:
         code: int | None = None,
         q: Annotated[str | None, Query(max_length=500)] = None,
     ) -> dict[str, Any]:
-        member = wb.member(request)
-        return context(member, wanted_from(member, kind, transcript, code, q))
+        return context(wb.acting(request), wanted_from(kind, transcript, code, q))
 
     @r.post("/api/journal", status_code=201)
     def add_entry(request: Request, body: EntryRequest) -> dict[str, Any]:
-        member = wb.member(request)
-        readable(member, body.transcripts)
-        entry = service.add_journal_entry(
-            body.text,
-            by=member.name,
-            kind=body.kind,
-            transcripts=body.transcripts,
-            codes=body.codes,
+        entry = wb.acting(request).add_journal_entry(
+            body.text, kind=body.kind, transcripts=body.transcripts, codes=body.codes
         )
         return entry_json(entry)
 
     @r.patch("/api/journal/{entry_id}")
     def edit_entry(request: Request, entry_id: int, body: EntryChangeRequest) -> dict[str, Any]:
-        member = wb.member(request)
-        readable(member, body.transcripts)
         change = EntryChange(body.text, body.kind, body.transcripts, body.codes)
         return entry_json(
-            service.edit_journal_entry(entry_id, change, by=member.name, expected=body.version)
+            wb.acting(request).edit_journal_entry(entry_id, change, expected=body.version)
         )
 
     @r.delete("/api/journal/{entry_id}")
     def remove_entry(
         request: Request, entry_id: int, version: dt.datetime | None = None
     ) -> dict[str, Any]:
-        member = wb.member(request)
-        return entry_json(service.remove_journal_entry(entry_id, by=member.name, expected=version))
+        return entry_json(wb.acting(request).remove_journal_entry(entry_id, expected=version))
 
     # plain HTML forms
 
@@ -149,10 +129,8 @@ def router(wb: Workbench) -> APIRouter:
         transcripts: Annotated[list[str] | None, Form()] = None,
         codes: Annotated[list[int] | None, Form()] = None,
     ) -> Response:
-        member = wb.member(request)
-        readable(member, transcripts)
-        service.add_journal_entry(
-            text, by=member.name, kind=kind, transcripts=transcripts or [], codes=codes or []
+        wb.acting(request).add_journal_entry(
+            text, kind=kind, transcripts=transcripts or [], codes=codes or []
         )
         return RedirectResponse("/journal", status_code=303)
 
@@ -164,9 +142,8 @@ def router(wb: Workbench) -> APIRouter:
         kind: Annotated[str, Form(max_length=16)],
         version: Annotated[dt.datetime | None, Form()] = None,
     ) -> Response:
-        member = wb.member(request)
-        service.edit_journal_entry(
-            entry_id, EntryChange(text=text, kind=kind), by=member.name, expected=version
+        wb.acting(request).edit_journal_entry(
+            entry_id, EntryChange(text=text, kind=kind), expected=version
         )
         return RedirectResponse(f"/journal#entry-{entry_id}", status_code=303)
 
@@ -174,8 +151,7 @@ def router(wb: Workbench) -> APIRouter:
     def remove_entry_form(
         request: Request, entry_id: int, version: Annotated[dt.datetime | None, Form()] = None
     ) -> Response:
-        member = wb.member(request)
-        service.remove_journal_entry(entry_id, by=member.name, expected=version)
+        wb.acting(request).remove_journal_entry(entry_id, expected=version)
         return RedirectResponse("/journal", status_code=303)
 
     return r

@@ -16,11 +16,11 @@ def router(wb: Workbench) -> APIRouter:
 
     @r.get("/", response_class=HTMLResponse)
     def overview_page(request: Request) -> HTMLResponse:
-        member = wb.member(request)
-        return wb.page(request, "overview.html", context.overview(wb.service, member), member)
+        study = wb.acting(request)
+        return wb.page(request, "overview.html", context.overview(study), study)
 
     @r.get("/api/overview")
     def overview_json(request: Request) -> dict[str, Any]:
-        return context.overview(wb.service, wb.member(request))
+        return context.overview(wb.acting(request))
 
     return r

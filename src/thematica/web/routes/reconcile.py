@@ -13,9 +13,9 @@ from pydantic import BaseModel, Field
 
 from thematica.domain import parse_path
 from thematica.errors import ThematicaError
+from thematica.service.acting import MemberStudy
 from thematica.service.reconcile import Decision, Edit
 from thematica.web import reconcile_context as rcx
-from thematica.web.context import Member
 from thematica.web.shell import Workbench
 
 DecisionName = Literal["accept_a", "accept_b", "both", "edit", "drop"]
@@ -56,43 +56,36 @@ def _coders(a: str | None, b: str | None) -> tuple[str, str] | None:
 
 def router(wb: Workbench) -> APIRouter:
     r = APIRouter()
-    service = wb.service
-
-    def listing(member: Member) -> dict[str, Any]:
-        return rcx.overview(service, service.readable_transcripts(member.name))
 
     @r.get("/reconcile", response_class=HTMLResponse)
     def reconcile_list(request: Request) -> HTMLResponse:
-        member = wb.member(request)
-        return wb.page(request, "reconcile_list.html", listing(member), member)
+        study = wb.acting(request)
+        return wb.page(request, "reconcile_list.html", rcx.overview(study), study)
 
     @r.get("/api/reconcile")
     def reconcile_list_json(request: Request) -> dict[str, Any]:
-        return listing(wb.member(request))
+        return rcx.overview(wb.acting(request))
 
-    def one(member: Member, ref: str, a: str | None, b: str | None) -> dict[str, Any]:
-        wb.readable(member, ref)
-        blind = service.blind_coding() and member.role != "lead"
-        data = rcx.transcript(service, ref, _coders(a, b), study_wide=not blind)
-        data["can_decide"] = member.role != "reader"
+    def one(study: MemberStudy, ref: str, a: str | None, b: str | None) -> dict[str, Any]:
+        data = rcx.transcript(study, ref, _coders(a, b))
+        data["can_decide"] = study.is_lead
         return data
 
     @r.get("/reconcile/{ref}", response_class=HTMLResponse)
     def reconcile_page(
         request: Request, ref: str, a: str | None = None, b: str | None = None
     ) -> HTMLResponse:
-        member = wb.member(request)
-        return wb.page(request, "reconcile.html", one(member, ref, a, b), member)
+        study = wb.acting(request)
+        return wb.page(request, "reconcile.html", one(study, ref, a, b), study)
 
     @r.get("/api/reconcile/{ref}")
     def reconcile_json(
         request: Request, ref: str, a: str | None = None, b: str | None = None
     ) -> dict[str, Any]:
-        return one(wb.member(request), ref, a, b)
+        return one(wb.acting(request), ref, a, b)
 
-    def decide(member: Member, ref: str, body: DecisionRequest) -> Decision:
-        wb.readable(member, ref)
-        wb.coder(member)
+    def decide(study: MemberStudy, ref: str, body: DecisionRequest) -> Decision:
+        study.require_lead("reconcile")  # before the input is looked at
         edit = None
         if body.decision == "edit":
             if body.edit_start is None or body.edit_end is None:
@@ -101,20 +94,19 @@ def router(wb: Workbench) -> APIRouter:
             if body.edit_code is not None and body.edit_code.strip() and not code:
                 raise ThematicaError("the agreed code's name is empty")
             edit = Edit(body.edit_start, body.edit_end, code or None)
-        return service.reconcile(
+        return study.reconcile(
             ref,
             parse_path(body.code),
             body.start,
             body.end,
             body.decision,
-            by=member.name,
             coders=_coders(body.a, body.b),
             edit=edit,
         )
 
     @r.post("/api/reconcile/{ref}/decisions", status_code=201)
     def decide_json(request: Request, ref: str, body: DecisionRequest) -> dict[str, Any]:
-        return decision_json(decide(wb.member(request), ref, body))
+        return decision_json(decide(wb.acting(request), ref, body))
 
     def back(ref: str, a: str | None, b: str | None, anchor: str = "") -> Response:
         query = f"?{urlencode({'a': a, 'b': b})}" if a and b else ""
@@ -146,29 +138,28 @@ def router(wb: Workbench) -> APIRouter:
             edit_end=edit_end,
             edit_code=edit_code,
         )
-        decide(wb.member(request), ref, body)
+        decide(wb.acting(request), ref, body)
         return back(ref, a, b, f"#d{number}" if number else "")
 
-    def carry(member: Member, ref: str, a: str | None, b: str | None, on: bool) -> int:
-        wb.readable(member, ref)
-        wb.coder(member)
+    def carry(study: MemberStudy, ref: str, a: str | None, b: str | None, on: bool) -> int:
+        study.require_lead("reconcile")  # before the input is looked at
         if on:
-            return service.carry_agreements(ref, by=member.name, coders=_coders(a, b))
-        return service.undo_carried(ref, by=member.name, coders=_coders(a, b))
+            return study.carry_agreements(ref, coders=_coders(a, b))
+        return study.undo_carried(ref, coders=_coders(a, b))
 
     @r.post("/api/reconcile/{ref}/agreements")
     def carry_json(
         request: Request, ref: str, a: str | None = None, b: str | None = None
     ) -> dict[str, int]:
         """Carry every passage both coders coded identically into the agreed layer."""
-        return {"carried": carry(wb.member(request), ref, a, b, True)}
+        return {"carried": carry(wb.acting(request), ref, a, b, True)}
 
     @r.delete("/api/reconcile/{ref}/agreements")
     def uncarry_json(
         request: Request, ref: str, a: str | None = None, b: str | None = None
     ) -> dict[str, int]:
         """Take the carried agreements out of the agreed layer again."""
-        return {"undone": carry(wb.member(request), ref, a, b, False)}
+        return {"undone": carry(wb.acting(request), ref, a, b, False)}
 
     @r.post("/reconcile/{ref}/agreements")
     def carry_form(
@@ -178,15 +169,13 @@ def router(wb: Workbench) -> APIRouter:
         a: Annotated[str | None, Form(max_length=200)] = None,
         b: Annotated[str | None, Form(max_length=200)] = None,
     ) -> Response:
-        carry(wb.member(request), ref, a, b, action == "carry")
+        carry(wb.acting(request), ref, a, b, action == "carry")
         return back(ref, a, b)
 
     def undo(
-        member: Member, ref: str, decision: int, version: dt.datetime | None = None
+        study: MemberStudy, ref: str, decision: int, version: dt.datetime | None = None
     ) -> Decision:
-        wb.readable(member, ref)
-        wb.coder(member)
-        return service.undo_reconciliation(decision, by=member.name, ref=ref, expected=version)
+        return study.undo_reconciliation(decision, ref=ref, expected=version)
 
     @r.delete("/api/reconcile/{ref}/decisions/{decision}")
     def undo_json(
@@ -194,7 +183,7 @@ def router(wb: Workbench) -> APIRouter:
     ) -> dict[str, Any]:
         """Undo a decision: the level-two codings it made are removed. With ``version`` (the
         decision's, as loaded), a decision made since in its place is refused with 409."""
-        return decision_json(undo(wb.member(request), ref, decision, version))
+        return decision_json(undo(wb.acting(request), ref, decision, version))
 
     @r.post("/reconcile/{ref}/undo/{decision}")
     def undo_form(
@@ -206,7 +195,7 @@ def router(wb: Workbench) -> APIRouter:
         b: Annotated[str | None, Form(max_length=200)] = None,
         version: Annotated[dt.datetime | None, Form()] = None,
     ) -> Response:
-        undo(wb.member(request), ref, decision, version)
+        undo(wb.acting(request), ref, decision, version)
         return back(ref, a, b, f"#d{number}" if number else "")
 
     return r

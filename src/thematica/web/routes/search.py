@@ -12,8 +12,9 @@ from pydantic import BaseModel, Field
 
 from thematica.domain import Level, SpeakerRole, format_path, parse_path
 from thematica.errors import ThematicaError
+from thematica.service.acting import MemberStudy
 from thematica.service.search import MAX_QUERY, SCOPES, CodeAllPlan, SearchFilter, SearchResults
-from thematica.web.context import Member, speaker_label
+from thematica.web.context import speaker_label
 from thematica.web.shell import Workbench
 
 
@@ -91,10 +92,9 @@ def _number(raw: str | None, what: str) -> int | None:
 
 def router(wb: Workbench) -> APIRouter:
     r = APIRouter()
-    service = wb.service
 
     def context(
-        member: Member,
+        study: MemberStudy,
         q: str,
         wanted: SearchFilter,
         code_all: str | None = None,
@@ -109,34 +109,33 @@ def router(wb: Workbench) -> APIRouter:
                 "code": wanted.code,
                 "role": wanted.role.value if wanted.role else "",
             },
-            "attributes": ["group", *(d.name for d in service.attribute_defs())],
+            "attributes": ["group", *(d.name for d in study.attribute_defs())],
             "codes": [
                 {"id": c.id, "label": f"{format_path(c.path)} (level {int(c.level)})"}
-                for c in service.codes(counted=False)
+                for c in study.codes(counted=False)
             ],
-            "level_one": [format_path(c.path) for c in service.codes(Level.ONE, counted=False)],
+            "level_one": [format_path(c.path) for c in study.codes(Level.ONE, counted=False)],
             "roles": [r.value for r in SpeakerRole],
             "scopes": list(SCOPES),
-            "can_code": member.role != "reader",
+            "can_code": study.can_code,
             "results": None,
             "confirm": None,
         }
         if q.strip():
-            data["results"] = results_json(service.search(q, wanted, visible_to=member.name))
-            if code_all is not None and member.role != "reader":
+            data["results"] = results_json(study.search(q, wanted))
+            if code_all is not None and study.can_code:
                 path = parse_path(code_all)
                 if not path:
                     raise ThematicaError("name the code to apply to every result")
-                plan = service.code_search_results(
+                plan = study.code_search_results(
                     q,
                     path,
-                    by=member.name,
                     wanted=wanted,
                     scope=scope,
                     create_code=create,
                     dry_run=True,
                 )
-                data["confirm"] = {**plan_json(plan), "create": create, "by": member.name}
+                data["confirm"] = {**plan_json(plan), "create": create, "by": study.name}
         return data
 
     @r.get("/search", response_class=HTMLResponse)
@@ -152,12 +151,12 @@ def router(wb: Workbench) -> APIRouter:
         create: bool = False,
         done: int | None = None,
     ) -> HTMLResponse:
-        member = wb.member(request)
+        study = wb.acting(request)
         wanted = _filter(attribute, value, _number(code, "code"), role)
-        data = context(member, q, wanted, code_all, scope, create)
+        data = context(study, q, wanted, code_all, scope, create)
         data["done"] = done
         data["done_code"] = request.query_params.get("done_code", "")
-        return wb.page(request, "search.html", data, member)
+        return wb.page(request, "search.html", data, study)
 
     @r.get("/api/search")
     def search_json(
@@ -168,22 +167,21 @@ def router(wb: Workbench) -> APIRouter:
         code: int | None = None,
         role: Annotated[str | None, Query(max_length=20)] = None,
     ) -> dict[str, Any]:
-        member = wb.member(request)
+        study = wb.acting(request)
         if not q.strip():
             raise ThematicaError("type a word to search for")
-        return context(member, q, _filter(attribute, value, code, role))
+        return context(study, q, _filter(attribute, value, code, role))
 
     @r.post("/api/search/code-all")
     def code_all_json(request: Request, body: CodeAllRequest) -> dict[str, Any]:
-        member = wb.member(request)
-        wb.coder(member)
+        study = wb.acting(request)
+        study.require_coder("code")  # before the input is looked at
         wanted = _filter(
             body.attribute, body.value, body.code_filter, body.role and body.role.value
         )
-        plan = service.code_search_results(
+        plan = study.code_search_results(
             body.query,
             parse_path(body.code),
-            by=member.name,
             wanted=wanted,
             scope=body.scope,
             create_code=body.create,
@@ -205,13 +203,12 @@ def router(wb: Workbench) -> APIRouter:
         code: Annotated[str, Form(max_length=20)] = "",
         role: Annotated[str, Form(max_length=20)] = "",
     ) -> Response:
-        member = wb.member(request)
-        wb.coder(member)
+        study = wb.acting(request)
+        study.require_coder("code")  # before the input is looked at
         wanted = _filter(attribute, value, _number(code, "code"), role)
-        plan = service.code_search_results(
+        plan = study.code_search_results(
             q,
             parse_path(code_all),
-            by=member.name,
             wanted=wanted,
             scope=scope,
             create_code=create,

@@ -46,8 +46,9 @@ def router(wb: Workbench) -> APIRouter:
         }
 
     def lead(request: Request) -> Member:
+        """Only a lead manages the team (the service's rule; each change checks it again)."""
         me = wb.member(request)
-        wb.lead(me)
+        wb.acting(request).require_lead("manage the team")
         return me
 
     def page(request: Request, me: Member, invitation: Invitation | None = None) -> HTMLResponse:

@@ -15,9 +15,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from thematica.domain import Stance
 from thematica.errors import NotFoundError, ThematicaError
+from thematica.service.acting import MemberStudy
 from thematica.web import fields as f
 from thematica.web import themes_context as ctx
-from thematica.web.context import Member
 from thematica.web.routes.codebook import json_body
 from thematica.web.routes.memos import memos_for
 from thematica.web.shell import Workbench
@@ -27,75 +27,70 @@ ACTIONS = ("rename", "describe", "move", "shift", "remove", "assign", "unassign"
 
 def router(wb: Workbench) -> APIRouter:
     r = APIRouter()
-    service = wb.service
 
-    def editor(request: Request) -> str:
-        member = wb.member(request)
-        wb.coder(member)
-        return member.name
+    def editor(request: Request) -> MemberStudy:
+        study = wb.acting(request)
+        study.require_coder("change the theme framework")  # before the input is looked at
+        return study
 
     def act(request: Request, node_id: int, action: str, data: f.Fields) -> dict[str, Any]:
-        by = editor(request)
+        study = editor(request)
         version = f.optional_text(data, "version") or None
         if action == "rename":
-            entry = service.rename_theme(node_id, f.text(data, "name"), by=by, expected=version)
+            entry = study.rename_theme(node_id, f.text(data, "name"), expected=version)
         elif action == "describe":
-            entry = service.describe_theme(
-                node_id, f.text(data, "description", default=""), by=by, expected=version
+            entry = study.describe_theme(
+                node_id, f.text(data, "description", default=""), expected=version
             )
         elif action == "move":
-            entry = service.move_theme(
+            entry = study.move_theme(
                 node_id,
                 f.optional_integer(data, "parent"),
                 position=f.optional_integer(data, "position"),
-                by=by,
                 expected=version,
             )
         elif action == "shift":
             direction = f.text(data, "direction")
-            entry = service.shift_theme(node_id, direction, by=by, expected=version)
+            entry = study.shift_theme(node_id, direction, expected=version)
         elif action == "remove":
-            entry = service.remove_theme(node_id, by=by, expected=version)
+            entry = study.remove_theme(node_id, expected=version)
         elif action == "assign":
             try:
                 stance = Stance(f.text(data, "stance", default=Stance.SUPPORTS.value))
             except ValueError:
                 raise ThematicaError("a code either supports a theme or is divergent") from None
-            entry = service.assign_code(node_id, f.integer(data, "code"), by=by, stance=stance)
+            entry = study.assign_code(node_id, f.integer(data, "code"), stance=stance)
         elif action == "unassign":
-            entry = service.unassign_code(node_id, f.integer(data, "code"), by=by)
+            entry = study.unassign_code(node_id, f.integer(data, "code"))
         else:
             raise NotFoundError(f"no theme action {action!r} (one of {', '.join(ACTIONS)})")
         return {"entry": entry}
 
     def add(request: Request, data: f.Fields) -> dict[str, Any]:
-        by = editor(request)
-        node = service.add_theme(
+        node = editor(request).add_theme(
             f.text(data, "name"),
             parent=f.optional_integer(data, "parent"),
             description=f.text(data, "description", default=""),
-            by=by,
         )
         return {"id": node}
 
     def link(request: Request, data: f.Fields) -> dict[str, Any]:
-        by = editor(request)
-        made = service.link_themes(
-            f.integer(data, "from"), f.integer(data, "to"), f.text(data, "label"), by=by
+        made = editor(request).link_themes(
+            f.integer(data, "from"), f.integer(data, "to"), f.text(data, "label")
         )
         return {"id": made}
 
     def unlink(request: Request, link_id: int) -> dict[str, Any]:
-        return {"entry": service.unlink_themes(link_id, by=editor(request))}
+        return {"entry": editor(request).unlink_themes(link_id)}
 
     @r.get("/themes", response_class=HTMLResponse)
     def themes_page(request: Request) -> HTMLResponse:
-        member = wb.member(request)
-        return wb.page(request, "themes.html", ctx.themes(service, member), member)
+        study = wb.acting(request)
+        return wb.page(request, "themes.html", ctx.themes(study), study)
 
     @r.get("/api/themes")
     def themes_json(request: Request) -> dict[str, Any]:
-        return ctx.themes(service, wb.member(request))
+        return ctx.themes(wb.acting(request))
 
     @r.post("/themes")
     async def add_form(request: Request) -> Response:
@@ -137,18 +132,18 @@ def router(wb: Workbench) -> APIRouter:
 
     @r.get("/themes/{node_id}/quotes", response_class=HTMLResponse)
     def quotes_page(request: Request, node_id: int) -> HTMLResponse:
-        member = wb.member(request)
-        return wb.page(request, "quotes.html", node_quotes(member, node_id), member)
+        study = wb.acting(request)
+        return wb.page(request, "quotes.html", node_quotes(study, node_id), study)
 
     @r.get("/api/themes/{node_id}/quotes")
     def quotes_json(request: Request, node_id: int) -> dict[str, Any]:
-        return node_quotes(wb.member(request), node_id)
+        return node_quotes(wb.acting(request), node_id)
 
-    def node_quotes(member: Member, node_id: int) -> dict[str, Any]:
+    def node_quotes(study: MemberStudy, node_id: int) -> dict[str, Any]:
         """A node's quotes and its memos."""
-        data = ctx.node_quotes(service, node_id, member)
+        data = ctx.node_quotes(study, node_id)
         data["memo_target"] = f"theme:{node_id}"
-        data["memos"] = memos_for(wb, member, data["memo_target"])
+        data["memos"] = memos_for(study, data["memo_target"])
         return data
 
     return r

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from thematica.domain import Coding, Level, MemberRole, parse_path
-from thematica.errors import AccessDenied, ThematicaError
+from thematica.domain import Coding, Level, parse_path
+from thematica.errors import ThematicaError
 from thematica.service import CodingChange
+from thematica.service.acting import MemberStudy
 from thematica.service.codebook import MEMO_LIMIT
 from thematica.web import context
-from thematica.web.context import Member
 from thematica.web.routes.memos import memos_for
 from thematica.web.shell import Workbench
 
@@ -58,66 +58,56 @@ def coding_json(coding: Coding) -> dict[str, Any]:
 
 def router(wb: Workbench) -> APIRouter:
     r = APIRouter()
-    service = wb.service
 
     @r.get("/transcripts/{ref}", response_class=HTMLResponse)
     def transcript_page(request: Request, ref: str) -> HTMLResponse:
-        member = wb.member(request)
-        return wb.page(request, "transcript.html", transcript(member, ref), member)
+        study = wb.acting(request)
+        return wb.page(request, "transcript.html", transcript(study, ref), study)
 
     @r.get("/api/transcripts/{ref}")
     def transcript_json(request: Request, ref: str) -> dict[str, Any]:
-        return transcript(wb.member(request), ref)
+        return transcript(wb.acting(request), ref)
 
-    def transcript(member: Member, ref: str) -> dict[str, Any]:
-        wb.readable(member, ref)
-        data = context.transcript(service, ref, member)
-        data["memos"] = memos_for(wb, member, f"transcript:{data['transcript']['id']}")
+    def transcript(study: MemberStudy, ref: str) -> dict[str, Any]:
+        data = context.transcript(study, ref)
+        data["memos"] = memos_for(study, f"transcript:{data['transcript']['id']}")
         return data
 
     @r.post("/api/transcripts/{ref}/reveal")
     def reveal(request: Request, ref: str) -> dict[str, Any]:
-        member = wb.member(request)
-        at = service.reveal(ref, by=member.name)
+        at = wb.acting(request).reveal(ref)
         return {"revealed_at": at.isoformat()}
 
     @r.post("/transcripts/{ref}/reveal")
     def reveal_form(request: Request, ref: str) -> Response:
-        member = wb.member(request)
-        service.reveal(ref, by=member.name)
+        wb.acting(request).reveal(ref)
         return RedirectResponse(f"/transcripts/{ref}", status_code=303)
 
     @r.post("/api/transcripts/{ref}/codings", status_code=201)
     def add_coding(request: Request, ref: str, body: CodingRequest) -> dict[str, Any]:
-        member = wb.member(request)
-        if member.role == MemberRole.READER.value:
-            raise AccessDenied(f"{member.name} is a reader and cannot code")
-        wb.readable(member, ref)
+        study = wb.acting(request)
         path = parse_path(body.code)
         if not path:
             raise ThematicaError("the code name is empty")
-        coding_id = service.add_coding(
+        coding_id = study.add_coding(
             ref,
             path,
-            member.name,
             body.start,
             body.end,
             level=Level.ONE,
             memo=body.memo,
             create_code=body.create,
         )
-        return coding_json(service.coding(coding_id))
+        return coding_json(study.coding(coding_id))
 
     @r.patch("/api/codings/{coding_id}")
     def change_coding(
         request: Request, coding_id: int, body: CodingChangeRequest
     ) -> dict[str, Any]:
         """Adjust a coding's boundaries or memo (its coder or a lead)."""
-        member = wb.member(request)
-        wb.readable_coding(member, coding_id)
         change = CodingChange(start=body.start, end=body.end, memo=body.memo)
         return coding_json(
-            service.change_coding(coding_id, change, by=member.name, expected=body.version)
+            wb.acting(request).change_coding(coding_id, change, expected=body.version)
         )
 
     @r.delete("/api/codings/{coding_id}")
@@ -125,8 +115,6 @@ def router(wb: Workbench) -> APIRouter:
         request: Request, coding_id: int, version: dt.datetime | None = None
     ) -> dict[str, Any]:
         """Remove a coding; the answer is the coding as it was, enough to put it back."""
-        member = wb.member(request)
-        wb.readable_coding(member, coding_id)
-        return coding_json(service.remove_coding(coding_id, by=member.name, expected=version))
+        return coding_json(wb.acting(request).remove_coding(coding_id, expected=version))
 
     return r

@@ -1,0 +1,281 @@
+"""The authorisation matrix: every route of the workbench (read from the app's routes and its
+OpenAPI schema, so a route without a row here fails the test) x every kind of person: anonymous,
+a reader, a coder marked anonymised-only, a coder while the study codes blind, a coder, the lead,
+and a deactivated member. On SQLite and PostgreSQL.
+
+Each cell is an exact status, or ``GO`` (a change this person may make). The exact cells run
+first on the untouched study (reads, and changes that must be refused) and must leave it exactly
+as it was; then the ``GO`` cells make their changes, one person after another, and each must get
+through (neither 401 nor 403, and no server error: a later change may meet an earlier one's
+result, a 404 or a 409). Anonymous visitors get 401 from the API and are sent to sign in (303)
+from pages; a deactivated member is refused (403 today; 401 or 303 once sign-in ends their
+session)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from tests.conftest import snapshot
+from tests.web.matrix_world import ANON_CODER, CODER, GONE, LEAD, READER, Ids, become, build, ids
+from thematica.service import StudyService
+from thematica.web.app import create_app
+
+GO = "go"
+PEOPLE = ("anonymous", "reader", "anonymised-only", "blind coder", "coder", "lead", "deactivated")
+NAMES: dict[str, str | None] = {
+    "anonymous": None,
+    "reader": READER,
+    "anonymised-only": ANON_CODER,
+    "blind coder": CODER,
+    "coder": CODER,
+    "lead": LEAD,
+    "deactivated": GONE,
+}
+Cell = int | str
+Row = tuple[Cell, Cell, Cell, Cell, Cell]  # reader, anonymised-only, blind coder, coder, lead
+Body = Callable[[Ids], dict[str, Any]]
+
+READ: Row = (200, 200, 200, 200, 200)
+TEXT: Row = (403, 403, 200, 200, 200)  # transcript 1 is not anonymised
+CODERS: Row = (403, GO, GO, GO, GO)
+ORIGINALS: Row = (403, 403, GO, GO, GO)
+LEAD_ONLY: Row = (403, 403, 403, 403, GO)
+OWN_WORK: Row = (403, 403, GO, GO, GO)  # Tom's coding or memo: he and the lead
+OWN_JOURNAL: Row = (404, 404, GO, GO, 404)  # Tom's entry: nobody else learns it exists
+EVERYONE: Row = (GO, GO, GO, GO, GO)
+NOT_BLIND: Row = (200, 200, 403, 200, 200)
+REVEALED_ONLY: Row = (403, 403, 403, 200, 200)
+
+
+def json(make: Body) -> Body:
+    return lambda i: {"json": make(i)}
+
+
+def form(make: Body) -> Body:
+    return lambda i: {"data": make(i)}
+
+
+def decision(i: Ids) -> dict[str, Any]:
+    code, start, end = i.disagreement
+    return {"code": code, "start": start, "end": end, "decision": "drop"}
+
+
+NONE: Body = lambda i: {}  # noqa: E731
+# (method, path) -> (row, how the path's parameters are filled, the request's body)
+MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
+    ("GET", "/"): (READ, NONE),
+    ("GET", "/api/overview"): (READ, NONE),
+    ("GET", "/transcripts/{ref}"): (TEXT, NONE),
+    ("GET", "/api/transcripts/{ref}"): (TEXT, NONE),
+    ("POST", "/api/transcripts/{ref}/reveal"): (LEAD_ONLY, NONE),
+    ("POST", "/transcripts/{ref}/reveal"): (LEAD_ONLY, NONE),
+    ("PATCH", "/api/codings/{coding_id}"): (OWN_WORK, json(lambda i: {"memo": "Matrix."})),
+    ("POST", "/api/transcripts/{ref}/codings"): (
+        ORIGINALS,
+        json(lambda i: {"code": i.code_path, "start": 0, "end": 5}),
+    ),
+    ("DELETE", "/api/codings/{coding_id}"): (OWN_WORK, NONE),
+    ("GET", "/reconcile"): (READ, NONE),
+    ("GET", "/api/reconcile"): (READ, NONE),
+    ("GET", "/reconcile/{ref}"): (REVEALED_ONLY, NONE),
+    ("GET", "/api/reconcile/{ref}"): (REVEALED_ONLY, NONE),
+    ("POST", "/api/reconcile/{ref}/decisions"): (LEAD_ONLY, json(decision)),
+    ("POST", "/reconcile/{ref}/decide"): (LEAD_ONLY, form(decision)),
+    ("POST", "/api/reconcile/{ref}/agreements"): (LEAD_ONLY, NONE),
+    ("DELETE", "/api/reconcile/{ref}/agreements"): (LEAD_ONLY, NONE),
+    ("POST", "/reconcile/{ref}/agreements"): (LEAD_ONLY, form(lambda i: {"action": "carry"})),
+    ("DELETE", "/api/reconcile/{ref}/decisions/{decision}"): (LEAD_ONLY, NONE),
+    ("POST", "/reconcile/{ref}/undo/{decision}"): (LEAD_ONLY, NONE),
+    ("GET", "/codebook"): (READ, NONE),
+    ("GET", "/api/codebook"): (READ, NONE),
+    ("GET", "/codebook/{code_id}"): (READ, NONE),
+    ("GET", "/api/codebook/{code_id}"): (READ, NONE),
+    ("POST", "/codebook/{code_id}/{action}"): (CODERS, form(lambda i: {"description": "M"})),
+    ("POST", "/api/codebook/{code_id}/{action}"): (CODERS, json(lambda i: {"description": "M"})),
+    ("POST", "/lineage/{entry}/undo"): (CODERS, NONE),
+    ("POST", "/api/lineage/{entry}/undo"): (CODERS, NONE),
+    ("GET", "/codes/{code_id}/quotes"): (READ, NONE),
+    ("GET", "/api/codes/{code_id}/quotes"): (READ, NONE),
+    ("GET", "/themes"): (READ, NONE),
+    ("GET", "/api/themes"): (READ, NONE),
+    ("POST", "/themes"): (CODERS, form(lambda i: {"name": "Matrix theme"})),
+    ("POST", "/api/themes"): (CODERS, json(lambda i: {"name": "Matrix theme two"})),
+    ("POST", "/themes/links"): (
+        CODERS,
+        form(lambda i: {"from": i.node_id, "to": i.other_node, "label": "matrix"}),
+    ),
+    ("POST", "/api/themes/links"): (
+        CODERS,
+        json(lambda i: {"from": i.node_id, "to": i.other_node, "label": "matrix two"}),
+    ),
+    ("POST", "/themes/links/{link_id}/remove"): (CODERS, NONE),
+    ("POST", "/api/themes/links/{link_id}/remove"): (CODERS, NONE),
+    ("POST", "/themes/{node_id}/{action}"): (CODERS, form(lambda i: {"description": "M"})),
+    ("POST", "/api/themes/{node_id}/{action}"): (CODERS, json(lambda i: {"description": "M"})),
+    ("GET", "/themes/{node_id}/quotes"): (READ, NONE),
+    ("GET", "/api/themes/{node_id}/quotes"): (READ, NONE),
+    ("GET", "/analysis"): (READ, NONE),
+    ("GET", "/api/analysis"): (READ, NONE),
+    ("GET", "/analysis/agreement"): (NOT_BLIND, NONE),
+    ("GET", "/api/analysis/agreement"): (NOT_BLIND, NONE),
+    ("GET", "/api/analysis/agreement/transcript/{ref}"): (NOT_BLIND, NONE),
+    ("GET", "/analysis/matrix"): (READ, NONE),
+    ("GET", "/api/analysis/matrix"): (READ, NONE),
+    ("GET", "/analysis/saturation"): (READ, NONE),
+    ("GET", "/api/analysis/saturation"): (READ, NONE),
+    ("GET", "/analysis/cooccurrence"): (READ, NONE),
+    ("GET", "/api/analysis/cooccurrence"): (READ, NONE),
+    ("GET", "/search"): (READ, NONE),
+    ("GET", "/api/search"): (READ, NONE),
+    ("POST", "/api/search/code-all"): (
+        CODERS,
+        json(lambda i: {"query": "pain", "code": i.code_path, "dry_run": True}),
+    ),
+    ("POST", "/search/code-all"): (
+        CODERS,
+        form(lambda i: {"q": "pain", "code_all": i.code_path, "expected": 0}),
+    ),
+    ("GET", "/journal"): (READ, NONE),
+    ("GET", "/api/journal"): (READ, NONE),
+    ("POST", "/journal"): (EVERYONE, form(lambda i: {"text": "Mine."})),
+    ("POST", "/api/journal"): (EVERYONE, json(lambda i: {"text": "Mine."})),
+    ("PATCH", "/api/journal/{entry_id}"): (OWN_JOURNAL, json(lambda i: {"text": "Edited."})),
+    ("POST", "/journal/{entry_id}/edit"): (
+        OWN_JOURNAL,
+        form(lambda i: {"text": "Edited.", "kind": "journal"}),
+    ),
+    ("DELETE", "/api/journal/{entry_id}"): (OWN_JOURNAL, NONE),
+    ("POST", "/journal/{entry_id}/delete"): (OWN_JOURNAL, NONE),
+    ("GET", "/memos"): (READ, NONE),
+    ("GET", "/api/memos"): (READ, NONE),
+    ("POST", "/api/memos"): (CODERS, json(lambda i: {"target": f"code:{i.code_id}", "text": "M"})),
+    ("POST", "/memos/add"): (CODERS, form(lambda i: {"target": f"code:{i.code_id}", "text": "M"})),
+    ("PATCH", "/api/memos/{ref}"): (OWN_WORK, json(lambda i: {"text": "Edited."})),
+    ("POST", "/memos/{ref}/edit"): (OWN_WORK, form(lambda i: {"text": "Edited."})),
+    ("DELETE", "/api/memos/{ref}"): (OWN_WORK, NONE),
+    ("POST", "/memos/{ref}/delete"): (OWN_WORK, NONE),
+    ("GET", "/anonymise"): (TEXT, NONE),
+    ("GET", "/api/anonymise/findings"): (TEXT, NONE),
+    ("POST", "/anonymise/scan"): (ORIGINALS, NONE),
+    ("POST", "/anonymise/decide"): (ORIGINALS, form(lambda i: {"finding": 1, "action": "reject"})),
+    ("POST", "/anonymise/accept-category"): (ORIGINALS, form(lambda i: {"category": "email"})),
+    ("POST", "/anonymise/apply"): (LEAD_ONLY, NONE),
+}
+# Choosing who you are (the engineer changing sign-in owns these rows): open to everyone.
+IDENTITY = {("GET", "/identity"): 200, ("POST", "/identity"): 303}
+
+
+def url(path: str, i: Ids, person: str) -> str:
+    values = {
+        "ref": i.memo if path.startswith(("/api/memos/", "/memos/")) else i.ref,
+        "coding_id": i.coding_id,
+        "code_id": i.code_id,
+        "action": "describe",
+        "entry": i.entry,
+        "decision": i.decision,
+        "node_id": i.node_id,
+        "link_id": i.link_id,
+        "entry_id": i.entry_id,
+    }
+    filled = path.format(**values)
+    return filled + ("?q=pain" if path in ("/search", "/api/search") else "")
+
+
+def routes(app: FastAPI) -> set[tuple[str, str]]:
+    """Every (method, path) the app answers, from its routers (included ones too)."""
+    found: set[tuple[str, str]] = set()
+
+    def walk(items: list[Any]) -> None:
+        for r in items:
+            if isinstance(r, APIRoute):
+                found.update((m, r.path) for m in r.methods if m != "HEAD")
+            elif hasattr(r, "original_router"):
+                walk(list(r.original_router.routes))
+
+    walk(list(app.routes))
+    return found
+
+
+def expected(person: str, method: str, path: str) -> Cell | set[int]:
+    if (method, path) in IDENTITY:
+        return IDENTITY[(method, path)]
+    api = path.startswith("/api/")
+    if person == "anonymous":
+        return 401 if api else 303
+    if person == "deactivated":
+        return {401, 403} if api else {303, 403}
+    row, _ = MATRIX[(method, path)]
+    return row[PEOPLE.index(person) - 1]
+
+
+@pytest.fixture
+def world(location: str, tmp_path: Path) -> Iterator[tuple[TestClient, Ids, str]]:
+    key = tmp_path / "study.thematica-key"
+    build(location, key)
+    found = ids(location)
+    with TestClient(create_app(location, key=key), base_url="http://127.0.0.1") as client:
+        yield client, found, location
+
+
+def blind(location: str, on: bool) -> None:
+    with StudyService.open(location) as study:
+        study.set_blind_coding(on, by=LEAD)
+
+
+def test_every_route_has_a_row(location: str, tmp_path: Path) -> None:
+    if location.startswith("postgresql"):
+        pytest.skip("the routes are the same on both backends")
+    StudyService.create(str(tmp_path / "s.thematica"), title="Routes").close()
+    app = create_app(str(tmp_path / "s.thematica"))
+    documented = {(m.upper(), p) for p, ops in app.openapi()["paths"].items() for m in ops}
+    assert routes(app) == documented
+    assert documented == set(MATRIX) | set(IDENTITY)
+
+
+def test_the_authorisation_matrix(world: tuple[TestClient, Ids, str]) -> None:
+    client, i, location = world
+    wrong: list[str] = []
+
+    def call(person: str, method: str, path: str) -> int:
+        name = NAMES[person]
+        become(client, name)
+        _, body = MATRIX.get((method, path), (READ, NONE))
+        kwargs = body(i)
+        if (method, path) == ("POST", "/identity"):
+            kwargs = {"data": {"name": name or CODER}}
+        response = client.request(method, url(path, i, person), follow_redirects=False, **kwargs)
+        return response.status_code
+
+    cells = [(m, p) for m, p in sorted(set(MATRIX) | set(IDENTITY))]
+    before = snapshot(location)
+    for person in PEOPLE:  # reads and refusals, on the untouched study
+        blind(location, person == "blind coder")
+        for method, path in cells:
+            want = expected(person, method, path)
+            if want == GO:
+                continue
+            got = call(person, method, path)
+            if got != want and not (isinstance(want, set) and got in want):
+                wrong.append(f"{person:16} {method:6} {path}: {got}, expected {want}")
+    blind(location, False)
+    assert wrong == [], "\n".join(wrong)
+    after = snapshot(location)
+    assert {k: v for k, v in after.items() if k != "study"} == {
+        k: v for k, v in before.items() if k != "study"
+    }
+    for person in PEOPLE:  # the changes each may make, in table order; the lead's last
+        blind(location, person == "blind coder")
+        for method, path in MATRIX:
+            if expected(person, method, path) != GO:
+                continue
+            got = call(person, method, path)
+            if got in (401, 403) or got >= 500:
+                wrong.append(f"{person:16} {method:6} {path}: {got}, expected to get through")
+    assert wrong == [], "\n".join(wrong)
