@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from urllib.parse import quote
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -66,8 +67,42 @@ def build(location: str, key: Path) -> None:
         study.import_codings(read_codings(data, "c2.csv"), source="c2", level=Level.TWO)
     anon = AnonymisingStudy(study, key)
     anon.import_identities((DATA / "identities.csv").read_bytes(), "identities.csv")
-    study.deactivate(GONE, by=LEAD)
     study.close()
+
+
+def deactivate_gone(location: str) -> None:
+    with StudyService.open(location) as study:
+        study.deactivate(GONE, by=LEAD)
+
+
+PASSWORD = "matrix password 1"
+
+
+class Sessions:
+    """A signed-in session (cookie token and CSRF token) per member, made through the service
+    (a password check is an Argon2 hash: once per member, not per request)."""
+
+    def __init__(self, location: str, names: list[str]) -> None:
+        self.location = location
+        self.tokens: dict[str, tuple[str, str]] = {}
+        for name in names:
+            self.renew(name)
+
+    def renew(self, name: str) -> None:
+        with StudyService.open(self.location) as study:
+            signed = study.sign_in(name, PASSWORD, client="matrix")
+        self.tokens[name] = (signed.token, signed.csrf)
+
+
+def sign_everyone_in(location: str) -> Sessions:
+    """Every member gets a password and signs in (the one to be deactivated too, first)."""
+    from thematica.service.accounts import ADMINISTRATOR
+
+    with StudyService.open(location) as study:
+        names = [m.name for m in study.team()]
+        for name in names:
+            study.set_password(name, PASSWORD, by=ADMINISTRATOR)
+    return Sessions(location, names)
 
 
 @dataclass(frozen=True)
@@ -116,10 +151,21 @@ def ids(location: str) -> Ids:
         )
 
 
-def become(client: TestClient, name: str | None) -> None:
-    """Make ``client`` act as team member ``name`` (None: nobody). Today an identity is chosen
-    with the identity form (a cookie); when sign-in with passwords comes, only this changes."""
+def become(client: TestClient, name: str | None, sessions: Sessions | None = None) -> None:
+    """Make ``client`` act as team member ``name`` (None: nobody): with ``sessions``, as signed
+    in (the session cookie, and the CSRF token on every request); otherwise chosen with the
+    identity form (the single researcher's mode, no passwords)."""
     client.cookies.clear()
+    client.headers.pop("X-CSRF-Token", None)
+    if sessions is not None:
+        if name is not None:
+            token, csrf = sessions.tokens[name]
+            client.cookies.set("thematica_session", token)
+            client.headers["X-CSRF-Token"] = csrf
+        return
     if name is not None:
         response = client.post("/identity", data={"name": name}, follow_redirects=False)
+        if response.status_code == 404:  # not offered (deactivated): a cookie from before
+            client.cookies.set("thematica_member", quote(name, safe=""))
+            return
         assert response.status_code == 303, response.text

@@ -8,12 +8,17 @@ first on the untouched study (reads, and changes that must be refused) and must 
 as it was; then the ``GO`` cells make their changes, one person after another, and each must get
 through (neither 401 nor 403, and no server error: a later change may meet an earlier one's
 result, a 404 or a 409). Anonymous visitors get 401 from the API and are sent to sign in (303)
-from pages; a deactivated member is refused (403 today; 401 or 303 once sign-in ends their
-session)."""
+from pages.
+
+It runs with sign-in (every member has a password and a session; the deactivated member signed
+in before the lead deactivated them, so their session ended: they are anonymous again), on both
+backends, and in the single researcher's picker mode (no passwords; SQLite), where the cookie
+names a member and the service refuses a deactivated one."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +28,20 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from tests.conftest import snapshot
-from tests.web.matrix_world import ANON_CODER, CODER, GONE, LEAD, READER, Ids, become, build, ids
+from tests.web.matrix_world import (
+    ANON_CODER,
+    CODER,
+    GONE,
+    LEAD,
+    READER,
+    Ids,
+    Sessions,
+    become,
+    build,
+    deactivate_gone,
+    ids,
+    sign_everyone_in,
+)
 from thematica.service import StudyService
 from thematica.web.app import create_app
 
@@ -166,10 +184,40 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ("POST", "/anonymise/scan"): (ORIGINALS, NONE),
     ("POST", "/anonymise/decide"): (ORIGINALS, form(lambda i: {"finding": 1, "action": "reject"})),
     ("POST", "/anonymise/accept-category"): (ORIGINALS, form(lambda i: {"category": "email"})),
-    ("POST", "/anonymise/apply"): (LEAD_ONLY, NONE),
+    ("POST", "/anonymise/apply"): (LEAD_ONLY, form(lambda i: {"confirm": "an old plan"})),
+    # the member's own account: reachable by every member (mismatched passwords: nothing changes)
+    ("GET", "/account"): (READ, NONE),
+    ("POST", "/account"): (
+        (422, 422, 422, 422, 422),
+        form(lambda i: {"new": "a new password 1", "again": "another one 2"}),
+    ),
+    ("POST", "/logout"): (EVERYONE, NONE),
+    # the lead's pages: the team and the audit log
+    ("GET", "/team"): (LEAD_ONLY_READ := (403, 403, 403, 403, 200), NONE),
+    ("GET", "/api/team"): (LEAD_ONLY_READ, NONE),
+    ("POST", "/team/add"): (LEAD_ONLY, form(lambda i: {"name": "Matrix New", "role": "coder"})),
+    ("POST", "/team/invite"): (LEAD_ONLY, form(lambda i: {"name": GONE})),
+    ("POST", "/team/role"): (LEAD_ONLY, form(lambda i: {"name": GONE, "role": "reader"})),
+    ("POST", "/team/anonymised-only"): (LEAD_ONLY, form(lambda i: {"name": GONE, "flag": True})),
+    ("POST", "/team/reactivate"): (LEAD_ONLY, form(lambda i: {"name": GONE})),
+    ("POST", "/team/deactivate"): (LEAD_ONLY, form(lambda i: {"name": GONE})),
+    ("GET", "/audit"): (LEAD_ONLY_READ, NONE),
+    ("GET", "/api/audit"): (LEAD_ONLY_READ, NONE),
+    ("GET", "/audit.csv"): (LEAD_ONLY_READ, NONE),
 }
-# Choosing who you are (the engineer changing sign-in owns these rows): open to everyone.
-IDENTITY = {("GET", "/identity"): 200, ("POST", "/identity"): 303}
+# Routes that answer everyone alike, signed in or not, active or not (mode -> status): signing
+# in (its form needs the form's own token: refused without it), an invitation (an unknown
+# token: 404), choosing an identity (only while no member has a password).
+PUBLIC: dict[tuple[str, str], dict[str, int]] = {
+    ("GET", "/login"): {"signin": 200, "picker": 303},
+    ("POST", "/login"): {"signin": 403, "picker": 403},
+    ("GET", "/invite/{token}"): {"signin": 404, "picker": 404},
+    ("POST", "/invite/{token}"): {"signin": 403, "picker": 403},
+    ("GET", "/identity"): {"signin": 303, "picker": 200},
+    ("POST", "/identity"): {"signin": 403, "picker": 303},
+}
+LOGIN_BODY = {"name": LEAD, "password": "wrong password 1"}
+INVITE_BODY = {"password": "a password 12", "again": "a password 12"}
 
 
 def url(path: str, i: Ids, person: str) -> str:
@@ -183,6 +231,7 @@ def url(path: str, i: Ids, person: str) -> str:
         "node_id": i.node_id,
         "link_id": i.link_id,
         "entry_id": i.entry_id,
+        "token": "no-such-invitation",
     }
     filled = path.format(**values)
     return filled + ("?q=pain" if path in ("/search", "/api/search") else "")
@@ -203,25 +252,48 @@ def routes(app: FastAPI) -> set[tuple[str, str]]:
     return found
 
 
-def expected(person: str, method: str, path: str) -> Cell | set[int]:
-    if (method, path) in IDENTITY:
-        return IDENTITY[(method, path)]
+def expected(person: str, method: str, path: str, mode: str) -> Cell | set[int]:
+    if (method, path) in PUBLIC:
+        answer = PUBLIC[(method, path)][mode]
+        if (method, path) == ("POST", "/identity") and mode == "picker" and person == "deactivated":
+            return 404  # a deactivated member is not offered
+        signed_out = person == "anonymous" or (person == "deactivated" and mode == "signin")
+        if (method, path) == ("POST", "/identity") and mode == "signin" and signed_out:
+            return 303  # sent to sign in first
+        return answer
     api = path.startswith("/api/")
-    if person == "anonymous":
+    if person == "anonymous" or (person == "deactivated" and mode == "signin"):
+        # signed out, or their session ended when they were deactivated
+        if (method, path) == ("POST", "/logout"):
+            return 303
         return 401 if api else 303
-    if person == "deactivated":
+    if person == "deactivated":  # picker mode: the cookie names them, the service refuses
         return {401, 403} if api else {303, 403}
     row, _ = MATRIX[(method, path)]
     return row[PEOPLE.index(person) - 1]
 
 
-@pytest.fixture
-def world(location: str, tmp_path: Path) -> Iterator[tuple[TestClient, Ids, str]]:
+@dataclass
+class World:
+    client: TestClient
+    ids: Ids
+    location: str
+    mode: str
+    sessions: Sessions | None
+
+
+@pytest.fixture(params=["signin", "picker"])
+def world(location: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[World]:
+    mode = request.param
+    if mode == "picker" and location.startswith("postgresql"):
+        pytest.skip("the picker (no passwords, this machine only) is a single researcher's mode")
     key = tmp_path / "study.thematica-key"
     build(location, key)
+    sessions = sign_everyone_in(location) if mode == "signin" else None
+    deactivate_gone(location)
     found = ids(location)
     with TestClient(create_app(location, key=key), base_url="http://127.0.0.1") as client:
-        yield client, found, location
+        yield World(client, found, location, mode, sessions)
 
 
 def blind(location: str, on: bool) -> None:
@@ -236,29 +308,40 @@ def test_every_route_has_a_row(location: str, tmp_path: Path) -> None:
     app = create_app(str(tmp_path / "s.thematica"))
     documented = {(m.upper(), p) for p, ops in app.openapi()["paths"].items() for m in ops}
     assert routes(app) == documented
-    assert documented == set(MATRIX) | set(IDENTITY)
+    assert documented == set(MATRIX) | set(PUBLIC)
 
 
-def test_the_authorisation_matrix(world: tuple[TestClient, Ids, str]) -> None:
-    client, i, location = world
+# what signing in, and being refused, writes: the sessions, the failures, the log
+BOOKKEEPING = {"study", "audit_log", "signin_sessions", "signin_failures"}
+
+
+def test_the_authorisation_matrix(world: World) -> None:
+    client, i, location = world.client, world.ids, world.location
     wrong: list[str] = []
 
     def call(person: str, method: str, path: str) -> int:
         name = NAMES[person]
-        become(client, name)
+        become(client, name, world.sessions)
         _, body = MATRIX.get((method, path), (READ, NONE))
         kwargs = body(i)
         if (method, path) == ("POST", "/identity"):
             kwargs = {"data": {"name": name or CODER}}
+        elif (method, path) == ("POST", "/login"):
+            kwargs = {"data": LOGIN_BODY}
+        elif (method, path) == ("POST", "/invite/{token}"):
+            kwargs = {"data": INVITE_BODY}
         response = client.request(method, url(path, i, person), follow_redirects=False, **kwargs)
+        signs_in = name is not None and person != "deactivated"
+        if (method, path) == ("POST", "/logout") and world.sessions is not None and signs_in:
+            world.sessions.renew(name)  # signed out: sign in again for the next cell
         return response.status_code
 
-    cells = [(m, p) for m, p in sorted(set(MATRIX) | set(IDENTITY))]
+    cells = [(m, p) for m, p in sorted(set(MATRIX) | set(PUBLIC))]
     before = snapshot(location)
     for person in PEOPLE:  # reads and refusals, on the untouched study
         blind(location, person == "blind coder")
         for method, path in cells:
-            want = expected(person, method, path)
+            want = expected(person, method, path, world.mode)
             if want == GO:
                 continue
             got = call(person, method, path)
@@ -267,13 +350,13 @@ def test_the_authorisation_matrix(world: tuple[TestClient, Ids, str]) -> None:
     blind(location, False)
     assert wrong == [], "\n".join(wrong)
     after = snapshot(location)
-    assert {k: v for k, v in after.items() if k != "study"} == {
-        k: v for k, v in before.items() if k != "study"
+    assert {k: v for k, v in after.items() if k not in BOOKKEEPING} == {
+        k: v for k, v in before.items() if k not in BOOKKEEPING
     }
     for person in PEOPLE:  # the changes each may make, in table order; the lead's last
         blind(location, person == "blind coder")
         for method, path in MATRIX:
-            if expected(person, method, path) != GO:
+            if expected(person, method, path, world.mode) != GO:
                 continue
             got = call(person, method, path)
             if got in (401, 403) or got >= 500:
