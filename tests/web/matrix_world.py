@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from urllib.parse import quote
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi.testclient import TestClient
 

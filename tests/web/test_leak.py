@@ -34,7 +34,6 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from tests.faults.test_sweep_partial import api_routes
-from tests.web.conftest import sign_in_client
 from thematica.anonymise.detect import COMMON_WORD_NAMES, name_patterns
 from thematica.anonymise.keyfile import default_key_path
 from thematica.cli.main import cli
@@ -51,10 +50,23 @@ IN_VIVO = "Siobhán's referral from Marcus Lowe"
 APOSTROPHES = "'’ʼ‘"
 
 
+PASSWORD = "leak test password 1"
+
+
 def sign_in_as(client: TestClient, name: str) -> None:
-    """Sign ``client`` in as the member ``name`` (today the identity form; with passwords, the
-    sign-in form: change it here only)."""
-    sign_in_client(client, name)
+    """Sign ``client`` in as the member ``name`` through the sign-in form, as a browser does
+    (the form's own token, then the session cookie; every member has a password)."""
+    page = client.get("/login")
+    assert page.status_code == 200, page.text
+    found = re.search(r'name="form_token" value="([^"]+)"', page.text)
+    assert found is not None
+    response = client.post(
+        "/login",
+        data={"name": name, "password": PASSWORD, "form_token": found.group(1)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    assert "thematica_session" in client.cookies
 
 
 @dataclass(frozen=True)
@@ -174,6 +186,10 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> Planted:
         anon.apply(LEAD)
         originals = before | key_originals(anon, ())
         service.set_anonymised_only(SENIOR, True)
+        from thematica.service.accounts import ADMINISTRATOR
+
+        for member in service.team():
+            service.set_password(member.name, PASSWORD, by=ADMINISTRATOR)
         transcripts = [t.id for t in service.transcripts()]
         labels = sorted({t.participant for t in service.transcripts() if t.participant})
         codes = [str(c.id) for c in service.codes(counted=False)]
