@@ -146,13 +146,15 @@ def start_server(location: str) -> tuple[subprocess.Popen[str], int]:
     threading.Thread(target=server.stdout.read, daemon=True).start()  # drain its output
     port = int(found.group(1))
     for _ in range(600):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             conn.request("GET", "/identity")
-            if conn.getresponse().status == 200:
+            if conn.getresponse().status in (200, 303):  # 303: to the sign-in page
                 return server, port
         except OSError:
             time.sleep(0.1)
+        finally:
+            conn.close()
     server.kill()
     raise SystemExit("thematica serve did not answer")
 
@@ -164,6 +166,8 @@ def stop_server(server: subprocess.Popen[str]) -> None:
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait()
+    if server.stdout is not None:
+        server.stdout.close()
 
 
 # -- the writers ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@
     python bench/run.py search [--repeat 20]
     python bench/run.py cli [--runs 20]
     python bench/run.py concurrency [--clients 20] [--seconds 60] [--backend sqlite|postgres]
+    python bench/run.py team [--clients 20] [--seconds 60] [--pollers 10] [--pause 0.2]
     python bench/run.py fuzz [--inputs 100000] [--seed 20261203] [--workers 1]
 
 ``import``: generates the large synthetic study (1,000 Teams VTT interviews of 8,000 words, a
@@ -557,6 +558,17 @@ def main() -> None:
     conc.add_argument(
         "--url", help="PostgreSQL URL, emptied first (default: THEMATICA_TEST_POSTGRES_URL)"
     )
+    team = sub.add_parser(
+        "team", help="members coding at once while their pages poll the live feed (bench/team.py)"
+    )
+    team.add_argument("--clients", type=int, default=20)
+    team.add_argument("--seconds", type=float, default=60)
+    team.add_argument("--pollers", type=int, default=10, help="members whose page polls the feed")
+    team.add_argument("--pause", type=float, default=0.2, help="mean seconds between two actions")
+    team.add_argument("--backend", choices=("sqlite", "postgres"), default="postgres")
+    team.add_argument(
+        "--url", help="PostgreSQL URL, emptied first (default: THEMATICA_TEST_POSTGRES_URL)"
+    )
     fuzz = sub.add_parser("fuzz", help="every importer over mutated files, with a watchdog")
     fuzz.add_argument("--inputs", type=int, default=100_000)
     fuzz.add_argument("--seed", type=int, default=20261203)
@@ -589,6 +601,11 @@ def main() -> None:
         from concurrency import bench_concurrency
 
         bench_concurrency(args.backend, args.url, args.clients, args.seconds)
+    elif args.command == "team":
+        sys.path.insert(0, str(HERE))
+        from team import bench_team
+
+        bench_team(args.backend, args.url, args.clients, args.seconds, args.pollers, args.pause)
     elif args.command == "fuzz":
         bench_fuzz(args)
     elif args.command == "_import-worker":

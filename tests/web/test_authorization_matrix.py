@@ -113,6 +113,8 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ("POST", "/reconcile/{ref}/undo/{decision}"): (LEAD_ONLY, NONE),
     ("GET", "/codebook"): (READ, NONE),
     ("GET", "/api/codebook"): (READ, NONE),
+    ("GET", "/api/live/transcripts/{ref}"): (TEXT, NONE),
+    ("GET", "/api/live/codebook"): (READ, NONE),
     ("GET", "/codebook/{code_id}"): (READ, NONE),
     ("GET", "/api/codebook/{code_id}"): (READ, NONE),
     ("POST", "/codebook/{code_id}/{action}"): (CODERS, form(lambda i: {"description": "M"})),

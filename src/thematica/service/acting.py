@@ -126,6 +126,15 @@ class MemberStudy(ChangeMethods):
     def revealed(self, ref: str) -> bool:
         return self._service.revealed(str(self.resolve(ref)))
 
+    def live_version(self, ref: str) -> str:
+        """A fingerprint of what this member sees of transcript ``ref`` (``service/live.py``),
+        refused as the transcript itself is."""
+        return self._service.live_version(ref, self.name)
+
+    def live_codebook_version(self) -> str:
+        """A fingerprint of what this member sees on the codebook page."""
+        return self._service.live_codebook_version(self.name)
+
     # -- codes and codings -----------------------------------------------------------------
 
     def codes(self, level: Level | None = None, *, counted: bool = True) -> tuple[Code, ...]:

@@ -62,7 +62,7 @@ from thematica.errors import (
 from thematica.exchange.model import XProject
 from thematica.service import analysis as an
 from thematica.service import anonymisation_state as anon_state
-from thematica.service import audit, codeops, exchange, readable
+from thematica.service import audit, codeops, exchange, live, readable
 from thematica.service import codebook as cb
 from thematica.service import coding_edits as edits
 from thematica.service import coding_lookup as lookup
@@ -676,6 +676,20 @@ class StudyService(FrameworkMethods, NotesMethods, AuditMethods, AccountMethods)
         if not (ref.isascii() and ref.isdigit()) and ref.casefold() not in labels:
             raise NotFoundError(f"no transcript {ref!r} (give its number or participant label)")
         return tx.resolve(session, ref)
+
+    def live_version(self, ref: str, member: str) -> str:
+        """A fingerprint of what ``member`` sees of transcript ``ref`` on its page (its visible
+        codings, its blind state, the codebook while the study does not code blind), for open
+        pages that poll for others' changes (``service/live.py``). Refused as the page is: a
+        member who may not read the transcript gets AccessDenied, not a fingerprint."""
+        with self._session() as session:
+            tid = self._require_readable(session, ref, member)
+            return live.transcript_version(session, tid, member)
+
+    def live_codebook_version(self, member: str) -> str:
+        """A fingerprint of what ``member`` sees on the codebook page (``service/live.py``)."""
+        with self._session() as session:
+            return live.codebook_version(session, member, self._readable(session, member))
 
     def revealed(self, ref: str) -> bool:
         with self._session() as session:

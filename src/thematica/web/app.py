@@ -43,6 +43,7 @@ from thematica.web.routes import (
     codebook,
     identity,
     journal,
+    live,
     memos,
     overview,
     reconcile,
@@ -71,6 +72,7 @@ FEATURES = (
     memos,
     anonymise,
     audit,
+    live,
 )
 
 

@@ -83,7 +83,8 @@ def router(wb: Workbench) -> APIRouter:
     @r.get("/codebook", response_class=HTMLResponse)
     def codebook_page(request: Request) -> HTMLResponse:
         study = wb.acting(request)
-        return wb.page(request, "codebook.html", ctx.codebook(study), study)
+        live = study.live_codebook_version()  # taken first: the page is at least this new
+        return wb.page(request, "codebook.html", {**ctx.codebook(study), "live": live}, study)
 
     @r.get("/api/codebook")
     def codebook_json(request: Request) -> dict[str, Any]:

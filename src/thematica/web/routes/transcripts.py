@@ -62,7 +62,8 @@ def router(wb: Workbench) -> APIRouter:
     @r.get("/transcripts/{ref}", response_class=HTMLResponse)
     def transcript_page(request: Request, ref: str) -> HTMLResponse:
         study = wb.acting(request)
-        return wb.page(request, "transcript.html", transcript(study, ref), study)
+        live = study.live_version(ref)  # taken first: the page is at least this new
+        return wb.page(request, "transcript.html", {**transcript(study, ref), "live": live}, study)
 
     @r.get("/api/transcripts/{ref}")
     def transcript_json(request: Request, ref: str) -> dict[str, Any]:

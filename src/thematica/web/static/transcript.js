@@ -243,6 +243,85 @@
     if (action) { event.preventDefault(); action(); }
   });
 
+  // -- live team work: others' changes appear without a reload ------------------------------------
+  // Every second while the tab is visible, ask the workbench whether what you may see of this
+  // transcript has changed (a fingerprint, answered 304 when it has not: web/routes/live.py).
+  // When it has, this page is fetched again and only what differs is swapped in: the marks and
+  // codings of each turn, the code list, the blind-coding notice. The text itself (and so your
+  // selection), the code box and an open editor are left alone; saving an edit of a coding that
+  // changed meanwhile is refused with the reload message, as before.
+  const LIVE_EVERY = 1000;
+  let liveVersion = article.dataset.live || "";
+  let liveTimer = null;
+  let liveBusy = false;
+  let liveStopped = false;
+
+  const sameHtml = (a, b) => (a ? a.outerHTML : "") === (b ? b.outerHTML : "");
+  function swap(here, there, parent, before) {
+    if (sameHtml(here, there)) return;
+    const hadFocus = here && here.contains(document.activeElement);
+    if (here && there) here.replaceWith(document.importNode(there, true));
+    else if (here) here.remove();
+    else parent.insertBefore(document.importNode(there, true), before);
+    if (hadFocus) { const turn = parent.closest(".turn"); if (turn) turn.focus({ preventScroll: true }); }
+  }
+  function stopLive(why) { liveStopped = true; clearTimeout(liveTimer); say(why, true); }
+
+  async function liveRefresh() {
+    const response = await fetch(window.location.pathname, { cache: "no-store", credentials: "same-origin" });
+    if (!response.ok || response.redirected) { stopLive("Live updates stopped: this page can no longer be loaded (" + response.status + "). Reload it."); return false; }
+    const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+    const theirs = doc.getElementById("transcript");
+    const mine = Array.from(article.querySelectorAll(".turn"));
+    const next = theirs ? Array.from(theirs.querySelectorAll(".turn")) : [];
+    const text = (turn) => turn.id + "\u0000" + turn.querySelector("p.text").textContent;
+    if (mine.length !== next.length || mine.some((turn, i) => text(turn) !== text(next[i]))) {
+      stopLive("This transcript's text has changed since you opened it. Reload the page to go on coding.");
+      return false;
+    }
+    mine.forEach((turn, i) => {
+      swap(turn.querySelector(".stripes"), next[i].querySelector(".stripes"), turn, turn.firstChild);
+      swap(turn.querySelector("ul.codings"), next[i].querySelector("ul.codings"), turn, null);
+    });
+    swap(document.querySelector("ul.codes"), doc.querySelector("ul.codes"), document.querySelector("aside.panel"), null);
+    const list = $("code-list"), options = doc.getElementById("code-list");
+    if (options && list.innerHTML !== options.innerHTML) list.replaceChildren(...Array.from(options.children, (o) => document.importNode(o, true)));
+    const workspace = document.querySelector(".workspace");
+    swap($("blind-notice"), doc.getElementById("blind-notice"), workspace.parentNode, workspace);
+    return true;
+  }
+
+  async function livePoll() {
+    liveTimer = null;
+    if (liveBusy || liveStopped || document.hidden) return;
+    liveBusy = true;
+    try {
+      const headers = liveVersion ? { "If-None-Match": '"' + liveVersion + '"' } : {};
+      const response = await fetch("/api/live/transcripts/" + transcript, { cache: "no-store", credentials: "same-origin", headers: headers });
+      if (response.status === 200) {
+        const body = await response.json();
+        // the fingerprint is taken before the page is fetched, so the page is at least as new
+        if (body.version !== liveVersion && await liveRefresh()) liveVersion = body.version;
+      } else if (response.status !== 304) {
+        const body = await response.json().catch(() => ({}));
+        if (response.status >= 400 && response.status < 500) stopLive("Live updates stopped: " + (body.error || response.statusText) + ".");
+      }
+    } catch (err) {
+      // the workbench could not be reached this time; the next poll tries again
+    } finally {
+      liveBusy = false;
+    }
+    liveSchedule();
+  }
+  function liveSchedule() {
+    if (!liveStopped && !document.hidden && liveTimer === null) liveTimer = setTimeout(livePoll, LIVE_EVERY);
+  }
+  document.addEventListener("visibilitychange", () => {
+    clearTimeout(liveTimer); liveTimer = null;
+    if (!document.hidden) livePoll();
+  });
+  liveSchedule();
+
   // -- after a reload: where we were, what can be undone, a link into the text --------------------
 
   const scroll = sessionStorage.getItem("thematica-scroll");
