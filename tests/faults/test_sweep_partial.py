@@ -96,6 +96,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
         "node_id": [str(n.id) for n in nodes],
         "coding_id": spread([str(c) for c in codings], 8),
         "entry_id": ["1"],
+        "token": ["no-such-invitation"],
     }
     return Demo(study, originals, ids, transcripts, [int(c) for c in ids["coding_id"]])
 
