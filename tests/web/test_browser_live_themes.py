@@ -68,9 +68,9 @@ def test_the_leads_theme_and_interlink_appear_and_a_stale_rename_is_refused(
     status, text = api(lead, "POST", "/api/themes/links", body)
     assert status == 201, text
     coder.wait_for_function(
-        """() => document.getElementById('links-list').textContent.includes('keeps people from')
-            && document.getElementById('n%d').textContent.includes('keeps people from')"""
-        % first,
+        """(id) => document.getElementById('links-list').textContent.includes('keeps people from')
+            && document.getElementById('n' + id).textContent.includes('keeps people from')""",
+        arg=first,
         timeout=WITHIN_MS,
     )
     # no reload, and the open form is as the coder left it: open, their text, their focus

@@ -209,6 +209,11 @@ def themes_version(session: Session, member: str) -> str:
         )
     ).one()
     return fingerprint(
-        role, [tuple(r) for r in nodes], [tuple(r) for r in assigned],
-        [tuple(r) for r in links], codes, tuple(counted), tuple(interviewed),
+        role,
+        [tuple(r) for r in nodes],
+        [tuple(r) for r in assigned],
+        [tuple(r) for r in links],
+        codes,
+        tuple(counted),
+        tuple(interviewed),
     )
