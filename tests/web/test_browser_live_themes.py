@@ -115,3 +115,16 @@ def test_the_leads_theme_and_interlink_appear_and_a_stale_rename_is_refused(
     with StudyService.open(pg_study) as study:
         roots = [n.id for n in study.framework()[0] if n.parent_id is None]
     assert roots.index(later) == roots.index(added) - 1
+
+
+def test_live_updates_stop_with_a_message_when_the_session_ends(
+    chromium: Browser,  # noqa: F811
+    pg_server: str,  # noqa: F811
+) -> None:
+    coder = themes_page(chromium, pg_server, CODER)
+    coder.context.clear_cookies()  # signed out (as a deactivation or an expiry would do)
+    message = coder.locator("#theme-message")
+    message.filter(has_text="Live updates stopped").wait_for(timeout=WITHIN_MS + 1000)
+    assert "sign in" in message.inner_text().lower()
+    assert coder.evaluate("() => window.stillThisPage === true")
+    shot(coder, "live-themes-stopped")
