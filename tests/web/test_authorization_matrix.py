@@ -115,6 +115,7 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ("GET", "/api/codebook"): (READ, NONE),
     ("GET", "/api/live/transcripts/{ref}"): (TEXT, NONE),
     ("GET", "/api/live/codebook"): (READ, NONE),
+    ("GET", "/api/live/themes"): (READ, NONE),
     ("GET", "/codebook/{code_id}"): (READ, NONE),
     ("GET", "/api/codebook/{code_id}"): (READ, NONE),
     ("POST", "/codebook/{code_id}/{action}"): (CODERS, form(lambda i: {"description": "M"})),

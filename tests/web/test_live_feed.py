@@ -104,3 +104,36 @@ def test_the_codebook_feed(web: TestClient) -> None:
         web.get("/api/live/codebook", headers={"If-None-Match": f'"{version}"'}).json()["version"]
         != version
     )
+
+
+def test_the_themes_feed(web: TestClient, team: StudyService) -> None:  # noqa: F811
+    sign_in_client(web, B)
+    first = web.get("/api/live/themes")
+    assert first.status_code == 200 and first.headers["cache-control"] == "no-store"
+    version = first.json()["version"]
+    assert first.headers["etag"] == f'"{version}"'
+    assert web.get("/themes").text.count(f'data-live="{version}"') == 1
+    unchanged = web.get("/api/live/themes", headers={"If-None-Match": f'"{version}"'})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    sign_in_client(web, A)
+    made = web.post("/api/themes", json={"name": "Living with pain"})
+    assert made.status_code == 201, made.text
+    sign_in_client(web, B)
+    changed = web.get("/api/live/themes", headers={"If-None-Match": f'"{version}"'})
+    assert changed.status_code == 200 and changed.json()["version"] != version
+    team.set_blind_coding(True, by=A)
+    _, seen = poll_themes(web, B)
+    add(web, A, "1", 31, 35)  # the other coder's level-one work
+    assert poll_themes(web, B, seen) == (304, seen)
+    assert poll_themes(web, READER)[0] == 200
+    web.cookies.clear()
+    assert web.get("/api/live/themes").status_code == 401
+
+
+def poll_themes(client: TestClient, as_member: str, seen: str = "") -> tuple[int, str]:
+    sign_in_client(client, as_member)
+    headers = {"If-None-Match": f'"{seen}"'} if seen else {}
+    response = client.get("/api/live/themes", headers=headers)
+    if response.status_code == 304:
+        return 304, seen
+    return response.status_code, response.json().get("version", "")

@@ -135,6 +135,11 @@ class MemberStudy(ChangeMethods):
         """A fingerprint of what this member sees on the codebook page."""
         return self._service.live_codebook_version(self.name)
 
+    def live_themes_version(self) -> str:
+        """A fingerprint of what this member sees on the theme framework page: its level-two
+        counts, never another coder's level-one work while the study codes blind."""
+        return self._service.live_themes_version(self.name)
+
     # -- codes and codings -----------------------------------------------------------------
 
     def codes(self, level: Level | None = None, *, counted: bool = True) -> tuple[Code, ...]:

@@ -691,6 +691,12 @@ class StudyService(FrameworkMethods, NotesMethods, AuditMethods, AccountMethods)
         with self._session() as session:
             return live.codebook_version(session, member, self._readable(session, member))
 
+    def live_themes_version(self, member: str) -> str:
+        """A fingerprint of what ``member`` sees on the theme framework page
+        (``service/live.py``)."""
+        with self._session() as session:
+            return live.themes_version(session, member)
+
     def revealed(self, ref: str) -> bool:
         with self._session() as session:
             row = session.get(TranscriptRow, tx.resolve(session, ref))

@@ -17,6 +17,13 @@ The codebook page has its own fingerprint (:func:`codebook_version`): the coding
 may see, per code, in the transcripts they may read, the lineage log, and the codes unless the
 study codes blind.
 
+The theme framework page has one too (:func:`themes_version`): every node's name, description
+and place, its codes and their stances, the interlinks, the paths of the codes it shows, and
+what its single counts are computed from. Those counts are level-two figures (the agreed layer,
+which blind coding never hides), so only level-two codings enter it; a level-one code enters
+only while the study does not code blind, or once it is assigned to a theme (its chip shows
+it). Theme nodes are few, so their rows are folded exactly rather than aggregated.
+
 Nothing else enters them, so a blind coder's fingerprints do not move when the other coder adds,
 changes or removes a hidden coding, and a member who may not read the transcript gets no
 fingerprint at all (the same refusal as the page). A fingerprint is a hash: it says "changed",
@@ -33,7 +40,17 @@ from sqlalchemy.orm import Session
 from thematica.domain import Level
 from thematica.service import codebook as cb
 from thematica.service.versions import fingerprint
-from thematica.storage.models import CodeRow, CodingRow, LineageRow, StudyRow, TranscriptRow
+from thematica.storage.models import (
+    CodeRow,
+    CodingRow,
+    LineageRow,
+    NodeCodeRow,
+    NodeLinkRow,
+    StudyRow,
+    TeamMemberRow,
+    ThemeNodeRow,
+    TranscriptRow,
+)
 
 
 def _big(column: Any) -> Any:
@@ -116,3 +133,87 @@ def transcript_version(session: Session, transcript: int, member: str) -> str:
     if not blind_study:
         parts.extend(_codebook(session))
     return fingerprint(*parts)
+
+
+def _code_paths(session: Session, wanted: set[int] | None, level_two: bool) -> list[object]:
+    """(id, level, path) of the codes the framework page names: those in ``wanted`` (None:
+    every code) and, with ``level_two``, every level-two code."""
+    rows = {
+        i: (parent, name, level)
+        for i, parent, name, level in session.execute(
+            select(CodeRow.id, CodeRow.parent_id, CodeRow.name, CodeRow.level)
+        ).all()
+    }
+
+    def path(code: int) -> tuple[str, ...]:
+        names: list[str] = []
+        current: int | None = code
+        while current is not None and current in rows and len(names) <= len(rows):
+            parent, name, _level = rows[current]
+            names.append(name)
+            current = parent
+        return tuple(reversed(names))
+
+    return [
+        (i, level, path(i))
+        for i, (_parent, _name, level) in sorted(rows.items())
+        if wanted is None or i in wanted or (level_two and level == int(Level.TWO))
+    ]
+
+
+def themes_version(session: Session, member: str) -> str:
+    """The fingerprint of what ``member`` sees on the theme framework page: the nodes (name,
+    description, parent, position: what a node's version covers), their codes and stances,
+    the interlinks, the codes the page names, what its level-two counts are computed from,
+    and whether the member may edit. While the study codes blind, a level-one code enters only
+    once it is on a theme: codes made while coding would tell a blind coder when the other
+    coder codes (as for the codebook); level-one codings never enter."""
+    role = session.scalar(
+        select(TeamMemberRow.role).where(TeamMemberRow.id == cb.member_id(session, member))
+    )
+    study = session.get(StudyRow, 1)
+    blind_study = bool(study and study.blind_coding)
+    nodes = session.execute(
+        select(
+            ThemeNodeRow.id,
+            ThemeNodeRow.parent_id,
+            ThemeNodeRow.position,
+            ThemeNodeRow.name,
+            ThemeNodeRow.description,
+        ).order_by(ThemeNodeRow.id)
+    ).all()
+    assigned = session.execute(
+        select(NodeCodeRow.node_id, NodeCodeRow.code_id, NodeCodeRow.stance).order_by(
+            NodeCodeRow.node_id, NodeCodeRow.code_id
+        )
+    ).all()
+    links = session.execute(
+        select(
+            NodeLinkRow.id, NodeLinkRow.from_node_id, NodeLinkRow.to_node_id, NodeLinkRow.label
+        ).order_by(NodeLinkRow.id)
+    ).all()
+    codes = _code_paths(session, {c for _n, c, _s in assigned} if blind_study else None, True)
+    level_two = select(CodeRow.id).where(CodeRow.level == int(Level.TWO))
+    counted = session.execute(  # the single counts: level-two codings per participant
+        select(
+            func.count(CodingRow.id),
+            func.sum(CodingRow.id),
+            func.sum(_big(CodingRow.id) * CodingRow.code_id),
+            func.sum(_big(CodingRow.id) * CodingRow.transcript_id),
+        ).where(CodingRow.code_id.in_(level_two))
+    ).one()
+    interviewed = session.execute(
+        select(
+            func.count(TranscriptRow.id),
+            func.sum(_big(TranscriptRow.id) * (func.coalesce(TranscriptRow.participant_id, 0) + 1)),
+        )
+    ).one()
+    return fingerprint(
+        role,
+        [tuple(r) for r in nodes],
+        [tuple(r) for r in assigned],
+        [tuple(r) for r in links],
+        codes,
+        tuple(counted),
+        tuple(interviewed),
+    )

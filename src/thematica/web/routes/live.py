@@ -13,7 +13,8 @@ which applies the reading and blind-coding rules). Sent back in ``If-None-Match`
 fingerprint is answered ``304 Not Modified`` with no body. A member who may not read the
 transcript gets the page's refusal (403/404). ``GET /api/live/codebook`` does the same for the
 codebook page (``static/live.js``), which swaps in its code tables and lineage log when they
-change, unless the focus is inside them.
+change, unless the focus is inside them; ``GET /api/live/themes`` for the theme framework page
+(``static/themes_live.js`` swaps in the framework, keeping a form you are using).
 """
 
 from __future__ import annotations
@@ -49,5 +50,10 @@ def router(wb: Workbench) -> APIRouter:
     def codebook_feed(request: Request) -> Response:
         """The fingerprint of what you see on the codebook page; 304 when unchanged."""
         return answer(request, wb.acting(request).live_codebook_version())
+
+    @r.get("/api/live/themes")
+    def themes_feed(request: Request) -> Response:
+        """The fingerprint of what you see on the theme framework page; 304 when unchanged."""
+        return answer(request, wb.acting(request).live_themes_version())
 
     return r

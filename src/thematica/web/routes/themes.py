@@ -86,7 +86,8 @@ def router(wb: Workbench) -> APIRouter:
     @r.get("/themes", response_class=HTMLResponse)
     def themes_page(request: Request) -> HTMLResponse:
         study = wb.acting(request)
-        return wb.page(request, "themes.html", ctx.themes(study), study)
+        live = study.live_themes_version()  # taken first: the page is at least this new
+        return wb.page(request, "themes.html", {**ctx.themes(study), "live": live}, study)
 
     @r.get("/api/themes")
     def themes_json(request: Request) -> dict[str, Any]:

@@ -25,17 +25,23 @@
     return send(input, options);
   };
 
+  function addField(form) {
+    if (form.querySelector('input[name="csrf_token"]')) return;
+    const field = document.createElement("input");
+    field.type = "hidden";
+    field.name = "csrf_token";
+    field.value = token;
+    form.appendChild(field);
+  }
   function addFields(root) {
     const forms = root.querySelectorAll ? root.querySelectorAll('form[method="post" i]') : [];
-    forms.forEach(function (form) {
-      if (form.querySelector('input[name="csrf_token"]')) return;
-      const field = document.createElement("input");
-      field.type = "hidden";
-      field.name = "csrf_token";
-      field.value = token;
-      form.appendChild(field);
-    });
+    forms.forEach(addField);
   }
   document.addEventListener("DOMContentLoaded", function () { addFields(document); });
+  // a form swapped in later (a live update) gets its field as it is sent
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (form instanceof HTMLFormElement && form.method === "post") addField(form);
+  }, true);
   document.addEventListener("htmx:load", function (event) { addFields(event.target); });
 })();

@@ -2,7 +2,10 @@
 // data-live-feed is kept up to date with others' changes, without a reload. Every second while the
 // tab is visible the feed is asked whether what you may see has changed (answered 304 when it has
 // not: web/routes/live.py); when it has, the page is fetched again and that element swapped in,
-// unless the focus is inside it (you are using it: the swap waits for the next poll).
+// unless the focus is inside it (you are using it: the swap waits for the next poll). A page that
+// must swap more carefully names its own swap in data-live-swap (window.thematicaLive[name], given
+// the fetched document; it answers whether it swapped), and where to say that live updates
+// stopped in data-live-say (the id of its message element).
 (function () {
   "use strict";
   const region = document.querySelector("[data-live-feed]");
@@ -14,10 +17,19 @@
   let busy = false;
   let stopped = false;
 
+  function stop(why) {
+    stopped = true;
+    clearTimeout(timer);
+    const message = region.dataset.liveSay && document.getElementById(region.dataset.liveSay);
+    if (message) { message.textContent = why; message.className = "message error"; }
+  }
+
   async function refresh() {
     const response = await fetch(window.location.pathname + window.location.search, { cache: "no-store", credentials: "same-origin" });
-    if (!response.ok || response.redirected) { stopped = true; return false; }
+    if (!response.ok || response.redirected) { stop("Live updates stopped: this page can no longer be loaded (" + response.status + "). Reload it."); return false; }
     const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+    const swap = region.dataset.liveSwap && (window.thematicaLive || {})[region.dataset.liveSwap];
+    if (swap) return swap(doc);
     const next = doc.querySelector("[data-live-feed]");
     const current = document.querySelector("[data-live-feed]");
     if (!next || !current) { stopped = true; return false; }
@@ -38,7 +50,8 @@
         // the fingerprint is taken before the page is fetched, so the page is at least as new
         if (body.version !== version && await refresh()) version = body.version;
       } else if (response.status >= 400 && response.status < 500) {
-        stopped = true;
+        const body = await response.json().catch(() => ({}));
+        stop("Live updates stopped: " + (body.error || response.statusText) + ".");
       }
     } catch (err) {
       // the workbench could not be reached this time; the next poll tries again

@@ -66,55 +66,67 @@
     if (top) top.classList.remove("over");
   }
 
-  document.querySelectorAll(".node-head[draggable='true']").forEach((head) => {
-    head.addEventListener("dragstart", (event) => {
-      dragged = head.closest("li.node");
-      event.dataTransfer.effectAllowed = "move";
-      event.dataTransfer.setData("text/plain", dragged.dataset.id);
-      dragged.classList.add("dragging");
-    });
-    head.addEventListener("dragend", () => {
-      if (dragged) dragged.classList.remove("dragging");
-      clearZones();
-    });
-    head.addEventListener("dragover", (event) => {
+  // Every handler sits on the document and finds its theme from the event's target, so the
+  // framework can be swapped in again by a live update (themes_live.js) without rebinding.
+  const headOf = (event) => event.target.closest && event.target.closest(".node-head[draggable='true']");
+  const topOf = (event) => event.target.closest && event.target.closest("#drop-top");
+
+  document.addEventListener("dragstart", (event) => {
+    const head = headOf(event);
+    if (!head) return;
+    dragged = head.closest("li.node");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", dragged.dataset.id);
+    dragged.classList.add("dragging");
+  });
+  document.addEventListener("dragend", () => {
+    if (dragged) dragged.classList.remove("dragging");
+    dragged = null;
+    clearZones();
+  });
+  document.addEventListener("dragover", (event) => {
+    const head = headOf(event);
+    if (head) {
       const target = head.closest("li.node");
       if (!dragged || dragged === target || dragged.contains(target)) return;
       event.preventDefault();
       clearZones();
       head.classList.add("drop-" + zoneOf(head, event));
-    });
-    head.addEventListener("dragleave", () => head.classList.remove(...zoneClasses));
-    head.addEventListener("drop", (event) => {
-      const target = head.closest("li.node");
-      if (!dragged || dragged === target || dragged.contains(target)) return;
-      event.preventDefault();
-      const zone = zoneOf(head, event);
-      clearZones();
-      if (zone === "inside") { move(dragged, Number(target.dataset.id), null); return; }
-      const siblings = Array.from(target.parentElement.children)
-        .filter((li) => li.matches("li.node") && li !== dragged);
-      const at = siblings.indexOf(target) + (zone === "after" ? 1 : 0);
-      const parent = target.dataset.parent === "" ? null : Number(target.dataset.parent);
-      move(dragged, parent, at);
-    });
+      return;
+    }
+    const top = topOf(event);
+    if (!top || !dragged) return;
+    event.preventDefault();
+    top.classList.add("over");
   });
-
-  const top = document.getElementById("drop-top");
-  if (top) {
-    top.addEventListener("dragover", (event) => {
-      if (!dragged) return;
-      event.preventDefault();
-      top.classList.add("over");
-    });
-    top.addEventListener("dragleave", () => top.classList.remove("over"));
-    top.addEventListener("drop", (event) => {
-      if (!dragged) return;
+  document.addEventListener("dragleave", (event) => {
+    const head = headOf(event);
+    if (head) head.classList.remove(...zoneClasses);
+    const top = topOf(event);
+    if (top) top.classList.remove("over");
+  });
+  document.addEventListener("drop", (event) => {
+    const head = headOf(event);
+    const top = topOf(event);
+    if (!dragged || (!head && !top)) return;
+    if (top) {
       event.preventDefault();
       clearZones();
       move(dragged, null, null);
-    });
-  }
+      return;
+    }
+    const target = head.closest("li.node");
+    if (dragged === target || dragged.contains(target)) return;
+    event.preventDefault();
+    const zone = zoneOf(head, event);
+    clearZones();
+    if (zone === "inside") { move(dragged, Number(target.dataset.id), null); return; }
+    const siblings = Array.from(target.parentElement.children)
+      .filter((li) => li.matches("li.node") && li !== dragged);
+    const at = siblings.indexOf(target) + (zone === "after" ? 1 : 0);
+    const parent = target.dataset.parent === "" ? null : Number(target.dataset.parent);
+    move(dragged, parent, at);
+  });
 
   // after the browser's own jump to the #fragment, which would otherwise take the focus away
   if (document.readyState === "complete") setTimeout(focusFromHash, 0);
