@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import snapshot
 from tests.web.conftest import sign_in_client as sign_in
 from thematica.cli.main import cli
+from thematica.service import StudyService
 from thematica.web.app import create_app
 from thematica.web.hosts import allowed_hosts
 from thematica.web.middleware import BODY_LIMIT
@@ -293,20 +294,31 @@ def served_app(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[Any, str]:
     return captured["app"], result.output
 
 
+def with_passwords(study: Path) -> None:
+    """What a team server needs before it starts: a password for every member."""
+    from thematica.service.accounts import ADMINISTRATOR
+
+    with StudyService.open(str(study)) as s:
+        for member in s.team():
+            s.set_password(member.name, "hardening password 1", by=ADMINISTRATOR)
+
+
 def test_a_team_bind_refuses_foreign_hosts(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with_passwords(demo)
     app, output = served_app(monkeypatch, str(demo), "--host", "0.0.0.0", "--port", "0")
     name = socket.gethostname()
     assert name in output  # it says which names it answers to
     with TestClient(app, base_url="http://127.0.0.1:8765") as c:
-        assert c.get("/identity", headers={"Host": "attacker.example"}).status_code == 400
-        assert c.get("/identity", headers={"Host": "evil.example:8765"}).status_code == 400
-        assert c.get("/identity", headers={"Host": f"{name}:8765"}).status_code == 200
-        assert c.get("/identity", headers={"Host": "localhost:8765"}).status_code == 200
+        assert c.get("/login", headers={"Host": "attacker.example"}).status_code == 400
+        assert c.get("/login", headers={"Host": "evil.example:8765"}).status_code == 400
+        assert c.get("/login", headers={"Host": f"{name}:8765"}).status_code == 200
+        assert c.get("/login", headers={"Host": "localhost:8765"}).status_code == 200
 
 
 def test_allowed_hosts_named_on_the_command_line(
     demo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    with_passwords(demo)
     app, _ = served_app(
         monkeypatch,
         str(demo),
@@ -318,9 +330,9 @@ def test_allowed_hosts_named_on_the_command_line(
         "10.1.2.3",
     )
     with TestClient(app, base_url="http://127.0.0.1") as c:
-        assert c.get("/identity", headers={"Host": "thematica.lab.example"}).status_code == 200
-        assert c.get("/identity", headers={"Host": "10.1.2.3:8765"}).status_code == 200
-        assert c.get("/identity", headers={"Host": "attacker.example"}).status_code == 400
+        assert c.get("/login", headers={"Host": "thematica.lab.example"}).status_code == 200
+        assert c.get("/login", headers={"Host": "10.1.2.3:8765"}).status_code == 200
+        assert c.get("/login", headers={"Host": "attacker.example"}).status_code == 400
 
 
 def test_a_wildcard_host_is_refused(demo: Path) -> None:
