@@ -176,16 +176,17 @@ def stop_server(server: subprocess.Popen[str]) -> None:
 class Client:
     """One coder in the browser: a keep-alive connection and its own codings."""
 
-    def __init__(self, name: str, port: int, seed: int) -> None:
+    def __init__(
+        self, name: str, port: int, seed: int, signed_in: dict[str, str] | None = None
+    ) -> None:
         self.tally = Tally(name)
         self.port = port
         self.rng = random.Random(seed)
         self.stale: list[tuple[int, str]] = []  # (coding, a version it no longer has)
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        self.headers = {
-            "Cookie": f"thematica_member={quote(name)}",
-            "Content-Type": "application/json",
-        }
+        # the identity cookie of a study no one has a password for, or a session and its token
+        who = signed_in or {"Cookie": f"thematica_member={quote(name)}"}
+        self.headers = {**who, "Content-Type": "application/json"}
 
     def request(self, kind: str, method: str, url: str, body: object = None) -> tuple[int, Any]:
         payload = None if body is None else json.dumps(body)
@@ -380,13 +381,40 @@ def study_location(backend: str, url: str | None) -> Iterator[str]:
         yield str(Path(folder) / "bench.thematica")
 
 
+PASSWORD = "team benchmark pass phrase"
+
+
+def sign_in_everyone(location: str) -> dict[str, dict[str, str]]:
+    """Give every member a password (a team server serves no one until they have one) and sign
+    each in: the headers each member's requests carry (the session cookie and its CSRF token)."""
+    from thematica.service import StudyService
+
+    headers: dict[str, dict[str, str]] = {}
+    with StudyService.open(location) as study:
+        for member in study.team():
+            study.set_password(member.name, PASSWORD)
+        for member in study.team():
+            session = study.sign_in(member.name, PASSWORD)
+            headers[member.name] = {
+                "Cookie": f"thematica_session={session.token}",
+                "X-CSRF-Token": session.csrf,
+            }
+    return headers
+
+
 def bench_concurrency(backend: str, url: str | None, clients: int, seconds: float) -> None:
     with study_location(backend, url) as location:
         names = [f"Bench Coder {i + 1:02d}" for i in range(clients)]
         transcripts, codes = build_study(location, names)
+        # a PostgreSQL study is a team server: it serves no one until every member has a
+        # password, and then everyone signs in
+        sessions = sign_in_everyone(location) if backend == "postgres" else {}
         server, port = start_server(location)
         try:
-            writers = [Client(name, port, seed=i) for i, name in enumerate(names)]
+            writers = [
+                Client(name, port, seed=i, signed_in=sessions.get(name))
+                for i, name in enumerate(names)
+            ]
             deadline = time.monotonic() + seconds
             threads = [
                 threading.Thread(target=w.run, args=(deadline, transcripts, codes)) for w in writers

@@ -38,6 +38,7 @@ from concurrency import (
     _percentiles,
     build_study,
     compare,
+    sign_in_everyone,
     start_server,
     stop_server,
     study_location,
@@ -45,28 +46,6 @@ from concurrency import (
 
 LEAD = "Bench Lead"  # the study's lead (bench/concurrency.py), who also codes alone first
 POLL_EVERY = 1.0  # seconds, as web/static/transcript.js
-
-
-PASSWORD = "team benchmark pass phrase"
-
-
-def sign_in_everyone(location: str) -> dict[str, dict[str, str]]:
-    """Give every member a password (a team server serves no one until they have one) and sign
-    each in: the headers each member's requests carry (the session cookie and its CSRF token).
-    The one place sign-in happens."""
-    from thematica.service import StudyService
-
-    headers: dict[str, dict[str, str]] = {}
-    with StudyService.open(location) as study:
-        for member in study.team():
-            study.set_password(member.name, PASSWORD)
-        for member in study.team():
-            session = study.sign_in(member.name, PASSWORD)
-            headers[member.name] = {
-                "Cookie": f"thematica_session={session.token}",
-                "X-CSRF-Token": session.csrf,
-            }
-    return headers
 
 
 class Member(Client):
