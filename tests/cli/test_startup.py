@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -52,3 +53,55 @@ def test_each_summary_is_where_its_help_begins(name: str) -> None:
     assert command is not None and command.help
     help_text = " ".join(command.help.split())
     assert help_text.startswith(COMMANDS[name][1].rstrip(".:,")), name
+
+
+# What a command that opens a study and reports on it needs: the database and the service's
+# core, not the parsers, the anonymiser, reconciliation, exchange, analysis or password hashing
+# (each is loaded at its first use: thematica.lazy).
+NOT_FOR_INFO = (
+    "thematica.importers",
+    "thematica.service.anonymise",
+    "thematica.anonymise",
+    "thematica.service.reconcile",
+    "thematica.service.exchange",
+    "thematica.exchange",
+    "thematica.service.analysis",
+    "thematica.service.accounts",
+    "thematica.service.framework",
+    "thematica.service.notes",
+    "thematica.service.search",
+    "argon2",
+    "lxml",
+    "openpyxl",
+    "docx",
+    "numpy",
+    "matplotlib",
+)
+OPENING_PROBE = """
+import json, sys
+from thematica.cli.main import cli
+try:
+    cli(sys.argv[2:], prog_name="thematica", standalone_mode=False)
+except SystemExit:
+    pass
+wanted = sys.argv[1].split(",")
+# a module thematica.lazy has registered but nobody used yet is not loaded
+loaded = [n for n, m in list(sys.modules.items()) if type(m).__name__ != "_LazyModule"]
+print(json.dumps(sorted(w for w in wanted if any(n == w or n.startswith(w + ".") for n in loaded))))
+"""
+
+
+def test_a_command_opening_a_study_loads_only_what_it_uses(tmp_path: Path) -> None:
+    study = tmp_path / "s.thematica"
+    subprocess.run(
+        [sys.executable, "-m", "thematica", "init", str(study), "--title", "Start-up"],
+        check=True,
+        capture_output=True,
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", OPENING_PROBE, ",".join(NOT_FOR_INFO), "info", str(study)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []

@@ -96,7 +96,7 @@ class Sessions:
 
 def sign_everyone_in(location: str) -> Sessions:
     """Every member gets a password and signs in (the one to be deactivated too, first)."""
-    from thematica.service.accounts import ADMINISTRATOR
+    from thematica.service.administrator import ADMINISTRATOR
 
     with StudyService.open(location) as study:
         names = [m.name for m in study.team()]

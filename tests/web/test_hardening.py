@@ -296,7 +296,7 @@ def served_app(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[Any, str]:
 
 def with_passwords(study: Path) -> None:
     """What a team server needs before it starts: a password for every member."""
-    from thematica.service.accounts import ADMINISTRATOR
+    from thematica.service.administrator import ADMINISTRATOR
 
     with StudyService.open(str(study)) as s:
         for member in s.team():

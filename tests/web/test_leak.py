@@ -186,7 +186,7 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> Planted:
         anon.apply(LEAD)
         originals = before | key_originals(anon, ())
         service.set_anonymised_only(SENIOR, True)
-        from thematica.service.accounts import ADMINISTRATOR
+        from thematica.service.administrator import ADMINISTRATOR
 
         for member in service.team():
             service.set_password(member.name, PASSWORD, by=ADMINISTRATOR)

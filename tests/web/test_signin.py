@@ -19,7 +19,7 @@ from thematica.domain import MemberRole
 from thematica.service import StudyService
 from thematica.service import accounts as acc
 from thematica.service import signin as signin_module
-from thematica.service.accounts import ADMINISTRATOR
+from thematica.service.administrator import ADMINISTRATOR
 from thematica.service.signin import GENERIC
 from thematica.storage.models import TeamMemberRow
 from thematica.web.app import NotReadyForTeam, create_app

@@ -78,7 +78,7 @@ def team_add(
         thematica team add msk.thematica "Priya Shah" --role coder
         thematica team add msk.thematica "Sam Lee" --role coder --email sam@example.org --invite
     """
-    from thematica.service.accounts import ADMINISTRATOR
+    from thematica.service.administrator import ADMINISTRATOR
 
     with open_study(study) as service:
         member, invitation = service.add_member(
@@ -112,7 +112,7 @@ def team_invite(study: str, name: str, base_url: str) -> None:
     Example:
         thematica team invite msk.thematica "Tom Okafor"
     """
-    from thematica.service.accounts import ADMINISTRATOR
+    from thematica.service.administrator import ADMINISTRATOR
 
     with open_study(study) as service:
         invitation = service.invite(name, by=ADMINISTRATOR, client="cli")
@@ -136,7 +136,7 @@ def team_passwd(study: str, name: str, password_stdin: bool) -> None:
         thematica team passwd msk.thematica "Tom Okafor"
         printf '%s\\n' "$PASSWORD" | thematica team passwd msk.thematica NAME --password-stdin
     """
-    from thematica.service.accounts import ADMINISTRATOR
+    from thematica.service.administrator import ADMINISTRATOR
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -162,7 +162,7 @@ def team_role(study: str, name: str, role: str) -> None:
     Example:
         thematica team role msk.thematica "Tom Okafor" lead
     """
-    from thematica.service.accounts import ADMINISTRATOR
+    from thematica.service.administrator import ADMINISTRATOR
 
     with open_study(study) as service:
         member = service.set_role(name, MemberRole(role), by=ADMINISTRATOR, client="cli")
@@ -180,7 +180,7 @@ def team_deactivate(study: str, name: str) -> None:
     Example:
         thematica team deactivate msk.thematica "Helen Marsh"
     """
-    from thematica.service.accounts import ADMINISTRATOR
+    from thematica.service.administrator import ADMINISTRATOR
 
     with open_study(study) as service:
         member = service.deactivate(name, by=ADMINISTRATOR, client="cli")
@@ -199,7 +199,7 @@ def team_remove(study: str, name: str) -> None:
         thematica team add msk.thematica "Added By Mistake"
         thematica team remove msk.thematica "Added By Mistake"
     """
-    from thematica.service.accounts import ADMINISTRATOR
+    from thematica.service.administrator import ADMINISTRATOR
 
     with open_study(study) as service:
         removed = service.remove_member(name, by=ADMINISTRATOR, client="cli")

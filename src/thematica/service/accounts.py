@@ -35,6 +35,8 @@ from thematica.domain import MemberRole, Scope, TeamMember
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import audit
 from thematica.service import register as reg
+from thematica.service.administrator import ADMINISTRATOR as ADMINISTRATOR  # re-exported
+from thematica.service.administrator import Acting, Administrator
 from thematica.storage.models import (
     AnonymisationLogRow,
     CodeRow,
@@ -56,18 +58,6 @@ MIN_PASSWORD = 12
 MAX_PASSWORD = 1024  # hashing is the slow part: no one needs more, and it bounds the work
 INVITATION_DAYS = 7
 MAX_EMAIL = 320
-
-
-class Administrator:
-    """The person holding the study file or the database credentials (the command line): may
-    manage the team without being a member of it."""
-
-    def __repr__(self) -> str:
-        return "ADMINISTRATOR"
-
-
-ADMINISTRATOR: Final = Administrator()
-Acting = str | Administrator
 
 
 def actor_name(by: Acting) -> str:

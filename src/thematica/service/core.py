@@ -21,15 +21,6 @@ from sqlalchemy.orm import Session
 
 from thematica import private_files
 from thematica.analysis.quantifiers import DEFAULT_RULES, QuantifierRule
-from thematica.analysis.reports import (
-    AgreementReport,
-    CooccurrenceReport,
-    CountsReport,
-    MatrixReport,
-    MultiAgreementReport,
-    SaturationReport,
-    TranscriptAgreement,
-)
 from thematica.domain import (
     AnonymisationState,
     Approach,
@@ -59,21 +50,17 @@ from thematica.errors import (
     StudyError,
     ThematicaError,
 )
-from thematica.exchange.model import XProject
-from thematica.service import analysis as an
-from thematica.service import anonymisation_state as anon_state
-from thematica.service import audit, codeops, exchange, live, readable
+from thematica.lazy import lazy_module
+from thematica.service import audit, live, readable
 from thematica.service import codebook as cb
 from thematica.service import coding_edits as edits
 from thematica.service import coding_lookup as lookup
-from thematica.service import reconcile as rc
 from thematica.service import register as reg
 from thematica.service import transcripts as tx
 from thematica.service.facade_accounts import AccountMethods
 from thematica.service.facade_audit import AuditMethods
 from thematica.service.facade_framework import FrameworkMethods
 from thematica.service.facade_notes import NotesMethods
-from thematica.service.transcript_agreement import coders_with_codings, transcript_agreement
 from thematica.storage import creation, search_index
 from thematica.storage.database import Migration, current_revision, open_database, sqlite_path
 from thematica.storage.models import (
@@ -84,7 +71,29 @@ from thematica.storage.models import (
 )
 
 if TYPE_CHECKING:
+    from thematica.analysis.reports import (
+        AgreementReport,
+        CooccurrenceReport,
+        CountsReport,
+        MatrixReport,
+        MultiAgreementReport,
+        SaturationReport,
+        TranscriptAgreement,
+    )
+    from thematica.exchange.model import XProject
+    from thematica.service import analysis as an
+    from thematica.service import anonymisation_state as anon_state
+    from thematica.service import codeops, exchange
+    from thematica.service import reconcile as rc
+    from thematica.service import transcript_agreement as agreement_of
     from thematica.service.acting import MemberStudy
+else:  # loaded at first use: most commands need none of them (bench/run.py cli)
+    an = lazy_module("thematica.service.analysis")
+    anon_state = lazy_module("thematica.service.anonymisation_state")
+    codeops = lazy_module("thematica.service.codeops")
+    exchange = lazy_module("thematica.service.exchange")
+    rc = lazy_module("thematica.service.reconcile")
+    agreement_of = lazy_module("thematica.service.transcript_agreement")
 
 MAX_TITLE = 500
 
@@ -948,9 +957,9 @@ class StudyService(FrameworkMethods, NotesMethods, AuditMethods, AccountMethods)
     ) -> TranscriptAgreement:
         """Two coders' agreement over one transcript: every code either applied there."""
         with self._session() as session:
-            return transcript_agreement(session, ref, coder_a, coder_b, level)
+            return agreement_of.transcript_agreement(session, ref, coder_a, coder_b, level)
 
     def coders_with_codings(self, *, level: Level = Level.ONE) -> tuple[str, ...]:
         """Leads and coders who have codings at ``level``, in team order."""
         with self._session() as session:
-            return coders_with_codings(session, level)
+            return agreement_of.coders_with_codings(session, level)

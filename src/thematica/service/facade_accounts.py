@@ -9,12 +9,20 @@ or anyone while the study has no lead yet."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from thematica.domain import MemberRole, TeamMember
-from thematica.service import accounts as acc
-from thematica.service import signin
-from thematica.service.accounts import ADMINISTRATOR, Acting, Invitation
+from thematica.lazy import lazy_module
+from thematica.service.administrator import ADMINISTRATOR, Acting
 from thematica.service.sessions import Sessions
+
+if TYPE_CHECKING:
+    from thematica.service import accounts as acc
+    from thematica.service import signin
+    from thematica.service.accounts import Invitation
+else:  # loaded at first use (argon2 and the sign-in code): most commands need neither
+    acc = lazy_module("thematica.service.accounts")
+    signin = lazy_module("thematica.service.signin")
 
 
 class AccountMethods(Sessions):
@@ -129,9 +137,11 @@ class AccountMethods(Sessions):
         return outcome
 
     def session_account(
-        self, token: str, *, idle: dt.timedelta = signin.DEFAULT_IDLE
+        self, token: str, *, idle: dt.timedelta | None = None
     ) -> signin.Account | None:
-        """The member signed in with ``token`` and their CSRF token, or None."""
+        """The member signed in with ``token`` and their CSRF token, or None (``idle``: after
+        how long without a request a session ends; default 8 hours)."""
+        idle = idle or signin.DEFAULT_IDLE
         with self._session() as session:
             found, write = signin.account(session, token, idle)
         if write:

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from thematica.domain import Code, Stance
 from thematica.errors import ConflictError, NotFoundError
+from thematica.lazy import lazy_module
 from thematica.service import codebook as cb
-from thematica.service import framework as fw
 from thematica.service.readable import readable
 from thematica.service.sessions import Sessions
+
+if TYPE_CHECKING:
+    from thematica.service import framework as fw
+else:  # loaded at first use
+    fw = lazy_module("thematica.service.framework")
 
 
 class FrameworkMethods(Sessions):

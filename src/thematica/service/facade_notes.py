@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from thematica.domain import CodePath
-from thematica.service import audit, notes
-from thematica.service import search as find
+from thematica.lazy import lazy_module
+from thematica.service import audit
 from thematica.service.sessions import Sessions
+
+if TYPE_CHECKING:
+    from thematica.service import notes
+    from thematica.service import search as find
+else:  # loaded at first use
+    notes = lazy_module("thematica.service.notes")
+    find = lazy_module("thematica.service.search")
 
 
 class NotesMethods(Sessions):

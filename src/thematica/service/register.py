@@ -17,7 +17,6 @@ from thematica.domain import (
     TeamMember,
 )
 from thematica.errors import ConflictError, NotFoundError, ThematicaError
-from thematica.importers.register import assign_labels
 from thematica.service import values
 from thematica.storage.models import (
     AttributeDefRow,
@@ -83,6 +82,8 @@ def import_register(
     clash = [p.label for p in register.participants if p.label and p.label.casefold() in taken]
     if clash:
         raise ConflictError(f"{source}: already in the register: {', '.join(clash)}")
+    from thematica.importers.register import assign_labels  # the parsers load when importing
+
     labelled = assign_labels(register.participants, existing_labels, prefixes)
     for p in labelled:
         if len(p.label) > MAX_NAME or len(p.group) > MAX_NAME:

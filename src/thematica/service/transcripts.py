@@ -20,7 +20,6 @@ from thematica.domain import (
     word_count,
 )
 from thematica.errors import BatchInputError, InputError, NotFoundError, ThematicaError
-from thematica.importers import read_transcript
 from thematica.service.register import participant_id
 from thematica.speakers import assign_roles, find_speaker
 from thematica.storage.models import ParticipantRow, TranscriptRow, TurnRow
@@ -130,6 +129,8 @@ def import_transcripts(
                 data = source.read()
             except OSError as exc:
                 raise InputError(source.name, f"cannot be read ({exc.strerror or exc})") from None
+            from thematica.importers import read_transcript  # parsers load when importing
+
             parsed = read_transcript(data, source.name)
             if parsed.source_sha256 in known:
                 raise InputError(

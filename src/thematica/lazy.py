@@ -1,0 +1,32 @@
+"""Modules loaded when first used, not when imported: most commands touch a few of the service's
+parts, and importing them all cost a command a third of its start-up (``bench/run.py cli``).
+
+Use it with a ``TYPE_CHECKING`` import of the same module, so the type checker sees the real
+one::
+
+    if TYPE_CHECKING:
+        from thematica.service import reconcile as rc
+    else:
+        rc = lazy_module("thematica.service.reconcile")
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from types import ModuleType
+
+
+def lazy_module(name: str) -> ModuleType:
+    """``name``, imported for real at its first attribute access (or now, if already loaded)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        raise ModuleNotFoundError(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
