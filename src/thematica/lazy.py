@@ -16,9 +16,12 @@ import importlib.util
 import sys
 from types import ModuleType
 
+_REGISTERED: list[str] = []
+
 
 def lazy_module(name: str) -> ModuleType:
     """``name``, imported for real at its first attribute access (or now, if already loaded)."""
+    _REGISTERED.append(name)
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.find_spec(name)
@@ -30,3 +33,11 @@ def lazy_module(name: str) -> ModuleType:
     sys.modules[name] = module
     loader.exec_module(module)
     return module
+
+
+def load_all() -> None:
+    """Load every module registered so far. A server calls this before it serves: before Python
+    3.12.3 the first use of a lazy module from two threads at once could see it half loaded
+    (CPython gh-114763), and a server's threads are many."""
+    for name in _REGISTERED:
+        _ = sys.modules[name].__doc__  # any attribute loads it

@@ -105,3 +105,22 @@ def test_a_command_opening_a_study_loads_only_what_it_uses(tmp_path: Path) -> No
         check=True,
     )
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_workbench_loads_every_lazy_part_before_it_serves(tmp_path: Path) -> None:
+    """Before Python 3.12.3 two threads using a lazy module for the first time at once could see
+    it half loaded (CPython gh-114763): the workbench loads them all before it serves."""
+    study = tmp_path / "s.thematica"
+    subprocess.run(
+        [sys.executable, "-m", "thematica", "init", str(study), "--title", "Start-up"],
+        check=True,
+        capture_output=True,
+    )
+    probe = (
+        "import sys\n"
+        "from thematica.web.app import create_app\n"
+        f"create_app({str(study)!r})\n"
+        "print(sum(type(m).__name__ == '_LazyModule' for m in list(sys.modules.values())))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "0"

@@ -23,6 +23,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DataError
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from thematica import lazy
 from thematica.anonymise.keyfile import default_key_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import StudyService
@@ -128,6 +129,7 @@ def create_app(
     if not hosts or any("*" in h for h in hosts):
         raise ValueError("the workbench answers named hosts only, never a wildcard")
     service = StudyService.open(location)
+    lazy.load_all()  # the service's lazy parts, before several threads can race to load one
     named = shlex.quote(location) if sqlite_path(location) is not None else "STUDY"  # no URL
     if team_server and (problem := service.team_server_problem(named)) is not None:
         service.close()
