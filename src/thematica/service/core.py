@@ -20,7 +20,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from thematica import private_files
-from thematica.analysis.quantifiers import DEFAULT_RULES, QuantifierRule
 from thematica.domain import (
     AnonymisationState,
     Approach,
@@ -58,9 +57,11 @@ from thematica.service import coding_lookup as lookup
 from thematica.service import register as reg
 from thematica.service import transcripts as tx
 from thematica.service.facade_accounts import AccountMethods
+from thematica.service.facade_analysis import AnalysisMethods
 from thematica.service.facade_audit import AuditMethods
 from thematica.service.facade_framework import FrameworkMethods
 from thematica.service.facade_notes import NotesMethods
+from thematica.service.facade_reconcile import ReconcileMethods
 from thematica.storage import creation, search_index
 from thematica.storage.database import Migration, current_revision, open_database, sqlite_path
 from thematica.storage.models import (
@@ -71,39 +72,32 @@ from thematica.storage.models import (
 )
 
 if TYPE_CHECKING:
-    from thematica.analysis.reports import (
-        AgreementReport,
-        CooccurrenceReport,
-        CountsReport,
-        MatrixReport,
-        MultiAgreementReport,
-        SaturationReport,
-        TranscriptAgreement,
-    )
     from thematica.exchange.model import XProject
-    from thematica.service import analysis as an
     from thematica.service import anonymisation_state as anon_state
     from thematica.service import codeops, exchange
-    from thematica.service import reconcile as rc
-    from thematica.service import transcript_agreement as agreement_of
     from thematica.service.acting import MemberStudy
 else:  # loaded at first use: most commands need none of them (bench/run.py cli)
-    an = lazy_module("thematica.service.analysis")
     anon_state = lazy_module("thematica.service.anonymisation_state")
     codeops = lazy_module("thematica.service.codeops")
     exchange = lazy_module("thematica.service.exchange")
-    rc = lazy_module("thematica.service.reconcile")
-    agreement_of = lazy_module("thematica.service.transcript_agreement")
 
 MAX_TITLE = 500
 
 
-class StudyService(FrameworkMethods, NotesMethods, AuditMethods, AccountMethods):
+class StudyService(
+    FrameworkMethods,
+    NotesMethods,
+    AuditMethods,
+    AccountMethods,
+    ReconcileMethods,
+    AnalysisMethods,
+):
     """A study, opened. Use :meth:`create` or :meth:`open`; close it (or use ``with``).
 
-    The theme-framework editing and the notes-and-search methods live in their own modules
-    (``service/facade_framework.py``, ``service/facade_notes.py``) and are part of this class;
-    so do accounts, invitations and sign-in (``service/facade_accounts.py``).
+    Groups of methods live in their own modules and are part of this class: theme-framework
+    editing (``service/facade_framework.py``), notes and search (``facade_notes.py``), the audit
+    log (``facade_audit.py``), accounts, invitations and sign-in (``facade_accounts.py``),
+    reconciliation (``facade_reconcile.py``) and analysis (``facade_analysis.py``).
     """
 
     def __init__(self, engine: Engine, location: str, migration: Migration | None = None) -> None:
@@ -711,101 +705,6 @@ class StudyService(FrameworkMethods, NotesMethods, AuditMethods, AccountMethods)
             row = session.get(TranscriptRow, tx.resolve(session, ref))
             return row is not None and row.revealed_at is not None
 
-    # -- reconciliation (level two) ---------------------------------------------------------
-
-    def reconciliation(
-        self, ref: str, *, coders: tuple[str, str] | None = None
-    ) -> rc.Reconciliation:
-        """Two coders' disagreements in one transcript, with the decisions made so far."""
-        with self._session() as session:
-            return rc.reconciliation(session, tx.resolve(session, ref), coders)
-
-    def reconciliation_status(self) -> tuple[rc.Status, ...]:
-        with self._session() as session:
-            return rc.statuses(session)
-
-    def reconcile(
-        self,
-        ref: str,
-        code: CodePath,
-        start: int,
-        end: int,
-        decision: str,
-        *,
-        by: str,
-        coders: tuple[str, str] | None = None,
-        edit: rc.Edit | None = None,
-    ) -> rc.Decision:
-        """Decide one disagreement (accept_a, accept_b, both, edit or drop), writing the agreed
-        level-two codings it calls for, all or nothing."""
-        with self._transaction() as session:
-            tid = tx.resolve(session, ref)
-            made = rc.decide(session, tid, code, start, end, decision, by, coders, edit)
-            audit.record(
-                session,
-                actor=made.by,
-                action="reconcile.decide",
-                target=f"transcript {tid}",
-                details={
-                    "decision_id": made.id,
-                    "decision": made.decision,
-                    "start": start,
-                    "end": end,
-                    "coding_ids": list(made.codings),
-                },
-            )
-            return made
-
-    def carry_agreements(self, ref: str, *, by: str, coders: tuple[str, str] | None = None) -> int:
-        """Write every passage both coders coded identically into the agreed layer."""
-        with self._transaction() as session:
-            tid = tx.resolve(session, ref)
-            carried = rc.carry_agreements(session, tid, by, coders)
-            audit.record(
-                session,
-                actor=audit.member(session, by),
-                action="reconcile.carry",
-                target=f"transcript {tid}",
-                details={"carried": carried},
-            )
-            return carried
-
-    def undo_carried(self, ref: str, *, by: str, coders: tuple[str, str] | None = None) -> int:
-        """Take the carried agreements of one transcript out of the agreed layer again."""
-        with self._transaction() as session:
-            tid = tx.resolve(session, ref)
-            undone = rc.undo_carried(session, tid, by, coders)
-            audit.record(
-                session,
-                actor=audit.member(session, by),
-                action="reconcile.undo-carried",
-                target=f"transcript {tid}",
-                details={"undone": undone},
-            )
-            return undone
-
-    def undo_reconciliation(
-        self,
-        decision: int,
-        *,
-        by: str,
-        ref: str | None = None,
-        expected: dt.datetime | None = None,
-    ) -> rc.Decision:
-        """Undo a reconciliation decision (with ``ref``: only one of that transcript's; with
-        ``expected``, its version ``at`` as last seen: a different decision is refused)."""
-        with self._transaction() as session:
-            tid = tx.resolve(session, ref) if ref is not None else None
-            undone = rc.undo(session, decision, by, tid, expected)
-            audit.record(
-                session,
-                actor=audit.member(session, by),
-                action="reconcile.undo",
-                target=f"decision {decision}",
-                details={"decision_id": decision, "decision": undone.decision},
-            )
-            return undone
-
     # -- codebook operations (logged in the lineage) ---------------------------------------
 
     # ``expected``: the code's version (``framework.code_version``) as the caller last saw it; a
@@ -881,85 +780,3 @@ class StudyService(FrameworkMethods, NotesMethods, AuditMethods, AccountMethods)
     def lineage(self) -> tuple[LineageEntry, ...]:
         with self._session() as session:
             return codeops.lineage(session)
-
-    # -- analysis --------------------------------------------------------------------------
-
-    def agreement(
-        self,
-        coder_a: str,
-        coder_b: str,
-        *,
-        level: Level = Level.ONE,
-        code: CodePath | None = None,
-        scope: str = "either",
-    ) -> AgreementReport:
-        with self._session() as session:
-            return an.agreement(session, coder_a, coder_b, level, code, scope)
-
-    def agreement_many(
-        self,
-        coders: Sequence[str],
-        *,
-        level: Level = Level.ONE,
-        code: CodePath | None = None,
-        scope: str = "either",
-    ) -> MultiAgreementReport:
-        """Krippendorff's alpha among any number of coders (missing data allowed)."""
-        from thematica.service import agreement_many as many  # numpy: only when asked
-
-        with self._session() as session:
-            return many.agreement_many(session, coders, level, code, scope)
-
-    def counts(
-        self,
-        *,
-        level: Level = Level.TWO,
-        coders: Sequence[str] = (),
-        by: str | None = None,
-        rules: Sequence[QuantifierRule] = DEFAULT_RULES,
-    ) -> CountsReport:
-        with self._session() as session:
-            return an.counts(session, level, coders, by, rules)
-
-    def saturation(
-        self,
-        *,
-        level: Level = Level.ONE,
-        coders: Sequence[str] = (),
-        order: Sequence[str] = (),
-        base: int = 4,
-        run: int = 2,
-        threshold: float = 0.05,
-        initial: int = 10,
-        stop: int = 3,
-    ) -> SaturationReport:
-        with self._session() as session:
-            return an.saturation_report(
-                session, level, coders, order, base, run, threshold, initial, stop
-            )
-
-    def matrix(
-        self, by: str, *, level: Level = Level.TWO, coders: Sequence[str] = (), rows: str = "auto"
-    ) -> MatrixReport:
-        with self._session() as session:
-            return an.matrix(session, by, level, coders, rows)
-
-    def cooccurrence(
-        self, *, level: Level = Level.TWO, coders: Sequence[str] = ()
-    ) -> CooccurrenceReport:
-        with self._session() as session:
-            return an.cooccurrence(session, level, coders)
-
-    # -- analysis pages: one transcript's agreement, who to compare -------------------------
-
-    def transcript_agreement(
-        self, ref: str, coder_a: str, coder_b: str, *, level: Level = Level.ONE
-    ) -> TranscriptAgreement:
-        """Two coders' agreement over one transcript: every code either applied there."""
-        with self._session() as session:
-            return agreement_of.transcript_agreement(session, ref, coder_a, coder_b, level)
-
-    def coders_with_codings(self, *, level: Level = Level.ONE) -> tuple[str, ...]:
-        """Leads and coders who have codings at ``level``, in team order."""
-        with self._session() as session:
-            return agreement_of.coders_with_codings(session, level)
