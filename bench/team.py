@@ -12,7 +12,7 @@ codings to it through the JSON API, now and then changing or removing one of the
 version they last saw, and about one request in twenty is a deliberately stale change, which
 must be refused with a 409; between two actions a member pauses ``--pause`` seconds. The first
 ``--pollers`` members also have their open page polling
-``GET /api/live/transcripts/{id}`` every second with ``If-None-Match``, on a second connection,
+``GET /api/live/transcripts/{id}`` twice a second with ``If-None-Match``, on a second connection,
 as ``transcript.js`` does. Before the team starts, the lead alone adds ``--alone`` codings and
 polls as often with nothing changing: the cost of each without queueing.
 
@@ -45,7 +45,7 @@ from concurrency import (
 )
 
 LEAD = "Bench Lead"  # the study's lead (bench/concurrency.py), who also codes alone first
-POLL_EVERY = 1.0  # seconds, as web/static/transcript.js
+POLL_EVERY = 0.5  # seconds, as web/static/transcript.js
 
 
 class Member(Client):

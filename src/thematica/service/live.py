@@ -1,5 +1,5 @@
 """Live team work: a cheap fingerprint of what one member sees of one transcript, so that an open
-page can ask "has anything I may see changed?" every second or so and refetch only when it has.
+page can ask "has anything I may see changed?" twice a second and refetch only when it has.
 
 A transcript's fingerprint covers exactly what the transcript page shows and nothing more:
 

@@ -4,7 +4,7 @@ Polling, not server-sent events: a poll is one short request that the strict CSP
 body limit already allow, it needs no long-lived connection per open tab on the server (a
 threadpool worker held per SSE stream would cap the team at the pool's size), and it goes through
 the same ``Workbench.acting`` as every other request, so a member whose access ends stops getting
-answers at the next poll. The page polls every second while its tab is visible, so another
+answers at the next poll. The page polls twice a second while its tab is visible, so another
 member's change shows within 2 s (the interval, the poll, and fetching the page again).
 
 ``GET /api/live/transcripts/{ref}`` answers ``{"version": ...}`` with the same value as its

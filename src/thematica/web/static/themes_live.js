@@ -1,4 +1,4 @@
-// Live team work on the theme framework page: live.js polls /api/live/themes every second while
+// Live team work on the theme framework page: live.js polls /api/live/themes twice a second while
 // the tab is visible and, when what you may see has changed, fetches the page again and hands it
 // to the swap below (data-live-swap="themes"). It swaps in the framework's parts by id: the tree,
 // the counts' note, the interlinks, the add forms. What you are using is kept:
