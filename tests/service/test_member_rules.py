@@ -200,6 +200,9 @@ def test_only_a_lead_reveals_reconciles_sets_blind_manages_and_exports(
         lambda: tom.set_anonymised_only(OTHER, True),
         lambda: tom.export_project(),
         lambda: tom.apply_anonymisation(Path("unused.thematica-key")),
+        # the review a coder may open cannot apply either, under their name or the lead's
+        lambda: tom.anonymiser(Path("unused.thematica-key")).apply(LEAD),
+        lambda: tom.anonymiser(Path("unused.thematica-key")).apply_confirmed(LEAD, "plan"),
     ):
         with pytest.raises(AccessDenied, match="only a lead"):
             call()

@@ -318,10 +318,10 @@ class ChangeMethods(Rules):
     def anonymiser(self, key_path: Path) -> AnonymisingStudy:
         """The anonymisation review (findings hold original text): for members who see
         originals. Applying it is the lead's (:meth:`apply_anonymisation`)."""
-        from thematica.service.anonymising import AnonymisingStudy
+        from thematica.service.acting_anonymise import MemberAnonymiser
 
         self.require_originals("review anonymisation findings")
-        return AnonymisingStudy(self._service, key_path)
+        return MemberAnonymiser(self._service, key_path, self)
 
     def apply_anonymisation(self, key_path: Path, *, pending: str = "refuse") -> ApplyReport:
         self.require_lead("apply anonymisation")
