@@ -12,8 +12,11 @@ one::
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import ModuleType
 
 _REGISTERED: list[str] = []
@@ -41,3 +44,25 @@ def load_all() -> None:
     (CPython gh-114763), and a server's threads are many."""
     for name in _REGISTERED:
         _ = sys.modules[name].__doc__  # any attribute loads it
+
+
+@contextmanager
+def imports_without_gc() -> Iterator[None]:
+    """Import the heavy parts (SQLAlchemy, the service) with the cyclic garbage collector off.
+
+    Importing makes many long-lived objects and almost no garbage, yet each allocation burst
+    triggers a collection that walks every object made so far: about 15 % of a command's start
+    (``bench/run.py cli``). Afterwards what was imported is frozen (``gc.freeze``), so later
+    collections skip it too, and the collector is on again as before. When nothing new was
+    imported (a long-running process, a test calling the CLI again) nothing is frozen, so
+    objects that later become garbage are still collected."""
+    enabled = gc.isenabled()
+    loaded = len(sys.modules)
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            if len(sys.modules) > loaded:
+                gc.freeze()
+            gc.enable()

@@ -46,8 +46,6 @@ from dataclasses import asdict, dataclass, fields
 from fractions import Fraction
 from typing import Any
 
-import yaml
-
 from thematica.errors import InputError
 
 _COUNT_FIELDS = ("k", "all_but", "min_k", "min_n")
@@ -161,6 +159,8 @@ def describe(k: int, n: int, rules: Sequence[QuantifierRule] = DEFAULT_RULES) ->
 
 def dump_rules(rules: Sequence[QuantifierRule]) -> str:
     """The rules as YAML text that :func:`load_rules` reads back (conditions left out if unset)."""
+    import yaml  # here, not at the top: most commands never read or write rules
+
     items = [
         {name: value for name, value in asdict(rule).items() if value is not None} for rule in rules
     ]
@@ -222,6 +222,8 @@ def load_rules(data: bytes, source: str) -> tuple[QuantifierRule, ...]:
     Raises :class:`~thematica.errors.InputError` naming ``source`` and the rule (``"rule 3"``,
     counted from 1) for unknown fields, wrong types, a missing phrase or an empty list.
     """
+    import yaml  # here, not at the top: most commands never read or write rules
+
     try:
         document = yaml.safe_load(data)
     except yaml.YAMLError as exc:

@@ -11,6 +11,7 @@ from thematica import __version__
 from thematica.audit_client import acting_from
 from thematica.cli.output import CliError
 from thematica.errors import ThematicaError
+from thematica.lazy import imports_without_gc
 
 # Every command: the module that defines it (imported only when the command runs or shows its
 # help, so `thematica --help` and `thematica COMMAND --help` stay fast) and the start of its
@@ -82,7 +83,8 @@ class ThematicaGroup(click.Group):
         found = COMMANDS.get(cmd_name)
         if found is None:
             return None
-        module = importlib.import_module(f"thematica.cli.{found[0]}")
+        with imports_without_gc():
+            module = importlib.import_module(f"thematica.cli.{found[0]}")
         command = getattr(module, cmd_name.replace("-", "_"))  # audit-log: audit_log
         assert isinstance(command, click.Command)
         return command

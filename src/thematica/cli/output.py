@@ -15,6 +15,7 @@ import click
 from rich.console import Console
 
 from thematica.errors import InputError, ThematicaError
+from thematica.lazy import imports_without_gc
 
 if TYPE_CHECKING:  # the service (and SQLAlchemy) load only when a command opens a study
     from thematica.service import StudyService
@@ -70,7 +71,8 @@ def console() -> Console:
 
 def open_study(location: str) -> StudyService:
     """Open a study for a command, telling the user on stderr if it was migrated."""
-    from thematica.service import StudyService
+    with imports_without_gc():
+        from thematica.service import StudyService
 
     try:
         service = StudyService.open(location)
