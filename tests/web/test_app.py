@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -491,3 +492,13 @@ def test_anonymised_only_members_cannot_probe_file_names(client: TestClient, dem
     assert linked.status_code == 404
     # by number the rule is unchanged: it exists, and she may not read it
     assert client.get("/api/transcripts/1").status_code == 403
+
+
+def test_every_page_is_titled_with_the_study_title(client: TestClient, demo: Path) -> None:
+    sign_in(client)
+    with StudyService.open(str(demo)) as study:
+        title = study.title()
+        assert title and title == study.info().title
+    shown = f'<span class="study" title="{title}">{title}</span>'
+    for path in ("/", "/codebook", "/themes", "/transcripts/1"):
+        assert shown in html.unescape(client.get(path).text), path

@@ -265,6 +265,12 @@ class StudyService(
                 permissions_warning=self._permissions_warning(),
             )
 
+    def title(self) -> str:
+        """The study's title alone, which every workbench page shows: one row, none of
+        :meth:`info`'s counts over every transcript."""
+        with self._session() as session:
+            return session.scalar(select(StudyRow.title).where(StudyRow.id == 1)) or ""
+
     def _permissions_warning(self) -> str | None:
         path = sqlite_path(self.location)
         return private_files.exposure(path) if path is not None else None

@@ -114,7 +114,7 @@ class Workbench:
         who: MemberStudy | Member | None,
     ) -> HTMLResponse:
         """Render a page from the same ``data`` its JSON twin returns."""
-        title = self.service.info().title
+        title = self.service.title()
         me = Member.of(who.actor) if isinstance(who, MemberStudy) else who
         context = {
             **data,
