@@ -46,16 +46,27 @@ def load_all() -> None:
         _ = sys.modules[name].__doc__  # any attribute loads it
 
 
+_FREEZE = False
+
+
+def freeze_after_imports() -> None:
+    """Make :func:`imports_without_gc` freeze what it imports. Only a process's entry point
+    (the ``thematica`` command) calls this: in a test or a library user's process, objects
+    alive at a freeze would never be collected once they became garbage."""
+    global _FREEZE
+    _FREEZE = True
+
+
 @contextmanager
 def imports_without_gc() -> Iterator[None]:
     """Import the heavy parts (SQLAlchemy, the service) with the cyclic garbage collector off.
 
-    Importing makes many long-lived objects and almost no garbage, yet each allocation burst
-    triggers a collection that walks every object made so far: about 15 % of a command's start
-    (``bench/run.py cli``). Afterwards what was imported is frozen (``gc.freeze``), so later
-    collections skip it too, and the collector is on again as before. When nothing new was
-    imported (a long-running process, a test calling the CLI again) nothing is frozen, so
-    objects that later become garbage are still collected."""
+    Importing makes many long-lived objects and almost no garbage, yet the collector walks them
+    again and again: about a third of a command's start-up CPU (``bench/run.py cli``). Turning
+    it off is not enough, since the first collection afterwards walks them all; in the
+    ``thematica`` command what was imported is also frozen (``gc.freeze``), so no later
+    collection walks it. The collector is on again afterwards, as it was. When nothing new was
+    imported, nothing is frozen."""
     enabled = gc.isenabled()
     loaded = len(sys.modules)
     gc.disable()
@@ -63,6 +74,6 @@ def imports_without_gc() -> Iterator[None]:
         yield
     finally:
         if enabled:
-            if len(sys.modules) > loaded:
+            if _FREEZE and len(sys.modules) > loaded:
                 gc.freeze()
             gc.enable()

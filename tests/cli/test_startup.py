@@ -128,9 +128,10 @@ def test_the_workbench_loads_every_lazy_part_before_it_serves(tmp_path: Path) ->
 
 GC_PROBE = """
 import gc, json, sys
-from thematica.cli.main import cli
+from thematica.cli.main import main
+sys.argv = ["thematica", *sys.argv[1:]]
 try:
-    cli(sys.argv[1:], prog_name="thematica", standalone_mode=False)
+    main()
 except SystemExit:
     pass
 print(json.dumps({"enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}))
@@ -171,6 +172,10 @@ def test_imports_without_gc_restores_the_collector_and_freezes_only_new_imports(
         import thematica.cli.output  # noqa: F401  (already loaded: nothing new)
     assert gc.isenabled()
     assert gc.get_freeze_count() == frozen  # nothing new imported: nothing frozen
+    sys.modules.pop("colorsys", None)
+    with imports_without_gc():
+        import colorsys  # noqa: F401  (new, but this process is not the command)
+    assert gc.get_freeze_count() == frozen
     with pytest.raises(RuntimeError), imports_without_gc():
         raise RuntimeError("an import that fails")
     assert gc.isenabled()

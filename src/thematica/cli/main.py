@@ -11,7 +11,7 @@ from thematica import __version__
 from thematica.audit_client import acting_from
 from thematica.cli.output import CliError
 from thematica.errors import ThematicaError
-from thematica.lazy import imports_without_gc
+from thematica.lazy import freeze_after_imports, imports_without_gc
 
 # Every command: the module that defines it (imported only when the command runs or shows its
 # help, so `thematica --help` and `thematica COMMAND --help` stay fast) and the start of its
@@ -124,4 +124,5 @@ def cli() -> None:
 
 
 def main() -> None:
+    freeze_after_imports()  # this process is the command: its imports are kept to the end
     cli(prog_name="thematica")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.pool import NullPool, QueuePool
+from sqlalchemy.pool import QueuePool
 
 from thematica import private_files
 from thematica.errors import StudyError
@@ -109,7 +109,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-# A small pool per SQLite engine: connections (and their PRAGMAs) are made once, not per call.
+# A small pool per engine: connections (and SQLite's PRAGMAs) are made once, not per call.
 # An idle pooled connection holds no lock; `StudyService.close` disposes of the pool.
 POOL: dict[str, Any] = {"poolclass": QueuePool, "pool_size": 4, "max_overflow": 16}
 
@@ -123,9 +123,10 @@ def make_engine(location: str) -> Engine:
             raise StudyError(f"{location}: not a valid database URL") from None
         if url.get_backend_name() not in ("postgresql", "sqlite"):
             raise StudyError(f"{location}: Thematica studies live in SQLite or PostgreSQL")
-        # PostgreSQL keeps a connection per call: a pooled connection left mid-transaction by
-        # a failure inside COMMIT could not be pinged back into service
-        pool = POOL if url.get_backend_name() == "sqlite" else {"poolclass": NullPool}
+        # PostgreSQL: a pooled connection is pinged before use, so one the server dropped (a
+        # restart, an idle timeout) is replaced rather than failing the call; one that failed
+        # inside COMMIT is rolled back or discarded by the pool (tests/storage/test_pool.py)
+        pool = POOL if url.get_backend_name() == "sqlite" else {**POOL, "pool_pre_ping": True}
         engine = create_engine(url, **pool)
     else:
         engine = create_engine(f"sqlite:///{Path(location)}", **POOL)
