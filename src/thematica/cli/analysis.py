@@ -367,6 +367,8 @@ def saturation(
     Example:
         thematica saturation msk.thematica --base 4 --run 2 --threshold 0.05
     """
+    from thematica.analysis.saturation import threshold_percent
+
     with open_study(study) as service:
         report = service.saturation(
             level=Level(level),
@@ -384,7 +386,7 @@ def saturation(
     out = console()
     guest = report.guest
     out.print(
-        f"[bold]Saturation[/bold] (Guest et al. 2020, base {guest.base}, run {guest.run}, threshold {guest.threshold:.0%}): "
+        f"[bold]Saturation[/bold] (Guest et al. 2020, base {guest.base}, run {guest.run}, threshold {threshold_percent(guest.threshold)}): "
         f"[bold]{guest.notation}[/bold]" + (f" ({guest.reason})" if guest.reason else "")
     )
     francis = report.francis
@@ -425,7 +427,7 @@ def saturation(
             "Run",
             "New",
             f"Ratio (/{guest.base_codes})",
-            f"≤ {guest.threshold:.0%}",
+            f"≤ {threshold_percent(guest.threshold)}",
             box=box.SIMPLE_HEAD,
             pad_edge=False,
         )
