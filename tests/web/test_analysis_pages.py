@@ -30,7 +30,9 @@ def client(client: TestClient) -> TestClient:
 
 
 def plain(report: Any) -> Any:
-    """A report as its JSON twin gives it (tuples become lists)."""
+    """A result (or a tuple of them) as its JSON twin gives it (tuples become lists)."""
+    if isinstance(report, tuple):
+        return [plain(item) for item in report]
     return json.loads(json.dumps(asdict(report)))
 
 
@@ -55,20 +57,18 @@ def test_agreement_twin_carries_the_service_figures(client: TestClient, demo: Pa
     twin = client.get("/api/analysis/agreement").json()  # default: the first two coders
     with service(demo) as s:
         report = s.agreement(A, B, level=Level.ONE)
-    assert (twin["a"], twin["b"], twin["level"], twin["scope"]) == (A, B, 1, "either")
-    assert twin["transcripts"] == len(report.transcripts) and twin["turns"] == report.turns
-    assert twin["pooled"]["characters"] == asdict(report.pooled_characters)
-    assert twin["pooled"]["participants"] == asdict(report.pooled_participants)
-    assert twin["pooled"]["turns"] == asdict(report.pooled_turns)
-    assert [c["code"] for c in twin["codes"]] == [format_path(c.code) for c in report.codes]
+    # the twin is the CLI's JSON (one serialiser): the report as it is, plus its scope
+    assert (twin["coder_a"], twin["coder_b"], twin["level"], twin["scope"]) == (A, B, 1, "either")
+    assert twin["transcripts"] == list(report.transcripts) and twin["turns"] == report.turns
+    assert twin["pooled_characters"] == plain(report.pooled_characters)
+    assert twin["pooled_participants"] == plain(report.pooled_participants)
+    assert twin["pooled_turns"] == plain(report.pooled_turns)
+    assert [c["code"] for c in twin["codes"]] == [list(c.code) for c in report.codes]
     for row, code in zip(twin["codes"], report.codes, strict=True):
-        assert row["characters"] == asdict(code.characters_overall)
-        assert row["turns"] == asdict(code.turns)
-    assert twin["disagreements"]["total"] == len(report.disagreements)
-    listed = {t["transcript_id"]: t["count"] for t in twin["disagreements"]["by_transcript"]}
-    assert sum(listed.values()) == len(report.disagreements)
-    # no transcript text in the figures: anonymised-only members may read them
-    assert not any(d.text in str(twin) for d in report.disagreements if len(d.text) > 20)
+        assert row["characters_overall"] == plain(code.characters_overall)
+        assert row["turns"] == plain(code.turns)
+    assert twin["disagreements"] == plain(report.disagreements)  # the lead reads every text
+    listed = {d.transcript_id for d in report.disagreements}
     page = client.get("/analysis/agreement").text
     assert f"{report.pooled_characters.pooled_kappa:.4f}" in page
     assert f"{report.pooled_turns.coefficients.percent_agreement:.1f} %" in page
@@ -81,20 +81,29 @@ def test_agreement_for_one_code_transcript_by_transcript(client: TestClient, dem
         report = s.agreement(A, B)
     code = report.codes[3]
     name = format_path(code.code)
+    # the twin, as the CLI's --code: that code (and its sub-codes) only
     twin = client.get("/api/analysis/agreement", params={"code": name}).json()
-    assert twin["code"]["code"] == name
-    rows = twin["code"]["transcripts"]
-    assert [r["transcript_id"] for r in rows] == [c.transcript_id for c in code.characters]
-    for row, source in zip(rows, code.characters, strict=True):
-        assert row["kappa"] == source.result.kappa and row["both"] == source.result.both
-        assert row["disagreements"] == sum(
+    assert [c["code"] for c in twin["codes"]] == [list(code.code)]
+    rows = twin["codes"][0]["characters"]
+    assert rows == plain(code.characters)
+    assert twin["disagreements"] == plain(
+        tuple(d for d in report.disagreements if d.code == code.code)
+    )
+    page = client.get("/analysis/agreement", params={"code": name}).text
+    assert f"{html.escape(name)}: transcript by transcript" in page
+    assert page.count('<tr><th scope="row">') >= len(rows)
+    for source in code.characters:
+        count = sum(
             1
             for d in report.disagreements
             if d.code == code.code and d.transcript_id == source.transcript_id
         )
-    page = client.get("/analysis/agreement", params={"code": name}).text
-    assert f"{html.escape(name)}: transcript by transcript" in page
-    assert page.count('<tr><th scope="row">') >= len(rows)
+        assert f"{source.result.both:,}</td>" in page
+        if count:
+            assert (
+                f'<td class="num">{count}</td><td><a href="/reconcile/{source.transcript_id}">'
+                in page
+            )
 
 
 def test_undefined_coefficients_show_as_undefined(client: TestClient, demo: Path) -> None:
@@ -108,7 +117,7 @@ def test_undefined_coefficients_show_as_undefined(client: TestClient, demo: Path
         s.add_coding("1", first.code, "Cara Lee", first.start, first.end)
     params = {"a": A, "b": "Cara Lee", "scope": "both"}
     twin = client.get("/api/analysis/agreement", params=params).json()
-    row = next(c for c in twin["codes"] if c["code"] == format_path(first.code))
+    row = next(c for c in twin["codes"] if c["code"] == list(first.code))
     assert row["participants"]["units"] == 1
     assert row["participants"]["coefficients"]["cohen_kappa"] is None
     page = client.get("/analysis/agreement", params=params).text
@@ -142,11 +151,9 @@ def test_matrix_twin_and_page(client: TestClient, demo: Path) -> None:
     with service(demo) as s:
         report = s.matrix("group", level=Level.TWO)
         setting = s.matrix("setting", level=Level.ONE, rows="codes")
-    assert twin["by"] == "group" and twin["values"] == [
-        {"value": v, "total": n} for v, n in report.values
-    ]
+    assert twin["attribute"] == "group" and twin["values"] == [[v, n] for v, n in report.values]
     for row, expected in zip(twin["rows"], report.rows, strict=True):
-        assert row["path"] == format_path(expected.path)
+        assert row["path"] == list(expected.path)
         assert [(c["participants"], c["total"], c["codings"]) for c in row["cells"]] == [
             (c.participants, c.total, c.codings) for c in expected.cells
         ]
@@ -156,7 +163,7 @@ def test_matrix_twin_and_page(client: TestClient, demo: Path) -> None:
     assert f'<span class="nN">{cell["participants"]}/{cell["total"]}</span>' in page
     other = client.get("/api/analysis/matrix?by=setting&level=1&rows=codes").json()
     assert [r["kind"] for r in other["rows"]] == ["code"] * len(setting.rows)
-    assert [v["value"] for v in other["values"]] == [v for v, _ in setting.values]
+    assert [v for v, _ in other["values"]] == [v for v, _ in setting.values]
 
 
 def _svg(page: str) -> str:
@@ -173,7 +180,7 @@ def test_saturation_twin_and_chart(client: TestClient, demo: Path) -> None:
     assert [(i["participant"], i["new"], i["cumulative"]) for i in twin["interviews"]] == [
         (x.participant, x.new, x.cumulative) for x in report.interviews
     ]
-    dates = [i["date"] for i in twin["interviews"]]
+    dates = [i["interview_date"] for i in twin["interviews"]]
     assert dates == sorted(dates)  # ordered by interview date
     svg = _svg(client.get("/analysis/saturation").text)
     assert '<title id="chart-title">' in svg and '<desc id="chart-desc">' in svg
@@ -216,14 +223,13 @@ def test_cooccurrence_twin_and_page(client: TestClient, demo: Path) -> None:
     with service(demo) as s:
         report = s.cooccurrence(level=Level.ONE)
     assert twin["turns"] == report.turns
-    assert [(p["a"], p["b"], p["turns_both"], p["jaccard"]) for p in twin["pairs"]] == [
-        (format_path(p.a), format_path(p.b), p.turns_both, p.jaccard) for p in report.pairs
-    ]
+    assert twin["pairs"] == plain(report.pairs)
     page = client.get("/analysis/cooccurrence?level=1").text
     top = report.pairs[0]
     assert f"{top.jaccard:.3f}" in page
     heat = re.search(r'<table class="heat">(.*?)</table>', page, re.S)
-    assert heat and heat.group(1).count('<tr><th scope="row">') == len(twin["codes"])
+    codes = {tuple(p["a"]) for p in twin["pairs"]} | {tuple(p["b"]) for p in twin["pairs"]}
+    assert heat and heat.group(1).count('<tr><th scope="row">') == len(codes)
     assert heat.group(1).count("shade-5") == 2  # the most frequent pair, both ways round
 
 
@@ -263,8 +269,8 @@ def test_bad_parameters_are_refused_and_change_nothing(
 
 
 def test_level_two_with_one_coder_says_there_is_nothing_to_compare(client: TestClient) -> None:
-    twin = client.get("/api/analysis/agreement?level=2").json()
-    assert twin["ready"] is False and "fewer than two coders" in twin["notice"]
+    twin = client.get("/api/analysis/agreement?level=2")
+    assert twin.status_code == 404 and "fewer than two coders" in twin.json()["error"]
     page = client.get("/analysis/agreement?level=2")
     assert page.status_code == 200 and "nothing to compare" in page.text
     assert '<option value="2" selected>' in page.text
@@ -344,7 +350,7 @@ def test_pages_on_a_study_with_nothing_coded_yet(tmp_path: Path) -> None:
         c.post("/identity", data={"name": A})
         for path in ("", "/agreement", "/matrix", "/saturation", "/cooccurrence"):
             assert c.get("/analysis" + path).status_code == 200, path
-        assert c.get("/api/analysis/agreement").json()["ready"] is False
+        assert c.get("/api/analysis/agreement").status_code == 404  # nothing to compare
         twin = c.get("/api/analysis/saturation").json()
         assert twin["interviews"] == [] and twin["total_codes"] == 0
         assert twin["not_yet_coded"] == ["P1", "P2"] and twin["guest"]["notation"] == "not reached"
@@ -353,3 +359,28 @@ def test_pages_on_a_study_with_nothing_coded_yet(tmp_path: Path) -> None:
         assert c.get("/api/analysis/cooccurrence").json()["pairs"] == []
         one = c.get("/api/analysis/agreement/transcript/P1?a=Rachel%20Ames&b=Tom%20Okafor").json()
         assert one["codes"] == [] and one["pooled"]["characters"]["pooled_kappa"] is None
+
+
+def test_counts_twin_and_page(client: TestClient, demo: Path) -> None:
+    twin = client.get("/api/analysis/counts?by=group").json()
+    with service(demo) as s:
+        report = s.counts(level=Level.TWO, by="group")
+    assert twin["themes"] == plain(report.themes) and twin["total"] == report.total
+    assert twin["groups"] == [[v, n] for v, n in report.groups]
+    page = client.get("/analysis/counts?by=group").text
+    top = report.themes[0]
+    assert f'<span class="nN">{top.rolled_up}/{top.total}</span>' in page
+    assert f"{top.by_group[0].n}/{top.by_group[0].total}</td>" in page
+    assert '<option value="group" selected>' in page
+
+
+@pytest.mark.parametrize(("given", "exact"), [("0.7", 0.007), ("12.345678", 0.12345678)])
+def test_saturation_threshold_is_shown_exactly_as_given(
+    client: TestClient, given: str, exact: float
+) -> None:
+    """Issue 12: a threshold is neither rounded nor given float noise (0.7 % is 0.007)."""
+    twin = client.get(f"/api/analysis/saturation?threshold={given}").json()
+    assert twin["guest"]["threshold"] == exact
+    page = client.get(f"/analysis/saturation?threshold={given}").text
+    assert f"threshold {given} %" in page and f"≤ {given} %" in page
+    assert f'name="threshold" type="number" min="0" max="99" step="any" value="{given}"' in page

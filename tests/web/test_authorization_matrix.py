@@ -147,6 +147,8 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ("GET", "/analysis/agreement"): (NOT_BLIND, NONE),
     ("GET", "/api/analysis/agreement"): (NOT_BLIND, NONE),
     ("GET", "/api/analysis/agreement/transcript/{ref}"): (NOT_BLIND, NONE),
+    ("GET", "/analysis/counts"): (READ, NONE),
+    ("GET", "/api/analysis/counts"): (READ, NONE),
     ("GET", "/analysis/matrix"): (READ, NONE),
     ("GET", "/api/analysis/matrix"): (READ, NONE),
     ("GET", "/analysis/saturation"): (READ, NONE),

@@ -27,6 +27,7 @@ PAGES = [
     ("code-quotes", "/codes/2/quotes"),
     ("analysis-page", "/analysis"),
     ("agreement-page", "/analysis/agreement"),
+    ("counts-page", "/analysis/counts?by=group"),
     ("matrix-page", "/analysis/matrix?by=group"),
     ("saturation-page", "/analysis/saturation"),
     ("cooccurrence-page", "/analysis/cooccurrence"),

@@ -84,6 +84,24 @@ def test_matrix_page(server: tuple[str, Path], browser_page: Page) -> None:
     assert page.get_by_role("heading", name="Codes by group").is_visible()
 
 
+def test_counts_page(server: tuple[str, Path], browser_page: Page) -> None:
+    url, study = server
+    page = browser_page
+    page.goto(url + "/analysis/counts?by=group")
+    with StudyService.open(str(study)) as service:
+        report = service.counts(by="group")
+    first = report.themes[0]
+    row = page.locator("table.counts-table tbody tr").first
+    assert row.locator(".nN").inner_text() == f"{first.rolled_up}/{first.total}"
+    for value, total in report.groups:
+        assert page.get_by_role("columnheader", name=f"{value} (N = {total})").first.is_visible()
+    shot(page, "counts")
+    page.select_option("#by", "")
+    page.locator("button", has_text="Show").click()
+    page.wait_for_url("**/analysis/counts?level=2&by=")
+    assert page.get_by_role("heading", name="Themes").is_visible()
+
+
 def test_saturation_page_draws_the_chart(server: tuple[str, Path], browser_page: Page) -> None:
     url, study = server
     page = browser_page
@@ -127,7 +145,14 @@ def test_pages_at_200_percent_zoom_do_not_overflow(
     page = browser_page
     page.set_viewport_size({"width": 683, "height": 384})
     try:
-        for path in ("", "/agreement", "/matrix", "/saturation", "/cooccurrence?level=1"):
+        for path in (
+            "",
+            "/agreement",
+            "/counts?by=setting",
+            "/matrix",
+            "/saturation",
+            "/cooccurrence?level=1",
+        ):
             page.goto(url + "/analysis" + path)
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -148,6 +173,8 @@ def test_pages_at_200_percent_zoom_do_not_overflow(
         "",
         "/agreement",
         "/agreement?code=Pain+and+mood+%3E+Feeding+each+other",
+        "/counts",
+        "/counts?by=group&level=1",
         "/matrix",
         "/saturation",
         "/cooccurrence",

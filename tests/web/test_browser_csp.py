@@ -30,6 +30,7 @@ PAGES = (
     "/reconcile/1",
     "/analysis",
     "/analysis/agreement",
+    "/analysis/counts",
     "/analysis/matrix",
     "/analysis/saturation",
     "/analysis/cooccurrence",

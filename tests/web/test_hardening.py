@@ -259,6 +259,7 @@ def test_pages_carry_no_inline_script_handler_or_style(client: TestClient) -> No
         "/codebook/1",
         "/themes",
         "/reconcile/1",
+        "/analysis/counts?by=group",
         "/analysis/matrix",
         "/analysis/saturation",
         "/search?q=pain",

@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
 
@@ -208,3 +209,11 @@ def francis(new: Sequence[int], initial: int = 10, stop: int = 3) -> FrancisResu
         streak=streak,
         reason=reason,
     )
+
+
+def threshold_percent(threshold: float) -> str:
+    """The Guest threshold as the percentage it was given as, never rounded: ``0.005`` is
+    ``"0.5%"``, ``0.05`` is ``"5%"``. The threshold is read as the decimal it is written as (as
+    :func:`guest` compares it), so ``0.07`` is ``"7%"``, not ``"7.000000000000001%"``."""
+    percent = (Decimal(repr(float(threshold))) * 100).normalize()
+    return f"{percent:f}%"

@@ -11,6 +11,7 @@ import click
 from rich import box
 from rich.table import Table
 
+from thematica import serialise
 from thematica.cli.codebook import code_path
 from thematica.cli.output import CliError, console, format_option, open_study, print_json, read_file
 from thematica.domain import Level, format_path
@@ -117,7 +118,7 @@ def agreement(
             scope=scope,
         )
     if fmt == "json":
-        print_json(report)
+        print_json(serialise.agreement(report, scope=scope))
         return
     out = console()
     out.print(
@@ -161,7 +162,7 @@ def _agreement_many(
             names, level=Level(level), code=code_path(code) if code else None, scope=scope
         )
     if fmt == "json":
-        print_json(report)
+        print_json(serialise.agreement_many(report, scope=scope))
         return
     out = console()
     out.print(
@@ -282,7 +283,7 @@ def counts(
             level=Level(level), coders=_names(coders), by=attribute, rules=rules
         )
     if fmt == "json":
-        print_json(report)
+        print_json(serialise.counts(report))
     elif fmt == "text":
         _print_counts_text(report)
     else:
@@ -367,6 +368,8 @@ def saturation(
     Example:
         thematica saturation msk.thematica --base 4 --run 2 --threshold 0.05
     """
+    from thematica.analysis.saturation import threshold_percent
+
     with open_study(study) as service:
         report = service.saturation(
             level=Level(level),
@@ -379,12 +382,12 @@ def saturation(
             stop=stop,
         )
     if fmt == "json":
-        print_json(report)
+        print_json(serialise.saturation(report))
         return
     out = console()
     guest = report.guest
     out.print(
-        f"[bold]Saturation[/bold] (Guest et al. 2020, base {guest.base}, run {guest.run}, threshold {guest.threshold:.0%}): "
+        f"[bold]Saturation[/bold] (Guest et al. 2020, base {guest.base}, run {guest.run}, threshold {threshold_percent(guest.threshold)}): "
         f"[bold]{guest.notation}[/bold]" + (f" ({guest.reason})" if guest.reason else "")
     )
     francis = report.francis
@@ -425,7 +428,7 @@ def saturation(
             "Run",
             "New",
             f"Ratio (/{guest.base_codes})",
-            f"≤ {guest.threshold:.0%}",
+            f"≤ {threshold_percent(guest.threshold)}",
             box=box.SIMPLE_HEAD,
             pad_edge=False,
         )
@@ -465,7 +468,7 @@ def matrix(study: str, attribute: str, level: int, coders: str, rows: str, fmt: 
     with open_study(study) as service:
         report = service.matrix(attribute, level=Level(level), coders=_names(coders), rows=rows)
     if fmt == "json":
-        print_json(report)
+        print_json(serialise.matrix(report))
         return
     t = Table("", *(f"{v} (N={n})" for v, n in report.values), box=box.SIMPLE_HEAD, pad_edge=False)
     for row in report.rows:
@@ -500,7 +503,7 @@ def cooccurrence(study: str, level: int, coders: str, top: int, fmt: str) -> Non
     with open_study(study) as service:
         report = service.cooccurrence(level=Level(level), coders=_names(coders))
     if fmt == "json":
-        print_json(report)
+        print_json(serialise.cooccurrence(report))
         return
     t = Table(
         "Code",

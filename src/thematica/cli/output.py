@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import enum
 import json
 import sys
 from collections.abc import Callable
@@ -30,19 +27,10 @@ class CliError(click.ClickException):
 
 
 def to_jsonable(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_jsonable(v) for v in value]
-    return value
+    """``value`` as JSON data (the one serialiser's :func:`thematica.serialise.plain`)."""
+    from thematica.serialise import plain
+
+    return plain(value)
 
 
 def plural(n: int, word: str, words: str = "") -> str:

@@ -185,6 +185,28 @@ def _theme(value: object, source: str, where: str, depth: int = 1) -> ThemeSpec:
     )
 
 
+def _check_stances(themes: tuple[ThemeSpec, ...], source: str) -> None:
+    """Refuse a code listed under one theme as both supporting and divergent (also across two
+    entries of the same theme): which one was meant cannot be guessed."""
+    stances: dict[tuple[CodePath, CodePath], str] = {}
+
+    def walk(spec: ThemeSpec, parent: CodePath) -> None:
+        path = (*parent, spec.name)
+        for stance, codes in (("supporting", spec.codes), ("divergent", spec.divergent)):
+            for code in codes:
+                if stances.setdefault((path, code), stance) != stance:
+                    raise InputError(
+                        source,
+                        f"theme {format_path(path)!r} lists code {format_path(code)!r} as both "
+                        "supporting and divergent; keep it in one of the two lists",
+                    )
+        for child in spec.children:
+            walk(child, path)
+
+    for theme in themes:
+        walk(theme, ())
+
+
 def _from_yaml(data: bytes, source: str) -> Codebook:
     text = decode_text(data, source)
     try:
@@ -236,6 +258,7 @@ def _from_yaml(data: bytes, source: str) -> Codebook:
                 _path(item.get("from"), source, where), _path(item.get("to"), source, where), label
             )
         )
+    _check_stances(themes, source)
     if not specs and not themes:
         raise InputError(source, "the file has no codes and no themes")
     return Codebook(tuple(specs), themes, tuple(links))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from thematica.analysis.saturation import threshold_percent
 from thematica.report import theme_map
 from thematica.report.characteristics import table1
 from thematica.report.checklists import APPROACHES, coreq_table, plural, srqr_table
@@ -30,7 +31,7 @@ def saturation_caption(data: ReportData) -> str:
     if g.reached:
         caption += (
             f" Hatched: the run of {g.run} interviews that added no more than "
-            f"{g.threshold:.0%} of the {g.base_codes} codes in the base (Guest et al. 2020)."
+            f"{threshold_percent(g.threshold)} of the {g.base_codes} codes in the base (Guest et al. 2020)."
         )
     return caption
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from thematica import private_files
 from thematica.analysis.reports import SaturationReport
+from thematica.analysis.saturation import threshold_percent
 from thematica.errors import ThematicaError
 from thematica.report.data import ReportData
 from thematica.report.model import DASH, Row, Table
@@ -29,7 +30,7 @@ def verdict(report: SaturationReport) -> str:
     g = report.guest
     return (
         f"{g.notation} (Guest et al. 2020; base {g.base}, run {g.run}, "
-        f"threshold {percent(g.threshold)})"
+        f"threshold {threshold_percent(g.threshold)})"
     )
 
 
@@ -98,7 +99,7 @@ def guest_table(data: ReportData) -> Table:
             "Run",
             "New in run",
             f"% of base ({g.base_codes})",
-            f"≤ {percent(g.threshold)}",
+            f"≤ {threshold_percent(g.threshold)}",
         ),
         rows=tuple(rows),
         notes=tuple(notes),

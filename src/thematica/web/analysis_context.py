@@ -1,19 +1,20 @@
-"""What each analysis page shows, built once from the service: the HTML page renders it and the
-page's JSON twin returns it as it is. Figures stay raw numbers here (``None`` where a
-coefficient is undefined); the templates round them as the CLI does.
+"""The analysis pages' JSON twins: each analysis computed once through the member's study and
+serialised by :mod:`thematica.serialise`, the same serialiser as the CLI's ``--format json``,
+so the twin of a page and the CLI's JSON with the same parameters are the same document. The
+pages are drawn from the twin (:mod:`thematica.web.analysis_pages`). Parameters come as text
+and are checked here, so a bad one gets the same message on the page and in the API.
 
-Nothing here carries transcript text: the agreement figures name transcripts by participant
-label and id only, so every member, anonymised-only or not, may read them.
+Figures stay raw numbers (``None`` where a coefficient is undefined). Transcript text (the
+agreement's disagreements) is kept only for the transcripts the member may read, and an
+uncoded transcript is named by its participant only, for a member who sees anonymised text.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import asdict
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from thematica.analysis.quantifiers import quantify
-from thematica.analysis.reports import AgreementReport, CodeAgreement
+from thematica import serialise
 from thematica.domain import Level, MemberRole, format_path, parse_path
 from thematica.errors import NotFoundError, ThematicaError
 from thematica.service.acting import MemberStudy
@@ -52,15 +53,15 @@ def share(name: str, text: str | None, default: float) -> float:
     if text is None or not text.strip():
         return default
     try:
-        percent = float(text.strip())
-    except ValueError:
+        percent = Decimal(text.strip()[:40])
+    except InvalidOperation:
         raise ThematicaError(f"{name} is a percentage such as 5") from None
-    if not 0 <= percent < 100:  # also false for NaN
+    if not percent.is_finite() or not 0 <= percent < 100:
         raise ThematicaError(f"{name} is a percentage, at least 0 and below 100")
-    return percent / 100
+    return float(str(percent / 100))  # 0.5 is 0.005 exactly, as the CLI would take it
 
 
-def _name(what: str, text: str | None) -> str | None:
+def name_of(what: str, text: str | None) -> str | None:
     if text is None or not text.strip():
         return None
     if len(text) > LONGEST:
@@ -68,7 +69,7 @@ def _name(what: str, text: str | None) -> str | None:
     return " ".join(text.split())
 
 
-def _choice(what: str, text: str | None, choices: tuple[str, ...]) -> str:
+def choice(what: str, text: str | None, choices: tuple[str, ...]) -> str:
     if text is None or not text.strip():
         return choices[0]
     if text.strip() not in choices:
@@ -78,6 +79,21 @@ def _choice(what: str, text: str | None, choices: tuple[str, ...]) -> str:
 
 def coders(study: MemberStudy) -> list[str]:
     return [m.name for m in study.team() if m.role in (MemberRole.LEAD, MemberRole.CODER)]
+
+
+# -- what the member may see -----------------------------------------------------------------
+
+
+def reader(study: MemberStudy, *, texts: bool = False) -> serialise.Reader:
+    """The member as the serialiser needs them: the transcripts whose text they may read (asked
+    only when ``texts``), and the labels an uncoded transcript may be named by."""
+    readable = study.readable_transcripts() if texts else set()
+    labels = (
+        None
+        if study.sees_originals
+        else frozenset(t.participant for t in study.transcripts() if t.participant)
+    )
+    return serialise.Reader(None if readable is None else frozenset(readable), labels)
 
 
 # -- agreement -------------------------------------------------------------------------------
@@ -111,63 +127,6 @@ def _pair(study: MemberStudy, a: str | None, b: str | None, level: Level) -> tup
     return chosen[0], chosen[1]
 
 
-def _code_row(c: CodeAgreement) -> dict[str, Any]:
-    return {
-        "code": format_path(c.code),
-        "path": list(c.code),
-        "transcripts": len(c.characters),
-        "characters": asdict(c.characters_overall),
-        "participants": asdict(c.participants),
-        "turns": asdict(c.turns),
-    }
-
-
-def _disagreements(report: AgreementReport) -> dict[str, Any]:
-    by_transcript: Counter[int] = Counter(d.transcript_id for d in report.disagreements)
-    label = {d.transcript_id: d.participant for d in report.disagreements}
-    return {
-        "total": len(report.disagreements),
-        "kinds": {
-            kind: sum(1 for d in report.disagreements if d.kind == kind)
-            for kind in ("only_a", "only_b", "boundaries")
-        },
-        "by_transcript": [
-            {
-                "transcript_id": tid,
-                "participant": label[tid],
-                "count": by_transcript[tid],
-                "reconcile": f"/reconcile/{tid}",
-            }
-            for tid in report.transcripts
-            if by_transcript[tid]
-        ],
-    }
-
-
-def _one_code(report: AgreementReport, code: str) -> dict[str, Any]:
-    path = parse_path(code)
-    found = next((c for c in report.codes if c.code == path), None)
-    if found is None:
-        raise NotFoundError(
-            f"neither {report.coder_a} nor {report.coder_b} applied a level-{int(report.level)} "
-            f"code {format_path(path)!r}"
-        )
-    counts: Counter[int] = Counter(d.transcript_id for d in report.disagreements if d.code == path)
-    return {
-        "code": format_path(path),
-        "transcripts": [
-            {
-                "transcript_id": s.transcript_id,
-                "participant": s.participant,
-                **asdict(s.result),
-                "disagreements": counts[s.transcript_id],
-                "reconcile": f"/reconcile/{s.transcript_id}",
-            }
-            for s in found.characters
-        ],
-    }
-
-
 def agreement(
     study: MemberStudy,
     a: str | None = None,
@@ -176,43 +135,17 @@ def agreement(
     scope: str | None = None,
     code: str | None = None,
 ) -> dict[str, Any]:
+    """Two coders' agreement (``code``: that code and its sub-codes only, as the CLI's
+    ``--code``); :class:`NothingToCompare` when fewer than two coders have coded."""
     lvl = level_of(level, Level.ONE)
     _blind_check(study, lvl)
-    mode = _choice("scope", scope, SCOPES)
-    try:
-        coder_a, coder_b = _pair(study, _name("coder", a), _name("coder", b), lvl)
-    except NothingToCompare as e:
-        return {
-            "coders": coders(study),
-            "ready": False,
-            "notice": str(e),
-            "a": a or "",
-            "b": b or "",
-            "level": int(lvl),
-            "scope": mode,
-        }
-    report = study.agreement(coder_a, coder_b, level=lvl, scope=mode)
-    wanted = _name("code", code)
-    return {
-        "coders": coders(study),
-        "ready": True,
-        "a": report.coder_a,
-        "b": report.coder_b,
-        "level": int(lvl),
-        "scope": mode,
-        "transcripts": len(report.transcripts),
-        "participants": report.participants,
-        "turns": report.turns,
-        "pooled": {
-            "characters": asdict(report.pooled_characters),
-            "participants": asdict(report.pooled_participants),
-            "turns": asdict(report.pooled_turns),
-        },
-        "codes": [_code_row(c) for c in report.codes],
-        "disagreements": _disagreements(report),
-        "code": _one_code(report, wanted) if wanted else None,
-        "method": list(report.method),
-    }
+    mode = choice("scope", scope, SCOPES)
+    wanted = name_of("code", code)
+    coder_a, coder_b = _pair(study, name_of("coder", a), name_of("coder", b), lvl)
+    report = study.agreement(
+        coder_a, coder_b, level=lvl, scope=mode, code=parse_path(wanted) if wanted else None
+    )
+    return serialise.agreement(report, scope=mode, reader=reader(study, texts=True))
 
 
 def transcript_agreement(
@@ -224,35 +157,19 @@ def transcript_agreement(
 ) -> dict[str, Any]:
     lvl = level_of(level, Level.ONE)
     _blind_check(study, lvl)
-    coder_a, coder_b = _pair(study, _name("coder", a), _name("coder", b), lvl)
-    r = study.transcript_agreement(ref, coder_a, coder_b, level=lvl)
-    return {
-        "a": r.coder_a,
-        "b": r.coder_b,
-        "level": int(r.level),
-        "transcript_id": r.transcript_id,
-        "participant": r.participant,
-        "length": r.length,
-        "turns": r.turns,
-        "coded_by_a": r.coded_by_a,
-        "coded_by_b": r.coded_by_b,
-        "codes": [
-            {
-                "code": format_path(c.code),
-                "characters": asdict(c.characters),
-                "turns": asdict(c.turns),
-                "disagreements": c.disagreements,
-            }
-            for c in r.codes
-        ],
-        "pooled": {"characters": asdict(r.pooled_characters), "turns": asdict(r.pooled_turns)},
-        "disagreements": r.disagreements,
-        "reconcile": f"/reconcile/{r.transcript_id}",
-        "method": list(r.method),
-    }
+    coder_a, coder_b = _pair(study, name_of("coder", a), name_of("coder", b), lvl)
+    return serialise.transcript_agreement(
+        study.transcript_agreement(ref, coder_a, coder_b, level=lvl)
+    )
 
 
-# -- matrix ----------------------------------------------------------------------------------
+# -- counts, matrix, saturation, co-occurrence -----------------------------------------------
+
+
+def counts(study: MemberStudy, level: str | None = None, by: str | None = None) -> dict[str, Any]:
+    lvl = level_of(level, Level.TWO)
+    _blind_check(study, lvl, "counts")
+    return serialise.counts(study.counts(level=lvl, by=name_of("attribute", by)))
 
 
 def matrix(
@@ -263,35 +180,9 @@ def matrix(
 ) -> dict[str, Any]:
     lvl = level_of(level, Level.TWO)
     _blind_check(study, lvl, "counts")
-    attribute = _name("attribute", by) or "group"
-    kind = _choice("rows", rows, ROW_KINDS)
-    report = study.matrix(attribute, level=lvl, rows=kind)
-    return {
-        "by": report.attribute,
-        "attributes": ["group", *(d.name for d in study.attribute_defs())],
-        "level": int(report.level),
-        "rows_shown": kind,
-        "values": [{"value": v, "total": n} for v, n in report.values],
-        "rows": [
-            {
-                "kind": row.kind,
-                "path": format_path(row.path),
-                "label": row.path[-1],
-                "depth": len(row.path),
-                "cells": [
-                    {
-                        **asdict(cell),
-                        "phrase": quantify(cell.participants, cell.total) if cell.total else "",
-                    }
-                    for cell in row.cells
-                ],
-            }
-            for row in report.rows
-        ],
-    }
-
-
-# -- saturation ------------------------------------------------------------------------------
+    attribute = name_of("attribute", by) or "group"
+    kind = choice("rows", rows, ROW_KINDS)
+    return serialise.matrix(study.matrix(attribute, level=lvl, rows=kind))
 
 
 def saturation(
@@ -313,76 +204,13 @@ def saturation(
         initial=whole("initial", initial, 10),
         stop=whole("stop", stop, 3),
     )
-    labels = {t.participant for t in study.transcripts() if t.participant}
-    waiting = [
-        name if name in labels or study.sees_originals else "a transcript with no participant"
-        for name in report.not_yet_coded
-    ]
-    return {
-        "level": int(report.level),
-        "order": report.order,
-        "interviews": [
-            {
-                "position": s.position,
-                "transcript_id": s.transcript_id,
-                "participant": s.participant or f"Transcript {s.transcript_id}",
-                "date": s.interview_date.isoformat() if s.interview_date else None,
-                "codes": s.codes,
-                "new": s.new,
-                "cumulative": s.cumulative,
-            }
-            for s in report.interviews
-        ],
-        "total_codes": report.interviews[-1].cumulative if report.interviews else 0,
-        "not_yet_coded": waiting,
-        "guest": asdict(report.guest),
-        "francis": asdict(report.francis),
-        "method": list(report.method),
-    }
-
-
-# -- co-occurrence ---------------------------------------------------------------------------
+    return serialise.saturation(report, reader=reader(study))
 
 
 def cooccurrence(study: MemberStudy, level: str | None = None) -> dict[str, Any]:
     lvl = level_of(level, Level.TWO)
     _blind_check(study, lvl, "co-occurrence")
-    report = study.cooccurrence(level=lvl)
-    pairs = [
-        {
-            "a": format_path(p.a),
-            "b": format_path(p.b),
-            "turns_both": p.turns_both,
-            "turns_either": p.turns_either,
-            "jaccard": p.jaccard,
-            "overlapping_codings": p.overlapping_codings,
-        }
-        for p in report.pairs
-    ]
-    return {
-        "level": int(report.level),
-        "turns": report.turns,
-        "codes": sorted({p["a"] for p in pairs} | {p["b"] for p in pairs}),
-        "pairs": pairs,
-        "method": list(report.method),
-    }
-
-
-def heat(data: dict[str, Any]) -> list[list[dict[str, Any]]]:
-    """The co-occurrence matrix for the page: a row per code, a cell per code, each with its
-    count and a shade from 0 (none) to 5 (the most frequent pair)."""
-    codes: list[str] = data["codes"]
-    count = {(p["a"], p["b"]): p["turns_both"] for p in data["pairs"]}
-    peak = max((p["turns_both"] for p in data["pairs"]), default=0)
-    out = []
-    for row in codes:
-        cells = []
-        for col in codes:
-            n = count.get((row, col)) or count.get((col, row)) or 0
-            shade = 0 if row == col or n == 0 else max(1, round(5 * n / peak))
-            cells.append({"count": n, "shade": shade, "self": row == col})
-        out.append(cells)
-    return out
+    return serialise.cooccurrence(study.cooccurrence(level=lvl))
 
 
 # -- the index -------------------------------------------------------------------------------
@@ -402,16 +230,16 @@ def index(study: MemberStudy) -> dict[str, Any]:
     except ThematicaError:
         pass
     try:
-        figures = agreement(study)
-    except ThematicaError:  # blind coding: not for this member
-        figures = {"ready": False}
-    if figures["ready"]:
+        figures: dict[str, Any] | None = agreement(study)
+    except ThematicaError:  # blind coding (not for this member), or nothing to compare
+        figures = None
+    if figures is not None:
         summary["agreement"] = {
-            "a": figures["a"],
-            "b": figures["b"],
-            "pooled_kappa": figures["pooled"]["characters"]["pooled_kappa"],
-            "turn_kappa": figures["pooled"]["turns"]["coefficients"]["cohen_kappa"],
-            "disagreements": figures["disagreements"]["total"],
+            "a": figures["coder_a"],
+            "b": figures["coder_b"],
+            "pooled_kappa": figures["pooled_characters"]["pooled_kappa"],
+            "turn_kappa": figures["pooled_turns"]["coefficients"]["cohen_kappa"],
+            "disagreements": len(figures["disagreements"]),
         }
     try:
         groups = study.matrix("group").values

@@ -1,7 +1,8 @@
-"""The analysis pages: an index, agreement between two coders, the attribute matrix, the
-saturation curve and co-occurrence; each with its JSON twin under /api/analysis. Parameters
-come as query strings and are checked in :mod:`thematica.web.analysis_context`, so a bad one
-gives the same clear message on the page and in the API."""
+"""The analysis pages: an index, agreement between two coders, single counts, the attribute
+matrix, the saturation curve and co-occurrence; each with its JSON twin under /api/analysis,
+which is the CLI's ``--format json`` for the same parameters (one serialiser). Parameters come
+as query strings and are checked in :mod:`thematica.web.analysis_context`, so a bad one gives
+the same clear message on the page and in the API."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from thematica.web import analysis_context as ctx
+from thematica.web import analysis_pages as pages
 from thematica.web.saturation_chart import chart
 from thematica.web.shell import Workbench
 
@@ -26,6 +28,12 @@ class AgreementQuery:
     level: str | None = None
     scope: str | None = None
     code: str | None = None
+
+
+@dataclass
+class CountsQuery:
+    level: str | None = None
+    by: str | None = None
 
 
 @dataclass
@@ -60,7 +68,7 @@ def router(wb: Workbench) -> APIRouter:
     @r.get("/analysis/agreement", response_class=HTMLResponse)
     def agreement_page(request: Request, q: Annotated[AgreementQuery, Depends()]) -> HTMLResponse:
         study = wb.acting(request)
-        data = ctx.agreement(study, **asdict(q))
+        data = pages.agreement(study, **asdict(q))
         return wb.page(request, "analysis_agreement.html", data, study)
 
     @r.get("/api/analysis/agreement")
@@ -78,10 +86,20 @@ def router(wb: Workbench) -> APIRouter:
         """Two coders' figures over one transcript (for the reconciliation page)."""
         return ctx.transcript_agreement(wb.acting(request), ref, a, b, level)
 
+    @r.get("/analysis/counts", response_class=HTMLResponse)
+    def counts_page(request: Request, q: Annotated[CountsQuery, Depends()]) -> HTMLResponse:
+        study = wb.acting(request)
+        data = pages.counts(study, q.level, q.by)
+        return wb.page(request, "analysis_counts.html", data, study)
+
+    @r.get("/api/analysis/counts")
+    def counts_json(request: Request, q: Annotated[CountsQuery, Depends()]) -> dict[str, Any]:
+        return ctx.counts(wb.acting(request), q.level, q.by)
+
     @r.get("/analysis/matrix", response_class=HTMLResponse)
     def matrix_page(request: Request, q: Annotated[MatrixQuery, Depends()]) -> HTMLResponse:
         study = wb.acting(request)
-        data = ctx.matrix(study, **asdict(q))
+        data = pages.matrix(study, **asdict(q))
         return wb.page(request, "analysis_matrix.html", data, study)
 
     @r.get("/api/analysis/matrix")
@@ -91,7 +109,7 @@ def router(wb: Workbench) -> APIRouter:
     @r.get("/analysis/saturation", response_class=HTMLResponse)
     def saturation_page(request: Request, q: Annotated[SaturationQuery, Depends()]) -> HTMLResponse:
         study = wb.acting(request)
-        data = ctx.saturation(study, **asdict(q))
+        data = pages.saturation(study, **asdict(q))
         return wb.page(request, "analysis_saturation.html", {**data, "chart": chart(data)}, study)
 
     @r.get("/api/analysis/saturation")
@@ -103,10 +121,8 @@ def router(wb: Workbench) -> APIRouter:
     @r.get("/analysis/cooccurrence", response_class=HTMLResponse)
     def cooccurrence_page(request: Request, level: str | None = None) -> HTMLResponse:
         study = wb.acting(request)
-        data = ctx.cooccurrence(study, level)
-        return wb.page(
-            request, "analysis_cooccurrence.html", {**data, "heat": ctx.heat(data)}, study
-        )
+        data = pages.cooccurrence(study, level)
+        return wb.page(request, "analysis_cooccurrence.html", data, study)
 
     @r.get("/api/analysis/cooccurrence")
     def cooccurrence_json(request: Request, level: str | None = None) -> dict[str, Any]:

@@ -1,0 +1,219 @@
+"""What each analysis page shows, drawn from its JSON twin (the serialised result, see
+:mod:`thematica.web.analysis_context`) and never from the result object itself, so a page
+cannot show a figure its twin does not carry. Each view adds only what the page needs to draw
+it: code paths as text, the form's choices, totals and links; the templates round the figures
+as the CLI does."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from thematica.analysis.saturation import threshold_percent
+from thematica.domain import Level, format_path
+from thematica.service.acting import MemberStudy
+from thematica.web import analysis_context as ctx
+
+
+def _attributes(study: MemberStudy) -> list[str]:
+    return ["group", *(d.name for d in study.attribute_defs())]
+
+
+# -- agreement -------------------------------------------------------------------------------
+
+
+def _disagreements(twin: dict[str, Any]) -> dict[str, Any]:
+    rows = twin["disagreements"]
+    by_transcript: Counter[int] = Counter(d["transcript_id"] for d in rows)
+    label = {d["transcript_id"]: d["participant"] for d in rows}
+    return {
+        "total": len(rows),
+        "kinds": {
+            kind: sum(1 for d in rows if d["kind"] == kind)
+            for kind in ("only_a", "only_b", "boundaries")
+        },
+        "by_transcript": [
+            {
+                "transcript_id": tid,
+                "participant": label[tid],
+                "count": by_transcript[tid],
+                "reconcile": f"/reconcile/{tid}",
+            }
+            for tid in twin["transcripts"]
+            if by_transcript[tid]
+        ],
+    }
+
+
+def _one_code(twin: dict[str, Any], code: str) -> dict[str, Any] | None:
+    """One code's figures transcript by transcript (None if neither coder applied it)."""
+    found = next((c for c in twin["codes"] if format_path(c["code"]) == code), None)
+    if found is None:
+        return None
+    counts: Counter[int] = Counter(
+        d["transcript_id"] for d in twin["disagreements"] if format_path(d["code"]) == code
+    )
+    return {
+        "code": code,
+        "transcripts": [
+            {
+                "transcript_id": s["transcript_id"],
+                "participant": s["participant"],
+                **s["result"],
+                "disagreements": counts[s["transcript_id"]],
+                "reconcile": f"/reconcile/{s['transcript_id']}",
+            }
+            for s in found["characters"]
+        ],
+    }
+
+
+def agreement(study: MemberStudy, **query: str | None) -> dict[str, Any]:
+    """The agreement page: the twin's figures, or a notice when there is nothing to compare."""
+    level = ctx.level_of(query.get("level"), Level.ONE)
+    scope = ctx.choice("scope", query.get("scope"), ctx.SCOPES)
+    try:
+        twin = ctx.agreement(study, **query)
+    except ctx.NothingToCompare as e:
+        return {
+            "coders": ctx.coders(study),
+            "ready": False,
+            "notice": str(e),
+            "a": query.get("a") or "",
+            "b": query.get("b") or "",
+            "level": int(level),
+            "scope": scope,
+        }
+    code = ctx.name_of("code", query.get("code"))
+    return {
+        "coders": ctx.coders(study),
+        "ready": True,
+        "a": twin["coder_a"],
+        "b": twin["coder_b"],
+        "level": twin["level"],
+        "scope": twin["scope"],
+        "transcripts": len(twin["transcripts"]),
+        "participants": twin["participants"],
+        "turns": twin["turns"],
+        "pooled": {
+            "characters": twin["pooled_characters"],
+            "participants": twin["pooled_participants"],
+            "turns": twin["pooled_turns"],
+        },
+        "codes": [
+            {
+                "code": format_path(c["code"]),
+                "transcripts": len(c["characters"]),
+                "characters": c["characters_overall"],
+                "participants": c["participants"],
+                "turns": c["turns"],
+            }
+            for c in twin["codes"]
+        ],
+        "disagreements": _disagreements(twin),
+        "filter": code,
+        "code": _one_code(twin, code) if code else None,
+        "method": twin["method"],
+    }
+
+
+# -- counts ----------------------------------------------------------------------------------
+
+
+def counts(study: MemberStudy, level: str | None, by: str | None) -> dict[str, Any]:
+    twin = ctx.counts(study, level, by)
+
+    def rows(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {
+                **node,
+                "label": node["path"][-1],
+                "path": format_path(node["path"]),
+                "phrase": node["phrase"].rsplit(" (", 1)[0],
+            }
+            for node in nodes
+        ]
+
+    return {
+        **twin,
+        "attributes": _attributes(study),
+        "themes": rows(twin["themes"]),
+        "codes": rows(twin["codes"]),
+        "groups": [{"value": v, "total": n} for v, n in twin["groups"]],
+    }
+
+
+# -- matrix ----------------------------------------------------------------------------------
+
+
+def matrix(study: MemberStudy, **query: str | None) -> dict[str, Any]:
+    twin = ctx.matrix(study, **query)
+    return {
+        "by": twin["attribute"],
+        "attributes": _attributes(study),
+        "level": twin["level"],
+        "rows_shown": ctx.choice("rows", query.get("rows"), ctx.ROW_KINDS),
+        "values": [{"value": v, "total": n} for v, n in twin["values"]],
+        "rows": [
+            {
+                "kind": row["kind"],
+                "path": format_path(row["path"]),
+                "label": row["path"][-1],
+                "depth": len(row["path"]),
+                "cells": row["cells"],
+            }
+            for row in twin["rows"]
+        ],
+    }
+
+
+# -- saturation ------------------------------------------------------------------------------
+
+
+def saturation(study: MemberStudy, **query: str | None) -> dict[str, Any]:
+    twin = ctx.saturation(study, **query)
+    return {
+        **twin,
+        "interviews": [
+            {
+                **s,
+                "participant": s["participant"] or f"Transcript {s['transcript_id']}",
+                "date": s["interview_date"],
+            }
+            for s in twin["interviews"]
+        ],
+        "threshold": threshold_percent(twin["guest"]["threshold"]).removesuffix("%"),
+    }
+
+
+# -- co-occurrence ---------------------------------------------------------------------------
+
+
+def cooccurrence(study: MemberStudy, level: str | None) -> dict[str, Any]:
+    twin = ctx.cooccurrence(study, level)
+    pairs = [{**p, "a": format_path(p["a"]), "b": format_path(p["b"])} for p in twin["pairs"]]
+    data = {
+        "level": twin["level"],
+        "turns": twin["turns"],
+        "codes": sorted({p["a"] for p in pairs} | {p["b"] for p in pairs}),
+        "pairs": pairs,
+        "method": twin["method"],
+    }
+    return {**data, "heat": heat(data)}
+
+
+def heat(data: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    """The co-occurrence matrix for the page: a row per code, a cell per code, each with its
+    count and a shade from 0 (none) to 5 (the most frequent pair)."""
+    codes: list[str] = data["codes"]
+    count = {(p["a"], p["b"]): p["turns_both"] for p in data["pairs"]}
+    peak = max((p["turns_both"] for p in data["pairs"]), default=0)
+    out = []
+    for row in codes:
+        cells = []
+        for col in codes:
+            n = count.get((row, col)) or count.get((col, row)) or 0
+            shade = 0 if row == col or n == 0 else max(1, round(5 * n / peak))
+            cells.append({"count": n, "shade": shade, "self": row == col})
+        out.append(cells)
+    return out
