@@ -61,7 +61,7 @@ def _tie(
     return _Tie(
         None,
         None,
-        "no theme or code is named in the sentence, its section headings or earlier in its section",
+        "no theme or code is named in the sentence, its section heading or earlier in its section",
     )
 
 

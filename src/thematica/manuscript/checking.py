@@ -50,7 +50,11 @@ def readings(claim: Claim, total: int) -> frozenset[int]:
     """The counts (0..total) the claim allows."""
     every = range(total + 1)
     if claim.n is not None:
-        return frozenset({claim.n}) if claim.n <= total else frozenset()
+        allowed = frozenset({claim.n}) if claim.n <= total else frozenset()
+        if claim.phrase in _VAGUE_READINGS:  # "most (7/10)": both must hold
+            test = _VAGUE_READINGS[claim.phrase]
+            allowed = frozenset(k for k in allowed if test(k, total))
+        return allowed
     if claim.but is not None:
         return frozenset({total - claim.but}) if claim.but <= total else frozenset()
     if claim.percent is not None:
@@ -85,7 +89,7 @@ def check(claim: Claim, k: int, total: int, rules: Sequence[QuantifierRule]) -> 
         return Verdict(CONTRADICTS, phrase, f"the draft says of {claim.total}; {told}")
     if k not in readings(claim, total):
         return Verdict(CONTRADICTS, phrase, told)
-    vague = claim.phrase in _VAGUE_READINGS and claim.n is None
+    vague = claim.phrase in _VAGUE_READINGS
     if vague and phrase and core(phrase) != claim.phrase:
         return Verdict(
             AMBIGUOUS,
