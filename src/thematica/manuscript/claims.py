@@ -103,6 +103,8 @@ class Claim:
         """What the claim says, in the audit's words: "7", "4 of 7", "all but 1", "most"."""
         if self.n is not None:
             said = f"{self.n} of {self.total}" if self.total is not None else f"{self.n}"
+            if self.phrase is not None and self.phrase not in ("none", "both"):
+                said = f"{self.phrase} ({said})"
         elif self.but is not None:
             said = f"all but {self.but}"
         elif self.percent is not None:
