@@ -11,7 +11,7 @@ from thematica.manuscript.claims import Claim, Vocabulary, find_claims
 from thematica.manuscript.draft import HEADING, QUOTE, Draft
 from thematica.manuscript.facts import NodeFacts, StudyFacts, label_prefixes
 from thematica.manuscript.quote_check import QuoteChecker
-from thematica.manuscript.quotes import Labels, find_quotes, quoted_spans
+from thematica.manuscript.quotes import DraftQuote, Labels, find_quotes, quoted_spans
 from thematica.manuscript.results import (
     UNTIED,
     AuditReport,
@@ -81,7 +81,7 @@ def audit(draft: Draft, facts: StudyFacts) -> AuditReport:
     vocabulary = Vocabulary.build([g for g, _ in facts.groups], label_prefixes(facts.participants))
     names = Names(facts.nodes)
     sample = facts.sample()
-    by_block: dict[int, list[object]] = {}
+    by_block: dict[int, list[DraftQuote]] = {}
     for q in find_quotes(draft.blocks, labels):
         by_block.setdefault(q.block, []).append(q)
     checker = QuoteChecker(facts)
@@ -104,11 +104,11 @@ def audit(draft: Draft, facts: StudyFacts) -> AuditReport:
             else [(0, len(block.text))]
         )
         for q in by_block.get(number, []):
-            index = next((i for i, (s, e) in enumerate(spans) if s <= q.start < e), 0)  # type: ignore[attr-defined]
+            index = next((i for i, (s, e) in enumerate(spans) if s <= q.start < e), 0)
             where = Location(section.heading, paragraph, index + 1)
-            result = checker.check(q, where, spans[index] if spans else (0, len(block.text)))  # type: ignore[arg-type]
-            if result is not None:
-                quotes.append(result)
+            checked = checker.check(q, where, spans[index] if spans else (0, len(block.text)))
+            if checked is not None:
+                quotes.append(checked)
         if block.kind == QUOTE:
             continue
         for index, (s, e) in enumerate(spans):

@@ -12,7 +12,7 @@ study's rules give for it ("most" for 6 of 10, where the rules say "the majority
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from thematica.analysis.quantifiers import QuantifierRule, quantify
@@ -32,12 +32,12 @@ def core(phrase: str) -> str:
     return words
 
 
-_VAGUE_READINGS = {
+_VAGUE_READINGS: dict[str, Callable[[int, int], bool]] = {
     "most": lambda k, n: 2 * k > n,
     "the majority": lambda k, n: 2 * k > n,
-    "a minority": lambda k, n: 0 < k and 2 * k < n,
-    "few": lambda k, n: 0 < k and 2 * k < n,
-    "a few": lambda k, n: 2 <= k and 2 * k <= n,
+    "a minority": lambda k, n: k > 0 and 2 * k < n,
+    "few": lambda k, n: k > 0 and 2 * k < n,
+    "a few": lambda k, n: k >= 2 and 2 * k <= n,
     "a handful": lambda k, n: 2 <= k <= 5 and k < n,
     "several": lambda k, n: k >= 3,
     "many": lambda k, n: k >= 3,

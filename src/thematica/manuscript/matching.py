@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from thematica.text import Span, closest_passage, fold, fold_text
 
 ELLIPSIS_GAP = 2_000
-INSERTION_GAP = 80
+INSERTION_GAP = 40
 _MAX_STARTS = 500
 _EDITORIAL = re.compile(
     r"\s*(\[\s*(?:\u2026|\.\s?\.\s?\.)\s*\]|\(\s*(?:\u2026|\.\s?\.\s?\.)\s*\)|\u2026|\.\s?\.\s?\.\.?"

@@ -7,6 +7,7 @@ original identifier."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from thematica.manuscript.facts import StudyFacts, TranscriptText
 from thematica.manuscript.matching import Haystack, closest, pieces
@@ -50,10 +51,10 @@ class QuoteChecker:
         who = quote.participant
         own = self._by_participant.get(who, []) if quote.known else []
 
-        def result(status: str, evidence: str, **more: object) -> QuoteResult:
+        def result(status: str, evidence: str, **more: Any) -> QuoteResult:
             return QuoteResult(
                 where, quote.text, who, status, evidence, block=quote.block, span=span, **more
-            )  # type: ignore[arg-type]
+            )
 
         for t in own:
             found = self._hay(t).find(wanted)
@@ -75,14 +76,8 @@ class QuoteChecker:
             if t.participant == who and quote.known:
                 continue
             hay = self._hay(t)
-            if (
-                longest
-                and hay.raw is not None
-                and longest not in hay.raw
-                and "\u2019" not in longest
-            ):
-                if longest not in t.text.lower():
-                    continue
+            if longest and hay.raw is not None and longest not in hay.raw:
+                continue  # a word of the quote is not in it: no need to normalise it
             found = hay.find(wanted)
             if found is not None:
                 other = t.participant or f"transcript {t.id} (no participant)"

@@ -119,9 +119,9 @@ def _inline(number: int, text: str, labels: Labels) -> list[DraftQuote]:
     matches = list(_INLINE.finditer(text))
     who: list[tuple[str, bool] | None] = [_after(labels, text, m.end()) for m in matches]
     for i in range(len(matches) - 2, -1, -1):  # "“A” and “B” (Physio 2)": both Physio 2's
-        if who[i] is None and who[i + 1] is not None:
-            if _JOINER.match(text[matches[i].end() : matches[i + 1].start()]):
-                who[i] = who[i + 1]
+        between = text[matches[i].end() : matches[i + 1].start()]
+        if who[i] is None and who[i + 1] is not None and _JOINER.match(between):
+            who[i] = who[i + 1]
     out = []
     for m, attribution in zip(matches, who, strict=True):
         if attribution is None:

@@ -9,8 +9,34 @@ import re
 from collections.abc import Sequence
 
 _ABBREVIATIONS = frozenset(
-    "e.g i.e al etc cf vs approx fig figs tab no nos dr mr mrs ms prof st vol pp ed eds ca "
-    "n.b resp incl".split()
+    [
+        "e.g",
+        "i.e",
+        "al",
+        "etc",
+        "cf",
+        "vs",
+        "approx",
+        "fig",
+        "figs",
+        "tab",
+        "no",
+        "nos",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "prof",
+        "st",
+        "vol",
+        "pp",
+        "ed",
+        "eds",
+        "ca",
+        "n.b",
+        "resp",
+        "incl",
+    ]
 )
 _END = re.compile(r"(?:[.!?]+|\u2026)[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9])")
 
@@ -25,9 +51,11 @@ def split(text: str, protected: Sequence[tuple[int, int]] = ()) -> list[tuple[in
         if any(s < m.start() < e - 1 for s, e in protected):
             continue
         word = re.search(r"([\w.]+)\.$", text[start : m.start() + 1])
-        if m.group(0).startswith(".") and word is not None:
-            if word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1:
-                continue  # "e.g.", "et al.", an initial
+        short = word is not None and (
+            word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1
+        )
+        if m.group(0).startswith(".") and short:
+            continue  # "e.g.", "et al.", an initial
         spans.append((start, at))
         start = at
         while start < len(text) and text[start].isspace():

@@ -56,36 +56,34 @@ def _paragraphs(lines: list[str]) -> list[tuple[int, list[str]]]:
 def read_markdown(text: str) -> list[Block]:
     blocks: list[Block] = []
     for start, lines in _paragraphs(text.split("\n")):
-        pending: list[str] = []
-
-        def flush(kind: str = BODY, at: int = start) -> None:
-            if pending:
-                blocks.append(Block(kind, inline_markdown(" ".join(pending)), 0, at))
-                pending.clear()
-
         if all(_QUOTE_LINE.match(line) for line in lines):
             inner = [_QUOTE_LINE.sub("", line, count=1) for line in lines]
             blocks.append(Block(QUOTE, inline_markdown(" ".join(inner)), 0, start))
             continue
+        pending: list[str] = []
         for offset, line in enumerate(lines):
             atx = _ATX.match(line)
             if atx:
-                flush()
-                blocks.append(
-                    Block(HEADING, inline_markdown(atx.group(2)), len(atx.group(1)), start + offset)
-                )
-            elif _SETEXT.match(line) and pending and len(pending) == 1:
-                blocks.append(
-                    Block(HEADING, inline_markdown(pending[0]), 1 if "=" in line else 2, start)
-                )
+                _flush(blocks, pending, start)
+                level = len(atx.group(1))
+                blocks.append(Block(HEADING, inline_markdown(atx.group(2)), level, start + offset))
+            elif _SETEXT.match(line) and len(pending) == 1:
+                level = 1 if "=" in line else 2
+                blocks.append(Block(HEADING, inline_markdown(pending[0]), level, start))
                 pending.clear()
             elif _LIST_ITEM.match(line):
-                flush()
+                _flush(blocks, pending, start)
                 pending.append(_LIST_ITEM.sub("", line, count=1))
             else:
                 pending.append(line.strip())
-        flush()
+        _flush(blocks, pending, start)
     return blocks
+
+
+def _flush(blocks: list[Block], pending: list[str], at: int) -> None:
+    if pending:
+        blocks.append(Block(BODY, inline_markdown(" ".join(pending)), 0, at))
+        pending.clear()
 
 
 def read_plain(text: str) -> list[Block]:

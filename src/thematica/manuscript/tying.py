@@ -5,7 +5,7 @@ of the section the sentence is under (or of an enclosing section); the nearest t
 named earlier in the same section. A sentence about who took part ("ten participants were
 interviewed") is tied to the sample. Otherwise the claim is left untied, with the reason.
 
-Names are found after typography is folded (it's = it’s). A name of two or more words is
+Names are found after typography is folded (a curly apostrophe is a straight one). A name of two or more words is
 found in any case; a one-word name ("Time", "Role") only as written, with its capital, and not
 as the sentence's first word, unless it is in quotation marks or a heading: "at the time" is
 not the code Time.
@@ -102,7 +102,9 @@ def clauses(sentence: str, named: Sequence[Named]) -> list[int]:
     ]
 
 
-def nearest(named: Sequence[Named], start: int, end: int, breaks: Sequence[int] = ()) -> Named | None:
+def nearest(
+    named: Sequence[Named], start: int, end: int, breaks: Sequence[int] = ()
+) -> Named | None:
     """The name the claim at start..end is about: one in the claim's own clause first, then
     one written as the study writes it, then the nearest; on a tie, the one after it."""
     if not named:

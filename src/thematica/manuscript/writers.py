@@ -53,7 +53,9 @@ def to_text(report: AuditReport, everything: bool = True) -> str:
     quotes = [q for q in report.quotes if everything or q.status != VERBATIM or q.identifier]
     for q in quotes:
         flag = " [anonymised identifier]" if q.identifier else ""
-        lines.append(f"  {q.status:<21} {q.location}  “{_short(q.quote, 60)}” ({q.attributed}){flag}")
+        lines.append(
+            f"  {q.status:<21} {q.location}  “{_short(q.quote, 60)}” ({q.attributed}){flag}"
+        )
         lines.append(f"  {'':<21} {_quote_evidence(q)}")
     if not quotes:
         lines.append("  (none)")
@@ -69,14 +71,27 @@ def _md(text: str) -> str:
 
 
 def to_markdown(report: AuditReport) -> str:
-    out = [f"# Audit of {_md(report.source)}", "", f"**{_md(report.summary)}**", "", "## Claims", ""]
+    out = [
+        f"# Audit of {_md(report.source)}",
+        "",
+        f"**{_md(report.summary)}**",
+        "",
+        "## Claims",
+        "",
+    ]
     out += ["| Status | Location | Claim | Says | Node | Evidence |", "|---|---|---|---|---|---|"]
     for c in report.claims:
         out.append(
             f"| {c.status} | {_md(str(c.location))} | {_md(c.claim)} | {_md(c.says)} | "
             f"{_md(c.node or '-')} | {_md(c.evidence)} |"
         )
-    out += ["", "## Quotes", "", "| Status | Location | Quote | Attributed | Evidence |", "|---|---|---|---|---|"]
+    out += [
+        "",
+        "## Quotes",
+        "",
+        "| Status | Location | Quote | Attributed | Evidence |",
+        "|---|---|---|---|---|",
+    ]
     for q in report.quotes:
         flag = " (anonymised identifier)" if q.identifier else ""
         out.append(
@@ -119,7 +134,9 @@ def to_html(report: AuditReport) -> str:
     )
     for q in report.quotes:
         status = q.status + (" (anonymised identifier)" if q.identifier else "")
-        parts.append(_row([status, str(q.location), q.quote, q.attributed, _quote_evidence(q)], q.status))
+        parts.append(
+            _row([status, str(q.location), q.quote, q.attributed, _quote_evidence(q)], q.status)
+        )
     parts.append("</table>")
     if report.inconsistencies:
         parts.append("<h2>Inconsistencies</h2><ul>")
