@@ -146,12 +146,14 @@ def to_html(report: AuditReport) -> str:
     return "\n".join(parts) + "\n"
 
 
-def to_json(report: AuditReport) -> str:
-    def plain(value: object) -> object:
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        if isinstance(value, list | tuple):
-            return [plain(v) for v in value]
-        return value
+def plain(value: object) -> object:
+    """Dataclasses as dictionaries, tuples as lists: what JSON holds."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
 
+
+def to_json(report: AuditReport) -> str:
     return json.dumps(plain(report), ensure_ascii=False, indent=2) + "\n"
