@@ -70,6 +70,16 @@ class Vocabulary:
             nouns[singular] = nouns[plural(singular)] = nouns[key] = group
         return cls(tuple(sorted(nouns.items())))
 
+    def names_a_group(self, text: str) -> bool:
+        """Whether ``text`` has any noun of this vocabulary that names a group."""
+        nouns = [noun for noun, group in self.nouns if group is not None]
+        if not nouns:
+            return False
+        body = "|".join(
+            re.escape(n).replace(r"\ ", r"\s+") for n in sorted(nouns, key=len, reverse=True)
+        )
+        return re.search(rf"(?<!\w)(?:{body})(?!\w)", text, re.IGNORECASE) is not None
+
     def pattern(self) -> str:
         words = sorted((noun for noun, _ in self.nouns), key=len, reverse=True)
         return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
@@ -118,6 +128,7 @@ class Claim:
         return said + (f" ({self.group})" if self.group else "")
 
 
+_DIGITS = r"\d{1,3}(?:,\d{3})+|\d{1,6}"
 _NUM = rf"(?<![\w.,/])(?:{NUMBER_PATTERN})(?!\w)"
 _OF = r"\s+(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+|our\s+)?"
 _ADJ = rf"(?:(?:{_ADJECTIVES})\s+)?"
@@ -232,12 +243,15 @@ class _Patterns:
             (
                 "neq",
                 re.compile(
-                    r"(?<![\w.])(?P<which>[nN])\s*=\s*(?P<count>\d{1,3})(?:\s*/\s*(?P<total>\d{1,3}))?(?![\w.]\d|\d)"
+                    rf"(?<![\w.])(?P<which>[nN])\s*=\s*(?P<count>{_DIGITS})"
+                    rf"(?:\s*/\s*(?P<total>{_DIGITS}))?(?![\w.,]\d|\d)"
                 ),
             ),
             (
                 "ratio",
-                re.compile(r"(?<![\w/.,])(?P<n>\d{1,3})\s*/\s*(?P<total>\d{1,3})(?![\w/]|[.,]\d)"),
+                re.compile(
+                    rf"(?<![\w/.,])(?P<n>{_DIGITS})\s*/\s*(?P<total>{_DIGITS})(?![\w/]|[.,]\d)"
+                ),
             ),
         ]
 
@@ -290,14 +304,14 @@ def _claim(kind: str, m: re.Match[str], vocabulary: Vocabulary) -> Claim | None:
     if kind == "vague":
         return replace(base, phrase=VAGUE[" ".join(g["vague"].lower().split())])
     if kind == "neq":
-        count, total = int(g["count"]), _number(g.get("total"))
+        count, total = int(g["count"].replace(",", "")), _number(g.get("total"))
         if g["which"] == "N":  # the sample size
             return replace(base, total=count) if total is None else None
         if total is not None and (total < count or total == 0):
             return None
         return replace(base, n=count, total=total)
     if kind == "ratio":
-        n, total = int(g["n"]), int(g["total"])
+        n, total = int(g["n"].replace(",", "")), int(g["total"].replace(",", ""))
         if total == 0 or n > total:
             return None
         return replace(base, n=n, total=total)

@@ -15,11 +15,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from thematica.text import Span, closest_passage, fold, fold_text
+from thematica.text import Span, fold_text
 
 ELLIPSIS_GAP = 2_000
 INSERTION_GAP = 40
-_MAX_STARTS = 500
 _EDITORIAL = re.compile(
     r"\s*(\[\s*(?:\u2026|\.\s?\.\s?\.)\s*\]|\(\s*(?:\u2026|\.\s?\.\s?\.)\s*\)|\u2026|\.\s?\.\s?\.\.?"
     r"|\[[^\[\]]{1,60}\])\s*"
@@ -58,54 +57,66 @@ def _add(out: list[Piece], raw: str, gap: int) -> None:
         out.append(Piece(text, gap if out else 0))
 
 
+_VARIANTS = {
+    "'": "['\u2018\u2019\u201a\u201b\u2032\u02bc\u0060\u00b4]",
+    '"': '["\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]',
+    "-": "[-\u2010\u2011\u2012\u2013\u2014\u2015\u2212]",
+}
+
+
+def _piece_pattern(text: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        if text.startswith("...", i):
+            out.append("(?:\\.\\.\\.|\u2026)")
+            i += 3
+            continue
+        ch = text[i]
+        if ch == " ":
+            out.append(r"\s+")
+        else:
+            out.append(_VARIANTS.get(ch) or re.escape(ch))
+        i += 1
+    return "".join(out)
+
+
+def pattern(wanted: Sequence[Piece]) -> re.Pattern[str]:
+    """One expression for the pieces in order, each gap bounded: typography and white space
+    are matched as variants in the text itself, so no normalised copy of a transcript (and no
+    mapping back to its code points) is needed."""
+    parts = [_piece_pattern(wanted[0].text)]
+    for piece in wanted[1:]:
+        parts.append(f"[\\s\\S]{{0,{piece.gap}}}?" + _piece_pattern(piece.text))
+    return re.compile("".join(parts))
+
+
+def plain_words(wanted: Sequence[Piece]) -> list[str]:
+    """Words of the pieces that any match must contain as they are (letters and digits),
+    longest first: a quick test of whether a transcript can hold the quote at all."""
+    words = {w for p in wanted for w in re.findall(r"[^\W_]{3,}", p.text)}
+    return sorted(words, key=len, reverse=True)
+
+
 class Haystack:
-    """One transcript's text, normalised once, with the way back to its code points."""
+    """One transcript's text in lower case (the same code points, so a match's offsets are the
+    transcript's own)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        raw = text.lower()
-        self.raw = raw if len(raw) == len(text) else None  # lower case, same code points
-        self._folded: tuple[str, tuple[int, ...], tuple[int, ...]] | None = None
+        low = text.lower()
+        self.low = low if len(low) == len(text) else None
 
-    def _fold(self) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
-        if self._folded is None:
-            folded = fold(self.text)
-            lowered = folded.text.lower()
-            if len(lowered) != len(folded.text):  # a character whose lower case is longer
-                lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in folded.text)
-            self._folded = (lowered, folded.starts, folded.ends)
-        return self._folded
+    def contains(self, words: Sequence[str]) -> bool:
+        haystack = self.low if self.low is not None else self.text.lower()
+        return all(w in haystack for w in words)
 
-    def find(self, wanted: Sequence[Piece]) -> Span | None:
-        """The span of the first place where every piece occurs in order within its gap:
-        in the text as it is (lower case) if it is there, else in its normalised form."""
-        if not wanted:
-            return None
-        if self.raw is not None:
-            found = _search(self.raw, wanted)
-            if found is not None:
-                return Span(*found)
-        low, starts, ends = self._fold()
-        found = _search(low, wanted)
-        return None if found is None else Span(starts[found[0]], ends[found[1] - 1])
-
-
-def _search(low: str, wanted: Sequence[Piece]) -> tuple[int, int] | None:
-    first, rest = wanted[0], wanted[1:]
-    at = low.find(first.text)
-    tries = 0
-    while at != -1 and tries < _MAX_STARTS:
-        tries += 1
-        end = at + len(first.text)
-        for piece in rest:
-            nxt = low.find(piece.text, end, end + piece.gap + len(piece.text) + 1)
-            if nxt == -1:
-                break
-            end = nxt + len(piece.text)
+    def find(self, expression: re.Pattern[str]) -> Span | None:
+        if self.low is not None:
+            m = expression.search(self.low)
         else:
-            return at, end
-        at = low.find(first.text, at + 1)
-    return None
+            m = re.compile(expression.pattern, re.IGNORECASE).search(self.text)
+        return None if m is None else Span(m.start(), m.end())
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -124,11 +135,58 @@ class Closest:
     diff: str
 
 
+_TEXT_WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+
+
+def closest_span(text: str, quote: str) -> Span | None:
+    """The passage of ``text`` that shares the most words with ``quote`` (a window of as many
+    words as the quote has, scored incrementally: one pass over the text's words)."""
+    wanted: dict[str, int] = {}
+    for w in _TEXT_WORD.findall(fold_text(quote).lower()):
+        wanted[w] = wanted.get(w, 0) + 1
+    size = sum(wanted.values())
+    low = text.lower().replace("\u2019", "'")
+    if len(low) != len(text):  # a character whose lower case is longer: keep the offsets
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text).replace("\u2019", "'")
+    words = _TEXT_WORD.findall(low)
+    if not size or not words:
+        return None
+    window: dict[str, int] = {}
+    score = best = best_at = 0
+    for i, word in enumerate(words):
+        have = window.get(word, 0)
+        if have < wanted.get(word, 0):
+            score += 1
+        window[word] = have + 1
+        if i >= size:
+            old = words[i - size]
+            window[old] -= 1
+            if window[old] < wanted.get(old, 0):
+                score -= 1
+        if score > best:
+            best, best_at = score, max(0, i - size + 1)
+    if best == 0:
+        return None
+    first, last = best_at, min(best_at + size, len(words)) - 1
+    while words[first] not in wanted:
+        first += 1
+    while words[last] not in wanted:
+        last -= 1
+    start = end = 0
+    for i, m in enumerate(_TEXT_WORD.finditer(low)):
+        if i == first:
+            start = m.start()
+        if i == last:
+            end = m.end()
+            break
+    return Span(start, end)
+
+
 def closest(text: str, quote: str, context: int = 3) -> Closest | None:
     """The passage of ``text`` most like ``quote`` and a word diff: ``[-draft-]`` words the
     transcript does not have there, ``{+transcript+}`` words the draft left out."""
     plain = _EDITORIAL.sub(" ", quote)
-    span = closest_passage(text, plain)
+    span = closest_span(text, plain)
     if span is None:
         return None
     mine, theirs = _tokens(plain), _tokens(text[span.start : span.end])

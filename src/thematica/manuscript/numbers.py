@@ -45,15 +45,15 @@ SPELLED: dict[str, int] = _spellings()
 
 _DASHES = "\u2010\u2011\u2012\u2013"
 NUMBER_PATTERN = (
-    r"(?:\d{1,3}(?![\d,.]\d)|"
+    r"(?:\d{1,3}(?:,\d{3})+(?![\d,.]\d)|\d{1,6}(?![\d,.]\d)|"
     + "|".join(
         re.escape(word).replace(r"\-", f"[-{_DASHES}]").replace(r"\ ", r"\s+")
         for word in sorted(SPELLED, key=len, reverse=True)
     )
     + r")"
 )
-"""A regular expression (no groups; use it case-insensitively) for one number, 0 to 100 in
-words, or up to three digits."""
+"""A regular expression (no groups; use it case-insensitively) for one number: 0 to 100 in
+words, or digits ("7", "488", "1,000")."""
 
 
 def spell(n: int) -> str:
@@ -73,6 +73,6 @@ def value(text: str) -> int | None:
     text = " ".join(text.split()).lower()
     for dash in _DASHES:
         text = text.replace(dash, "-")
-    if text.isdigit():
-        return int(text)
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", text):
+        return int(text.replace(",", ""))
     return SPELLED.get(text)

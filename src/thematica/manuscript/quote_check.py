@@ -6,11 +6,10 @@ original identifier."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from thematica.manuscript.facts import StudyFacts, TranscriptText
-from thematica.manuscript.matching import Haystack, closest, pieces
+from thematica.manuscript.matching import Haystack, Piece, closest, pattern, pieces, plain_words
 from thematica.manuscript.quotes import DraftQuote
 from thematica.manuscript.results import (
     EDITED,
@@ -21,10 +20,13 @@ from thematica.manuscript.results import (
     Location,
     QuoteResult,
 )
+from thematica.text import Span
 
 EDITED_SIMILARITY = 0.6
 """An edited quote still has at least this share of its words, in order, in the passage."""
-_PLAIN_WORD = re.compile(r"[a-z0-9]{3,}")
+SURELY_EDITED = 0.8
+"""A quote this close to a passage of the attributed participant is edited: other
+participants' transcripts are not searched for it."""
 
 
 class QuoteChecker:
@@ -56,8 +58,9 @@ class QuoteChecker:
                 where, quote.text, who, status, evidence, block=quote.block, span=span, **more
             )
 
+        expression = pattern(wanted)
         for t in own:
-            found = self._hay(t).find(wanted)
+            found = self._hay(t).find(expression)
             if found is not None:
                 return result(
                     VERBATIM,
@@ -71,15 +74,16 @@ class QuoteChecker:
             return result(
                 NOT_CHECKED, f"{who}'s transcripts are not anonymised yet, so not readable for you"
             )
-        longest = max((w for p in wanted for w in _PLAIN_WORD.findall(p.text)), key=len, default="")
-        for t in self._facts.transcripts:
-            if t.participant == who and quote.known:
-                continue
-            hay = self._hay(t)
-            if longest and hay.raw is not None and longest not in hay.raw:
-                continue  # a word of the quote is not in it: no need to normalise it
-            found = hay.find(wanted)
-            if found is not None:
+        best, best_t = None, None
+        for t in own:
+            near = closest(t.text, quote.text)
+            if near is not None and (best is None or near.similarity > best.similarity):
+                best, best_t = near, t
+        similarity = best.similarity if best is not None else 0.0
+        if similarity < SURELY_EDITED:
+            elsewhere = self._elsewhere(wanted, who if quote.known else None)
+            if elsewhere is not None:
+                t, found = elsewhere
                 other = t.participant or f"transcript {t.id} (no participant)"
                 attributed = f"attributed to {who}" + (
                     "" if quote.known else " (not a participant of the study)"
@@ -92,13 +96,7 @@ class QuoteChecker:
                     start=found.start,
                     end=found.end,
                 )
-        best = None
-        best_t = None
-        for t in own:
-            near = closest(t.text, quote.text)
-            if near is not None and (best is None or near.similarity > best.similarity):
-                best, best_t = near, t
-        if best is not None and best_t is not None and best.similarity >= EDITED_SIMILARITY:
+        if best is not None and best_t is not None and similarity >= EDITED_SIMILARITY:
             passage = best_t.text[best.span.start : best.span.end].lower()
             flagged = [
                 r
@@ -113,7 +111,8 @@ class QuoteChecker:
             )
             return result(
                 EDITED,
-                f"{round(best.similarity * 100)}% of its words, in order, in {who}'s transcript {best_t.id}{note}",
+                f"{round(similarity * 100)}% of its words, in order, in {who}'s transcript "
+                f"{best_t.id}{note}",
                 found_in=who,
                 transcript_id=best_t.id,
                 start=best.span.start,
@@ -127,3 +126,26 @@ class QuoteChecker:
                 f"the study has no participant {who}, and no transcript you may read has these words",
             )
         return result(NOT_FOUND, f"not in {who}'s transcripts, nor in any other you may read")
+
+    def _elsewhere(
+        self, wanted: list[Piece], who: str | None
+    ) -> tuple[TranscriptText, Span] | None:
+        """The first other transcript holding the quote: those holding its first words as
+        typed are tried first, then every transcript holding all its words."""
+        expression = pattern(wanted)
+        others = [t for t in self._facts.transcripts if who is None or t.participant != who]
+        typed = wanted[0].text
+        for t in others:
+            hay = self._hay(t)
+            if hay.low is not None and typed in hay.low:
+                found = hay.find(expression)
+                if found is not None:
+                    return t, found
+        words = plain_words(wanted)
+        for t in others:
+            hay = self._hay(t)
+            if hay.contains(words):
+                found = hay.find(expression)
+                if found is not None:
+                    return t, found
+        return None

@@ -5,6 +5,7 @@ no change: the audit never writes to the study."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -13,20 +14,39 @@ from sqlalchemy.orm import Session
 from thematica.analysis.quantifiers import QuantifierRule
 from thematica.domain import Level
 from thematica.manuscript.audit import audit
+from thematica.manuscript.claims import Vocabulary
 from thematica.manuscript.draft import Draft
-from thematica.manuscript.facts import NodeFacts, StudyFacts, TranscriptText
+from thematica.manuscript.facts import NodeFacts, StudyFacts, TranscriptText, label_prefixes
 from thematica.manuscript.results import AuditReport
 from thematica.service import analysis as an
 from thematica.service import readable
-from thematica.service import register as reg
 from thematica.service.codebook import CodeIndex, NodeIndex
 from thematica.storage.models import AnonymisationLogRow, ParticipantRow, TranscriptRow
 
 
 def facts(
-    session: Session, level: Level, rules: Sequence[QuantifierRule], visible_to: str | None
+    session: Session,
+    level: Level,
+    rules: Sequence[QuantifierRule],
+    visible_to: str | None,
+    draft: Draft | None = None,
 ) -> StudyFacts:
-    counts = an.counts(session, level, (), "group", rules)
+    """What the audit needs; counts per group only when ``draft`` names a group (the split
+    is the costly part of counting a large study)."""
+    register = tuple(
+        (label, group)
+        for label, group in session.execute(
+            select(ParticipantRow.label, ParticipantRow.group_name).order_by(
+                ParticipantRow.position
+            )
+        )
+    )
+    groups = sorted({group for _label, group in register if group})
+    vocabulary = Vocabulary.build(groups, label_prefixes(register))
+    split = draft is None or vocabulary.names_a_group(" ".join(b.text for b in draft.blocks))
+    counts = an.counts(session, level, (), "group" if split else None, rules)
+    interviewed = set(counts.participants)
+    sizes = Counter(group for label, group in register if label in interviewed and group)
     node_ids = {path: i for i, path in NodeIndex.load(session).paths.items()}
     codes = CodeIndex.load(session)
     code_ids = {path: i for i, path in codes.paths.items() if codes.rows[i].level == int(level)}
@@ -67,10 +87,10 @@ def facts(
     return StudyFacts(
         int(level),
         counts.total,
-        tuple((p.label, p.group) for p in reg.participants(session)),
+        register,
         nodes,
         tuple(transcripts),
-        tuple(counts.groups),
+        tuple(sorted(sizes.items())),
         frozenset(unreadable),
         tuple(rules),
     )
@@ -83,4 +103,4 @@ def audit_draft(
     rules: Sequence[QuantifierRule],
     visible_to: str | None,
 ) -> AuditReport:
-    return audit(draft, facts(session, level, rules, visible_to))
+    return audit(draft, facts(session, level, rules, visible_to, draft))
