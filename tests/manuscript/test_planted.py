@@ -196,3 +196,13 @@ def test_annotate_needs_a_docx(demo: str, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--annotate needs a .docx draft" in result.stderr
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_annotate_never_overwrites_the_draft(demo: str, tmp_path: Path) -> None:
+    draft = tmp_path / "planted.docx"
+    draft.write_bytes(planted_docx())
+    before = draft.read_bytes()
+    result = CliRunner().invoke(cli, ["audit", demo, str(draft), "--annotate", str(draft)])
+    assert result.exit_code == 2
+    assert "would overwrite the draft" in result.stderr
+    assert draft.read_bytes() == before

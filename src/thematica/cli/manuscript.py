@@ -76,12 +76,17 @@ def audit(
     parsed = read_draft(data, str(draft))
     if annotated is not None and parsed.format != "docx":
         raise InputError(str(draft), "--annotate needs a .docx draft (Word comments)")
+    if annotated is not None and annotated.resolve() == draft.resolve():
+        raise InputError(str(annotated), "--annotate would overwrite the draft; name a new file")
     with open_study(study) as service:
         report = service.audit_draft(parsed, level=Level(level), rules=rules)
     if annotated is not None:
         from thematica.manuscript.annotate import annotate
 
-        private_files.write_bytes(annotated, annotate(data, parsed, report))
+        try:
+            private_files.write_bytes(annotated, annotate(data, parsed, report))
+        except OSError as exc:
+            raise InputError(str(annotated), f"cannot be written ({exc.strerror or exc})") from None
         click.echo(f"Wrote {annotated} (comments on the flagged sentences)", err=True)
     if fmt == "json":
         click.echo(writers.to_json(report), nl=False)
