@@ -206,3 +206,9 @@ def test_annotate_never_overwrites_the_draft(demo: str, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "would overwrite the draft" in result.stderr
     assert draft.read_bytes() == before
+
+
+def test_numbers_inside_a_theme_name_are_not_claims(demo: str) -> None:
+    text = "# Results\n\nAll participants described Two problems, one person.\n"
+    report = _audit(demo, text.encode(), "names.md")
+    assert [(c.claim, c.status) for c in report.claims] == [("All participants", CONSISTENT)]

@@ -113,8 +113,9 @@ def audit(draft: Draft, facts: StudyFacts) -> AuditReport:
             continue
         for index, (s, e) in enumerate(spans):
             sentence = block.text[s:e]
-            masked = [(a - s, b - s) for a, b in protected if a < e and b > s]
             named = names.in_sentence(sentence)
+            masked = [(a - s, b - s) for a, b in protected if a < e and b > s]
+            masked += [(n.start, n.end) for n in named]  # "Two problems, one person" is a name
             where = Location(section.heading, paragraph, index + 1)
             for claim in find_claims(sentence, vocabulary, masked):
                 result, allowed = _claim_result(
