@@ -9,6 +9,7 @@ from playwright.sync_api import Page
 
 from tests.manuscript.drafts import planted_docx
 from tests.web.conftest import shot
+from tests.web.test_browser_a11y import violations
 
 
 def sign_in(page: Page, url: str, name: str) -> None:
@@ -35,6 +36,7 @@ def test_auditing_a_draft(server: tuple[str, Path], browser_page: Page, tmp_path
     rows = page.locator("#audit-results tr.status-contradicts")
     assert rows.count() == 2
     shot(page, "draft-audit-results")
+    assert violations(page) == []  # axe: no serious or critical accessibility problem
     page.locator("#audit-results h3", has_text="Quotes").scroll_into_view_if_needed()
     shot(page, "draft-audit-quotes")
     page.get_by_role("link", name="Open in transcript: Physio 1").first.click()
