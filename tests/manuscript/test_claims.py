@@ -131,6 +131,9 @@ def test_quoted_words_are_not_claims() -> None:
         ("Four of the seven participants described it.", 4, 10, CONTRADICTS),  # N is 10
         ("70% of participants described it.", 7, 10, CONSISTENT),
         ("Most participants (3/10) described it.", 3, 10, CONTRADICTS),
+        ("The other three participants described it.", 7, 10, CONSISTENT),  # 10 - 3
+        ("The remaining two participants described it.", 7, 10, CONTRADICTS),
+        ("The other three participants (n = 3) described it.", 7, 10, CONSISTENT),
     ],
 )
 def test_checking_against_the_count(sentence: str, k: int, total: int, status: str) -> None:

@@ -50,7 +50,8 @@ def readings(claim: Claim, total: int) -> frozenset[int]:
     """The counts (0..total) the claim allows."""
     every = range(total + 1)
     if claim.n is not None:
-        allowed = frozenset({claim.n}) if claim.n <= total else frozenset()
+        n = total - claim.n if claim.complement else claim.n
+        allowed = frozenset({n}) if 0 <= n <= total else frozenset()
         if claim.phrase in _VAGUE_READINGS:  # "most (7/10)": both must hold
             test = _VAGUE_READINGS[claim.phrase]
             allowed = frozenset(k for k in allowed if test(k, total))

@@ -108,11 +108,14 @@ class Claim:
     fraction: tuple[int, int] | None = None
     percent: float | None = None
     group: str | None = None
+    complement: bool = False  # "the other three participants": N - n have it
 
     def describe(self) -> str:
         """What the claim says, in the audit's words: "7", "4 of 7", "all but 1", "most"."""
         if self.n is not None:
             said = f"{self.n} of {self.total}" if self.total is not None else f"{self.n}"
+            if self.complement:
+                said = f"the other {said}"
             if self.phrase is not None and self.phrase not in ("none", "both"):
                 said = f"{self.phrase} ({said})"
         elif self.but is not None:
@@ -256,6 +259,8 @@ class _Patterns:
         ]
 
 
+_OTHER = re.compile(r"\b(?:other|remaining|rest\s+of\s+the)\s+$", re.IGNORECASE)
+_OTHER_INSIDE = re.compile(r"\s(?:other|remaining)\s", re.IGNORECASE)
 _CACHE: dict[Vocabulary, _Patterns] = {}
 
 
@@ -330,6 +335,7 @@ def _merge(a: Claim, b: Claim, sentence: str) -> Claim | None:
         if x is not None and y is not None and x != y:
             return None
         merged[name] = x if x is not None else y
+    merged["complement"] = a.complement or b.complement
     end = b.end + 1 if sentence[b.end : b.end + 1] in (")", "]") else b.end
     return replace(a, end=end, text=sentence[a.start : end], **merged)  # type: ignore[arg-type]
 
@@ -348,6 +354,10 @@ def find_claims(
             if any(c.start < m.end() and m.start() < c.end for c in found):
                 continue  # an earlier, more specific pattern has these words
             claim = _claim(kind, m, vocabulary)
+            if claim is not None and claim.n is not None and kind in ("n_noun", "n_of_total"):
+                before = sentence[max(0, m.start() - 12) : m.start()]
+                if _OTHER.search(before) or _OTHER_INSIDE.search(m.group(0)):
+                    claim = replace(claim, complement=True)
             if claim is not None:
                 found.append(claim)
     found.sort(key=lambda c: c.start)
