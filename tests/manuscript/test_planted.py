@@ -212,3 +212,18 @@ def test_numbers_inside_a_theme_name_are_not_claims(demo: str) -> None:
     text = "# Results\n\nAll participants described Two problems, one person.\n"
     report = _audit(demo, text.encode(), "names.md")
     assert [(c.claim, c.status) for c in report.claims] == [("All participants", CONSISTENT)]
+
+
+def test_table_2_rows_are_checked(demo: str) -> None:
+    text = (
+        "## Table 2\n\n| Theme | n/N | Phrase |\n|---|---|---|\n"
+        "| No slack in it | 6/10 | the majority of participants |\n"
+        "| Lobbing referrals into a void | 6/10 | the majority of participants |\n"
+    )
+    report = _audit(demo, text.encode(), "table.md")
+    assert [(c.node.split(" > ")[-1], c.says, c.status) for c in report.claims] == [
+        ("No slack in it", "6 of 10", CONSISTENT),
+        ("No slack in it", "the majority", CONSISTENT),
+        ("Lobbing referrals into a void", "6 of 10", CONTRADICTS),
+        ("Lobbing referrals into a void", "the majority", CONSISTENT),
+    ]

@@ -65,3 +65,29 @@ def test_sentences_keep_abbreviations_and_quotations_whole() -> None:
         "As Braun et al. note, themes matter!",
         "“I stopped. Then I listened.” (OT 1) Nine participants said so.",
     ]
+
+
+def test_table_rows_are_blocks_in_every_format() -> None:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Table 2", level=2)
+    table = document.add_table(rows=2, cols=2)
+    for r, (a, b) in enumerate((("Theme", "n/N"), ("No slack in it", "6/10"))):
+        table.cell(r, 0).text, table.cell(r, 1).text = a, b
+    document.add_paragraph("After the table.")
+    out = io.BytesIO()
+    document.save(out)
+    rows = [(b.kind, b.text, b.index) for b in read_draft(out.getvalue(), "t.docx").blocks]
+    assert rows == [
+        (HEADING, "Table 2", 0),
+        ("row", "Theme | n/N", -1),
+        ("row", "No slack in it | 6/10", -1),
+        (BODY, "After the table.", 1),
+    ]
+    markdown = b"| Theme | n/N |\n|---|---|\n| No slack in it | 6/10 |\n"
+    assert _kinds(markdown, "t.md") == [("row", "Theme | n/N"), ("row", "No slack in it | 6/10")]
+    page = b"<html><body><table><tr><th>Theme</th><th>n/N</th></tr><tr><td>No slack in it</td><td>6/10</td></tr></table></body></html>"
+    assert _kinds(page, "t.html") == [("row", "Theme | n/N"), ("row", "No slack in it | 6/10")]

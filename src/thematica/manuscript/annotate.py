@@ -41,6 +41,8 @@ def annotate(data: bytes, draft: Draft, report: AuditReport) -> bytes:
     document = docx.Document(io.BytesIO(data))
     paragraphs = document.paragraphs
     for (block, start, end), notes in sorted(comments(report).items()):
+        if draft.blocks[block].index < 0:
+            continue  # a table row: its cells have no single paragraph to comment on
         paragraph = paragraphs[draft.blocks[block].index]
         runs = [r for r in paragraph.runs if r.text]
         if not runs:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from thematica.manuscript import sentences
 from thematica.manuscript.checking import check, readings
 from thematica.manuscript.claims import Claim, Vocabulary, find_claims
-from thematica.manuscript.draft import HEADING, QUOTE, Draft
+from thematica.manuscript.draft import BODY, HEADING, QUOTE, Draft
 from thematica.manuscript.facts import NodeFacts, StudyFacts, label_prefixes
 from thematica.manuscript.quote_check import QuoteChecker
 from thematica.manuscript.quotes import DraftQuote, Labels, find_quotes, quoted_spans
@@ -99,9 +99,7 @@ def audit(draft: Draft, facts: StudyFacts) -> AuditReport:
             continue
         protected = quoted_spans(block.text)
         spans = (
-            sentences.split(block.text, protected)
-            if block.kind != QUOTE
-            else [(0, len(block.text))]
+            sentences.split(block.text, protected) if block.kind == BODY else [(0, len(block.text))]
         )
         for q in by_block.get(number, []):
             index = next((i for i, (s, e) in enumerate(spans) if s <= q.start < e), 0)

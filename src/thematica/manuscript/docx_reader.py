@@ -5,7 +5,8 @@ truncated, a decompression bomb, no ``word/document.xml``: ``importers/safezip.p
 relationship part is read with a locked-down parser; a relationship to something outside the
 file (an attached template, a linked image or object: Word fetches those when the file is
 opened) is refused. Hyperlinks are the one outside target allowed: they are text, nothing
-loads them. Tables, text boxes, footnotes and comments are not read.
+loads them. Each table row is read as one block ("cell | cell"), so Table 2's n/N per theme is
+checked too; text boxes, footnotes and comments are not read.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from thematica.importers.guard import (
     translating,
 )
 from thematica.importers.safezip import check_office_zip
-from thematica.manuscript.draft import BODY, HEADING, QUOTE, Block
+from thematica.manuscript.draft import BODY, HEADING, QUOTE, ROW, Block
 
 _MAX_RELS_BYTES = 2 * 1024 * 1024
 _RELS_PARSER = etree.XMLParser(
@@ -67,6 +68,17 @@ def check_relationships(data: bytes, source: str) -> None:
                     )
 
 
+def _rows(table: object) -> list[str]:
+    """A table's rows as "cell | cell | cell" (nested tables are not read)."""
+    out = []
+    for row in table.rows:  # type: ignore[attr-defined]
+        cells = [" ".join(cell.text.split()) for cell in row.cells]
+        unique = [c for i, c in enumerate(cells) if c and (i == 0 or c != cells[i - 1])]
+        if unique:
+            out.append(" | ".join(unique))
+    return out
+
+
 def _kind(style_name: str) -> tuple[str, int]:
     name = " ".join(style_name.split()).lower()
     heading = _HEADING_STYLE.match(name)
@@ -85,6 +97,7 @@ def read_docx(data: bytes, source: str) -> list[Block]:
     check_office_zip(data, source, required_part="word/document.xml", kind=".docx")
     check_relationships(data, source)
     import docx  # python-docx: loaded only when a .docx is read
+    from docx.table import Table
 
     blocks: list[Block] = []
     with (
@@ -92,11 +105,15 @@ def read_docx(data: bytes, source: str) -> list[Block]:
         translating(source, office_errors(), "not a readable .docx: the document is damaged"),
     ):
         document = docx.Document(io.BytesIO(data))
-        for index, paragraph in enumerate(document.paragraphs):
-            text = paragraph.text
-            if not text.strip():
+        index = 0
+        for item in document.iter_inner_content():
+            if isinstance(item, Table):
+                blocks.extend(Block(ROW, row, 0, -1) for row in _rows(item))
                 continue
-            style = paragraph.style
-            kind, level = _kind(style.name if style is not None and style.name else "")
-            blocks.append(Block(kind, text, level, index))
+            text = item.text
+            if text.strip():
+                style = item.style
+                kind, level = _kind(style.name if style is not None and style.name else "")
+                blocks.append(Block(kind, text, level, index))
+            index += 1
     return blocks

@@ -17,14 +17,15 @@ MAX_DRAFT_BYTES = 10 * 1024 * 1024
 MAX_DRAFT_CHARS = 2_000_000
 """The most text a draft may hold once read (about 300,000 words)."""
 
-HEADING, BODY, QUOTE = "heading", "body", "quote"
+HEADING, BODY, QUOTE, ROW = "heading", "body", "quote", "row"
 
 
 @dataclass(frozen=True)
 class Block:
-    """One paragraph of the draft: a ``heading`` (with its ``level``), ``body`` text or a
-    block ``quote``. ``index`` is its place among the source's paragraphs (for a DOCX, in
-    ``document.paragraphs``), so a comment can be put on it."""
+    """One paragraph of the draft: a ``heading`` (with its ``level``), ``body`` text, a block
+    ``quote`` or a table ``row`` (its cells joined by " | "). ``index`` is its place among the
+    source's paragraphs (for a DOCX, in ``document.paragraphs``; -1 for a table row), so a
+    comment can be put on it."""
 
     kind: str
     text: str

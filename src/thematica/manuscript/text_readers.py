@@ -3,7 +3,7 @@
 Plain text: paragraphs are separated by blank lines; a short line of its own without a final
 full stop is a heading; lines starting with ``>`` or indented by four spaces are a block
 quote. Markdown: ``#`` headings (and underlined ones), ``>`` block quotes, emphasis, links and
-code marks taken away. HTML: ``h1``-``h6``, ``p``, ``li`` and ``blockquote``, parsed by lxml
+code marks taken away; each table row is a block. HTML: ``h1``-``h6``, ``p``, ``li``, ``blockquote`` and table rows, parsed by lxml
 with network access off (scripts and styles are dropped).
 """
 
@@ -17,7 +17,7 @@ from lxml import html as lxml_html
 from thematica.errors import InputError
 from thematica.importers.encoding import decode_text
 from thematica.importers.guard import XML_ERRORS, translating
-from thematica.manuscript.draft import BODY, HEADING, QUOTE, Block
+from thematica.manuscript.draft import BODY, HEADING, QUOTE, ROW, Block
 
 _ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
@@ -63,7 +63,12 @@ def read_markdown(text: str) -> list[Block]:
         pending: list[str] = []
         for offset, line in enumerate(lines):
             atx = _ATX.match(line)
-            if atx:
+            if line.lstrip().startswith("|"):
+                _flush(blocks, pending, start)
+                cells = [inline_markdown(c) for c in line.strip().strip("|").split("|")]
+                if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c) and any(cells):
+                    blocks.append(Block(ROW, " | ".join(c for c in cells if c), 0, start + offset))
+            elif atx:
                 _flush(blocks, pending, start)
                 level = len(atx.group(1))
                 blocks.append(Block(HEADING, inline_markdown(atx.group(2)), level, start + offset))
@@ -101,7 +106,20 @@ def read_plain(text: str) -> list[Block]:
     return blocks
 
 
-_HTML_BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "dd", "figcaption"}
+_HTML_BLOCKS = {
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "li",
+    "blockquote",
+    "dd",
+    "figcaption",
+    "caption",
+}
 
 
 def read_html(data: bytes, source: str) -> list[Block]:
@@ -121,7 +139,16 @@ def read_html(data: bytes, source: str) -> list[Block]:
         for child in element:
             tag = child.tag if isinstance(child.tag, str) else ""
             tag = tag.lower()
-            if tag == "blockquote":
+            if tag == "tr":
+                cells = [
+                    text_of(c)
+                    for c in child
+                    if isinstance(c.tag, str) and c.tag.lower() in ("td", "th")
+                ]
+                if any(cells):
+                    blocks.append(Block(ROW, " | ".join(c for c in cells if c), 0, index))
+                    index += 1
+            elif tag == "blockquote":
                 inner = [
                     c for c in child if isinstance(c.tag, str) and c.tag.lower() in _HTML_BLOCKS
                 ]
