@@ -10,6 +10,7 @@
     python bench/run.py concurrency [--clients 20] [--seconds 60] [--backend sqlite|postgres]
     python bench/run.py team [--clients 20] [--seconds 60] [--pollers 10] [--pause 0.2]
     python bench/run.py fuzz [--inputs 100000] [--seed 20261203] [--workers 1]
+    python bench/run.py audit [--repeat 3]
 
 ``import``: generates the large synthetic study (1,000 Teams VTT interviews of 8,000 words, a
 register with 10 attributes) once under bench/out/, then imports it into a fresh study file in
@@ -576,6 +577,10 @@ def main() -> None:
     fuzz.add_argument("--timeout", type=float, default=10.0, help="seconds before a hang")
     fuzz.add_argument("--service-every", type=int, default=25)
     fuzz.add_argument("--large-seeds", action="store_true", help="also the 1.4 MB projects")
+    aud = sub.add_parser("audit", help="manuscript audit: 10,000 words, 200 claims, 100 quotes")
+    aud.add_argument("--transcripts", type=int, default=1000)
+    aud.add_argument("--words", type=int, default=8000)
+    aud.add_argument("--repeat", type=int, default=3)
     worker = sub.add_parser("_import-worker")
     worker.add_argument("folder", type=Path)
     worker.add_argument("study", type=Path)
@@ -608,6 +613,11 @@ def main() -> None:
         bench_team(args.backend, args.url, args.clients, args.seconds, args.pollers, args.pause)
     elif args.command == "fuzz":
         bench_fuzz(args)
+    elif args.command == "audit":
+        sys.path.insert(0, str(HERE))
+        from manuscript import bench_audit
+
+        bench_audit(_analysis_study(args.transcripts, args.words, 100_000, 300), args.repeat)
     elif args.command == "_import-worker":
         print(json.dumps(_import_worker(args.folder, args.study)))
 

@@ -176,6 +176,15 @@ def scratch(folder: Path, demo: Path, anonymised: Path, with_study: bool, anon: 
         document = docx.Document()
         document.add_paragraph("Participants described long waits for mental-health referrals.")
         document.save(str(folder / name))
+    shutil.copyfile(DATA / "draft.md", folder / "paper.md")  # thematica audit
+    paper = docx.Document()
+    for block in (DATA / "draft.md").read_text(encoding="utf-8").split("\n\n"):
+        line = " ".join(block.split())
+        if line.startswith("#"):
+            paper.add_heading(line.lstrip("# "), level=len(line) - len(line.lstrip("#")))
+        else:
+            paper.add_paragraph(line.lstrip("> "), style="Quote" if line[:1] == ">" else None)
+    paper.save(str(folder / "paper.docx"))
     (folder / "interviews").mkdir()
     manifest = ["file,participant,interviewer,date"]
     for name, label in (("physio-1.vtt", "Physio 1"), ("ot-1.vtt", "OT 1")):

@@ -17,6 +17,7 @@ names a member and the service refuses a deactivated one."""
 
 from __future__ import annotations
 
+from base64 import b64encode
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,6 +87,7 @@ def decision(i: Ids) -> dict[str, Any]:
 
 
 NONE: Body = lambda i: {}  # noqa: E731
+DRAFT = b"Seven participants described Lobbing referrals into a void (Physio 1).\n"
 # (method, path) -> (row, how the path's parameters are filled, the request's body)
 MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ("GET", "/"): (READ, NONE),
@@ -197,6 +199,13 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
         form(lambda i: {"new": "a new password 1", "again": "another one 2"}),
     ),
     ("POST", "/logout"): (EVERYONE, NONE),
+    # audit a draft: every member; the service checks quotes only against what they may read
+    ("GET", "/draft-audit"): (READ, NONE),
+    ("POST", "/draft-audit"): (READ, lambda i: {"files": {"draft": ("draft.md", DRAFT)}}),
+    ("POST", "/api/draft-audit"): (
+        READ,
+        json(lambda i: {"name": "draft.md", "content": b64encode(DRAFT).decode()}),
+    ),
     # the lead's pages: the team and the audit log
     ("GET", "/team"): (LEAD_ONLY_READ := (403, 403, 403, 403, 200), NONE),
     ("GET", "/api/team"): (LEAD_ONLY_READ, NONE),

@@ -36,6 +36,7 @@ PAGES = [
     ("search-pain", "/search?q=pain"),
     ("journal-page", "/journal"),
     ("memos-page", "/memos"),
+    ("draft-audit", "/draft-audit"),
 ]
 
 

@@ -69,6 +69,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "audit",
         "Show or export the audit log: who changed what, when, from which client",
     ),
+    "audit": (
+        "manuscript",
+        "Check a draft (DOCX, Markdown, plain text or HTML) against STUDY: every count claim",
+    ),
 }
 
 

@@ -41,6 +41,8 @@ from thematica.domain import (
 )
 from thematica.errors import AccessDenied, NotFoundError
 from thematica.exchange.model import XProject
+from thematica.manuscript.draft import Draft
+from thematica.manuscript.results import AuditReport
 from thematica.service import framework as fw
 from thematica.service import notes
 from thematica.service import reconcile as rc
@@ -257,6 +259,18 @@ class MemberStudy(ChangeMethods):
     ) -> CountsReport:
         self.require_level_open(level, "counts")
         return self._service.counts(level=level, coders=coders, by=by, rules=rules)
+
+    def audit_draft(
+        self,
+        draft: Draft,
+        *,
+        level: Level = Level.TWO,
+        rules: Sequence[QuantifierRule] = DEFAULT_RULES,
+    ) -> AuditReport:
+        """A draft's count claims and quotes checked against the counts this member may see and
+        the transcripts they may read (anonymised ones only, for readers); changes nothing."""
+        self.require_level_open(level, "counts")
+        return self._service.audit_draft(draft, level=level, rules=rules, visible_to=self.name)
 
     def saturation(
         self,

@@ -72,7 +72,10 @@ from thematica.storage.models import (
 )
 
 if TYPE_CHECKING:
+    from thematica.analysis.quantifiers import QuantifierRule
     from thematica.exchange.model import XProject
+    from thematica.manuscript.draft import Draft
+    from thematica.manuscript.results import AuditReport
     from thematica.service import anonymisation_state as anon_state
     from thematica.service import codeops, exchange
     from thematica.service.acting import MemberStudy
@@ -636,6 +639,24 @@ class StudyService(
         """Every transcript's anonymisation state: none, partly or anonymised."""
         with self._session() as session:
             return anon_state.states(session)
+
+    def audit_draft(
+        self,
+        draft: Draft,
+        *,
+        level: Level = Level.TWO,
+        rules: Sequence[QuantifierRule] | None = None,
+        visible_to: str | None = None,
+    ) -> AuditReport:
+        """Every count claim and quote of ``draft`` checked against the study's counts and the
+        transcripts ``visible_to`` may read (``service/manuscript.py``); changes nothing."""
+        from thematica.analysis.quantifiers import DEFAULT_RULES
+        from thematica.service import manuscript
+
+        with self._session() as session:
+            return manuscript.audit_draft(
+                session, draft, level, DEFAULT_RULES if rules is None else rules, visible_to
+            )
 
     def readable_transcripts(self, member: str) -> set[int] | None:
         """The transcripts ``member`` may read, with everything taken from their text (turns,

@@ -42,6 +42,7 @@ from thematica.web.routes import (
     anonymise,
     audit,
     codebook,
+    draft_audit,
     identity,
     journal,
     live,
@@ -73,6 +74,7 @@ FEATURES = (
     memos,
     anonymise,
     audit,
+    draft_audit,
     live,
 )
 
