@@ -336,15 +336,17 @@ def _show_log(found: RecruitmentLog) -> None:
     table = Table(box=None)
     for column in ("Id", "Group", "Source", "Approached", "Status", "Since", "Detail"):
         table.add_column(column)
-    for c in found.candidates:
-        detail = c.participant or (f"criterion {c.excluded_by}" if c.excluded_by else c.reason)
+    for one in found.candidates:
+        detail = one.participant or (
+            f"criterion {one.excluded_by}" if one.excluded_by else one.reason
+        )
         table.add_row(
-            c.ref,
-            c.group,
-            c.source,
-            c.approached_on.isoformat(),
-            status_name(c.status),
-            c.status_on.isoformat(),
+            one.ref,
+            one.group,
+            one.source,
+            one.approached_on.isoformat(),
+            status_name(one.status),
+            one.status_on.isoformat(),
             detail or "",
         )
     console().print(table)

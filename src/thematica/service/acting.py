@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from thematica.analysis.quantifiers import DEFAULT_RULES, QuantifierRule
-from thematica.analysis.stopping import StoppingView
 from thematica.analysis.reports import (
     AgreementReport,
     CooccurrenceReport,
@@ -22,6 +21,7 @@ from thematica.analysis.reports import (
     SaturationReport,
     TranscriptAgreement,
 )
+from thematica.analysis.stopping import StoppingView
 from thematica.domain import (
     Actor,
     AnonymisationState,

@@ -27,7 +27,6 @@ from thematica.service.recruitment_types import (
     INELIGIBLE,
     INTERVIEWED,
     MOVES,
-    WITHDRAWN,
     Candidate,
     Consent,
     Criterion,

@@ -16,8 +16,8 @@ from thematica.errors import AccessDenied
 from thematica.lazy import lazy_module
 from thematica.service import audit
 from thematica.service import codebook as cb
-from thematica.storage.models import TeamMemberRow
 from thematica.service.sessions import Sessions
+from thematica.storage.models import TeamMemberRow
 
 if TYPE_CHECKING:
     from thematica.analysis.stopping import StoppingView
