@@ -170,7 +170,7 @@ def flow(candidates: tuple[Candidate, ...], criteria_text: dict[str, str]) -> Fl
         if c.screened_on is None and c.status in (DECLINED, LOST)
     ]
     excluded = [
-        f"ineligible: {c.excluded_by} {criteria_text.get(c.excluded_by or '', '')}".rstrip()
+        f"{c.excluded_by}: {criteria_text.get(c.excluded_by or '', '')}".rstrip(": ")
         for c in screened
         if c.status == INELIGIBLE
     ]
