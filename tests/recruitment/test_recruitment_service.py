@@ -108,7 +108,7 @@ def test_consent_gives_the_next_label_never_reused(study: StudyService) -> None:
     study.add_candidates([NewCandidate("C03", "Physio"), NewCandidate("C04", "Physio")])
     for ref in ("C01", "C02", "C03", "C04"):
         study.screen_candidate(ref, {}, all_met=True)
-    kept = dict(sheet_version="v2", form_version="v1", form_location="Site file")
+    kept = {"sheet_version": "v2", "form_version": "v1", "form_location": "Site file"}
     first = study.record_consent("C01", by=LEAD, **kept)
     assert first.participant == "Physio 1" and first.consent and first.consent.recorded_by == LEAD
     assert study.record_consent("C02", by=LEAD, **kept).participant == "Physio 2"

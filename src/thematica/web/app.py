@@ -48,6 +48,7 @@ from thematica.web.routes import (
     memos,
     overview,
     reconcile,
+    recruitment,
     search,
     signin,
     team,
@@ -74,6 +75,7 @@ FEATURES = (
     anonymise,
     audit,
     live,
+    recruitment,
 )
 
 
