@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from thematica.cli.main import cli
-from thematica.demo import DATA
 from thematica.cli.recruitment import recruitment
 from thematica.cli.themes import themes
+from thematica.demo import DATA
 
 STUDY_NAME = "msk.thematica"  # the study every example names
 EXAMPLE_FILES = ("candidates.csv",)  # in src/thematica/demo/data
