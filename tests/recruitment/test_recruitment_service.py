@@ -196,3 +196,27 @@ def test_the_log_is_a_leads(study: StudyService) -> None:
     desk = study.as_member(LEAD).recruitment()
     assert desk.screen("C02", {}, all_met=True).status == "eligible"
     assert "recruitment.screen" in [e.action for e in study.audit_log().entries]
+
+
+def test_withdrawing_a_participant_marks_their_candidate(study: StudyService) -> None:
+    """The hook `participants withdraw` calls before it removes the data: the log remembers that
+    they were interviewed, so the flow still counts them as withdrawn after interview."""
+    from sqlalchemy.orm import Session
+
+    from thematica.service import recruitment as log
+
+    setup(study)
+    study.screen_candidate("C01", {}, all_met=True, on=D(2026, 3, 2))
+    label = study.record_consent(
+        "C01", sheet_version="1", form_version="1", form_location="A", by=LEAD, on=D(2026, 3, 3)
+    ).participant
+    assert label is not None
+    text = f"Interviewer: go on.\n{label}: fine\n".encode()
+    study.import_transcripts([TranscriptSource("t.txt", partial(bytes, text), participant=label)])
+    with Session(study.engine) as session, session.begin():
+        assert log.withdraw_participant(session, label, D(2026, 3, 9), "moved away")
+        assert not log.withdraw_participant(session, label, D(2026, 3, 9))  # already
+        assert not log.withdraw_participant(session, "Physio 99", D(2026, 3, 9))
+    found = study.candidate("C01")
+    assert (found.status, found.interviewed, found.reason) == ("withdrawn", True, "moved away")
+    assert study.recruitment().flow.left("interviewed") == (("withdrew: moved away", 1),)

@@ -27,6 +27,7 @@ from thematica.service.recruitment_types import (
     INELIGIBLE,
     INTERVIEWED,
     MOVES,
+    WITHDRAWN,
     Candidate,
     Consent,
     Criterion,
@@ -418,3 +419,17 @@ def set_status(session: Session, ref: str, status: str, on: dt.date, reason: str
         details={"status": status, "reason given": bool(reason)},
     )
     return candidate(session, row.ref)
+
+
+def withdraw_participant(session: Session, label: str, on: dt.date, reason: str = "") -> bool:
+    """For ``participants withdraw`` (in its own transaction, before it removes the data): mark
+    the candidate who became participant ``label`` as withdrawn, remembering whether they had
+    been interviewed. False when the log has no such candidate (a participant from a register
+    import) or they are already withdrawn; the checks of :func:`set_status` apply otherwise."""
+    row = session.scalar(
+        select(CandidateRow).where(func.lower(CandidateRow.participant_label) == label.lower())
+    )
+    if row is None or row.status == WITHDRAWN:
+        return False
+    set_status(session, row.ref, WITHDRAWN, max(on, row.status_on), reason)
+    return True
