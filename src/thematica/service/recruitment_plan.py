@@ -57,13 +57,18 @@ def plan(session: Session) -> Plan:
     )
 
 
-def set_plan(session: Session, change: PlanChange) -> Plan:
+def _row(session: Session) -> RecruitmentPlanRow:
     row = session.get(RecruitmentPlanRow, 1)
     if row is None:
         row = RecruitmentPlanRow(
             id=1, rule="guest", base=4, run=2, threshold="0.05", initial=10, stop=3
         )
         session.add(row)
+    return row
+
+
+def set_plan(session: Session, change: PlanChange) -> Plan:
+    row = _row(session)
     if change.rule is not None:
         if change.rule not in RULES:
             raise ThematicaError(f"stopping rule {change.rule!r}: {' or '.join(RULES)}")
@@ -126,9 +131,7 @@ def record_stop(session: Session, by: str, memo: str) -> Plan:
             f"{current.decision.at:%Y-%m-%d}"
         )
     now = view(session)
-    set_plan(session, PlanChange())  # the row exists from here on
-    row = session.get(RecruitmentPlanRow, 1)
-    assert row is not None
+    row = _row(session)
     row.stopped_at = dt.datetime.now(dt.UTC)
     row.stopped_by = by
     row.stop_memo = memo
