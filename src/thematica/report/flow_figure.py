@@ -52,18 +52,23 @@ def blocks(data: ReportData) -> list[Block]:
 def caption(flow: Flow) -> str:
     text = CAPTION
     if flow.waiting:
-        text += f" {flow.waiting} candidates were still in recruitment when the report was made."
+        were = "candidate was" if flow.waiting == 1 else "candidates were"
+        text += f" {flow.waiting} {were} still in recruitment when the report was made."
     return text
 
 
 def _box(title: str, count: int, lines: tuple[tuple[str, int], ...] = ()) -> str:
-    head = f"<B>{html.escape(title)}</B> (n = {count})"
-    rows = []
+    """A stage (centred) or a box of leavers (left-aligned, one reason a line). The count has a
+    line of its own: a browser's font is not Graphviz's, and a bold title and the count after
+    it on one line run into each other in the SVG."""
+    if not lines:
+        return f"<<B>{html.escape(title)}</B><BR/>(n = {count})>"
+    left = '<BR ALIGN="LEFT"/>'
+    rows = [f"<B>{html.escape(title)}</B>", f"(n = {count})"]
     for reason, n in lines:
         for i, line in enumerate(wrap(f"{reason} ({n})", 38)):
             rows.append(("• " if i == 0 else "   ") + html.escape(line, quote=False))
-    detail = "".join(f'<BR ALIGN="LEFT"/>{row}' for row in rows)
-    return f"<{head}{detail}" + ('<BR ALIGN="LEFT"/>' if rows else "") + ">"
+    return "<" + "".join(row + left for row in rows) + ">"
 
 
 def build(flow: Flow, dpi: int | None = None) -> Any:
