@@ -211,6 +211,10 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ("GET", "/recruitment"): (LEAD_ONLY_READ, NONE),
     ("GET", "/api/recruitment"): (LEAD_ONLY_READ, NONE),
     ("POST", "/recruitment/candidates"): (LEAD_ONLY, form(lambda i: {"ref": "M2", "group": "OT"})),
+    ("POST", "/recruitment/import"): (
+        LEAD_ONLY,
+        form(lambda i: {"rows": "id,group\nM3,OT\n"}),
+    ),
     ("POST", "/recruitment/screen"): (
         LEAD_ONLY,
         form(lambda i: {"ref": "M1", "answers": ["I1=yes"]}),

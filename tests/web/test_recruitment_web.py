@@ -44,3 +44,13 @@ def test_the_page_twin_and_a_refusal(client: TestClient, demo: Path) -> None:
     assert refused.status_code == 422  # a ThematicaError: bad input
     assert "looks like an e-mail address" in refused.text
     assert len(client.get("/api/recruitment").json()["candidates"]) == 1
+    pasted = (
+        "id,group,source,approach,approached\nC02,OT,social media,email,2026-03-02\nC03,OT,,,\n"
+    )
+    assert client.post("/recruitment/import", data={"rows": pasted}).status_code == 200
+    again = client.post("/recruitment/import", data={"rows": "id,group\nC04,OT\nc02,OT\n"})
+    assert again.status_code == 409
+    assert "candidate &#39;c02&#39; is already in the recruitment log" in again.text
+    twin = client.get("/api/recruitment").json()
+    assert [c["ref"] for c in twin["candidates"]] == ["C01", "C02", "C03"]  # C04: all or none
+    assert twin["candidates"][1]["approached"] == "2026-03-02"

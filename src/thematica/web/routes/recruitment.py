@@ -1,8 +1,8 @@
 """The recruitment page (leads only): the plan and stopping rule, the screening criteria, the
 candidates, screening, consent, status changes and the decision to stop. Each change is a form
 post answered by a redirect back to the page; every rule is the service's
-(``MemberStudy.recruitment()`` refuses anyone but a lead). Candidates are added one at a time
-here; a CSV file of them is imported with ``thematica recruitment import``."""
+(``MemberStudy.recruitment()`` refuses anyone but a lead). Candidates are added
+one at a time or pasted as CSV (the workbench takes no uploads)."""
 
 from __future__ import annotations
 
@@ -72,6 +72,18 @@ def router(wb: Workbench) -> APIRouter:
         desk(request).add_candidates(
             [NewCandidate(ref, group, source, approach, _date(approached))]
         )
+        return back()
+
+    @r.post("/recruitment/import")
+    def import_candidates(
+        request: Request, rows: Annotated[str, Form(max_length=200_000)]
+    ) -> Response:
+        """Candidates pasted as CSV (the columns of `thematica recruitment import`), all or
+        none: the workbench takes no file uploads."""
+        from thematica.importers.candidates import read_candidates
+
+        new = read_candidates(rows.encode("utf-8"), "the pasted list.csv")
+        desk(request).add_candidates(new, source="the pasted list")
         return back()
 
     @r.post("/recruitment/screen")
