@@ -14,6 +14,7 @@ from thematica.errors import ThematicaError
 from thematica.service import analysis as an
 from thematica.service import audit
 from thematica.service import recruitment as log
+from thematica.service.recruitment_checks import no_contact
 from thematica.service.recruitment_types import (
     APPROACHED,
     CONSENTED,
@@ -93,9 +94,9 @@ def set_plan(session: Session, change: PlanChange) -> Plan:
             )
         row.threshold = str(change.threshold)
     if change.sampling is not None:
-        row.sampling = log.no_contact("the sampling description", change.sampling)
+        row.sampling = no_contact("the sampling description", change.sampling)
     if change.setting is not None:
-        row.setting = log.no_contact("the setting", change.setting)
+        row.setting = no_contact("the setting", change.setting)
     session.flush()
     audit.record(session, action="recruitment.plan", target="study", details={"rule": row.rule})
     return plan(session)
