@@ -132,6 +132,8 @@ def recruited(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run("themes", "assign", study, "Living with it > Mood", "Mood > Worry")
     # one participant withdraws after their interview was coded
     run("recruitment", "status", study, WITHDRAWS, "withdrawn", "--reason", "changed jobs")
+    stopped = run("recruitment", "stop", study, "--memo", "Twelve interviews, as planned.").output
+    assert f"Recruitment stopped by {LEAD} after 12 interviews" in stopped
     return Path(study)
 
 
@@ -206,6 +208,11 @@ def test_flow_figure_coreq_and_table1_agree(recruited: Path, tmp_path: Path) -> 
     assert markdown.index("participant-flow") < markdown.index("## Themes")
     assert "Written informed consent was obtained from all 12 participants" in markdown
     assert "11 participants (Physio 8, OT 3)" in markdown
+    # the lead's decision to stop is cited in the saturation section and COREQ 10 and 22
+    assert "**Decision to stop:** Recruitment stopped on " in markdown
+    assert f"by {LEAD} after 12 coded interviews" in markdown
+    assert "“Twelve interviews, as planned.”" in answers[10]
+    assert "“Twelve interviews, as planned.”" in answers[22]
 
 
 def test_bad_input_is_refused_and_changes_nothing(recruited: Path, tmp_path: Path) -> None:
