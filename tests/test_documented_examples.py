@@ -149,7 +149,7 @@ def scratch(folder: Path, demo: Path, anonymised: Path, with_study: bool, anon: 
         shutil.copyfile(anonymised / "export.qdpx", folder / name)
     for name in ("atlas-codebook.qdc", "codebook.qdc"):
         shutil.copyfile(anonymised / "export.qdc", folder / name)
-    for name in ("register.csv", "guide.md", "identities.csv", "deny-list.csv"):
+    for name in ("register.csv", "guide.md", "identities.csv", "deny-list.csv", "candidates.csv"):
         shutil.copyfile(DATA / name, folder / name)
     shutil.copyfile(DATA / "analysis" / "codebook-level1.csv", folder / "codebook.csv")
     shutil.copyfile(DATA / "analysis" / "framework.yaml", folder / "framework.yaml")

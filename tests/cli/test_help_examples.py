@@ -12,10 +12,16 @@ import pytest
 from click.testing import CliRunner
 
 from thematica.cli.main import cli
+from thematica.cli.recruitment import recruitment
 from thematica.cli.themes import themes
+from thematica.demo import DATA
 
 STUDY_NAME = "msk.thematica"  # the study every example names
-COVERED = {"themes": themes}  # groups whose examples are run (more join as they are checked)
+EXAMPLE_FILES = ("candidates.csv",)  # in src/thematica/demo/data
+COVERED = {
+    "themes": themes,
+    "recruitment": recruitment,
+}  # groups whose examples are run (more join as they are checked)
 
 
 def examples(command: click.Command, path: tuple[str, ...]) -> list[list[str]]:
@@ -52,6 +58,8 @@ def test_help_examples_run_as_written(
     lines = examples(COVERED[group], (group, command))
     assert lines, f"thematica {group} {command} --help has no example"
     shutil.copyfile(demo, tmp_path / STUDY_NAME)
+    for name in EXAMPLE_FILES:  # files an example names, as the demo's data ships them
+        shutil.copyfile(DATA / name, tmp_path / name)
     monkeypatch.chdir(tmp_path)
     for args in lines:
         result = CliRunner().invoke(cli, args)

@@ -20,6 +20,7 @@ from thematica.importers.guide import read_guide
 from thematica.importers.mapping import read_manifest
 from thematica.importers.register import read_register
 from thematica.service import StudyService, TranscriptSource
+from thematica.service.recruitment_types import NewCandidate
 
 LEAD, CODER, READER = "Rachel Ames", "Tom Okafor", "Helen Marsh"
 ANON_CODER, GONE = "Ann Only", "Dee Parted"
@@ -65,6 +66,8 @@ def build(location: str, key: Path) -> None:
                 study.import_codings(read_codings(data, "c1.csv"), source="c1", level=Level.ONE)
         data = (analysis / "codings-level2.csv").read_bytes()
         study.import_codings(read_codings(data, "c2.csv"), source="c2", level=Level.TWO)
+        study.add_criterion("I1", "Registered clinician")  # the recruitment log (issue 18)
+        study.add_candidates([NewCandidate("M1", "Physiotherapist")])
     anon = AnonymisingStudy(study, key)
     anon.import_identities((DATA / "identities.csv").read_bytes(), "identities.csv")
     study.close()

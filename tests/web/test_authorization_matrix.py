@@ -218,6 +218,26 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ("GET", "/audit"): (LEAD_ONLY_READ, NONE),
     ("GET", "/api/audit"): (LEAD_ONLY_READ, NONE),
     ("GET", "/audit.csv"): (LEAD_ONLY_READ, NONE),
+    # the recruitment log (issue 18): a lead's
+    ("GET", "/recruitment"): (LEAD_ONLY_READ, NONE),
+    ("GET", "/api/recruitment"): (LEAD_ONLY_READ, NONE),
+    ("POST", "/recruitment/candidates"): (LEAD_ONLY, form(lambda i: {"ref": "M2", "group": "OT"})),
+    ("POST", "/recruitment/import"): (
+        LEAD_ONLY,
+        form(lambda i: {"rows": "id,group\nM3,OT\n"}),
+    ),
+    ("POST", "/recruitment/screen"): (
+        LEAD_ONLY,
+        form(lambda i: {"ref": "M1", "answers": ["I1=yes"]}),
+    ),
+    ("POST", "/recruitment/consent"): (
+        LEAD_ONLY,
+        form(lambda i: {"ref": "M1", "sheet": "v1", "form": "v1", "kept_at": "Site file"}),
+    ),
+    ("POST", "/recruitment/status"): (LEAD_ONLY, form(lambda i: {"ref": "M1", "status": "lost"})),
+    ("POST", "/recruitment/criteria"): (LEAD_ONLY, form(lambda i: {"key": "I9", "text": "M"})),
+    ("POST", "/recruitment/plan"): (LEAD_ONLY, form(lambda i: {"maximum": "12"})),
+    ("POST", "/recruitment/stop"): (LEAD_ONLY, form(lambda i: {"memo": "Matrix."})),
 }
 # Routes that answer everyone alike, signed in or not, active or not (mode -> status): signing
 # in (its form needs the form's own token: refused without it), an invitation (an unknown

@@ -65,6 +65,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "journal": ("notes", "Each researcher's reflexive journal and field notes"),
     "memo": ("notes", "Memos on codes, themes, transcripts and codings"),
     "search": ("notes", "Search the transcripts for every word of QUERY"),
+    "recruitment": (
+        "recruitment",
+        "The recruitment log: screening criteria, candidates, consent and the stopping rule.",
+    ),
     "audit-log": (
         "audit",
         "Show or export the audit log: who changed what, when, from which client",

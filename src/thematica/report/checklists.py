@@ -9,6 +9,7 @@ import statistics
 from collections import Counter
 from collections.abc import Callable
 
+from thematica.report import recruitment_text
 from thematica.report.characteristics import attribute_label, groups_of
 from thematica.report.checklist_items import COREQ, DOMAINS, SRQR
 from thematica.report.data import ReportData
@@ -269,6 +270,9 @@ def coreq_answers(data: ReportData) -> dict[int, str]:
         f"{sum(1 for c in major if c.depth == 2)} themes, with n/N (Table 2, Figure 1)",
         32: divergent_cases(data),
     }
+    answers.update(recruitment_text.coreq(data, sample(data)))  # items 10-14 from the log
+    if data.recruitment and data.recruitment.plan.decision:
+        answers[22] += "; " + recruitment_text.stop_sentence(data.recruitment)
     return answers
 
 
@@ -319,6 +323,11 @@ def srqr_answers(data: ReportData) -> dict[str, str]:
             else todo()
         ),
         "S8": lambda: f"{saturation(data)}; {TO_COMPLETE}: sampling strategy",
+        **(
+            {"S9": lambda: recruitment_text.consent_statement(data.recruitment) or todo()}
+            if data.recruitment
+            else {}
+        ),
         "S10": lambda: (
             f"{plural(len(data.transcripts), 'interview')}"
             + (f" by {interviewers(data)}" if interviewers(data) else "")

@@ -26,6 +26,7 @@ from thematica.domain import (
 )
 from thematica.errors import NotFoundError, ThematicaError
 from thematica.service import StudyService
+from thematica.service.recruitment_types import RecruitmentLog
 
 EXEMPLAR_WORD = "exemplar"
 
@@ -74,6 +75,7 @@ class ReportData:
     exemplars: int = 3
     level: int = 2  # the analysis level: 2 (agreed codes), or 1 for a solo or reflexive study
     software: str = f"Thematica {__version__}"
+    recruitment: RecruitmentLog | None = None  # the recruitment log, when the study keeps one
 
     def codes_at(self, level: int) -> tuple[int, int]:
         """(codes that have no sub-codes, codes that group sub-codes) at a level."""
@@ -154,6 +156,12 @@ def gather(
         except ThematicaError:
             agreement = None  # the checklists then leave trustworthiness to the authors
     guide = service.guide()
+    recruitment = service.recruitment()
+    kept = recruitment if recruitment.candidates or recruitment.plan.decision else None
+    # Table 1 and the sample size leave out participants who withdrew (their data are removed
+    # by `participants withdraw`; the recruitment log keeps that they withdrew, and why)
+    withdrawn = {label.casefold() for label in recruitment.withdrawn_participants}
+    register = tuple(p for p in register if p.label.casefold() not in withdrawn)
     return ReportData(
         title=info.title,
         level=int(level),
@@ -191,6 +199,7 @@ def gather(
         ),
         agreement=agreement,
         exemplars=exemplars,
+        recruitment=kept,
     )
 
 

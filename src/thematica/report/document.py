@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from thematica.analysis.saturation import threshold_percent
-from thematica.report import theme_map
+from thematica.report import flow_figure, recruitment_text, theme_map
 from thematica.report.characteristics import table1
 from thematica.report.checklists import APPROACHES, coreq_table, plural, srqr_table
 from thematica.report.data import ReportData, Segment
@@ -115,6 +115,7 @@ def document(data: ReportData, today: dt.date | None = None) -> list[Block]:
         )
     )
     blocks += [Heading("Participants", 1), table1(data)]
+    blocks += flow_figure.blocks(data) + recruitment_text.participant_blocks(data)
     blocks += [Heading("Themes", 1), table2(data)]
     blocks += [Figure(part.stem, part.caption) for part in theme_map.parts(data)]
     blocks += [
@@ -122,6 +123,7 @@ def document(data: ReportData, today: dt.date | None = None) -> list[Block]:
         Figure(SATURATION, saturation_caption(data)),
         guest_table(data),
     ]
+    blocks += recruitment_text.stop_blocks(data)
     blocks += findings(data)
     blocks += [Heading("Reporting checklists", 1), coreq_table(data), srqr_table(data)]
     blocks += appendix(data)

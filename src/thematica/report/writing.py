@@ -11,6 +11,7 @@ from thematica.domain import REPORT_FORMATS
 from thematica.errors import ThematicaError
 from thematica.report import (
     docx_writer,
+    flow_figure,
     html_writer,
     markdown_writer,
     saturation_figure,
@@ -73,6 +74,7 @@ def render(
         written: list[Path] = []
         if any(f in DOCUMENTS for f in chosen):
             written += theme_map.render(data, out_dir)
+            written += flow_figure.render(data, out_dir)
             written += saturation_figure.render(data, out_dir)
         blocks = document(data, today)
         if "docx" in chosen:

@@ -21,6 +21,7 @@ from thematica.analysis.reports import (
     SaturationReport,
     TranscriptAgreement,
 )
+from thematica.analysis.stopping import StoppingView
 from thematica.domain import (
     Actor,
     AnonymisationState,
@@ -49,6 +50,7 @@ from thematica.service import reconcile as rc
 from thematica.service import search as find
 from thematica.service.acting_changes import ChangeMethods
 from thematica.service.core import StudyService
+from thematica.service.recruitment_methods import LeadRecruitment
 
 HIDDEN_FILE = "(not yet anonymised)"
 
@@ -67,6 +69,16 @@ def bind(service: StudyService, name: str, client: str = "") -> MemberStudy:
 class MemberStudy(ChangeMethods):
     """The study as one team member may use it. Bind it per request (the web) or per command
     (the CLI): the member's role and scope are read when it is bound."""
+
+    def recruitment(self) -> LeadRecruitment:
+        """The recruitment log: a lead's (``service/recruitment_methods.py``)."""
+        return LeadRecruitment(self._service, self)
+
+    def stopping_view(self) -> StoppingView:
+        """Whether the stopping rule says recruitment may stop: level-one saturation, so a
+        blind coder sees it once blind coding ends."""
+        self.require_level_open(Level.ONE, "saturation")
+        return self._service.stopping_view()
 
     @property
     def service(self) -> StudyService:

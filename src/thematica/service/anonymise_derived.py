@@ -42,8 +42,10 @@ from thematica.storage.models import (
     AnonymisationLogRow,
     AttributeDefRow,
     Base,
+    CandidateRow,
     CodeRow,
     CodingRow,
+    CriterionRow,
     GuidePromptRow,
     GuideQuestionRow,
     JournalEntryRow,
@@ -52,6 +54,7 @@ from thematica.storage.models import (
     NodeLinkRow,
     ParticipantRow,
     ParticipantValueRow,
+    RecruitmentPlanRow,
     StudyRow,
     TeamMemberRow,
     ThemeNodeRow,
@@ -111,6 +114,11 @@ COLUMNS: tuple[DerivedColumn, ...] = (
     DerivedColumn("guide prompt", GuidePromptRow, "text", "guide prompt {id}"),
     DerivedColumn("participant group", ParticipantRow, "group_name", "participant {id} group"),
     DerivedColumn("research question", StudyRow, "research_question", "research question"),
+    # the recruitment log (issue 18): the team's words about candidates and the decision to stop
+    DerivedColumn("screening criterion", CriterionRow, "text", "criterion {id}"),
+    DerivedColumn("candidate group", CandidateRow, "group_name", "candidate {id} group"),
+    DerivedColumn("candidate reason", CandidateRow, "reason", "candidate {id} reason"),
+    DerivedColumn("decision to stop", RecruitmentPlanRow, "stop_memo", "the decision to stop"),
 )
 # Reported by the check, never rewritten (see the module's docstring).
 CHECKED_ONLY: tuple[DerivedColumn, ...] = (

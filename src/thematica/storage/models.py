@@ -450,3 +450,91 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(64), index=True)
     target: Mapped[str] = mapped_column(String(300), default="", server_default="")
     details: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+
+
+class RecruitmentPlanRow(Base):
+    """The study's sample-size plan and stopping rule, and the lead's decision to stop [0010].
+    One row: the planned maximum, the rule (``guest`` base/run/threshold or ``francis``
+    initial/stop), the setting of data collection; ``stopped_*`` once a lead has decided."""
+
+    __tablename__ = "recruitment_plan"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    maximum: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    rule: Mapped[str] = mapped_column(String(16), default="guest")  # guest | francis
+    base: Mapped[int] = mapped_column(Integer, default=4)
+    run: Mapped[int] = mapped_column(Integer, default=2)
+    threshold: Mapped[str] = mapped_column(String(16), default="0.05")  # as written: exact
+    initial: Mapped[int] = mapped_column(Integer, default=10)
+    stop: Mapped[int] = mapped_column(Integer, default=3)
+    sampling: Mapped[str] = mapped_column(Text, default="", server_default="")
+    setting: Mapped[str] = mapped_column(Text, default="", server_default="")
+    stopped_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    stopped_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    stop_memo: Mapped[str | None] = mapped_column(Text, nullable=True)
+    stop_interviews: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    stop_verdict: Mapped[str | None] = mapped_column(Text, nullable=True)
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+
+class CriterionRow(Base):
+    """One inclusion or exclusion criterion of the screening checklist [0010]."""
+
+    __tablename__ = "recruitment_criteria"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # inclusion | exclusion
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class CandidateRow(Base):
+    """A potential participant, by a pseudonymous id only [0010]: contact details stay in the
+    key file. ``participant_label`` is the label they were given on consenting (kept as text, so
+    a label once given is never given again, whatever happens to the participant)."""
+
+    __tablename__ = "recruitment_candidates"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str] = mapped_column(String(64), unique=True)
+    group_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    source: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    approach: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    approached_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    status_on: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    screened_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    excluded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("recruitment_criteria.id", ondelete="RESTRICT"), nullable=True
+    )
+    interviewed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    participant_label: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class CandidateAnswerRow(Base):
+    """A candidate's answer to one criterion at screening [0010]."""
+
+    __tablename__ = "recruitment_answers"
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("recruitment_candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    criterion_id: Mapped[int] = mapped_column(
+        ForeignKey("recruitment_criteria.id", ondelete="RESTRICT"), primary_key=True
+    )
+    answer: Mapped[bool] = mapped_column(Boolean)
+
+
+class ConsentRow(Base):
+    """A consent record [0010]: the date, the information-sheet and consent-form versions and
+    where the signed form is kept (a reference, never the form)."""
+
+    __tablename__ = "recruitment_consents"
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("recruitment_candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    consented_on: Mapped[dt.date] = mapped_column(Date)
+    sheet_version: Mapped[str] = mapped_column(String(64))
+    form_version: Mapped[str] = mapped_column(String(64))
+    form_location: Mapped[str] = mapped_column(String(300))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -49,6 +49,7 @@ from thematica.web.routes import (
     memos,
     overview,
     reconcile,
+    recruitment,
     search,
     signin,
     team,
@@ -76,6 +77,7 @@ FEATURES = (
     audit,
     draft_audit,
     live,
+    recruitment,
 )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from thematica.domain import Actor, Level, MemberRole, Scope, SpeakerRole, format_path
 from thematica.service.acting import MemberStudy
+from thematica.web import recruitment_context
 
 PALETTE = (
     "#1f77b4",
@@ -105,6 +106,7 @@ def overview(study: MemberStudy) -> dict[str, Any]:
             {"at": e.at.strftime("%Y-%m-%d %H:%M"), "actor": e.actor, "summary": e.summary}
             for e in reversed(study.lineage()[-8:])
         ],
+        "stopping": recruitment_context.stopping(study),  # issue 18: may recruitment stop?
     }
 
 
