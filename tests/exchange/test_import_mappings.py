@@ -155,7 +155,7 @@ def test_without_options_the_import_prints_hints(tmp_path: Path, qdpx: Path) -> 
     [
         ("--agreed-by", "Nobody", "no team member 'Nobody'"),
         ("--interview-date", "profession", "'Physiotherapist' is not a date"),
-        ("--interview-date", "age", "not a date"),
+        ("--interview-date", "age", "holds integer values, not dates"),
         ("--group-by", "shoe size", "no participant attribute 'shoe size'"),
     ],
 )

@@ -24,84 +24,40 @@ input leaves the study exactly as it was), each recorded in the lineage log and 
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from thematica.domain import AttributeType, Level, MemberRole, Stance, format_path
-from thematica.errors import NotFoundError, ThematicaError
+from thematica.domain import AttributeType, Level, MemberRole, format_path
+from thematica.errors import ThematicaError
 from thematica.exchange.model import XProject
-from thematica.service import audit
-from thematica.service.codebook import CodeIndex, NodeIndex, member_id
+from thematica.service.attribute_mappings import attribute_values, parse_date, set_dates, set_group
+from thematica.service.codebook import CodeIndex, member_id
 from thematica.service.exchange_notes import ImportIds
-from thematica.service.values import decode
+from thematica.service.mapping_log import IMPORT_ACTOR, MappingResult, actor_name, log, now
+from thematica.service.theme_tree import theme_parents, themes_from_tree
 from thematica.storage.models import (
     AttributeDefRow,
     CodeOriginRow,
     CodeRow,
     CodingRow,
-    LineageRow,
-    MemoRow,
     NodeCodeRow,
-    NodeLinkRow,
-    ParticipantRow,
-    ParticipantValueRow,
     TeamMemberRow,
-    ThemeNodeRow,
-    TranscriptRow,
 )
 
-MAX_GROUP = 200
-LINK_LABEL = "linked to"
-
-
-@dataclass(frozen=True)
-class MappingResult:
-    """What one mapping did: a one-line summary and its counts (no names, no text)."""
-
-    operation: str
-    summary: str
-    counts: dict[str, int]
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _log(
-    session: Session, actor: str, operation: str, summary: str, target: str, details: dict[str, Any]
-) -> None:
-    """The lineage entry and its audit entry (ids and counts only)."""
-    row = LineageRow(
-        at=_now(), actor=actor, operation=operation, summary=summary, details=json.dumps(details)
-    )
-    session.add(row)
-    session.flush()
-    safe = {k: (len(v) if isinstance(v, list) else v) for k, v in details.items()}
-    audit.record(
-        session,
-        actor=actor,
-        action=f"import.{operation}",
-        target=target,
-        details={**safe, "lineage": row.id},
-    )
-
-
-def _actor(session: Session, actor: str) -> str:
-    if actor == IMPORT_ACTOR:
-        return actor
-    row = session.get(TeamMemberRow, member_id(session, actor))
-    assert row is not None
-    return row.name
-
-
-IMPORT_ACTOR = "import"  # the actor of mappings applied while importing a project with no users
+__all__ = [
+    "IMPORT_ACTOR",
+    "ImportMappings",
+    "MappingOptions",
+    "MappingResult",
+    "apply_at_import",
+    "options",
+    "promote_coder",
+    "set_dates",
+    "set_group",
+    "themes_from_tree",
+]
 
 
 @dataclass(frozen=True)
@@ -151,7 +107,7 @@ def apply_at_import(
 
 
 def promote_coder(session: Session, coder: str, actor: str) -> MappingResult:
-    who = _actor(session, actor)
+    who = actor_name(session, actor)
     coder_id = member_id(session, coder)
     coder_row = session.get(TeamMemberRow, coder_id)
     assert coder_row is not None
@@ -174,7 +130,7 @@ def promote_coder(session: Session, coder: str, actor: str) -> MappingResult:
             current = index.rows[current].parent_id
     copy: dict[int, int] = {}
     created = 0
-    now = _now()
+    at = now()
     for code_id in sorted(needed, key=lambda i: len(index.paths[i])):
         row = index.rows[code_id]
         found = index.find(index.paths[code_id], Level.TWO)
@@ -185,7 +141,7 @@ def promote_coder(session: Session, coder: str, actor: str) -> MappingResult:
                 description=row.description,
                 colour=row.colour,
                 level=int(Level.TWO),
-                created_at=now,
+                created_at=at,
             )
             session.add(new)
             session.flush()
@@ -219,7 +175,7 @@ def promote_coder(session: Session, coder: str, actor: str) -> MappingResult:
         f"({created} level-two codes created)"
     )
     counts = {"codings": moved, "codes_created": created, "assignments_moved": reassigned}
-    _log(
+    log(
         session,
         who,
         "promote",
@@ -228,309 +184,6 @@ def promote_coder(session: Session, coder: str, actor: str) -> MappingResult:
         {"coder_id": coder_id, **counts, "codes": sorted(copy.values())},
     )
     return MappingResult("promote", summary, counts)
-
-
-# -- themes from the code tree ---------------------------------------------------------------
-
-
-def theme_parents(index: CodeIndex, coded: set[int]) -> list[int]:
-    """Codes with sub-codes, never coded directly, whose parents are such codes too (or none),
-    parents before children."""
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for code_id, row in index.rows.items():
-        children[row.parent_id].append(code_id)
-    out: list[int] = []
-    frontier = list(children[None])
-    while frontier:
-        code_id = frontier.pop(0)
-        if children.get(code_id) and code_id not in coded:
-            out.append(code_id)
-            frontier.extend(children[code_id])
-    return out
-
-
-def themes_from_tree(
-    session: Session, actor: str, links: Sequence[tuple[int, int, str]] = ()
-) -> MappingResult:
-    """``links``: (code id, code id, label) pairs from the source file (REFI-QDA links)."""
-    who = _actor(session, actor)
-    index = CodeIndex.load(session)
-    coded = set(session.scalars(select(CodingRow.code_id).distinct()))
-    parents = theme_parents(index, coded)
-    if not parents:
-        raise ThematicaError(
-            "no parent code is left uncoded: there is no code tree to make into themes"
-        )
-    theme_set = set(parents)
-    nodes = NodeIndex.load(session)
-    node_of_path = {tuple(p.casefold() for p in path): i for i, path in nodes.paths.items()}
-    positions: dict[int | None, int] = defaultdict(int)
-    for existing in nodes.rows.values():
-        positions[existing.parent_id] = max(positions[existing.parent_id], existing.position + 1)
-    node_of: dict[int, int] = {}
-    created: list[int] = []
-    now = _now()
-    for code_id in parents:
-        path = index.paths[code_id]
-        key = tuple(p.casefold() for p in path)
-        if key not in node_of_path:
-            parent = node_of_path.get(key[:-1]) if len(key) > 1 else None
-            node_row = ThemeNodeRow(
-                parent_id=parent,
-                name=path[-1],
-                description=index.rows[code_id].description,
-                position=positions[parent],
-                created_at=now,
-            )
-            positions[parent] += 1
-            session.add(node_row)
-            session.flush()
-            node_of_path[key] = node_row.id
-            created.append(node_row.id)
-        node_of[code_id] = node_of_path[key]
-    promoted_from: dict[int, set[int]] = defaultdict(set)  # level-one code -> its level-two copies
-    for code_id, origin_id in session.execute(
-        select(CodeOriginRow.code_id, CodeOriginRow.origin_id)
-    ).all():
-        promoted_from[origin_id].add(code_id)
-    beneath = [
-        c for c, row in index.rows.items() if row.parent_id in theme_set and c not in theme_set
-    ]
-    assigned = 0
-    for code_id in sorted(beneath, key=lambda i: (index.rows[i].level, index.paths[i])):
-        row = index.rows[code_id]
-        node = node_of[row.parent_id]  # type: ignore[index]
-        copies_here = any(
-            index.rows[c].parent_id in theme_set and index.paths[c] == index.paths[code_id]
-            for c in promoted_from.get(code_id, ())
-            if c in index.rows
-        )
-        if row.level == int(Level.ONE) and copies_here:
-            continue
-        if session.get(NodeCodeRow, (node, code_id)) is None:
-            session.add(NodeCodeRow(node_id=node, code_id=code_id, stance=Stance.SUPPORTS.value))
-            assigned += 1
-    # the codes beneath become top-level codes, named apart from each other where they clash
-    taken = {
-        (r.level, r.name.casefold())
-        for i, r in index.rows.items()
-        if r.parent_id is None and i not in theme_set
-    }
-    renamed = 0
-    for code_id in sorted(beneath, key=lambda i: index.paths[i]):
-        row = index.rows[code_id]
-        parent_name = index.rows[row.parent_id].name  # type: ignore[index]
-        name, n = row.name, 1
-        while (row.level, name.casefold()) in taken:
-            n += 1
-            name = f"{row.name} ({parent_name})" if n == 2 else f"{row.name} ({parent_name} {n})"
-        taken.add((row.level, name.casefold()))
-        renamed += name != row.name
-        session.execute(
-            update(CodeRow).where(CodeRow.id == code_id).values(parent_id=None, name=name)
-        )
-    moved_memos = 0
-    for code_id in parents:
-        result = session.execute(
-            update(MemoRow)
-            .where(MemoRow.code_id == code_id)
-            .values(code_id=None, node_id=node_of[code_id])
-        )
-        moved_memos += result.rowcount or 0  # type: ignore[attr-defined]
-    interlinks = _interlinks(session, links, node_of, now)
-    for code_id in sorted(parents, key=lambda i: -len(index.paths[i])):
-        session.execute(delete(NodeCodeRow).where(NodeCodeRow.code_id == code_id))
-        session.execute(
-            delete(CodeOriginRow).where(
-                (CodeOriginRow.code_id == code_id) | (CodeOriginRow.origin_id == code_id)
-            )
-        )
-        session.execute(delete(CodeRow).where(CodeRow.id == code_id))
-    session.flush()
-    counts = {
-        "themes_created": len(created),
-        "parent_codes": len(parents),
-        "codes_assigned": assigned,
-        "codes_renamed": renamed,
-        "memos_moved": moved_memos,
-        "interlinks": interlinks,
-    }
-    summary = (
-        f"Made {len(parents)} uncoded parent codes into the theme framework "
-        f"({len(created)} themes created, {assigned} codes assigned, {interlinks} interlinks)"
-    )
-    _log(
-        session,
-        who,
-        "themes-from-tree",
-        summary,
-        "themes",
-        {**counts, "nodes": sorted(set(node_of.values())), "removed_codes": sorted(parents)},
-    )
-    return MappingResult("themes-from-tree", summary, counts)
-
-
-def _interlinks(
-    session: Session,
-    links: Iterable[tuple[int, int, str]],
-    node_of: dict[int, int],
-    now: dt.datetime,
-) -> int:
-    existing = {
-        (r.from_node_id, r.to_node_id, r.label) for r in session.scalars(select(NodeLinkRow))
-    }
-    added = 0
-    for origin, target, label in links:
-        if origin not in node_of or target not in node_of or node_of[origin] == node_of[target]:
-            continue
-        key = (node_of[origin], node_of[target], (" ".join(label.split()) or LINK_LABEL)[:300])
-        if key in existing:
-            continue
-        existing.add(key)
-        session.add(
-            NodeLinkRow(from_node_id=key[0], to_node_id=key[1], label=key[2], created_at=now)
-        )
-        added += 1
-    return added
-
-
-# -- participant attributes: group and interview dates ---------------------------------------
-
-
-def _attribute(session: Session, name: str) -> AttributeDefRow:
-    rows = list(session.scalars(select(AttributeDefRow).order_by(AttributeDefRow.position)))
-    wanted = " ".join(name.split()).casefold()
-    for row in rows:
-        if row.name.casefold() == wanted:
-            return row
-    known = ", ".join(r.name for r in rows) or "none"
-    raise NotFoundError(f"no participant attribute {name!r} (attributes: {known})")
-
-
-def _values(session: Session, attribute: AttributeDefRow) -> dict[int, object]:
-    """Participant id -> the attribute's typed value, for those who have one."""
-    kind = AttributeType(attribute.type)
-    out: dict[int, object] = {}
-    for row in session.scalars(
-        select(ParticipantValueRow).where(ParticipantValueRow.attribute_id == attribute.id)
-    ):
-        value = decode(row.value, kind)
-        if value is not None and value != "":
-            out[row.participant_id] = value
-    return out
-
-
-def group_text(value: object) -> str:
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return " ".join(str(value).split())
-
-
-def set_group(session: Session, variable: str, actor: str) -> MappingResult:
-    who = _actor(session, actor)
-    attribute = _attribute(session, variable)
-    values = _values(session, attribute)
-    if not values:
-        raise ThematicaError(f"no participant has a value for {attribute.name!r}")
-    too_long = next((v for v in values.values() if len(group_text(v)) > MAX_GROUP), None)
-    if too_long is not None:
-        raise ThematicaError(
-            f"{attribute.name!r}: a group name holds at most {MAX_GROUP} characters"
-        )
-    changed = kept = 0
-    for row in session.scalars(select(ParticipantRow)):
-        if row.id not in values:
-            kept += 1
-            continue
-        group = group_text(values[row.id])
-        if row.group_name != group:
-            row.group_name = group
-            changed += 1
-    session.flush()
-    groups = len({group_text(v) for v in values.values()})
-    summary = (
-        f"Grouped participants by {attribute.name!r}: {groups} groups, {changed} participants "
-        f"changed, {kept} without a value kept their group"
-    )
-    counts = {"groups": groups, "participants_changed": changed, "participants_kept": kept}
-    _log(
-        session,
-        who,
-        "set-group",
-        summary,
-        f"attribute {attribute.id}",
-        {"attribute_id": attribute.id, **counts},
-    )
-    return MappingResult("set-group", summary, counts)
-
-
-def parse_date(value: object) -> dt.date | None:
-    """A date from a Date value, or from text holding an ISO date or date-time; else None."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
-    except ValueError:
-        return None
-
-
-def set_dates(session: Session, variable: str, actor: str) -> MappingResult:
-    who = _actor(session, actor)
-    attribute = _attribute(session, variable)
-    kind = AttributeType(attribute.type)
-    if kind not in (AttributeType.DATE, AttributeType.TEXT):
-        raise ThematicaError(
-            f"{attribute.name!r} holds {kind.value} values, not dates: give a Date attribute"
-        )
-    values = _values(session, attribute)
-    labels = dict(session.execute(select(ParticipantRow.id, ParticipantRow.label)).all())
-    dates: dict[int, dt.date] = {}
-    for pid, value in sorted(values.items(), key=lambda kv: labels.get(kv[0], "")):
-        parsed = parse_date(value)
-        if parsed is None:
-            raise ThematicaError(
-                f"participant {labels.get(pid)!r}: {attribute.name} {value!r} is not a date "
-                "(YYYY-MM-DD)"
-            )
-        dates[pid] = parsed
-    if not dates:
-        raise ThematicaError(f"no participant has a value for {attribute.name!r}")
-    changed = kept = 0
-    for row in session.scalars(select(TranscriptRow)):
-        when = dates.get(row.participant_id) if row.participant_id is not None else None
-        if when is None:
-            kept += 1
-        elif row.interview_date != when:
-            row.interview_date = when
-            changed += 1
-    session.flush()
-    summary = (
-        f"Set interview dates from {attribute.name!r}: {changed} transcripts changed, "
-        f"{kept} without a date kept theirs"
-    )
-    counts = {"transcripts_changed": changed, "transcripts_kept": kept}
-    _log(
-        session,
-        who,
-        "set-dates",
-        summary,
-        f"attribute {attribute.id}",
-        {"attribute_id": attribute.id, **counts},
-    )
-    return MappingResult("set-dates", summary, counts)
 
 
 # -- what a study offers to map (the workbench's import page) --------------------------------
@@ -566,7 +219,7 @@ def options(session: Session) -> MappingOptions:
         kind = AttributeType(row.type)
         if kind is AttributeType.DATE or (
             kind is AttributeType.TEXT
-            and (values := _values(session, row))
+            and (values := attribute_values(session, row))
             and all(parse_date(v) is not None for v in values.values())
         ):
             dated.append(row.name)
