@@ -135,12 +135,12 @@ def theme_parents(project: XProject) -> tuple[str, ...]:
             children[code.parent].append(code.guid)
     names = {c.guid: c.name for c in project.codes}
     out: list[str] = []
-    frontier = list(children[None])
+    frontier = list(reversed(children[None]))
     while frontier:
-        guid = frontier.pop(0)
+        guid = frontier.pop()
         if children.get(guid) and guid not in coded:
             out.append(names[guid])
-            frontier.extend(children[guid])
+            frontier.extend(reversed(children[guid]))
     return tuple(out)
 
 

@@ -236,6 +236,6 @@ def options(session: Session) -> MappingOptions:
         agreed,
         tuple(r.name for r in defs),
         tuple(dated),
-        tuple(format_path(index.paths[c]) for c in theme_parents(index, coded)),
+        tuple(dict.fromkeys(format_path(index.paths[c]) for c in theme_parents(index, coded))),
         level_two or 0,
     )

@@ -36,12 +36,12 @@ def theme_parents(index: CodeIndex, coded: set[int]) -> list[int]:
     for code_id, row in index.rows.items():
         children[row.parent_id].append(code_id)
     out: list[int] = []
-    frontier = list(children[None])
+    frontier = list(reversed(children[None]))
     while frontier:
-        code_id = frontier.pop(0)
+        code_id = frontier.pop()
         if children.get(code_id) and code_id not in coded:
             out.append(code_id)
-            frontier.extend(children[code_id])
+            frontier.extend(reversed(children[code_id]))
     return out
 
 
@@ -152,7 +152,7 @@ def themes_from_tree(
         "interlinks": interlinks,
     }
     summary = (
-        f"Made {len(parents)} uncoded parent codes into the theme framework "
+        f"Made {len(set(node_of.values()))} uncoded parent codes into the theme framework "
         f"({len(created)} themes created, {assigned} codes assigned, {interlinks} interlinks)"
     )
     log(

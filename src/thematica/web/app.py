@@ -43,6 +43,7 @@ from thematica.web.routes import (
     audit,
     codebook,
     identity,
+    imports,
     journal,
     live,
     memos,
@@ -73,6 +74,7 @@ FEATURES = (
     memos,
     anonymise,
     audit,
+    imports,
     live,
 )
 
