@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from tests.exchange import team_study
+from tests.exchange.refi_helpers import assert_valid
 from thematica.cli.main import cli
 from thematica.domain import Level
 from thematica.service import StudyService
@@ -36,7 +37,9 @@ def run(*args: str, ok: bool = True) -> Result:
 @pytest.fixture
 def qdpx(tmp_path: Path) -> Path:
     path = tmp_path / "team.qdpx"
-    path.write_bytes(team_study.qdpx_bytes())
+    data = team_study.qdpx_bytes()
+    assert_valid(data)  # a REFI-QDA project by Project-mrt2019.xsd
+    path.write_bytes(data)
     return path
 
 

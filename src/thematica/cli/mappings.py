@@ -46,6 +46,7 @@ def promote(study: str, coder: str, by: str | None, fmt: str) -> None:
 
     \b
     Example:
+        thematica qdpx import team.qdpx imported.thematica
         thematica codings promote imported.thematica --coder Consensus
     """
     from thematica.cli.codebook import acting
@@ -88,6 +89,7 @@ def set_group(study: str, attribute: str, by: str | None, fmt: str) -> None:
 
     \b
     Example:
+        thematica qdpx import team.qdpx imported.thematica
         thematica participants set-group imported.thematica profession
     """
     from thematica.cli.codebook import acting
@@ -114,6 +116,7 @@ def set_dates(study: str, attribute: str, by: str | None, fmt: str) -> None:
 
     \b
     Example:
+        thematica qdpx import team.qdpx imported.thematica
         thematica transcripts set-dates imported.thematica --from interview_date
     """
     from thematica.cli.codebook import acting
