@@ -35,6 +35,7 @@ PAGES = [
     ("search-pain", "/search?q=pain"),
     ("journal-page", "/journal"),
     ("memos-page", "/memos"),
+    ("import-page-demo", "/import"),
 ]
 
 
