@@ -175,3 +175,14 @@ def test_a_bad_option_creates_nothing(
 def test_the_mapped_study_round_trips_with_its_json(mapped: Path) -> None:
     result = run("counts", str(mapped), "--level", "2", "--format", "json")
     assert json.loads(result.output)
+
+
+def test_the_mappings_at_import_are_logged_as_the_import(mapped: Path) -> None:
+    with StudyService.open(str(mapped)) as s:
+        lineage = [(e.actor, e.operation) for e in s.lineage()]
+        audit = [(e.actor, e.action) for e in s.audit_log().entries]
+    assert lineage == [
+        ("administrator", op) for op in ("set-group", "set-dates", "themes-from-tree", "promote")
+    ]
+    for op in ("set-group", "set-dates", "themes-from-tree", "promote"):
+        assert ("administrator", f"import.{op}") in audit

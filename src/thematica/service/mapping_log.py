@@ -50,11 +50,11 @@ def log(
 
 
 def actor_name(session: Session, actor: str) -> str:
-    if actor == IMPORT_ACTOR:
-        return actor
+    if actor == IMPORT_ACTOR:  # whoever imports: the administrator, as the import's own entry
+        return audit.actor_var.get()
     row = session.get(TeamMemberRow, member_id(session, actor))
     assert row is not None
     return row.name
 
 
-IMPORT_ACTOR = "import"  # the actor of mappings applied while importing a project with no users
+IMPORT_ACTOR = "\x00import"  # mappings applied by the import itself (no member does them)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from thematica.domain import AttributeType, Level, MemberRole, format_path
+from thematica.domain import AttributeType, Level, format_path
 from thematica.errors import ThematicaError
 from thematica.exchange.model import XProject
 from thematica.service.attribute_mappings import attribute_values, parse_date, set_dates, set_group
@@ -80,12 +80,7 @@ def apply_at_import(
 ) -> tuple[MappingResult, ...]:
     """Group, dates, themes (with the project's links between codes), then the agreed layer, in
     the import's transaction: any failure and the study is not created."""
-    lead = session.scalar(
-        select(TeamMemberRow.name)
-        .where(TeamMemberRow.role == MemberRole.LEAD.value)
-        .order_by(TeamMemberRow.id)
-    )
-    actor = lead or IMPORT_ACTOR
+    actor = IMPORT_ACTOR
     done: list[MappingResult] = []
     if mappings.group_by:
         done.append(set_group(session, mappings.group_by, actor))
