@@ -209,3 +209,26 @@ def test_the_cli_commands(tmp_path: Path) -> None:
     assert code == 0 and "6 themes created" in out, out
     code, out, err = run("codings", "promote", location, "--coder", "Consensus", "--by", "Ben")
     assert code == 2 and "only a lead can" in err
+
+
+def test_codes_moved_to_the_top_are_named_apart(tmp_path: Path) -> None:
+    from thematica.exchange.model import XCode, XCoding, XProject, XSource, XUser
+
+    codes = (
+        XCode("a", "Work"),
+        XCode("b", "Home"),
+        XCode("a1", "Other", "a"),
+        XCode("b1", "Other", "b"),
+        XCode("c", "Other"),  # already at the top, coded
+    )
+    text = "one two three"
+    codings = tuple(XCoding(f"k{g}", 0, 3, g, "u") for g in ("a1", "b1", "c"))
+    project = XProject(
+        "p", users=(XUser("u", "Lee"),), codes=codes, sources=(XSource("s", "S", text, codings),)
+    )
+    with StudyService.create_from_project(str(tmp_path / "s.thematica"), project) as s:
+        s.themes_from_tree(by="Lee")
+        names = sorted(" > ".join(c.path) for c in s.codes())
+        held = {n.path: [c.path for c in n.codes] for n in s.framework()[0]}
+    assert names == ["Other", "Other (Home)", "Other (Work)"]
+    assert held == {("Work",): [("Other (Work)",)], ("Home",): [("Other (Home)",)]}
