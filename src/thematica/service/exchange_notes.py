@@ -119,7 +119,7 @@ def notes_from_project(
     memos = journal_entries = skipped = 0
     now = dt.datetime.now(dt.UTC)
     for note in project.notes:
-        text = note.text.strip()[:MEMO_LIMIT]
+        text = note.text.replace("\x00", "").strip()[:MEMO_LIMIT]  # PostgreSQL text holds no NUL
         if not text:
             skipped += 1
             continue
