@@ -206,7 +206,7 @@ def test_the_cli_commands(tmp_path: Path) -> None:
     code, out, _ = run("codings", "promote", location, "--coder", "Consensus")
     assert code == 0 and "Promoted Consensus's 10 level-one codings" in out, out
     code, out, _ = run("themes", "from-tree", location)
-    assert code == 0 and "6 themes created" in out, out
+    assert code == 0 and "6 themes created" in out and "0 interlinks" in out, out
     code, out, err = run("codings", "promote", location, "--coder", "Consensus", "--by", "Ben")
     assert code == 2 and "only a lead can" in err
 
@@ -232,3 +232,20 @@ def test_codes_moved_to_the_top_are_named_apart(tmp_path: Path) -> None:
         held = {n.path: [c.path for c in n.codes] for n in s.framework()[0]}
     assert names == ["Other", "Other (Home)", "Other (Work)"]
     assert held == {("Work",): [("Other (Work)",)], ("Home",): [("Other (Home)",)]}
+
+
+def test_themes_from_tree_takes_the_links_from_the_file_the_study_came_from(
+    tmp_path: Path,
+) -> None:
+    qdpx = tmp_path / "team.qdpx"
+    qdpx.write_bytes(team_study.qdpx_bytes())
+    location = str(tmp_path / "s.thematica")
+    StudyService.create_from_project(location, team_study.project()).close()
+    result = CliRunner().invoke(
+        cli, ["themes", "from-tree", location, "--links-from", str(qdpx), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["counts"]["interlinks"] == 2
+    with StudyService.open(location) as s:
+        links = {(lk.source, lk.target, lk.label) for lk in s.framework()[1]}
+    assert links == set(team_study.LINKS)

@@ -7,6 +7,7 @@ checks the rule, changes the study in one transaction and logs it in the lineage
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -58,23 +59,35 @@ def promote(study: str, coder: str, by: str | None, fmt: str) -> None:
 
 @click.command("from-tree")
 @click.argument("study")
+@click.option(
+    "--links-from",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.qdpx",
+    help="The REFI-QDA project the study was imported from: its links between the parent codes "
+    "become interlinks (a study keeps no links between codes).",
+)
 @BY
 @format_option
-def from_tree(study: str, by: str | None, fmt: str) -> None:
+def from_tree(study: str, links_from: Path | None, by: str | None, fmt: str) -> None:
     """Make the parent codes that are never coded directly (from the top of the code tree down)
     the theme framework: overarching theme > theme > sub-theme by depth. The codes beneath them
     become top-level codes assigned to their theme; memos on the parents move to the themes.
-    Links between codes are not kept in a study: to turn them into interlinks, import the file
-    again with qdpx import --themes-from-tree.
 
     \b
     Example:
         thematica themes from-tree msk.thematica
     """
     from thematica.cli.codebook import acting
+    from thematica.cli.output import read_file
 
+    links: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = ()
+    if links_from is not None:
+        from thematica.exchange.hints import code_links
+        from thematica.exchange.refi import read_qdpx
+
+        links = code_links(read_qdpx(read_file(links_from), str(links_from)))
     with open_study(study) as service:
-        result = acting(service, by).themes_from_tree()
+        result = acting(service, by).themes_from_tree(links)
     _report(result, fmt)
 
 

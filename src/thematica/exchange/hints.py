@@ -146,3 +146,22 @@ def theme_parents(project: XProject) -> tuple[str, ...]:
 
 def hints(project: XProject) -> ImportHints:
     return ImportHints(agreed_users(project), date_variables(project), theme_parents(project))
+
+
+def code_links(project: XProject) -> tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...]:
+    """The project's links between codes, as (code path, code path, label)."""
+    by_guid = {c.guid: c for c in project.codes}
+
+    def path(guid: str) -> tuple[str, ...]:
+        chain: list[str] = []
+        current: str | None = guid
+        while current in by_guid and len(chain) <= len(by_guid):
+            chain.append(by_guid[current].name)
+            current = by_guid[current].parent
+        return tuple(reversed(chain))
+
+    return tuple(
+        (path(link.origin), path(link.target), link.name)
+        for link in project.links
+        if link.origin in by_guid and link.target in by_guid
+    )

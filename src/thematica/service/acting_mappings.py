@@ -4,8 +4,10 @@ theme framework, groups or dates), so each is a lead's."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from thematica.domain import CodePath
 from thematica.service.acting_rules import Rules
 
 if TYPE_CHECKING:
@@ -21,9 +23,11 @@ class MappingChanges(Rules):
         self.require_lead("make a coder's codings the agreed layer")
         return self._service.promote_coder(coder, by=self.name)
 
-    def themes_from_tree(self) -> MappingResult:
+    def themes_from_tree(
+        self, links: Sequence[tuple[CodePath, CodePath, str]] = ()
+    ) -> MappingResult:
         self.require_lead("make the code tree the theme framework")
-        return self._service.themes_from_tree(by=self.name)
+        return self._service.themes_from_tree(by=self.name, links=links)
 
     def set_group_from(self, attribute: str) -> MappingResult:
         self.require_lead("set the participants' groups")

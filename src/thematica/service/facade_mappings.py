@@ -4,8 +4,10 @@ from the code tree, groups and interview dates from participant attributes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from thematica.domain import CodePath
 from thematica.lazy import lazy_module
 from thematica.service.sessions import Sessions
 
@@ -21,10 +23,13 @@ class MappingMethods(Sessions):
         with self._transaction() as session:
             return mappings.promote_coder(session, coder, by)
 
-    def themes_from_tree(self, *, by: str) -> mappings.MappingResult:
-        """Uncoded parent codes become the theme framework."""
+    def themes_from_tree(
+        self, *, by: str, links: Sequence[tuple[CodePath, CodePath, str]] = ()
+    ) -> mappings.MappingResult:
+        """Uncoded parent codes become the theme framework; ``links`` between codes (by path,
+        from the file the study came from) between them become interlinks."""
         with self._transaction() as session:
-            return mappings.themes_from_tree(session, by)
+            return mappings.themes_from_tree(session, by, path_links=links)
 
     def set_group_from(self, attribute: str, *, by: str) -> mappings.MappingResult:
         """Each participant's group becomes their value of ``attribute``."""

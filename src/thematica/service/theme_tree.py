@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from thematica.domain import Level, Stance
+from thematica.domain import CodePath, Level, Stance
 from thematica.errors import ThematicaError
 from thematica.service.codebook import CodeIndex, NodeIndex
 from thematica.service.mapping_log import MappingResult, actor_name, log, now
@@ -46,11 +46,17 @@ def theme_parents(index: CodeIndex, coded: set[int]) -> list[int]:
 
 
 def themes_from_tree(
-    session: Session, actor: str, links: Sequence[tuple[int, int, str]] = ()
+    session: Session,
+    actor: str,
+    links: Sequence[tuple[int, int, str]] = (),
+    path_links: Sequence[tuple[CodePath, CodePath, str]] = (),
 ) -> MappingResult:
-    """``links``: (code id, code id, label) pairs from the source file (REFI-QDA links)."""
+    """``links``: (code id, code id, label) from the file being imported (REFI-QDA links);
+    ``path_links``: the same by code path (the file the study was imported from, read again),
+    matched to the parent codes at either level."""
     who = actor_name(session, actor)
     index = CodeIndex.load(session)
+    links = [*links, *_by_path(index, path_links)]
     coded = set(session.scalars(select(CodingRow.code_id).distinct()))
     parents = theme_parents(index, coded)
     if not parents:
@@ -164,6 +170,18 @@ def themes_from_tree(
         {**counts, "nodes": sorted(set(node_of.values())), "removed_codes": sorted(parents)},
     )
     return MappingResult("themes-from-tree", summary, counts)
+
+
+def _by_path(
+    index: CodeIndex, path_links: Sequence[tuple[CodePath, CodePath, str]]
+) -> list[tuple[int, int, str]]:
+    out = []
+    for a, b, label in path_links:
+        for level in (Level.ONE, Level.TWO):
+            found_a, found_b = index.find(a, level), index.find(b, level)
+            if found_a is not None and found_b is not None:
+                out.append((found_a, found_b, label))
+    return out
 
 
 def _interlinks(
