@@ -186,3 +186,21 @@ def test_the_mappings_at_import_are_logged_as_the_import(mapped: Path) -> None:
     ]
     for op in ("set-group", "set-dates", "themes-from-tree", "promote"):
         assert ("administrator", f"import.{op}") in audit
+
+
+def test_the_import_reports_as_json(tmp_path: Path, qdpx: Path) -> None:
+    plain = run("qdpx", "import", str(qdpx), str(tmp_path / "p.thematica"), "--format", "json")
+    found = json.loads(plain.stdout)
+    assert found["sources"] == 6 and found["imported"]["memos"] == 2 and len(found["hints"]) == 3
+    assert found["mapped"] == []
+    mapped = run(
+        "qdpx", "import", str(qdpx), str(tmp_path / "m.thematica"), *OPTIONS, "--format", "json"
+    )
+    found = json.loads(mapped.stdout)
+    assert [m["operation"] for m in found["mapped"]] == [
+        "set-group",
+        "set-dates",
+        "themes-from-tree",
+        "promote",
+    ]
+    assert found["mapped"][2]["counts"]["interlinks"] == 2 and found["hints"] == []

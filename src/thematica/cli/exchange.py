@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from thematica import private_files
-from thematica.cli.output import CliError, open_study, read_file
+from thematica.cli.output import CliError, format_option, open_study, print_json, read_file
 from thematica.errors import ThematicaError
 
 if TYPE_CHECKING:  # the service loads only when a command runs
@@ -125,6 +125,7 @@ def qdpx_export(study: str, out: Path, allow_identifiers: bool, journal: bool) -
     is_flag=True,
     help="Also import journal entries and free notes (attached to nothing) as journal entries.",
 )
+@format_option
 def qdpx_import(
     file: Path,
     new_study: str,
@@ -133,6 +134,7 @@ def qdpx_import(
     interview_date: str | None,
     group_by: str | None,
     journal: bool,
+    fmt: str,
 ) -> None:
     """Create NEW_STUDY from a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder, qc, Thematica).
     Offsets in UTF-16 units or with CRLF counted as two are detected and converted; sources that
@@ -158,11 +160,34 @@ def qdpx_import(
     except ThematicaError as exc:
         raise CliError(f"{file}: {exc}") from None
     codings = sum(len(s.codings) for s in project.sources)
+    summary = service.import_summary
+    advice: list[str] = []
+    if not mapped.any:
+        from thematica.exchange.hints import hints
+
+        advice = hints(project).lines(new_study)
+    if fmt == "json":
+        print_json(
+            {
+                "study": new_study,
+                "sources": info.transcripts,
+                "codes": len(project.codes),
+                "codings": codings,
+                "offset_unit": project.offset_unit,
+                "imported": summary,
+                "skipped": list(project.skipped),
+                "mapped": [
+                    {"operation": r.operation, "summary": r.summary, "counts": r.counts}
+                    for r in service.import_mapped
+                ],
+                "hints": advice,
+            }
+        )
+        return
     click.echo(
         f"Created {new_study}: {info.transcripts} sources, {len(project.codes)} codes, {codings} codings "
         f"(positions counted in {project.offset_unit})"
     )
-    summary = service.import_summary
     if summary.get("memos") or summary.get("journal_entries"):
         click.echo(
             f"Notes: {summary.get('memos', 0)} memos, {summary.get('journal_entries', 0)} journal entries"
@@ -175,11 +200,8 @@ def qdpx_import(
         )
     for result in service.import_mapped:
         click.echo(result.summary)
-    if not mapped.any:
-        from thematica.exchange.hints import hints
-
-        for line in hints(project).lines(new_study):
-            click.echo(line)
+    for line in advice:
+        click.echo(line)
     for name in project.skipped:
         click.echo(f"Skipped (not text): {name}", err=True)
     if service.import_summary.get("empty_selections_skipped"):
