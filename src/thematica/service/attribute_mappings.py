@@ -84,7 +84,7 @@ def set_group(session: Session, variable: str, actor: str) -> MappingResult:
         f"changed, {kept} without a value kept their group"
     )
     counts = {"groups": groups, "participants_changed": changed, "participants_kept": kept}
-    log(
+    entry = log(
         session,
         who,
         "set-group",
@@ -92,7 +92,7 @@ def set_group(session: Session, variable: str, actor: str) -> MappingResult:
         f"attribute {attribute.id}",
         {"attribute_id": attribute.id, **counts},
     )
-    return MappingResult("set-group", summary, counts)
+    return MappingResult("set-group", summary, counts, entry)
 
 
 def parse_date(value: object) -> dt.date | None:
@@ -149,7 +149,7 @@ def set_dates(session: Session, variable: str, actor: str) -> MappingResult:
         f"{kept} without a date kept theirs"
     )
     counts = {"transcripts_changed": changed, "transcripts_kept": kept}
-    log(
+    entry = log(
         session,
         who,
         "set-dates",
@@ -157,4 +157,4 @@ def set_dates(session: Session, variable: str, actor: str) -> MappingResult:
         f"attribute {attribute.id}",
         {"attribute_id": attribute.id, **counts},
     )
-    return MappingResult("set-dates", summary, counts)
+    return MappingResult("set-dates", summary, counts, entry)

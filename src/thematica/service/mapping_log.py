@@ -24,6 +24,7 @@ class MappingResult:
     operation: str
     summary: str
     counts: dict[str, int]
+    entry: int = 0  # its lineage entry
 
 
 def now() -> dt.datetime:
@@ -32,8 +33,8 @@ def now() -> dt.datetime:
 
 def log(
     session: Session, actor: str, operation: str, summary: str, target: str, details: dict[str, Any]
-) -> None:
-    """The lineage entry and its audit entry (ids and counts only)."""
+) -> int:
+    """The lineage entry and its audit entry (ids and counts only); the lineage entry's id."""
     row = LineageRow(
         at=now(), actor=actor, operation=operation, summary=summary, details=json.dumps(details)
     )
@@ -47,6 +48,7 @@ def log(
         target=target,
         details={**safe, "lineage": row.id},
     )
+    return row.id
 
 
 def actor_name(session: Session, actor: str) -> str:

@@ -170,7 +170,7 @@ def promote_coder(session: Session, coder: str, actor: str) -> MappingResult:
         f"({created} level-two codes created)"
     )
     counts = {"codings": moved, "codes_created": created, "assignments_moved": reassigned}
-    log(
+    entry = log(
         session,
         who,
         "promote",
@@ -178,7 +178,7 @@ def promote_coder(session: Session, coder: str, actor: str) -> MappingResult:
         f"member {coder_id}",
         {"coder_id": coder_id, **counts, "codes": sorted(copy.values())},
     )
-    return MappingResult("promote", summary, counts)
+    return MappingResult("promote", summary, counts, entry)
 
 
 # -- what a study offers to map (the workbench's import page) --------------------------------

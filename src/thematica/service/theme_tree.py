@@ -161,7 +161,7 @@ def themes_from_tree(
         f"Made {len(set(node_of.values()))} uncoded parent codes into the theme framework "
         f"({len(created)} themes created, {assigned} codes assigned, {interlinks} interlinks)"
     )
-    log(
+    entry = log(
         session,
         who,
         "themes-from-tree",
@@ -169,7 +169,7 @@ def themes_from_tree(
         "themes",
         {**counts, "nodes": sorted(set(node_of.values())), "removed_codes": sorted(parents)},
     )
-    return MappingResult("themes-from-tree", summary, counts)
+    return MappingResult("themes-from-tree", summary, counts, entry)
 
 
 def _by_path(

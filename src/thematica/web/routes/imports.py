@@ -8,12 +8,12 @@ checks that the member is a lead and refuses bad input without changing the stud
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from thematica.service.acting import MemberStudy
+from thematica.service.mapping_log import MappingResult
 from thematica.web.shell import Workbench
 
 Name = Annotated[str, Form(min_length=1, max_length=200)]
@@ -23,8 +23,9 @@ SHOWN_PARENTS = 8
 def router(wb: Workbench) -> APIRouter:
     r = APIRouter()
 
-    def context(study: MemberStudy, done: str | None) -> dict[str, Any]:
+    def context(study: MemberStudy, done: int | None) -> dict[str, Any]:
         found = study.mapping_options()
+        summary = next((e.summary for e in study.lineage() if e.id == done), "") if done else ""
         return {
             "coders": [
                 {"name": c, "looks_agreed": c in found.agreed_candidates} for c in found.coders
@@ -34,12 +35,12 @@ def router(wb: Workbench) -> APIRouter:
             "theme_parents": list(found.theme_parents),
             "theme_parents_shown": list(found.theme_parents[:SHOWN_PARENTS]),
             "level_two_codings": found.level_two_codings,
-            "done": done or "",
+            "done": summary,
         }
 
     @r.get("/import", response_class=HTMLResponse)
     def import_page(
-        request: Request, done: Annotated[str | None, Query(max_length=500)] = None
+        request: Request, done: Annotated[int | None, Query(ge=1)] = None
     ) -> HTMLResponse:
         study = wb.acting(request)
         return wb.page(request, "import.html", context(study, done), study)
@@ -48,23 +49,24 @@ def router(wb: Workbench) -> APIRouter:
     def import_json(request: Request) -> dict[str, Any]:
         return context(wb.acting(request), None)
 
-    def back(summary: str) -> Response:
-        return RedirectResponse("/import?" + urlencode({"done": summary}), status_code=303)
+    def back(result: MappingResult) -> Response:
+        """Back to the page, which shows what the change did (its lineage entry's summary)."""
+        return RedirectResponse(f"/import?done={result.entry}", status_code=303)
 
     @r.post("/import/promote")
     def promote(request: Request, coder: Name) -> Response:
-        return back(wb.acting(request).promote_coder(coder).summary)
+        return back(wb.acting(request).promote_coder(coder))
 
     @r.post("/import/themes-from-tree")
     def themes_from_tree(request: Request) -> Response:
-        return back(wb.acting(request).themes_from_tree().summary)
+        return back(wb.acting(request).themes_from_tree())
 
     @r.post("/import/set-group")
     def set_group(request: Request, attribute: Name) -> Response:
-        return back(wb.acting(request).set_group_from(attribute).summary)
+        return back(wb.acting(request).set_group_from(attribute))
 
     @r.post("/import/set-dates")
     def set_dates(request: Request, attribute: Name) -> Response:
-        return back(wb.acting(request).set_dates_from(attribute).summary)
+        return back(wb.acting(request).set_dates_from(attribute))
 
     return r
