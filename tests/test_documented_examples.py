@@ -25,6 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.cli.commands import all_commands
+from tests.exchange import team_study
 from thematica.cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -147,6 +148,7 @@ def scratch(folder: Path, demo: Path, anonymised: Path, with_study: bool, anon: 
         shutil.copyfile(source / "demo.thematica-key", folder / f"{STUDY}-key")
     for name in ("nvivo-export.qdpx", "new-project.qdpx"):
         shutil.copyfile(anonymised / "export.qdpx", folder / name)
+    (folder / "team.qdpx").write_bytes(team_study.qdpx_bytes())  # issue 12's team study
     for name in ("atlas-codebook.qdc", "codebook.qdc"):
         shutil.copyfile(anonymised / "export.qdc", folder / name)
     for name in ("register.csv", "guide.md", "identities.csv", "deny-list.csv", "candidates.csv"):

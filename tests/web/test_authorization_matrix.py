@@ -238,6 +238,13 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ("POST", "/recruitment/criteria"): (LEAD_ONLY, form(lambda i: {"key": "I9", "text": "M"})),
     ("POST", "/recruitment/plan"): (LEAD_ONLY, form(lambda i: {"maximum": "12"})),
     ("POST", "/recruitment/stop"): (LEAD_ONLY, form(lambda i: {"memo": "Matrix."})),
+    # the lead's import page (issue 12): the import mappings
+    ("GET", "/import"): (LEAD_ONLY_READ, NONE),
+    ("GET", "/api/import"): (LEAD_ONLY_READ, NONE),
+    ("POST", "/import/promote"): (LEAD_ONLY, form(lambda i: {"coder": CODER})),
+    ("POST", "/import/themes-from-tree"): (LEAD_ONLY, NONE),
+    ("POST", "/import/set-group"): (LEAD_ONLY, form(lambda i: {"attribute": "setting"})),
+    ("POST", "/import/set-dates"): (LEAD_ONLY, form(lambda i: {"attribute": "age"})),
 }
 # Routes that answer everyone alike, signed in or not, active or not (mode -> status): signing
 # in (its form needs the form's own token: refused without it), an invitation (an unknown

@@ -37,6 +37,7 @@ PAGES = [
     ("journal-page", "/journal"),
     ("memos-page", "/memos"),
     ("draft-audit", "/draft-audit"),
+    ("import-page-demo", "/import"),
 ]
 
 

@@ -357,3 +357,8 @@ def codings_list(
         )
     console().print(table)
     click.echo(plural(len(items), "coding"))
+
+
+from thematica.cli.mappings import promote  # noqa: E402  (issue 12: the import mappings)
+
+codings.add_command(promote)

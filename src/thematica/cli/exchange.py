@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from thematica import private_files
-from thematica.cli.output import CliError, open_study, read_file
+from thematica.cli.output import CliError, format_option, open_study, print_json, read_file
 from thematica.errors import ThematicaError
 
 if TYPE_CHECKING:  # the service loads only when a command runs
@@ -51,24 +51,34 @@ def qdpx() -> None:
     """REFI-QDA projects (.qdpx): exchange with NVivo, ATLAS.ti, MAXQDA and QualCoder."""
 
 
+JOURNAL = click.option(
+    "--journal",
+    is_flag=True,
+    help="Include the journal entries and field notes (as REFI-QDA notes).",
+)
+
+
 @qdpx.command("export")
 @click.argument("study")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @ALLOW
-def qdpx_export(study: str, out: Path, allow_identifiers: bool) -> None:
+@JOURNAL
+def qdpx_export(study: str, out: Path, allow_identifiers: bool, journal: bool) -> None:
     """Write STUDY as a REFI-QDA project: users, codes (themes as non-codable codes), sources,
-    one coding per coder per span, cases with variables, memos, interlinks and sets. Runs the
-    anonymisation residual check first.
+    one coding per coder per span, cases with variables, memos (as notes with NoteRefs),
+    interlinks and sets; journal entries only with --journal. Runs the anonymisation residual
+    check first.
 
     \b
     Example:
         thematica qdpx export msk.thematica msk.qdpx
+        thematica qdpx export msk.thematica msk-with-journal.qdpx --journal
     """
     from thematica.exchange.refi import write_qdpx
 
     with open_study(study) as service:
         allowed = residual_gate(study, service, allow_identifiers)
-        project = service.export_project()
+        project = service.export_project(journal=journal)
     buffer = io.BytesIO()
     write_qdpx(project, buffer)
     try:
@@ -79,8 +89,10 @@ def qdpx_export(study: str, out: Path, allow_identifiers: bool) -> None:
     with open_study(study) as service:
         counts = {"sources": len(project.sources), "codes": len(project.codes), "codings": codings}
         service.record_export("qdpx", counts={**counts, "identifiers_allowed": allowed})
+    notes = sum(1 for n in project.notes if n.kind == "memo")
     click.echo(
-        f"Wrote {out}: {len(project.sources)} sources, {len(project.codes)} codes, {codings} codings"
+        f"Wrote {out}: {len(project.sources)} sources, {len(project.codes)} codes, {codings} codings, "
+        f"{notes} memos" + (f", {len(project.notes) - notes} journal entries" if journal else "")
     )
     warn_allowed(allowed)
 
@@ -88,30 +100,108 @@ def qdpx_export(study: str, out: Path, allow_identifiers: bool) -> None:
 @qdpx.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("new_study")
-def qdpx_import(file: Path, new_study: str) -> None:
+@click.option(
+    "--agreed-by",
+    metavar="USER",
+    help="This user's codings become the agreed (level-two) layer, formed from the level-one codes.",
+)
+@click.option(
+    "--themes-from-tree",
+    is_flag=True,
+    help="Parent codes never coded directly become the theme framework; links between them, interlinks.",
+)
+@click.option(
+    "--interview-date",
+    metavar="VARIABLE",
+    help="A Date case variable that sets each transcript's interview date.",
+)
+@click.option(
+    "--group-by",
+    metavar="VARIABLE",
+    help="A case variable that becomes the participant group (Table 1, --by group).",
+)
+@click.option(
+    "--journal",
+    is_flag=True,
+    help="Also import journal entries and free notes (attached to nothing) as journal entries.",
+)
+@format_option
+def qdpx_import(
+    file: Path,
+    new_study: str,
+    agreed_by: str | None,
+    themes_from_tree: bool,
+    interview_date: str | None,
+    group_by: str | None,
+    journal: bool,
+    fmt: str,
+) -> None:
     """Create NEW_STUDY from a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder, qc, Thematica).
     Offsets in UTF-16 units or with CRLF counted as two are detected and converted; sources that
-    are not text are listed as skipped. Nothing is created if the file is bad.
+    are not text are listed as skipped; notes become memos. The options map the project onto
+    Thematica's method as it is imported; without them, what they could map is printed as a
+    hint. Nothing is created if the file is bad or an option does not fit it.
 
     \b
     Example:
         thematica qdpx import nvivo-export.qdpx imported.thematica
+        thematica qdpx import team.qdpx team.thematica --agreed-by Consensus --themes-from-tree --interview-date interview_date --group-by profession
     """
     from thematica.exchange.refi import read_qdpx
+    from thematica.service.mappings import ImportMappings
 
+    mapped = ImportMappings(agreed_by, themes_from_tree, interview_date, group_by, journal)
     project = read_qdpx(read_file(file), str(file))
     try:
         from thematica.service import StudyService
 
-        with StudyService.create_from_project(new_study, project) as service:
+        with StudyService.create_from_project(new_study, project, mapped) as service:
             info = service.info()
     except ThematicaError as exc:
         raise CliError(f"{file}: {exc}") from None
     codings = sum(len(s.codings) for s in project.sources)
+    summary = service.import_summary
+    advice: list[str] = []
+    if not mapped.any:
+        from thematica.exchange.hints import hints
+
+        advice = hints(project).lines(new_study)
+    if fmt == "json":
+        print_json(
+            {
+                "study": new_study,
+                "sources": info.transcripts,
+                "codes": len(project.codes),
+                "codings": codings,
+                "offset_unit": project.offset_unit,
+                "imported": summary,
+                "skipped": list(project.skipped),
+                "mapped": [
+                    {"operation": r.operation, "summary": r.summary, "counts": r.counts}
+                    for r in service.import_mapped
+                ],
+                "hints": advice,
+            }
+        )
+        return
     click.echo(
         f"Created {new_study}: {info.transcripts} sources, {len(project.codes)} codes, {codings} codings "
         f"(positions counted in {project.offset_unit})"
     )
+    if summary.get("memos") or summary.get("journal_entries"):
+        click.echo(
+            f"Notes: {summary.get('memos', 0)} memos, {summary.get('journal_entries', 0)} journal entries"
+        )
+    if summary.get("notes_skipped"):
+        click.echo(
+            f"Skipped {summary['notes_skipped']} notes attached to nothing (import them as "
+            "journal entries with --journal)",
+            err=True,
+        )
+    for result in service.import_mapped:
+        click.echo(result.summary)
+    for line in advice:
+        click.echo(line)
     for name in project.skipped:
         click.echo(f"Skipped (not text): {name}", err=True)
     if service.import_summary.get("empty_selections_skipped"):

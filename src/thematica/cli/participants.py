@@ -106,3 +106,8 @@ def _cell(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+from thematica.cli.mappings import set_group  # noqa: E402  (issue 12: the import mappings)
+
+participants.add_command(set_group)

@@ -297,3 +297,8 @@ def themes_unlink(study: str, source: str, target: str, label: str | None, by: s
     with open_study(study) as service:
         entry = acting(service, by).unlink_themes(link_id(service, source, target, label))
     click.echo(f"Unlinked (lineage entry {entry})")
+
+
+from thematica.cli.mappings import from_tree  # noqa: E402  (issue 12: the import mappings)
+
+themes.add_command(from_tree)

@@ -325,3 +325,8 @@ def transcripts_reveal(study: str, ref: str, by: str) -> None:
     with open_study(study) as service:
         at = service.as_member(by, client="cli").reveal(ref)
     click.echo(f"Revealed {ref} ({at:%Y-%m-%d %H:%M})")
+
+
+from thematica.cli.mappings import set_dates  # noqa: E402  (issue 12: the import mappings)
+
+transcripts.add_command(set_dates)

@@ -91,15 +91,21 @@ class XSource:
     interview_date: dt.date | None = None
 
 
+NOTE_KINDS = ("memo", "journal", "field-note")
+
+
 @dataclass(frozen=True)
 class XNote:
-    """A memo or journal entry, attached to any number of objects by guid."""
+    """A memo or journal entry, attached to any number of objects by guid. ``kind`` is "memo"
+    for a memo (and any other tool's note), "journal" or "field-note" for a journal entry."""
 
     guid: str
     name: str
     text: str
     targets: tuple[str, ...] = ()
     user: str | None = None
+    kind: str = "memo"
+    created: dt.datetime | None = None
 
 
 @dataclass(frozen=True)

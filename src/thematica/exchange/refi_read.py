@@ -18,6 +18,7 @@ from lxml import etree
 
 from thematica.domain import AttributeType, AttributeValue
 from thematica.exchange.model import (
+    NOTE_KINDS,
     XCase,
     XCode,
     XCoding,
@@ -225,6 +226,8 @@ class _Note:
     user: str | None
     marked: bool  # written by Thematica as a note, never a coding memo
     extra_targets: list[str]
+    kind: str = "memo"
+    created: dt.datetime | None = None
 
 
 @dataclass
@@ -473,6 +476,8 @@ class _ProjectReader:
         _description, extras = split_extras(_text_of(_child(element, "Description")))
         text = self.source_text(element, name or guid) or ""
         targets = extras.get("targets", [])
+        kind = extras.get("kind")
+        created = element.get("creationDateTime")
         self.notes.append(
             _Note(
                 guid,
@@ -483,6 +488,8 @@ class _ProjectReader:
                 [norm_guid(t) for t in targets if isinstance(t, str)]
                 if isinstance(targets, list)
                 else [],
+                kind if kind in NOTE_KINDS else "memo",
+                parse_datetime(created) if created else None,
             )
         )
 
@@ -643,7 +650,15 @@ class _ProjectReader:
                     targets.append(target)
             targets.extend(note.extra_targets)
             notes.append(
-                XNote(note.guid, note.name, note.text, tuple(dict.fromkeys(targets)), note.user)
+                XNote(
+                    note.guid,
+                    note.name,
+                    note.text,
+                    tuple(dict.fromkeys(targets)),
+                    note.user,
+                    note.kind,
+                    note.created,
+                )
             )
         return memos, notes
 

@@ -120,7 +120,7 @@ class _Writer:
                 if t in placeable:
                     self.note_refs.setdefault(t, []).append(note.guid)
             single_coding = len(note.targets) == 1 and note.targets[0] in codings
-            notes.append((note, bool(extra) or single_coding))
+            notes.append((note, bool(extra) or single_coding or note.kind != "memo"))
             if extra:
                 self.extra_targets[note.guid] = extra
         return memos + notes
@@ -284,9 +284,12 @@ class _Writer:
             guid=_gid(note.guid),
             name=_x(note.name),
             creatingUser=_gid(note.user) if note.user else None,
+            creationDateTime=_datetime(note.created) if note.created else None,
         ):
             if marked:
                 extras: dict[str, Any] = {"note": True}
+                if note.kind != "memo":
+                    extras["kind"] = note.kind
                 if note.guid in self.extra_targets:
                     extras["targets"] = [_gid(t) for t in self.extra_targets[note.guid]]
                 self.leaf("Description", EXTRA_PREFIX + _json(extras))

@@ -60,6 +60,7 @@ from thematica.service.facade_accounts import AccountMethods
 from thematica.service.facade_analysis import AnalysisMethods
 from thematica.service.facade_audit import AuditMethods
 from thematica.service.facade_framework import FrameworkMethods
+from thematica.service.facade_mappings import MappingMethods
 from thematica.service.facade_notes import NotesMethods
 from thematica.service.facade_reconcile import ReconcileMethods
 from thematica.service.recruitment_methods import RecruitmentMethods
@@ -78,17 +79,19 @@ if TYPE_CHECKING:
     from thematica.manuscript.draft import Draft
     from thematica.manuscript.results import AuditReport
     from thematica.service import anonymisation_state as anon_state
-    from thematica.service import codeops, exchange
+    from thematica.service import codeops, exchange, mappings
     from thematica.service.acting import MemberStudy
 else:  # loaded at first use: most commands need none of them (bench/run.py cli)
     anon_state = lazy_module("thematica.service.anonymisation_state")
     codeops = lazy_module("thematica.service.codeops")
     exchange = lazy_module("thematica.service.exchange")
+    mappings = lazy_module("thematica.service.mappings")
 
 MAX_TITLE = 500
 
 
 class StudyService(
+    MappingMethods,
     FrameworkMethods,
     NotesMethods,
     AuditMethods,
@@ -110,6 +113,7 @@ class StudyService(
         self.location = location
         self.migration = migration
         self.import_summary: dict[str, int] = {}
+        self.import_mapped: tuple[mappings.MappingResult, ...] = ()
         self._creation: creation.Creation | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -211,19 +215,29 @@ class StudyService(
 
     # -- exchange --------------------------------------------------------------------------
 
-    def export_project(self) -> XProject:
-        """The whole study as a tool-neutral project (for REFI-QDA export)."""
+    def export_project(self, *, journal: bool = False) -> XProject:
+        """The whole study as a tool-neutral project (for REFI-QDA export); journal entries
+        only with ``journal``."""
         with self._session() as session:
-            return exchange.to_project(session)
+            return exchange.to_project(session, journal)
 
     @classmethod
-    def create_from_project(cls, location: str, project: XProject) -> StudyService:
-        """A new study holding ``project``; nothing is left behind if any part fails."""
+    def create_from_project(
+        cls, location: str, project: XProject, mapped: mappings.ImportMappings | None = None
+    ) -> StudyService:
+        """A new study holding ``project``, with the ``mapped`` options applied in the same
+        transaction; nothing is left behind if any part fails."""
         title = " ".join(project.name.split())[:MAX_TITLE] or "Imported project"
         with cls.creating(location, title=title) as service:
             try:
                 with service._transaction() as session:
-                    service.import_summary = exchange.from_project(session, project)
+                    ids = exchange.ImportIds()
+                    journal = mapped is not None and mapped.journal
+                    service.import_summary = exchange.from_project(session, project, ids, journal)
+                    if mapped is not None and mapped.any:
+                        service.import_mapped = mappings.apply_at_import(
+                            session, project, ids, mapped
+                        )
                     search_index.rebuild(session)
                     audit.record(
                         session,

@@ -42,6 +42,7 @@ from thematica.exchange.model import (
 )
 from thematica.service import register as reg
 from thematica.service.codebook import CodeIndex, NodeIndex
+from thematica.service.exchange_notes import ImportIds, notes_from_project, notes_to_project
 from thematica.service.values import encode
 from thematica.storage.models import (
     AttributeDefRow,
@@ -59,6 +60,8 @@ from thematica.storage.models import (
     TurnRow,
 )
 
+__all__ = ["ImportIds", "from_project", "to_project"]
+
 STUDY_EXTRAS = "thematica:"
 THEME_SET = "Theme codes: "
 DIVERGENT_SET = "Divergent: "
@@ -69,7 +72,8 @@ def _guid(seed: str, kind: str, ident: object) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"thematica:{seed}:{kind}:{ident}"))
 
 
-def to_project(session: Session) -> XProject:
+def to_project(session: Session, journal: bool = False) -> XProject:
+    """The study as an :class:`XProject`: memos always, journal entries only with ``journal``."""
     study = session.get(StudyRow, 1)
     assert study is not None
     seed = study.created_at.isoformat()
@@ -197,7 +201,7 @@ def to_project(session: Session) -> XProject:
         variables,
         cases,
         tuple(sources),
-        (),
+        notes_to_project(session, g, journal),
         links,
         sets,
         description=f"{study.research_question}\n{STUDY_EXTRAS}{extras}",
@@ -267,8 +271,13 @@ def _split_turns(text: str) -> tuple[XTurn, ...]:
     return tuple(turns)
 
 
-def from_project(session: Session, project: XProject) -> dict[str, int]:
-    """Fill an empty study (the caller's transaction) from ``project``."""
+def from_project(
+    session: Session, project: XProject, ids: ImportIds | None = None, journal: bool = False
+) -> dict[str, int]:
+    """Fill an empty study (the caller's transaction) from ``project``; ``ids`` receives what
+    each guid became. Notes become memos; journal entries (and free notes) only with
+    ``journal``."""
+    ids = ids if ids is not None else ImportIds()
     now = dt.datetime.now(dt.UTC)
     question, approach, guide = _study_description(project.description)
     study_row = session.get(StudyRow, 1)
@@ -278,7 +287,7 @@ def from_project(session: Session, project: XProject) -> dict[str, int]:
         study_row.approach = approach
     if guide:
         reg.replace_guide(session, guide)
-    member: dict[str, int] = {}
+    member = ids.members
     names_taken: set[str] = set()
     # REFI-QDA has no roles: the first user leads, users who coded are coders, and everyone else
     # is a reader, the safe default (readers only ever see anonymised text).
@@ -298,8 +307,8 @@ def from_project(session: Session, project: XProject) -> dict[str, int]:
         session.add(row)
         session.flush()
         member[user.guid] = row.id
-    code_ids: dict[str, int] = {}
-    node_ids: dict[str, int] = {}
+    code_ids = ids.codes
+    node_ids = ids.nodes
     by_guid = {c.guid: c for c in project.codes}
     ordered: list[XCode] = []
     placed: set[str] = set()
@@ -453,6 +462,7 @@ def from_project(session: Session, project: XProject) -> dict[str, int]:
                 "imported_at": now,
             },
         ).scalar_one()
+        ids.transcripts[source.guid] = tid
         if turns:
             session.execute(
                 insert(TurnRow),
@@ -511,7 +521,9 @@ def from_project(session: Session, project: XProject) -> dict[str, int]:
         if rows:
             session.execute(insert(CodingRow), rows)
     session.flush()
+    noted = notes_from_project(session, project, ids, journal)
     return {
+        **noted,
         "sources": len(project.sources),
         "codes": len(code_ids),
         "themes": len(node_ids),

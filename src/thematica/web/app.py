@@ -44,6 +44,7 @@ from thematica.web.routes import (
     codebook,
     draft_audit,
     identity,
+    imports,
     journal,
     live,
     memos,
@@ -76,6 +77,7 @@ FEATURES = (
     anonymise,
     audit,
     draft_audit,
+    imports,
     live,
     recruitment,
 )
