@@ -3,8 +3,9 @@ twins are both built here, from the same result objects, so their shapes cannot 
 
 Each function turns one result (``analysis/reports.py``) into plain JSON data: dataclasses
 become objects, tuples lists, enums their values, dates ISO 8601 text. A few fields are derived
-here rather than in the service, for every caller alike: the ``scope`` (and ``convention``) an agreement was computed
-over, each matrix cell's quantifier phrase, and the number of codes saturation reached.
+here rather than in the service, for every caller alike: the ``scope`` and ``convention`` an
+agreement was computed over, each matrix cell's quantifier phrase, and the number of codes
+saturation reached.
 
 What the person asking may not see is left out here too (:class:`Reader`): the CLI acts as the
 administrator and sees everything, a workbench member gets the text of the transcripts they may
