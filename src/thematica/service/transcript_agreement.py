@@ -9,6 +9,8 @@ character figures equal the study report's for that transcript.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,18 +24,27 @@ from thematica.service.codebook import member_id
 from thematica.storage.models import CodeRow, CodingRow, TeamMemberRow
 
 
-def transcript_agreement(
-    session: Session, ref: str, coder_a: str, coder_b: str, level: Level
-) -> TranscriptAgreement:
-    tid = tx.resolve(session, ref)
-    a_id, b_id = member_id(session, coder_a), member_id(session, coder_b)
+@dataclass(frozen=True)
+class Compared:
+    """Two coders in one transcript: the kernel's load, its comparison per code, and the
+    figures built from them (what reconciliation shows beside the disagreements)."""
+
+    data: kernel.CodingsInScope
+    codes: dict[int, kernel.CodeComparison]  # level-one code -> the comparison
+    report: TranscriptAgreement
+
+
+def compare_in_transcript(
+    session: Session, tid: int, a_id: int, b_id: int, level: Level = Level.ONE
+) -> Compared:
+    """One load and one comparison per code, for transcript ``tid`` and coders ``a_id``, ``b_id``."""
     if a_id == b_id:
         raise ThematicaError("name two different coders")
     data = kernel.load(session, [a_id, b_id], level, transcript=tid)
     turn_units = data.turn_count()
+    compared = {code_id: kernel.compare(data, code_id, a_id, b_id) for code_id in data.codes()}
     results = []
-    for code_id in data.codes():
-        found = kernel.compare(data, code_id, a_id, b_id)
+    for code_id, found in compared.items():
         ((_tid, characters),) = found.characters
         results.append(
             TranscriptCodeAgreement(
@@ -53,7 +64,7 @@ def transcript_agreement(
         "(turn, code) pair as a unit.",
     )
     coded = data.coded.get(tid, frozenset())
-    return TranscriptAgreement(
+    report = TranscriptAgreement(
         names[0],
         names[1],
         level,
@@ -69,6 +80,15 @@ def transcript_agreement(
         sum(r.disagreements for r in results),
         method,
     )
+    return Compared(data, compared, report)
+
+
+def transcript_agreement(
+    session: Session, ref: str, coder_a: str, coder_b: str, level: Level
+) -> TranscriptAgreement:
+    tid = tx.resolve(session, ref)
+    a_id, b_id = member_id(session, coder_a), member_id(session, coder_b)
+    return compare_in_transcript(session, tid, a_id, b_id, level).report
 
 
 def coders_with_codings(session: Session, level: Level) -> tuple[str, ...]:
