@@ -24,12 +24,13 @@ def test_the_twin_carries_the_nvivo_convention(client: TestClient, demo: Path) -
     with StudyService.open(str(demo)) as s:
         report = s.agreement(A, B, level=Level.ONE, convention="nvivo")
     assert (default["convention"], nvivo["convention"]) == ("applied", "nvivo")
-    assert nvivo["pooled"]["characters"] == asdict(report.pooled_characters)
+    assert nvivo["pooled_characters"] == asdict(report.pooled_characters)
     assert nvivo["method"] == list(report.method)
     assert any("NVivo convention" in line for line in nvivo["method"])
     transcripts = nvivo["transcripts"]
-    assert all(c["transcripts"] == transcripts for c in nvivo["codes"])  # every one, every code
-    assert nvivo["pooled"]["participants"] == default["pooled"]["participants"]
+    for c in nvivo["codes"]:  # every transcript in scope, for every code
+        assert [s["transcript_id"] for s in c["characters"]] == transcripts
+    assert nvivo["pooled_participants"] == default["pooled_participants"]
     refused = client.get("/api/analysis/agreement", params={"convention": "maxqda"})
     assert refused.status_code == 422
     assert "convention must be one of applied, nvivo" in refused.json()["error"]
