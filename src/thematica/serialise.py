@@ -3,8 +3,9 @@ twins are both built here, from the same result objects, so their shapes cannot 
 
 Each function turns one result (``analysis/reports.py``) into plain JSON data: dataclasses
 become objects, tuples lists, enums their values, dates ISO 8601 text. A few fields are derived
-here rather than in the service, for every caller alike: the ``scope`` an agreement was computed
-over, each matrix cell's quantifier phrase, and the number of codes saturation reached.
+here rather than in the service, for every caller alike: the ``scope`` and ``convention`` an
+agreement was computed over, each matrix cell's quantifier phrase, and the number of codes
+saturation reached.
 
 What the person asking may not see is left out here too (:class:`Reader`): the CLI acts as the
 administrator and sees everything, a workbench member gets the text of the transcripts they may
@@ -68,12 +69,17 @@ ADMINISTRATOR = Reader()
 
 
 def agreement(
-    report: AgreementReport, *, scope: str, reader: Reader = ADMINISTRATOR
+    report: AgreementReport,
+    *,
+    scope: str,
+    convention: str = "applied",
+    reader: Reader = ADMINISTRATOR,
 ) -> dict[str, Any]:
     """Two coders' agreement; the text of a disagreement in a transcript ``reader`` may not
-    read is empty."""
+    read is empty. ``convention``: which transcripts the character figures cover."""
     data: dict[str, Any] = plain(report)
     data["scope"] = scope
+    data["convention"] = convention
     if reader.readable is not None:
         for row in data["disagreements"]:
             if row["transcript_id"] not in reader.readable:

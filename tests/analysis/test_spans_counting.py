@@ -100,8 +100,7 @@ def test_rolled_up_is_the_union_of_children_and_never_exceeds_n(
 def test_presence_table_equals_two_coders_on_expanded_vectors(
     both: int, a_only: int, b_only: int, neither: int
 ) -> None:
-    from thematica.analysis.coefficients import two_coders
-    from thematica.analysis.presence import from_table
+    from thematica.analysis.coefficients import from_table, two_coders
 
     a = [True] * both + [True] * a_only + [False] * b_only + [False] * neither
     b = [True] * both + [False] * a_only + [True] * b_only + [False] * neither

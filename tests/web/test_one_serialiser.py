@@ -54,6 +54,10 @@ CASES = [
         ["agreement", "--coders", f"{A},{B}", "--code", "Pain and mood"],
         f"/api/analysis/agreement?a={A}&b={B}&code=Pain and mood",
     ),
+    (
+        ["agreement", "--coders", f"{A},{B}", "--convention", "nvivo"],
+        f"/api/analysis/agreement?a={A}&b={B}&convention=nvivo",
+    ),
     (["cooccurrence"], "/api/analysis/cooccurrence"),
     (["cooccurrence", "--level", "1"], "/api/analysis/cooccurrence?level=1"),
 ]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
@@ -170,6 +170,19 @@ def _as_float(value: Fraction | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _no_units() -> Coefficients:
+    return Coefficients(
+        n=0,
+        percent_agreement=None,
+        cohen_kappa=None,
+        scott_pi=None,
+        brennan_prediger=None,
+        gwet_ac1=None,
+        krippendorff_alpha=None,
+        undefined=dict.fromkeys(COEFFICIENT_NAMES, NO_UNITS),
+    )
+
+
 def two_coders(
     a: Sequence[Hashable], b: Sequence[Hashable], categories: Sequence[Hashable] | None = None
 ) -> Coefficients:
@@ -192,23 +205,36 @@ def two_coders(
     cats = _category_set(a, b, categories)
     n = len(a)
     if n == 0:
-        return Coefficients(
-            n=0,
-            percent_agreement=None,
-            cohen_kappa=None,
-            scott_pi=None,
-            brennan_prediger=None,
-            gwet_ac1=None,
-            krippendorff_alpha=None,
-            undefined=dict.fromkeys(COEFFICIENT_NAMES, NO_UNITS),
-        )
-    q = len(cats)
+        return _no_units()
     count_a, count_b = Counter(a), Counter(b)
-    p_a = {k: Fraction(count_a[k], n) for k in cats}
-    p_b = {k: Fraction(count_b[k], n) for k in cats}
-    pi = {k: (p_a[k] + p_b[k]) / 2 for k in cats}
     p_o = observed_agreement(a, b)
+    cohen, scott, bp, ac1, undefined = _family(n, p_o, count_a, count_b, cats)
+    alpha, alpha_reason = nominal_alpha(zip(a, b, strict=True))
+    if alpha_reason is not None:
+        undefined["krippendorff_alpha"] = (
+            NO_VARIATION if alpha_reason == NO_VARIATION_ALPHA else alpha_reason
+        )
+    return _result(n, p_o, cohen, scott, bp, ac1, alpha, undefined)
 
+
+Estimates = tuple[
+    Fraction | None, Fraction | None, Fraction | None, Fraction | None, dict[str, str]
+]
+
+
+def _family(
+    n: int,
+    p_o: Fraction,
+    count_a: Mapping[Hashable, int],
+    count_b: Mapping[Hashable, int],
+    cats: Sequence[Hashable],
+) -> Estimates:
+    """Cohen's κ, Scott's π, Brennan-Prediger and Gwet's AC1 from the observed agreement and each
+    coder's count per category (n ≥ 1 units); the reasons for any that are undefined."""
+    q = len(cats)
+    p_a = {k: Fraction(count_a.get(k, 0), n) for k in cats}
+    p_b = {k: Fraction(count_b.get(k, 0), n) for k in cats}
+    pi = {k: (p_a[k] + p_b[k]) / 2 for k in cats}
     undefined: dict[str, str] = {}
     cohen = chance_corrected(p_o, cohen_chance(p_a, p_b))
     if cohen is None:
@@ -223,11 +249,19 @@ def two_coders(
         bp = ac1 = None
         undefined["brennan_prediger"] = ONE_CATEGORY
         undefined["gwet_ac1"] = ONE_CATEGORY
-    alpha, alpha_reason = nominal_alpha(zip(a, b, strict=True))
-    if alpha_reason is not None:
-        undefined["krippendorff_alpha"] = (
-            NO_VARIATION if alpha_reason == NO_VARIATION_ALPHA else alpha_reason
-        )
+    return cohen, scott, bp, ac1, undefined
+
+
+def _result(
+    n: int,
+    p_o: Fraction,
+    cohen: Fraction | None,
+    scott: Fraction | None,
+    bp: Fraction | None,
+    ac1: Fraction | None,
+    alpha: Fraction | None,
+    undefined: dict[str, str],
+) -> Coefficients:
     return Coefficients(
         n=n,
         percent_agreement=float(100 * p_o),
@@ -238,6 +272,36 @@ def two_coders(
         krippendorff_alpha=_as_float(alpha),
         undefined=undefined,
     )
+
+
+def from_table(both: int, a_only: int, b_only: int, neither: int) -> Coefficients:
+    """:func:`two_coders` for a present/absent judgement given as its 2x2 table: units coded
+    present by both, by A only, by B only and by neither.
+
+    Participant- and turn-level presence give one 2x2 table per code; expanding it into vectors
+    of 130,000 turns would be wasteful. Same formulas, same exact arithmetic (q = 2); Krippendorff's
+    alpha by its two-coder identity ``1 - ((2n - 1)/(2n))·(1 - π)`` (no missing values), which
+    equals the coincidence formula of :func:`nominal_alpha` (a property test checks both routes).
+    See docs/methods.md#presence-agreement-by-participant-and-by-turn.
+    """
+    for name, value in (
+        ("both", both),
+        ("a_only", a_only),
+        ("b_only", b_only),
+        ("neither", neither),
+    ):
+        _check_count(name, value)
+    n = both + a_only + b_only + neither
+    if n == 0:
+        return _no_units()
+    p_o = Fraction(both + neither, n)
+    count_a: dict[Hashable, int] = {True: both + a_only, False: b_only + neither}
+    count_b: dict[Hashable, int] = {True: both + b_only, False: a_only + neither}
+    cohen, scott, bp, ac1, undefined = _family(n, p_o, count_a, count_b, (False, True))
+    alpha = None if scott is None else 1 - Fraction(2 * n - 1, 2 * n) * (1 - scott)
+    if alpha is None:
+        undefined["krippendorff_alpha"] = NO_VARIATION
+    return _result(n, p_o, cohen, scott, bp, ac1, alpha, undefined)
 
 
 def pooled_alpha(units: Sequence[tuple[Hashable, Hashable]]) -> float | None:
@@ -255,6 +319,26 @@ def pooled_alpha(units: Sequence[tuple[Hashable, Hashable]]) -> float | None:
 # --------------------------------------------------------------------------------------------
 # NVivo-style character agreement (NVivo's Coding Comparison query; Cohen 1960)
 # --------------------------------------------------------------------------------------------
+
+
+Convention = Literal["applied", "nvivo"]
+CONVENTIONS: tuple[Convention, ...] = ("applied", "nvivo")
+"""Which code x transcript pairs the character figures cover (docs/methods.md#two-conventions):
+
+* ``applied`` (the default): the transcripts where at least one coder applied the code; a kappa
+  that is 0/0 (both coded every character) is undefined, never a number.
+* ``nvivo``: every transcript in scope for every code, as NVivo's Coding Comparison query does;
+  where neither coder applied the code, or both coded every character, kappa is 1 and the
+  agreement 100 %, so a user can reproduce NVivo's figures and their averages.
+"""
+
+
+def check_convention(convention: str) -> Convention:
+    if convention not in CONVENTIONS:
+        raise ValueError(
+            f"the convention must be one of {', '.join(CONVENTIONS)}, not {convention!r}"
+        )
+    return "nvivo" if convention == "nvivo" else "applied"
 
 
 @dataclass(frozen=True)
@@ -308,7 +392,9 @@ def _character_kappa(
     return (agreement * total - expected_times_total) / denominator, None
 
 
-def character_agreement(total: int, both: int, a_only: int, b_only: int) -> CharacterAgreement:
+def character_agreement(
+    total: int, both: int, a_only: int, b_only: int, convention: Convention = "applied"
+) -> CharacterAgreement:
     """Percentage agreement and kappa for one code in one source, NVivo-style.
 
     See docs/methods.md#character-level-agreement-nvivos-method.
@@ -317,8 +403,10 @@ def character_agreement(total: int, both: int, a_only: int, b_only: int) -> Char
     coders, ``a_only``/``b_only`` by one of them, and ``neither = total - both - a_only - b_only``
     by none. Percentage agreement = ``100 · (both + neither)/total``. Kappa: see
     :func:`_character_kappa`. Unlike NVivo, which reports 1 when neither coder coded anything,
-    the undefined 0/0 kappa is ``None`` with a reason.
+    the undefined 0/0 kappa is ``None`` with a reason; ``convention="nvivo"`` gives NVivo's 1
+    instead (agreement is then complete: 100 %).
     """
+    check_convention(convention)
     for name, value in (("total", total), ("both", both), ("a_only", a_only), ("b_only", b_only)):
         _check_count(name, value)
     neither = total - both - a_only - b_only
@@ -327,6 +415,8 @@ def character_agreement(total: int, both: int, a_only: int, b_only: int) -> Char
             f"both + a_only + b_only = {both + a_only + b_only} is more than the total of {total}"
         )
     kappa, reason = _character_kappa(total, both, a_only, b_only)
+    if kappa is None and total > 0 and convention == "nvivo":
+        kappa, reason = 1.0, None  # NVivo: complete agreement (nothing coded, or everything)
     percent = None if total == 0 else 100 * (both + neither) / total
     return CharacterAgreement(
         total=total,
@@ -367,7 +457,9 @@ def _weighted_mean(pairs: Sequence[tuple[float, int]]) -> float | None:
     return math.fsum(value * size for value, size in pairs) / weight
 
 
-def aggregate(results: Sequence[CharacterAgreement]) -> AggregateAgreement:
+def aggregate(
+    results: Sequence[CharacterAgreement], convention: Convention = "applied"
+) -> AggregateAgreement:
     """Aggregate one code's per-source results three ways, each labelled.
 
     See docs/methods.md#character-level-agreement-nvivos-method.
@@ -379,6 +471,8 @@ def aggregate(results: Sequence[CharacterAgreement]) -> AggregateAgreement:
     Kappa means use only the sources whose kappa is defined (``sources_with_kappa`` says how
     many); percentage means use every source with at least one unit. The size-weighted mean
     percentage always equals the pooled percentage. Sums use ``math.fsum`` (exactly rounded).
+    Under ``convention="nvivo"`` the pooled kappa of a table with nothing coded (or everything)
+    is 1, as each source's is; which sources are passed in is the caller's convention.
     """
     kappas = [(r.kappa, r.total) for r in results if r.kappa is not None]
     percents = [(r.percent_agreement, r.total) for r in results if r.percent_agreement is not None]
@@ -387,6 +481,7 @@ def aggregate(results: Sequence[CharacterAgreement]) -> AggregateAgreement:
         sum(r.both for r in results),
         sum(r.a_only for r in results),
         sum(r.b_only for r in results),
+        convention,
     )
     return AggregateAgreement(
         sources=len(results),

@@ -84,6 +84,14 @@ def _print_presence(label: str, presence: PresenceAgreement) -> None:
     help="Transcripts coded by either coder, or only those both have coded (study still being coded).",
 )
 @click.option(
+    "--convention",
+    type=click.Choice(["applied", "nvivo"]),
+    default="applied",
+    show_default=True,
+    help="Character figures over the transcripts where either coder applied the code (applied), "
+    "or over every transcript in scope, kappa 1 where neither did (nvivo, as NVivo's Coding Comparison).",
+)
+@click.option(
     "--disagreements/--no-disagreements",
     default=True,
     show_default=True,
@@ -91,15 +99,23 @@ def _print_presence(label: str, presence: PresenceAgreement) -> None:
 )
 @format_option
 def agreement(
-    study: str, coders: str, code: str | None, level: int, scope: str, disagreements: bool, fmt: str
+    study: str,
+    coders: str,
+    code: str | None,
+    level: int,
+    scope: str,
+    convention: str,
+    disagreements: bool,
+    fmt: str,
 ) -> None:
     """Inter-coder agreement between two coders, at three units: characters (NVivo's method, per code per
     transcript, with unweighted, size-weighted and pooled summaries), participants (code present in the
     participant's transcripts) and speaker turns. Undefined values are shown as undefined.
 
     \b
-    Example:
+    Examples:
         thematica agreement msk.thematica --coders "Rachel Ames,Tom Okafor" --format json
+        thematica agreement msk.thematica --coders "Rachel Ames,Tom Okafor" --convention nvivo
     """
     names = _names(coders)
     if len(names) < 2:
@@ -107,6 +123,11 @@ def agreement(
             "--coders takes two or more names: 'A,B' (or 'A,B,C' for Krippendorff's alpha)"
         )
     if len(names) > 2:
+        if convention != "applied":
+            raise CliError(
+                "--convention is for two coders' character figures; three or more coders are "
+                "compared by Krippendorff's alpha on code presence"
+            )
         _agreement_many(study, names, code, level, scope, fmt)
         return
     with open_study(study) as service:
@@ -116,9 +137,10 @@ def agreement(
             level=Level(level),
             code=code_path(code) if code else None,
             scope=scope,
+            convention=convention,
         )
     if fmt == "json":
-        print_json(serialise.agreement(report, scope=scope))
+        print_json(serialise.agreement(report, scope=scope, convention=convention))
         return
     out = console()
     out.print(

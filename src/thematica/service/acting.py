@@ -239,9 +239,12 @@ class MemberStudy(MappingChanges, ChangeMethods):
         level: Level = Level.ONE,
         code: CodePath | None = None,
         scope: str = "either",
+        convention: str = "applied",
     ) -> AgreementReport:
         self.require_level_open(level, "agreement")
-        return self._service.agreement(coder_a, coder_b, level=level, code=code, scope=scope)
+        return self._service.agreement(
+            coder_a, coder_b, level=level, code=code, scope=scope, convention=convention
+        )
 
     def agreement_many(
         self,

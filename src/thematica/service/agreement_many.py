@@ -3,17 +3,17 @@
 Per code, at two units: participants (is the code anywhere in the participant's transcripts?)
 and speaker turns. A coder who has not coded any of a unit's transcripts is *missing* for that
 unit, not absent: Krippendorff's alpha handles missing data, so coders may have coded
-different subsets. Computed with the ``krippendorff`` package.
+different subsets. Computed with the ``krippendorff`` package, from the agreement kernel's load
+(:mod:`thematica.service.analysis.kernel`): only codings in scope count, so under
+``scope="both"`` a code used only in a transcript outside the scope is neither listed nor pooled.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from thematica.analysis import spans
@@ -21,9 +21,8 @@ from thematica.analysis.coefficients import krippendorff_alpha
 from thematica.analysis.reports import MultiAgreementReport, MultiCodeAgreement, MultiPresence
 from thematica.domain import CodePath, Level
 from thematica.errors import ThematicaError
-from thematica.service.analysis import coders_codings
+from thematica.service.analysis import kernel
 from thematica.service.codebook import member_id
-from thematica.storage.models import TeamMemberRow, TranscriptRow, TurnRow
 
 
 def _presence(matrix: np.ndarray) -> MultiPresence:
@@ -53,72 +52,42 @@ def agreement_many(
     counting as finding nothing there (as in the two-coder report). ``"both"``: a coder is
     *missing* where they have not coded, and a unit counts only where two or more coders coded
     it; with two coders that is exactly the transcripts both have coded."""
-    if scope not in ("either", "both"):
+    if scope not in kernel.SCOPES:
         raise ThematicaError("scope must be either or both")
     ids = [member_id(session, c) for c in coders]
     if len(set(ids)) != len(ids) or len(ids) < 2:
         raise ThematicaError("name two or more different coders")
-    names = dict(session.execute(select(TeamMemberRow.id, TeamMemberRow.name)).all())
-    index, level_codes, rows = coders_codings(session, ids, level, code)
+    data = kernel.load(session, ids, level, code, scope)
+    transcripts = data.transcripts
     row_of = {coder: i for i, coder in enumerate(ids)}
-    coded: dict[int, set[int]] = defaultdict(set)  # transcript -> coders who coded it
-    spans_of: dict[int, dict[tuple[int, int], list[tuple[int, int]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for tid, code_id, coder, start, end in rows:
-        coded[tid].add(coder)
-        if code_id in level_codes:
-            spans_of[code_id][(tid, coder)].append((start, end))
-    # Under "both", a transcript counts only where two or more of the coders coded it (with two
-    # coders, exactly the two-coder report's scope); a participant's other transcripts are ignored.
-    transcripts = sorted(t for t, who in coded.items() if scope == "either" or len(who) >= 2)
-    in_scope = set(transcripts)
-    participant_of = dict(
-        session.execute(
-            select(TranscriptRow.id, TranscriptRow.participant_id).where(
-                TranscriptRow.id.in_(transcripts)
-            )
-        ).all()
-    )
-    unit_of = {
-        t: participant_of[t] if participant_of[t] is not None else f"transcript {t}"
-        for t in transcripts
-    }
-    participants = sorted({unit_of[t] for t in transcripts}, key=str)
+    participants = sorted(set(data.unit_of.values()), key=str)
     column = {p: i for i, p in enumerate(participants)}
-    bounds: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-    for tid, start, end in session.execute(
-        select(TurnRow.transcript_id, TurnRow.start_offset, TurnRow.end_offset)
-        .where(TurnRow.transcript_id.in_(transcripts))
-        .order_by(TurnRow.transcript_id, TurnRow.start_offset)
-    ):
-        bounds[tid][0].append(start)
-        bounds[tid][1].append(end)
     turn_offset, total_turns = {}, 0
     for tid in transcripts:
         turn_offset[tid] = total_turns
-        total_turns += len(bounds[tid][0])
+        total_turns += len(data.turns[tid][0])
     # who is missing where: a coder is missing for a participant/turn whose transcripts they never coded
     base_p = np.full((len(ids), len(participants)), math.nan)
     base_t = np.full((len(ids), total_turns), math.nan)
-    for tid, who in ((t, coded[t]) for t in transcripts):
-        for coder in who if scope == "both" else ids:
-            base_p[row_of[coder], column[unit_of[tid]]] = 0.0
-            base_t[row_of[coder], turn_offset[tid] : turn_offset[tid] + len(bounds[tid][0])] = 0.0
+    for tid in transcripts:
+        for coder in data.coded[tid] if scope == "both" else ids:
+            base_p[row_of[coder], column[data.unit_of[tid]]] = 0.0
+            base_t[row_of[coder], turn_offset[tid] : turn_offset[tid] + len(data.turns[tid][0])] = (
+                0.0
+            )
     results = []
     pooled = []
-    for code_id in sorted(spans_of, key=lambda c: index.paths[c]):
+    for code_id in data.codes():
         p_matrix, t_matrix = base_p.copy(), base_t.copy()
-        for (tid, coder), found in spans_of[code_id].items():
-            if tid not in in_scope:
-                continue
-            p_matrix[row_of[coder], column[unit_of[tid]]] = 1.0
-            starts, ends = bounds[tid]
-            for turn in spans.touched(spans.merge(found), starts, ends):
-                t_matrix[row_of[coder], turn_offset[tid] + turn] = 1.0
+        for tid, by_coder in data.spans[code_id].items():
+            starts, ends = data.turns[tid]
+            for coder, found in by_coder.items():
+                p_matrix[row_of[coder], column[data.unit_of[tid]]] = 1.0
+                for turn in spans.touched(found, starts, ends):
+                    t_matrix[row_of[coder], turn_offset[tid] + turn] = 1.0
         pooled.append(p_matrix)
         results.append(
-            MultiCodeAgreement(index.paths[code_id], _presence(p_matrix), _presence(t_matrix))
+            MultiCodeAgreement(data.index.paths[code_id], _presence(p_matrix), _presence(t_matrix))
         )
     pooled_matrix = np.concatenate(pooled, axis=1) if pooled else np.empty((len(ids), 0))
     method = (
@@ -126,7 +95,8 @@ def agreement_many(
         f"among {len(ids)} coders, over {len(transcripts)} transcripts that at least one of them has coded.",
         (
             "A coder who has not coded any of a unit's transcripts is missing for that unit (not absent); units "
-            "with fewer than two coders are not pairable."
+            "with fewer than two coders are not pairable. Only transcripts two or more of them have coded count, "
+            "and codes used only elsewhere are not listed."
             if scope == "both"
             else "A coder who left a transcript uncoded counts as finding nothing there (--scope both treats "
             "them as missing instead)."
@@ -134,10 +104,10 @@ def agreement_many(
         + " The pooled value treats every (participant, code) pair as a unit.",
     )
     return MultiAgreementReport(
-        tuple(names[i] for i in ids),
+        data.names,
         level,
-        tuple(transcripts),
-        tuple(t for t in transcripts if len(coded[t]) >= 2),
+        transcripts,
+        tuple(t for t in transcripts if len(data.coded[t]) >= 2),
         tuple(results),
         _presence(pooled_matrix),
         method,

@@ -1,5 +1,5 @@
 """Analysis methods of :class:`~thematica.service.StudyService` (part of the class):
-agreement, counts, saturation, matrix and co-occurrence (``service/analysis.py`` and
+agreement, counts, saturation, matrix and co-occurrence (the ``service/analysis/`` package and
 ``analysis/`` do the work). One read per method."""
 
 from __future__ import annotations
@@ -40,9 +40,13 @@ class AnalysisMethods(Sessions):
         level: Level = Level.ONE,
         code: CodePath | None = None,
         scope: str = "either",
+        convention: str = "applied",
     ) -> AgreementReport:
+        """Two coders' agreement. ``convention``: ``applied`` (the default) computes the
+        character figures over the transcripts where either coder applied each code; ``nvivo``
+        over every transcript in scope, as NVivo's Coding Comparison query does."""
         with self._session() as session:
-            return an.agreement(session, coder_a, coder_b, level, code, scope)
+            return an.agreement(session, coder_a, coder_b, level, code, scope, convention)
 
     def agreement_many(
         self,

@@ -33,7 +33,7 @@ from thematica.errors import AccessDenied, ConflictError, NotFoundError, Themati
 from thematica.service import codebook as cb
 from thematica.service import versions
 from thematica.service.coding_edits import seen
-from thematica.service.transcript_agreement import transcript_agreement
+from thematica.service.transcript_agreement import compare_in_transcript
 from thematica.storage.models import (
     CodeOriginRow,
     CodeRow,
@@ -173,17 +173,6 @@ def _differences(
     return {code: spans.differences(a, b) for code, (a, b) in _per_code(rows, a_id, b_id).items()}
 
 
-def _agreements(
-    rows: list[tuple[int, int, int, int, int]], a_id: int, b_id: int
-) -> list[tuple[int, int, int]]:
-    """(code, start, end) of every passage both coders coded with exactly the same span: a
-    merged span of one that is also a merged span of the other overlaps nothing else of either."""
-    out: list[tuple[int, int, int]] = []
-    for code, (a, b) in _per_code(rows, a_id, b_id).items():
-        out.extend((code, s, e) for s, e in sorted(set(a) & set(b)))
-    return out
-
-
 def _decisions(session: Session, tid: int) -> dict[tuple[int, int, int], ReconciliationRow]:
     rows = session.scalars(select(ReconciliationRow).where(ReconciliationRow.transcript_id == tid))
     return {(r.code_id, r.start_offset, r.end_offset): r for r in rows}
@@ -259,12 +248,15 @@ def reconciliation(
     rows = _level_one(session, tid)
     a_id, b_id = _pair(session, rows, coders, label or transcript.source_name)
     names = _names(session)
-    index = cb.CodeIndex.load(session)
+    # the disagreements, the identical passages and the figures: one load through the agreement
+    # kernel, as on the analysis pages
+    compared = compare_in_transcript(session, tid, a_id, b_id)
+    index = compared.data.index
     decided = _decisions(session, tid)
     items = []
-    for code_id, diffs in _differences(rows, a_id, b_id).items():
+    for code_id, found in compared.codes.items():
         agreed = _agreed_code(session, index, code_id)
-        for d in diffs:
+        for _tid, d in found.differences:
             row = decided.get((code_id, d.start, d.end))
             items.append(
                 Item(
@@ -280,14 +272,21 @@ def reconciliation(
                 )
             )
     items.sort(key=lambda i: (i.start, i.end, i.code))
-    # the figures come from the one-transcript agreement the analysis pages use
-    figures = transcript_agreement(session, str(tid), names[a_id], names[b_id], Level.ONE).codes
+    figures = compared.report.codes
     pooled = character_agreement(
         sum(f.characters.total for f in figures),
         sum(f.characters.both for f in figures),
         sum(f.characters.a_only for f in figures),
         sum(f.characters.b_only for f in figures),
     )
+    identical = [
+        (code_id, s, e)
+        for code_id in compared.codes
+        for s, e in sorted(
+            set(compared.data.merged(code_id, tid, a_id))
+            & set(compared.data.merged(code_id, tid, b_id))
+        )
+    ]
     return Reconciliation(
         tid,
         label,
@@ -298,7 +297,7 @@ def reconciliation(
         pooled,
         tuple(
             Agreement(index.paths[c], s, e, (c, s, e) in decided)
-            for c, s, e in sorted(_agreements(rows, a_id, b_id), key=lambda x: (x[1], x[2], x[0]))
+            for c, s, e in sorted(identical, key=lambda x: (x[1], x[2], x[0]))
         ),
     )
 

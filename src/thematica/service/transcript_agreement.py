@@ -1,89 +1,60 @@
 """Agreement between two coders over one transcript, and who there is to compare.
 
 The study report (:func:`thematica.service.analysis.agreement`) gives per-code character
-agreement per transcript; a reconciliation screen needs the same figures for one transcript
-without computing the whole study. Same arithmetic, same spans, same coefficients: the
-per-code character figures equal the study report's for that transcript.
+agreement per transcript; the analysis pages and the reconciliation screen need the same figures
+for one transcript without computing the whole study. Both come from the agreement kernel
+(:mod:`thematica.service.analysis.kernel`): the same load, the same comparison, so the per-code
+character figures equal the study report's for that transcript.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from thematica.analysis import coefficients, spans
-from thematica.analysis.presence import from_table
-from thematica.analysis.reports import (
-    PresenceAgreement,
-    TranscriptAgreement,
-    TranscriptCodeAgreement,
-)
+from thematica.analysis import coefficients
+from thematica.analysis.reports import TranscriptAgreement, TranscriptCodeAgreement
 from thematica.domain import Level, MemberRole
 from thematica.errors import ThematicaError
 from thematica.service import transcripts as tx
-from thematica.service.analysis import coders_codings
+from thematica.service.analysis import kernel
 from thematica.service.codebook import member_id
-from thematica.storage.models import CodeRow, CodingRow, TeamMemberRow, TranscriptRow, TurnRow
+from thematica.storage.models import CodeRow, CodingRow, TeamMemberRow
 
 
-def _presence(a: set[int], b: set[int], units: int) -> PresenceAgreement:
-    both = len(a & b)
-    result = from_table(both, len(a) - both, len(b) - both, units - len(a | b))
-    return PresenceAgreement(units, len(a), len(b), both, result)
+@dataclass(frozen=True)
+class Compared:
+    """Two coders in one transcript: the kernel's load, its comparison per code, and the
+    figures built from them (what reconciliation shows beside the disagreements)."""
+
+    data: kernel.CodingsInScope
+    codes: dict[int, kernel.CodeComparison]  # level-one code -> the comparison
+    report: TranscriptAgreement
 
 
-def transcript_agreement(
-    session: Session, ref: str, coder_a: str, coder_b: str, level: Level
-) -> TranscriptAgreement:
-    tid = tx.resolve(session, ref)
-    a_id, b_id = member_id(session, coder_a), member_id(session, coder_b)
+def compare_in_transcript(
+    session: Session, tid: int, a_id: int, b_id: int, level: Level = Level.ONE
+) -> Compared:
+    """One load and one comparison per code, for transcript ``tid`` and coders ``a_id``, ``b_id``."""
     if a_id == b_id:
         raise ThematicaError("name two different coders")
-    team = dict(session.execute(select(TeamMemberRow.id, TeamMemberRow.name)).all())
-    names = (team[a_id], team[b_id])
-    index, level_codes, rows = coders_codings(session, [a_id, b_id], level, None, tid)
-    per_code: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = defaultdict(
-        lambda: ([], [])
-    )
-    coded: set[int] = set()
-    for t, code_id, coder, start, end in rows:
-        if t == tid:
-            coded.add(coder)
-            if code_id in level_codes:
-                per_code[code_id][0 if coder == a_id else 1].append((start, end))
-    length = session.scalar(select(func.length(TranscriptRow.text)).where(TranscriptRow.id == tid))
-    bounds = session.execute(
-        select(TurnRow.start_offset, TurnRow.end_offset)
-        .where(TurnRow.transcript_id == tid)
-        .order_by(TurnRow.start_offset)
-    ).all()
-    starts, ends = [s for s, _ in bounds], [e for _, e in bounds]
-    results: list[TranscriptCodeAgreement] = []
-    pooled = [0, 0, 0, 0]
-    for code_id in sorted(per_code, key=lambda c: index.paths[c]):
-        ma, mb = (spans.merge(side) for side in per_code[code_id])
-        both = spans.intersection_length(ma, mb)
-        characters = coefficients.character_agreement(
-            length or 0, both, spans.length(ma) - both, spans.length(mb) - both
-        )
-        turns = _presence(
-            spans.touched(ma, starts, ends), spans.touched(mb, starts, ends), len(starts)
-        )
-        t_both = turns.coded_by_both
-        pooled[0] += t_both
-        pooled[1] += turns.coded_by_a - t_both
-        pooled[2] += turns.coded_by_b - t_both
-        pooled[3] += turns.units - turns.coded_by_a - turns.coded_by_b + t_both
+    data = kernel.load(session, [a_id, b_id], level, transcript=tid)
+    turn_units = data.turn_count()
+    compared = {code_id: kernel.compare(data, code_id, a_id, b_id) for code_id in data.codes()}
+    results = []
+    for code_id, found in compared.items():
+        ((_tid, characters),) = found.characters
         results.append(
             TranscriptCodeAgreement(
-                index.paths[code_id], characters, turns, len(spans.differences(ma, mb))
+                data.index.paths[code_id],
+                characters,
+                kernel.presence(found.turns_a, found.turns_b, turn_units),
+                len(found.differences),
             )
         )
-    pooled_turns = PresenceAgreement(
-        sum(pooled), pooled[0] + pooled[1], pooled[0] + pooled[2], pooled[0], from_table(*pooled)
-    )
+    names = data.names
     method = (
         f"Level-{int(level)} codings by {names[0]} (A) and {names[1]} (B) in this transcript; "
         "codes neither coder applied here are not listed.",
@@ -92,22 +63,32 @@ def transcript_agreement(
         "Turns: is the code present in the speaker turn? The pooled row treats every "
         "(turn, code) pair as a unit.",
     )
-    return TranscriptAgreement(
+    coded = data.coded.get(tid, frozenset())
+    report = TranscriptAgreement(
         names[0],
         names[1],
         level,
         tid,
-        tx.participant_labels(session).get(tid),
-        length or 0,
-        len(starts),
+        data.labels.get(tid),
+        data.lengths.get(tid, 0),
+        turn_units,
         a_id in coded,
         b_id in coded,
         tuple(results),
         coefficients.aggregate([r.characters for r in results]),
-        pooled_turns,
+        kernel.pooled_presence([r.turns for r in results]),
         sum(r.disagreements for r in results),
         method,
     )
+    return Compared(data, compared, report)
+
+
+def transcript_agreement(
+    session: Session, ref: str, coder_a: str, coder_b: str, level: Level
+) -> TranscriptAgreement:
+    tid = tx.resolve(session, ref)
+    a_id, b_id = member_id(session, coder_a), member_id(session, coder_b)
+    return compare_in_transcript(session, tid, a_id, b_id, level).report
 
 
 def coders_with_codings(session: Session, level: Level) -> tuple[str, ...]:

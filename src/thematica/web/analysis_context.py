@@ -21,6 +21,7 @@ from thematica.service.acting import MemberStudy
 
 LONGEST = 200  # characters in a name or attribute given as a parameter
 SCOPES = ("either", "both")
+CONVENTIONS = ("applied", "nvivo")
 ROW_KINDS = ("auto", "themes", "codes")
 
 
@@ -134,18 +135,27 @@ def agreement(
     level: str | None = None,
     scope: str | None = None,
     code: str | None = None,
+    convention: str | None = None,
 ) -> dict[str, Any]:
     """Two coders' agreement (``code``: that code and its sub-codes only, as the CLI's
     ``--code``); :class:`NothingToCompare` when fewer than two coders have coded."""
     lvl = level_of(level, Level.ONE)
     _blind_check(study, lvl)
     mode = choice("scope", scope, SCOPES)
+    chosen = choice("convention", convention, CONVENTIONS)
     wanted = name_of("code", code)
     coder_a, coder_b = _pair(study, name_of("coder", a), name_of("coder", b), lvl)
     report = study.agreement(
-        coder_a, coder_b, level=lvl, scope=mode, code=parse_path(wanted) if wanted else None
+        coder_a,
+        coder_b,
+        level=lvl,
+        scope=mode,
+        code=parse_path(wanted) if wanted else None,
+        convention=chosen,
     )
-    return serialise.agreement(report, scope=mode, reader=reader(study, texts=True))
+    return serialise.agreement(
+        report, scope=mode, convention=chosen, reader=reader(study, texts=True)
+    )
 
 
 def transcript_agreement(

@@ -72,6 +72,7 @@ def agreement(study: MemberStudy, **query: str | None) -> dict[str, Any]:
     """The agreement page: the twin's figures, or a notice when there is nothing to compare."""
     level = ctx.level_of(query.get("level"), Level.ONE)
     scope = ctx.choice("scope", query.get("scope"), ctx.SCOPES)
+    convention = ctx.choice("convention", query.get("convention"), ctx.CONVENTIONS)
     try:
         twin = ctx.agreement(study, **query)
     except ctx.NothingToCompare as e:
@@ -83,6 +84,7 @@ def agreement(study: MemberStudy, **query: str | None) -> dict[str, Any]:
             "b": query.get("b") or "",
             "level": int(level),
             "scope": scope,
+            "convention": convention,
         }
     code = ctx.name_of("code", query.get("code"))
     return {
@@ -92,6 +94,7 @@ def agreement(study: MemberStudy, **query: str | None) -> dict[str, Any]:
         "b": twin["coder_b"],
         "level": twin["level"],
         "scope": twin["scope"],
+        "convention": twin["convention"],
         "transcripts": len(twin["transcripts"]),
         "participants": twin["participants"],
         "turns": twin["turns"],

@@ -28,6 +28,7 @@ class AgreementQuery:
     level: str | None = None
     scope: str | None = None
     code: str | None = None
+    convention: str | None = None
 
 
 @dataclass

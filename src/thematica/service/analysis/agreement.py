@@ -1,0 +1,133 @@
+"""Two coders' agreement over the study: per code, characters (NVivo's method, per transcript,
+with its unweighted, size-weighted and pooled summaries), participants and speaker turns, and
+every disagreement (docs/methods.md#inter-coder-agreement). Built on the agreement kernel."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from thematica.analysis import coefficients
+from thematica.analysis.coefficients import check_convention
+from thematica.analysis.reports import (
+    AgreementReport,
+    CodeAgreement,
+    Disagreement,
+    SourceAgreement,
+)
+from thematica.domain import CodePath, Level
+from thematica.errors import ThematicaError
+from thematica.service.analysis import kernel
+from thematica.service.analysis.common import coder_ids
+from thematica.storage.models import TranscriptRow
+
+SCOPES = kernel.SCOPES
+CONVENTIONS = coefficients.CONVENTIONS
+
+
+def method_text(
+    names: tuple[str, ...], level: Level, transcripts: int, scope: str, convention: str
+) -> tuple[str, ...]:
+    """What the figures were computed over, naming the scope and the convention."""
+    characters = (
+        "Characters, NVivo convention (as NVivo's Coding Comparison query): per code per transcript, over "
+        "every character of the transcript (code points), for every transcript in scope, including those "
+        "where neither coder applied the code (kappa 1, agreement 100 %, as NVivo reports; likewise where "
+        "both coded every character)."
+        if convention == "nvivo"
+        else "Characters, applied convention (Thematica's default): per code per transcript, over every "
+        "character of the transcript (code points), for transcripts where at least one coder applied the "
+        "code (--convention nvivo includes every transcript in scope, as NVivo does)."
+    )
+    return (
+        f"Level-{int(level)} codings by {names[0]} (A) and {names[1]} (B), over the {transcripts} transcripts "
+        + (
+            "that either coder has coded (a transcript one coder left uncoded counts as finding nothing there)"
+            if scope == "either"
+            else "that both coders have coded"
+        )
+        + "; codes neither coder used there are not listed.",
+        characters
+        + " Per code: the unweighted mean over those transcripts, the mean weighted by transcript length, "
+        "and the pooled value of the summed 2x2 table.",
+        "Participants: is the code present anywhere in the participant's transcripts? Turns: is it present in the "
+        "speaker turn? Percent agreement, Cohen's kappa, Scott's pi, Brennan-Prediger, Gwet's AC1 and "
+        "Krippendorff's alpha (nominal) over those units; pooled rows treat every (unit, code) pair as a unit.",
+        "Undefined values (no variation, nothing coded) are reported as undefined, never as a number.",
+    )
+
+
+def agreement(
+    session: Session,
+    coder_a: str,
+    coder_b: str,
+    level: Level,
+    code: CodePath | None,
+    scope: str = "either",
+    convention: str = "applied",
+) -> AgreementReport:
+    """Agreement over the transcripts that either coder has coded (``scope="either"``: a
+    transcript one coder left uncoded counts as that coder finding nothing there), or only those
+    both have coded (``"both"``: for a study still being coded). ``convention``: which
+    transcripts the character figures cover (:data:`thematica.analysis.coefficients.CONVENTIONS`)."""
+    if scope not in SCOPES:
+        raise ThematicaError(f"scope must be one of {', '.join(SCOPES)}")
+    if convention not in CONVENTIONS:
+        raise ThematicaError(f"convention must be one of {', '.join(CONVENTIONS)}")
+    chosen = check_convention(convention)
+    a_id, b_id = coder_ids(session, [coder_a, coder_b])
+    if a_id == b_id:
+        raise ThematicaError("name two different coders")
+    data = kernel.load(session, [a_id, b_id], level, code, scope)
+    participant_units, turn_units = data.participants(), data.turn_count()
+    texts: dict[int, str] = {}
+    results: list[CodeAgreement] = []
+    differences: list[Disagreement] = []
+    for code_id in data.codes():
+        found = kernel.compare(data, code_id, a_id, b_id, chosen)
+        if found.differences and not texts:  # the first disagreement: every text in scope at once
+            texts.update(
+                session.execute(
+                    select(TranscriptRow.id, TranscriptRow.text).where(
+                        TranscriptRow.id.in_(data.transcripts)
+                    )
+                ).all()
+            )
+        path = data.index.paths[code_id]
+        differences.extend(
+            Disagreement(
+                tid,
+                data.labels.get(tid),
+                path,
+                d.kind,
+                d.start,
+                d.end,
+                texts[tid][d.start : d.end],
+                d.a,
+                d.b,
+            )
+            for tid, d in found.differences
+        )
+        results.append(
+            CodeAgreement(
+                path,
+                tuple(SourceAgreement(t, data.labels.get(t), r) for t, r in found.characters),
+                coefficients.aggregate([r for _t, r in found.characters], chosen),
+                kernel.presence(found.participants_a, found.participants_b, participant_units),
+                kernel.presence(found.turns_a, found.turns_b, turn_units),
+            )
+        )
+    return AgreementReport(
+        data.names[0],
+        data.names[1],
+        level,
+        data.transcripts,
+        participant_units,
+        turn_units,
+        tuple(results),
+        coefficients.aggregate([s.result for c in results for s in c.characters], chosen),
+        kernel.pooled_presence([c.participants for c in results]),
+        kernel.pooled_presence([c.turns for c in results]),
+        tuple(sorted(differences, key=lambda d: (d.transcript_id, d.start, d.code))),
+        method_text(data.names, level, len(data.transcripts), scope, chosen),
+    )

@@ -1,0 +1,128 @@
+"""What several analyses share: coders by name, the participants interviewed, their groups, the
+theme framework's codes at a level, and the order of theme nodes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from thematica.analysis import counting
+from thematica.domain import Stance
+from thematica.errors import NotFoundError
+from thematica.service import register as reg
+from thematica.service.codebook import CodeIndex, NodeIndex, member_id
+from thematica.storage.models import (
+    CodeOriginRow,
+    CodeRow,
+    CodingRow,
+    NodeCodeRow,
+    ParticipantRow,
+    TeamMemberRow,
+    TranscriptRow,
+)
+
+MISSING = "(missing)"
+
+
+def coder_ids(session: Session, coders: Sequence[str]) -> list[int]:
+    return [member_id(session, c) for c in coders]
+
+
+def coder_names(session: Session, ids: Sequence[int]) -> tuple[str, ...]:
+    names = dict(session.execute(select(TeamMemberRow.id, TeamMemberRow.name)).all())
+    return tuple(names[i] for i in ids)
+
+
+def node_assignments(
+    session: Session, stance: Stance, level_codes: Collection[int], index: CodeIndex
+) -> list[tuple[int, int]]:
+    """(node, code) pairs for codes of the counted level. Theme nodes usually hold agreed
+    (level-two) codes; counting level one, each such code brings the level-one codes that it and
+    every code beneath it were formed from (``code_origins``), so themes count the coders' own
+    codings too. A code of the counted level brings its sub-codes when counted (roll-up)."""
+    pairs = session.execute(
+        select(NodeCodeRow.node_id, NodeCodeRow.code_id).where(NodeCodeRow.stance == stance.value)
+    ).all()
+    origins: dict[int, list[int]] = defaultdict(list)
+    for code_id, origin_id in session.execute(
+        select(CodeOriginRow.code_id, CodeOriginRow.origin_id)
+    ).all():
+        origins[code_id].append(origin_id)
+    tree = counting.Tree({i: r.parent_id for i, r in index.rows.items()})
+    beneath = counting.roll_up(tree, {c: frozenset([c]) for c in tree.parent})
+    out = []
+    for node, code in pairs:
+        if code in level_codes:
+            out.append((node, code))
+        for under in sorted(beneath.get(code, frozenset([code]))):
+            out.extend((node, origin) for origin in origins.get(under, ()) if origin in level_codes)
+    return out
+
+
+def participant_code_pairs(
+    session: Session, level: int, coder_ids: Sequence[int]
+) -> list[tuple[int, int, int]]:
+    """(participant id, code id, number of codings) for the level and coders."""
+    query = (
+        select(TranscriptRow.participant_id, CodingRow.code_id, func.count())
+        .join(TranscriptRow, TranscriptRow.id == CodingRow.transcript_id)
+        .join(CodeRow, CodeRow.id == CodingRow.code_id)
+        .where(CodeRow.level == level, TranscriptRow.participant_id.is_not(None))
+        .group_by(TranscriptRow.participant_id, CodingRow.code_id)
+    )
+    if coder_ids:
+        query = query.where(CodingRow.coder_id.in_(coder_ids))
+    return [(p, c, n) for p, c, n in session.execute(query).all() if p is not None]
+
+
+def interviewed(session: Session) -> dict[int, str]:
+    """Participant id -> label, for participants with at least one transcript, in order."""
+    rows = session.execute(
+        select(ParticipantRow.id, ParticipantRow.label)
+        .where(
+            ParticipantRow.id.in_(
+                select(TranscriptRow.participant_id).where(
+                    TranscriptRow.participant_id.is_not(None)
+                )
+            )
+        )
+        .order_by(ParticipantRow.position)
+    ).all()
+    return dict(rows)
+
+
+def groups(session: Session, attribute: str | None, people: dict[int, str]) -> dict[int, str]:
+    """Participant id -> their value of ``attribute`` (``group`` or an attribute), as text."""
+    if attribute is None:
+        return {}
+    by_label = {p.label: p for p in reg.participants(session)}
+    if attribute.casefold() == "group":
+        return {pid: by_label[label].group for pid, label in people.items()}
+    names = {d.name.casefold(): d.name for d in reg.attribute_defs(session)}
+    if attribute.casefold() not in names:
+        raise NotFoundError(
+            f"no participant attribute {attribute!r} (attributes: group, {', '.join(names.values())})"
+        )
+    name = names[attribute.casefold()]
+    out = {}
+    for pid, label in people.items():
+        value = by_label[label].attributes.get(name)
+        out[pid] = (
+            MISSING
+            if value is None
+            else ("yes" if value is True else "no" if value is False else str(value))
+        )
+    return out
+
+
+def position_key(nodes: NodeIndex, node_id: int) -> tuple[int, ...]:
+    """A theme node's place in the framework, for sorting: its and its ancestors' positions."""
+    chain: list[int] = []
+    current: int | None = node_id
+    while current is not None:
+        chain.append(nodes.rows[current].position)
+        current = nodes.rows[current].parent_id
+    return tuple(reversed(chain))
