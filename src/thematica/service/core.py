@@ -62,6 +62,7 @@ from thematica.service.facade_audit import AuditMethods
 from thematica.service.facade_framework import FrameworkMethods
 from thematica.service.facade_notes import NotesMethods
 from thematica.service.facade_reconcile import ReconcileMethods
+from thematica.service.withdrawal_methods import WithdrawalMethods
 from thematica.storage import creation, search_index
 from thematica.storage.database import Migration, current_revision, open_database, sqlite_path
 from thematica.storage.models import (
@@ -91,6 +92,7 @@ class StudyService(
     AccountMethods,
     ReconcileMethods,
     AnalysisMethods,
+    WithdrawalMethods,
 ):
     """A study, opened. Use :meth:`create` or :meth:`open`; close it (or use ``with``).
 

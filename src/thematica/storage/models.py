@@ -450,3 +450,16 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(64), index=True)
     target: Mapped[str] = mapped_column(String(300), default="", server_default="")
     details: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+
+
+class WithdrawalRow(Base):
+    """A participant who withdrew [0011]: their data has left the study; the label stays here so
+    it is never given to anyone else. No text of theirs, only who recorded it, when and why
+    (a reason category)."""
+
+    __tablename__ = "withdrawals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(200), unique=True)
+    withdrawn_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    withdrawn_by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(32))
