@@ -207,6 +207,13 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ("GET", "/audit"): (LEAD_ONLY_READ, NONE),
     ("GET", "/api/audit"): (LEAD_ONLY_READ, NONE),
     ("GET", "/audit.csv"): (LEAD_ONLY_READ, NONE),
+    # withdrawal (the lead's): a confirmation that is not the plan's is refused (409)
+    ("GET", "/withdraw"): (LEAD_ONLY_READ, NONE),
+    ("GET", "/api/withdraw"): (LEAD_ONLY_READ, NONE),
+    ("POST", "/withdraw"): (
+        LEAD_ONLY,
+        form(lambda i: {"participant": "Physio 7", "confirm": "not the plan", "reason": "other"}),
+    ),
 }
 # Routes that answer everyone alike, signed in or not, active or not (mode -> status): signing
 # in (its form needs the form's own token: refused without it), an invitation (an unknown

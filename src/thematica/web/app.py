@@ -53,6 +53,7 @@ from thematica.web.routes import (
     team,
     themes,
     transcripts,
+    withdraw,
 )
 from thematica.web.shell import COOKIE, Unauthenticated, Workbench
 from thematica.web.validation import problems, summary
@@ -74,6 +75,7 @@ FEATURES = (
     anonymise,
     audit,
     live,
+    withdraw,
 )
 
 
