@@ -216,7 +216,11 @@ def describe_plan(plan: WithdrawalPlan) -> str:
     extra = (
         (plan.reconciliations, "reconciliation decision", ""),
         (plan.transcript_memos, "memo on their transcripts", "memos on their transcripts"),
-        (plan.journal_links, "journal link to their transcripts", "journal links to their transcripts"),
+        (
+            plan.journal_links,
+            "journal link to their transcripts",
+            "journal links to their transcripts",
+        ),
         (plan.anonymisation_log, "anonymisation-log entry", "anonymisation-log entries"),
     )
     lines += [f"  {plural(n, one, many)}" for n, one, many in extra if n]

@@ -69,7 +69,9 @@ def router(wb: Workbench) -> APIRouter:
 
     def data(study: MemberStudy, participant: str, done: str) -> dict[str, Any]:
         plan = (
-            study.withdrawal_plan(participant, key_path=wb.key_path) if participant.strip() else None
+            study.withdrawal_plan(participant, key_path=wb.key_path)
+            if participant.strip()
+            else None
         )
         return {
             "participants": [{"label": p.label, "group": p.group} for p in study.participants()],
@@ -113,8 +115,6 @@ def router(wb: Workbench) -> APIRouter:
         done = study.withdraw_participant(
             participant, confirm=confirm, reason=reason, key_path=wb.key_path
         )
-        return RedirectResponse(
-            f"/withdraw?done={quote(done.withdrawal.label)}", status_code=303
-        )
+        return RedirectResponse(f"/withdraw?done={quote(done.withdrawal.label)}", status_code=303)
 
     return r
