@@ -325,3 +325,12 @@ def test_a_withdrawn_label_is_never_given_again(demo: tuple[StudyService, Path])
         prefixes={"Physiotherapist": "Physio"},
     )
     assert [p.label for p in added] == ["Physio 8"]
+
+
+def test_the_plan_names_backups_that_still_hold_them(tmp_path: Path) -> None:
+    path = tmp_path / "demo.thematica"
+    study = build(str(path))
+    backup = tmp_path / "demo.thematica.backup-rev0009-20261203T120000"
+    backup.write_bytes(b"")
+    assert study.withdrawal_plan(WHO, by=LEAD).backups == (str(backup),)
+    study.close()

@@ -256,4 +256,7 @@ def describe_plan(plan: WithdrawalPlan) -> str:
             f"  {format_path(path)} (level {'one' if level_ == 1 else 'two'})"
             for level_, path in plan.emptied_codes
         ]
+    if plan.backups:
+        lines.append("These backups of the study still hold their data; delete them yourself:")
+        lines += [f"  {name}" for name in plan.backups]
     return "\n".join(lines)

@@ -113,6 +113,7 @@ class WithdrawalPlan:
     key: KeyEntries | None
     fingerprint: str
     draft_quotes: tuple[QuotePlace, ...] = ()  # in the findings draft (filled by the facade)
+    backups: tuple[str, ...] = ()  # copies of the study file beside it, which still hold them
 
     @property
     def total_codings(self) -> int:

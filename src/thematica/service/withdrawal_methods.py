@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from thematica.domain import MemberRole
@@ -47,7 +48,7 @@ class WithdrawalMethods(Sessions):
         with self._session() as session:
             _lead(session, by)
             plan, _found = self._withdrawal(session, label, key_path)
-        return replace(plan, draft_quotes=self._draft_quotes(plan.label))
+        return replace(plan, draft_quotes=self._draft_quotes(plan.label), backups=self._backups())
 
     def withdraw(
         self,
@@ -149,6 +150,16 @@ class WithdrawalMethods(Sessions):
             return ()
         return tuple(wd.QuotePlace(where, n) for where, n in draft_quotes(blocks, label).items())
 
+    def _backups(self) -> tuple[str, ...]:
+        """The backups a schema upgrade left beside a SQLite study: copies from before, which
+        still hold a withdrawn participant's data until someone deletes them."""
+        from thematica.storage.database import sqlite_path
+
+        path = sqlite_path(getattr(self, "location", ""))
+        if path is None or not path.parent.is_dir():
+            return ()
+        return tuple(sorted(str(p) for p in path.parent.glob(f"{path.name}.backup-rev*")))
+
     def _key_engine(self, session: Session, key: Path) -> Engine:
         from thematica.anonymise.keyfile import open_key
 
@@ -160,7 +171,10 @@ class WithdrawalMethods(Sessions):
         from thematica.service.core import StudyService
 
         assert isinstance(self, StudyService)
-        return self.scrub()
+        try:
+            return self.scrub()
+        except OperationalError:  # another connection is mid-statement: the withdrawal stands
+            return False
 
 
 def _lead(session: Session, by: str) -> str:

@@ -55,6 +55,7 @@ def plan_json(plan: WithdrawalPlan) -> dict[str, Any]:
             "findings": plan.key.findings,
             "replacements": plan.key.replacements,
         },
+        "backups": list(plan.backups),
         "fingerprint": plan.fingerprint,
     }
 
@@ -94,9 +95,11 @@ def router(wb: Workbench) -> APIRouter:
         request: Request,
         participant: Annotated[str, Query(max_length=200)] = "",
         done: Annotated[str, Query(max_length=200)] = "",
+        scrubbed: Annotated[str, Query(max_length=3)] = "",
     ) -> HTMLResponse:
         study = lead(request)
-        return wb.page(request, "withdraw.html", data(study, participant, done), study)
+        found = {**data(study, participant, done), "not_scrubbed": scrubbed == "no"}
+        return wb.page(request, "withdraw.html", found, study)
 
     @r.get("/api/withdraw")
     def withdraw_api(
