@@ -35,6 +35,7 @@ PAGES = [
     ("search-pain", "/search?q=pain"),
     ("journal-page", "/journal"),
     ("memos-page", "/memos"),
+    ("withdraw-page", "/withdraw?participant=Physio+4"),
 ]
 
 

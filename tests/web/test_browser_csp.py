@@ -37,6 +37,7 @@ PAGES = (
     "/journal",
     "/memos",
     "/anonymise",
+    "/withdraw?participant=Physio+4",
 )
 
 
