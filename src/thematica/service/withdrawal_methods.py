@@ -24,6 +24,7 @@ from thematica.errors import AccessDenied, ConflictError, NotFoundError, Themati
 from thematica.service import withdrawal as wd
 from thematica.service.sessions import Sessions
 from thematica.service.withdrawal_quotes import draft_quotes
+from thematica.service.withdrawal_remove import remove
 from thematica.storage.models import StudyRow, TeamMemberRow, TranscriptRow
 
 
@@ -83,7 +84,7 @@ class WithdrawalMethods(Sessions):
                     )
                 if key is not None:
                     _forget_in_key(self._key_engine(session, key), plan.label, found.transcripts)
-                wd.remove(session, found)
+                remove(session, found)
                 done = wd.record(session, plan.label, who, reason, plan)
         return WithdrawalReport(done, plan, self._scrub_after())
 
