@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from tests.conftest import snapshot
 from tests.withdrawal.world import (
@@ -33,6 +33,7 @@ from thematica.report.findings import findings
 from thematica.service import StudyService
 from thematica.service.withdrawal_quotes import REMOVED
 from thematica.storage.database import make_engine
+from thematica.storage.models import Base
 from thematica.words import words
 
 
@@ -222,6 +223,18 @@ def test_postgres_no_row_refers_to_them(postgres_location: str, tmp_path: Path) 
             for cell in cells:
                 assert not any(" ".join(run) in " ".join(cell.split()) for run in runs), table
     assert not [r for r in rows["transcripts"] if r[0] == tid]
+    with pid_engine.connect() as conn:  # no column that points at a transcript names theirs
+        for table in Base.metadata.sorted_tables:
+            if "transcript_id" in table.c:
+                found = conn.execute(
+                    select(func.count()).select_from(table).where(table.c.transcript_id == tid)
+                ).scalar()
+                assert found == 0, table.name
+            if "participant_id" in table.c:
+                found = conn.execute(
+                    select(func.count()).select_from(table).where(table.c.participant_id == pid)
+                ).scalar()
+                assert found == 0, table.name
     assert not [r for r in rows["participant_values"] if r[0] == pid]
     with pid_engine.connect() as conn:
         left = conn.execute(
@@ -334,3 +347,34 @@ def test_the_plan_names_backups_that_still_hold_them(tmp_path: Path) -> None:
     backup.write_bytes(b"")
     assert study.withdrawal_plan(WHO, by=LEAD).backups == (str(backup),)
     study.close()
+
+
+def test_the_lineage_forgets_their_codings_and_a_merge_still_undoes(
+    demo: tuple[StudyService, Path],
+) -> None:
+    study, _key = demo
+    theirs = {c.id for c in study.codings(transcript=WHO, level=Level.ONE)}
+    source = next(c for c in study.codings(transcript=WHO, level=Level.ONE)).code
+    target = next(c.path for c in study.codes(Level.ONE) if c.path != source and len(c.path) > 1)
+    entry = study.merge_codes(source, target, by=LEAD)
+    plan = study.withdrawal_plan(WHO, by=LEAD)
+    study.withdraw(WHO, by=LEAD, confirm=plan.fingerprint)
+    with make_engine(study.location).connect() as conn:
+        details = json.loads(
+            conn.execute(text("SELECT details FROM lineage WHERE id = :i"), {"i": entry}).scalar()
+        )
+    assert details["codings"] and not theirs & set(details["codings"])
+    study.undo(entry, by=LEAD)
+    assert {c.code for c in study.codings(code=source, level=Level.ONE)} == {source}
+
+
+def test_a_participant_not_yet_interviewed_withdraws_too(demo: tuple[StudyService, Path]) -> None:
+    study, _key = demo
+    attrs: dict[str, object] = {}
+    study.import_register(Register((), (Participant("OT 9", "OT", attrs),)), source="new.csv")
+    plan = study.withdrawal_plan("OT 9", by=LEAD)
+    assert plan.transcripts == () and plan.codings == () and plan.themes == ()
+    assert plan.participants_before == plan.participants_after == 10
+    study.withdraw("OT 9", by=LEAD, confirm=plan.fingerprint, reason="lost-contact")
+    assert "OT 9" not in [p.label for p in study.participants()]
+    assert study.counts(level=Level.TWO).total == 10
