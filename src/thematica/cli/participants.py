@@ -145,8 +145,8 @@ def participants_withdraw(
     """Withdraw participant LABEL: their data leaves the study for good.
 
     First shows what will go: their transcripts, codings per coder, themes whose counts
-    change, their words quoted in memos, notes and the findings draft (replaced by a marker),
-    and their entries in the key file. Then it asks, or refuses unless --yes. The study keeps
+    change (n/N before and after), their words quoted in memos and notes (replaced by a marker)
+    and in the findings draft, and their entries in the key file. Then it asks, or refuses unless --yes. The study keeps
     only that LABEL withdrew (when, who, reason), so the label is never given again; the file
     is scrubbed so none of their words can be read back from it.
 
@@ -163,7 +163,7 @@ def participants_withdraw(
         member = acting(service, by)
         plan = member.withdrawal_plan(label, key_path=key_path)
         if fmt == "text":
-            click.echo(describe_plan(plan), err=not yes)
+            click.echo(describe_plan(plan))
         if not yes:
             if fmt == "json":
                 print_json({"plan": plan, "withdrawn": False})
