@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import snapshot
 from tests.web.conftest import sign_in_client
+from tests.withdrawal.world import file_bytes, found_in, windows
 from thematica.service import StudyService
 
 LEAD, CODER = "Rachel Ames", "Tom Okafor"
@@ -34,6 +35,12 @@ def test_the_lead_sees_the_plan_and_confirms(client: TestClient, demo: Path, bui
     twin = client.get("/api/withdraw", params={"participant": "Physio 4"}).json()
     assert twin["plan"]["fingerprint"] == fingerprint.group(1)
     assert twin["plan"]["total_codings"] == 47 and twin["plan"]["participants_after"] == 9
+    with StudyService.open(str(demo)) as study:
+        mine = study.transcript("Physio 4").text
+        others = [study.transcript(str(t.id)).text for t in study.transcripts()]
+    shared = " ".join(" ".join(t.split()) for t in others if t != mine)
+    runs = [run for run in windows(mine) if " ".join(run) not in shared]
+    assert found_in(file_bytes(demo), runs)
     before = snapshot(str(demo))
     for refused, status in (({}, 422), ({"confirm": "0" * 16}, 409)):
         answer = client.post(
@@ -47,6 +54,7 @@ def test_the_lead_sees_the_plan_and_confirms(client: TestClient, demo: Path, bui
         follow_redirects=False,
     )
     assert done.status_code == 303 and done.headers["location"] == "/withdraw?done=Physio%204"
+    assert found_in(file_bytes(demo), runs) == set()  # the workbench still has it open
     after = client.get(done.headers["location"])
     assert "Physio 4 has been withdrawn" in after.text
     assert re.search(r"<th scope=\"row\">Physio 4</th><td>\d{4}-\d\d-\d\d</td>", after.text)
