@@ -14,6 +14,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import OperationalError
@@ -21,11 +22,18 @@ from sqlalchemy.orm import Session
 
 from thematica.domain import MemberRole
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
-from thematica.service import withdrawal as wd
+from thematica.lazy import lazy_module
 from thematica.service.sessions import Sessions
-from thematica.service.withdrawal_quotes import draft_quotes
-from thematica.service.withdrawal_remove import remove
 from thematica.storage.models import StudyRow, TeamMemberRow, TranscriptRow
+
+if TYPE_CHECKING:
+    from thematica.service import withdrawal as wd
+    from thematica.service import withdrawal_quotes as quotes
+    from thematica.service import withdrawal_remove as removal
+else:  # loaded at first use: only a withdrawal needs them
+    wd = lazy_module("thematica.service.withdrawal")
+    quotes = lazy_module("thematica.service.withdrawal_quotes")
+    removal = lazy_module("thematica.service.withdrawal_remove")
 
 
 @dataclass(frozen=True)
@@ -84,7 +92,7 @@ class WithdrawalMethods(Sessions):
                     )
                 if key is not None:
                     _forget_in_key(self._key_engine(session, key), plan.label, found.transcripts)
-                remove(session, found)
+                removal.remove(session, found)
                 done = wd.record(session, plan.label, who, reason, plan)
         return WithdrawalReport(done, plan, self._scrub_after())
 
@@ -103,7 +111,7 @@ class WithdrawalMethods(Sessions):
         )
         level = wd.analysis_level(session)
         before, after, themes = wd.count_changes(session, row.label, level)
-        quotes = wd.find_quotes(session, found)
+        quoted = wd.find_quotes(session, found)
         key_entries = None
         if key is not None and key.exists():
             key_entries = _key_counts(self._key_engine(session, key), row.label, tids)
@@ -127,7 +135,7 @@ class WithdrawalMethods(Sessions):
             transcript_memos=_count(session, "memos", tids),
             journal_links=_count(session, "journal_transcripts", tids),
             anonymisation_log=_count(session, "anonymisation_log", tids),
-            quotes=tuple(quotes),
+            quotes=tuple(quoted),
             level=int(level),
             participants_before=before,
             participants_after=after,
@@ -149,7 +157,9 @@ class WithdrawalMethods(Sessions):
             blocks = findings(gather(self))
         except ThematicaError:
             return ()
-        return tuple(wd.QuotePlace(where, n) for where, n in draft_quotes(blocks, label).items())
+        return tuple(
+            wd.QuotePlace(where, n) for where, n in quotes.draft_quotes(blocks, label).items()
+        )
 
     def _backups(self) -> tuple[str, ...]:
         """The backups a schema upgrade left beside a SQLite study: copies from before, which
