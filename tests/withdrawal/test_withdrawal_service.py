@@ -349,10 +349,16 @@ def test_the_lineage_forgets_their_codings_and_a_merge_still_undoes(
     entry = study.merge_codes(source, target, by=LEAD)
     plan = study.withdrawal_plan(WHO, by=LEAD)
     study.withdraw(WHO, by=LEAD, confirm=plan.fingerprint)
-    with make_engine(study.location).connect() as conn:
-        details = json.loads(
-            conn.execute(text("SELECT details FROM lineage WHERE id = :i"), {"i": entry}).scalar()
-        )
+    engine = make_engine(study.location)
+    try:
+        with engine.connect() as conn:
+            details = json.loads(
+                conn.execute(
+                    text("SELECT details FROM lineage WHERE id = :i"), {"i": entry}
+                ).scalar()
+            )
+    finally:
+        engine.dispose()
     assert details["codings"] and not theirs & set(details["codings"])
     study.undo(entry, by=LEAD)
     assert {c.code for c in study.codings(code=source, level=Level.ONE)} == {source}
