@@ -374,3 +374,37 @@ def test_a_participant_not_yet_interviewed_withdraws_too(demo: tuple[StudyServic
     study.withdraw("OT 9", by=LEAD, confirm=plan.fingerprint, reason="lost-contact")
     assert "OT 9" not in [p.label for p in study.participants()]
     assert study.counts(level=Level.TWO).total == 10
+
+
+def test_their_key_file_entries_go(tmp_path: Path) -> None:
+    from thematica.service.anonymising import AnonymisingStudy
+
+    path, key = tmp_path / "demo.thematica", tmp_path / "demo.thematica-key"
+    study = build(str(path), key=key)
+    tid = study.transcript(WHO).id
+    anon = AnonymisingStudy(study, key)
+    anon.scan([WHO, "Physio 1"])
+    theirs = [f for f in anon.findings(None) if f.transcript_id == tid]
+    assert theirs and len(theirs) < len(anon.findings(None))
+    plan = study.withdrawal_plan(WHO, by=LEAD, key_path=key)
+    assert plan.key is not None and plan.key.findings == len(theirs)
+    anon.decide(LEAD, accept_all=True)
+    anon.apply(LEAD, pending="skip")
+    plan = study.withdrawal_plan(WHO, by=LEAD, key_path=key)
+    assert plan.key is not None and plan.key.replacements > 0 and plan.anonymisation_log > 0
+
+    def key_rows(table: str, where: str) -> int:
+        conn = sqlite3.connect(key)
+        try:
+            return int(conn.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()[0])
+        finally:
+            conn.close()
+
+    study.withdraw(WHO, by=LEAD, confirm=plan.fingerprint, key_path=key)
+    assert key_rows("replacements", f"transcript_id = {tid}") == 0
+    assert key_rows("findings", f"transcript_id = {tid}") == 0
+    assert key_rows("replacements", f"transcript_id != {tid}") > 0  # another's stay
+    assert key_rows("identities", f"label = '{WHO}'") == 0
+    assert key_rows("identities", "label = 'Physio 1'") == 1
+    assert b"Stuart Hollis" not in key.read_bytes()
+    study.close()
