@@ -384,3 +384,14 @@ JOURNAL_KINDS = ("journal", "field-note")
 SEARCH_SCOPES = ("match", "turn")
 RECONCILE_DECISIONS = ("accept_a", "accept_b", "both", "edit", "drop")
 REPORT_FORMATS = ("docx", "md", "html", "csv", "xlsx")
+# Why a participant withdrew, as a category only (COREQ item 12 asks for reasons; free text could
+# hold what the participant said): ``participants withdraw --reason``.
+WITHDRAWAL_REASONS = (
+    "not-stated",
+    "changed-mind",
+    "ill-health",
+    "distress",
+    "no-time",
+    "lost-contact",
+    "other",
+)

@@ -220,3 +220,32 @@ def test_withdrawing_a_participant_marks_their_candidate(study: StudyService) ->
     found = study.candidate("C01")
     assert (found.status, found.interviewed, found.reason) == ("withdrawn", True, "moved away")
     assert study.recruitment().flow.left("interviewed") == (("withdrew: moved away", 1),)
+
+
+def test_participants_withdraw_marks_their_candidate_and_goes_ahead_when_it_cannot(
+    study: StudyService,
+) -> None:
+    """`participants withdraw` removes the data and marks the candidate withdrawn in the log; a
+    candidate whose status cannot become withdrawn (lost to follow-up) does not stop it."""
+    setup(study)
+    kept = {"sheet_version": "1", "form_version": "1", "form_location": "A", "by": LEAD}
+    labels = []
+    for ref in ("C01", "C02"):
+        study.screen_candidate(ref, {}, all_met=True)
+        label = study.record_consent(ref, **kept).participant
+        assert label is not None
+        labels.append(label)
+        if ref == "C02":  # lost to follow-up, though an interview of theirs was kept
+            study.set_candidate_status("C02", "lost")
+        text = f"Interviewer: go on.\n{label}: fine, thank you\n".encode()
+        study.import_transcripts(
+            [TranscriptSource(f"{ref}.txt", partial(bytes, text), participant=label)]
+        )
+    for label in labels:
+        plan = study.withdrawal_plan(label, by=LEAD)
+        study.withdraw(label, by=LEAD, confirm=plan.fingerprint, reason="ill-health")
+    assert [p.label for p in study.participants()] == []
+    first, second = study.candidate("C01"), study.candidate("C02")
+    assert (first.status, first.interviewed, first.reason) == ("withdrawn", True, "ill-health")
+    assert second.status == "lost"
+    assert study.recruitment().flow.left("interviewed") == (("withdrew: ill-health", 1),)

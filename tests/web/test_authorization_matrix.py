@@ -245,6 +245,13 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ("POST", "/import/themes-from-tree"): (LEAD_ONLY, NONE),
     ("POST", "/import/set-group"): (LEAD_ONLY, form(lambda i: {"attribute": "setting"})),
     ("POST", "/import/set-dates"): (LEAD_ONLY, form(lambda i: {"attribute": "age"})),
+    # withdrawal (the lead's): a confirmation that is not the plan's is refused (409)
+    ("GET", "/withdraw"): (LEAD_ONLY_READ, NONE),
+    ("GET", "/api/withdraw"): (LEAD_ONLY_READ, NONE),
+    ("POST", "/withdraw"): (
+        LEAD_ONLY,
+        form(lambda i: {"participant": "Physio 7", "confirm": "not the plan", "reason": "other"}),
+    ),
 }
 # Routes that answer everyone alike, signed in or not, active or not (mode -> status): signing
 # in (its form needs the form's own token: refused without it), an invitation (an unknown

@@ -38,6 +38,7 @@ PAGES = [
     ("memos-page", "/memos"),
     ("draft-audit", "/draft-audit"),
     ("import-page-demo", "/import"),
+    ("withdraw-page", "/withdraw?participant=Physio+4"),
 ]
 
 

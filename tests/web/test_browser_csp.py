@@ -38,6 +38,7 @@ PAGES = (
     "/journal",
     "/memos",
     "/anonymise",
+    "/withdraw?participant=Physio+4",
 )
 
 

@@ -20,6 +20,8 @@ from thematica.service.coding_edits import CodingChange
 if TYPE_CHECKING:
     from thematica.service.anonymise import ApplyReport
     from thematica.service.anonymising import AnonymisingStudy
+    from thematica.service.withdrawal import WithdrawalPlan
+    from thematica.service.withdrawal_methods import WithdrawalReport
 
 
 class ChangeMethods(Rules):
@@ -332,3 +334,24 @@ class ChangeMethods(Rules):
         workbench showed the lead before they confirmed)."""
         self.require_lead("apply anonymisation")
         return self.anonymiser(key_path).apply_confirmed(self.name, fingerprint)
+
+    # -- withdrawal: the lead's ----------------------------------------------------------
+
+    def withdrawal_plan(self, label: str, *, key_path: Path | None = None) -> WithdrawalPlan:
+        """What withdrawing participant ``label`` would remove, for the lead to confirm."""
+        self.require_lead("withdraw a participant")
+        return self._service.withdrawal_plan(label, by=self.name, key_path=key_path)
+
+    def withdraw_participant(
+        self,
+        label: str,
+        *,
+        confirm: str,
+        reason: str = "not-stated",
+        key_path: Path | None = None,
+    ) -> WithdrawalReport:
+        """Remove participant ``label``'s data, as the plan with fingerprint ``confirm`` said."""
+        self.require_lead("withdraw a participant")
+        return self._service.withdraw(
+            label, by=self.name, confirm=confirm, reason=reason, key_path=key_path
+        )

@@ -64,6 +64,7 @@ from thematica.service.facade_mappings import MappingMethods
 from thematica.service.facade_notes import NotesMethods
 from thematica.service.facade_reconcile import ReconcileMethods
 from thematica.service.recruitment_methods import RecruitmentMethods
+from thematica.service.withdrawal_methods import WithdrawalMethods
 from thematica.storage import creation, search_index
 from thematica.storage.database import Migration, current_revision, open_database, sqlite_path
 from thematica.storage.models import (
@@ -99,6 +100,7 @@ class StudyService(
     ReconcileMethods,
     AnalysisMethods,
     RecruitmentMethods,
+    WithdrawalMethods,
 ):
     """A study, opened. Use :meth:`create` or :meth:`open`; close it (or use ``with``).
 

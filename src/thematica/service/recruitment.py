@@ -392,11 +392,12 @@ def withdraw_participant(session: Session, label: str, on: dt.date, reason: str 
     """For ``participants withdraw`` (in its own transaction, before it removes the data): mark
     the candidate who became participant ``label`` as withdrawn, remembering whether they had
     been interviewed. False when the log has no such candidate (a participant from a register
-    import) or they are already withdrawn; the checks of :func:`set_status` apply otherwise."""
+    import) or their status cannot become withdrawn (already withdrawn, lost to follow-up): the
+    withdrawal of their data goes ahead all the same."""
     row = session.scalar(
         select(CandidateRow).where(func.lower(CandidateRow.participant_label) == label.lower())
     )
-    if row is None or row.status == WITHDRAWN:
+    if row is None or row.status not in MOVES[WITHDRAWN]:  # e.g. lost to follow-up: as it was
         return False
     set_status(session, row.ref, WITHDRAWN, max(on, row.status_on), reason)
     return True

@@ -25,6 +25,7 @@ from thematica.storage.models import (
     ParticipantRow,
     ParticipantValueRow,
     TeamMemberRow,
+    WithdrawalRow,
 )
 
 MAX_NAME = 200
@@ -82,6 +83,16 @@ def import_register(
     clash = [p.label for p in register.participants if p.label and p.label.casefold() in taken]
     if clash:
         raise ConflictError(f"{source}: already in the register: {', '.join(clash)}")
+    # a withdrawn participant's label is never given to anyone else
+    withdrawn = list(session.scalars(select(WithdrawalRow.label)))
+    gone = {label.casefold() for label in withdrawn}
+    reused = [p.label for p in register.participants if p.label and p.label.casefold() in gone]
+    if reused:
+        raise ConflictError(
+            f"{source}: {', '.join(reused)} withdrew from the study; a withdrawn participant's "
+            "label is never reused: give a new one"
+        )
+    existing_labels += withdrawn
     from thematica.importers.register import assign_labels  # the parsers load when importing
 
     labelled = assign_labels(register.participants, existing_labels, prefixes)

@@ -538,3 +538,16 @@ class ConsentRow(Base):
     form_location: Mapped[str] = mapped_column(String(300))
     recorded_by: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WithdrawalRow(Base):
+    """A participant who withdrew [0011]: their data has left the study; the label stays here so
+    it is never given to anyone else. No text of theirs, only who recorded it, when and why
+    (a reason category)."""
+
+    __tablename__ = "withdrawals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(200), unique=True)
+    withdrawn_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    withdrawn_by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(32))

@@ -56,6 +56,7 @@ from thematica.web.routes import (
     team,
     themes,
     transcripts,
+    withdraw,
 )
 from thematica.web.shell import COOKIE, Unauthenticated, Workbench
 from thematica.web.validation import problems, summary
@@ -80,6 +81,7 @@ FEATURES = (
     imports,
     live,
     recruitment,
+    withdraw,
 )
 
 
