@@ -36,7 +36,11 @@ def make_draft(study_path: Path, claims: int = 200, quotes: int = 100, words: in
         texts = {t.id: study.transcript(str(t.id)).text for t in chosen}
     nodes = [row for row in (*counts.themes, *counts.codes) if row.total > 0]
     others = [t.participant for t in summaries]
-    parts: list[str] = ["# A large synthetic study", "## Methods", f"{counts.total:,} participants took part."]
+    parts: list[str] = [
+        "# A large synthetic study",
+        "## Methods",
+        f"{counts.total:,} participants took part.",
+    ]
     quote_at = 0
     for number in range(claims):
         row = nodes[number % len(nodes)]
@@ -44,7 +48,9 @@ def make_draft(study_path: Path, claims: int = 200, quotes: int = 100, words: in
         said = spell(n) if n <= 100 else f"{n:,}"
         if number % 10 == 0:
             parts.append(f"## {row.path[-1]}")
-        paragraph = [f"{said.capitalize()} of the {row.total:,} participants described {row.path[-1]}."]
+        paragraph = [
+            f"{said.capitalize()} of the {row.total:,} participants described {row.path[-1]}."
+        ]
         if number % 2 == 0 and quote_at < quotes:
             t = chosen[quote_at]
             text = texts[t.id].split()
