@@ -118,7 +118,7 @@ def expected(code: str, in_units: bool) -> dict[str, tuple[int, float, float]]:
     for s, raw in enumerate(TEXTS):
         length = utf16(raw, len(raw)) if in_units else len(raw.replace("\r\n", "\n"))
 
-        def where(i: int) -> int:
+        def where(i: int, raw: str = raw) -> int:
             return utf16(raw, i) if in_units else i - raw[:i].count("\r\n")
 
         by: dict[str, list[tuple[int, int]]] = {"Ann": [], "Ben": []}
@@ -131,17 +131,22 @@ def expected(code: str, in_units: bool) -> dict[str, tuple[int, float, float]]:
     return out
 
 
+def imported(folder: Path, target: str) -> None:
+    (folder / "nvivo.qdpx").write_bytes(nvivo_qdpx())
+    result = CliRunner().invoke(cli, ["qdpx", "import", str(folder / "nvivo.qdpx"), target])
+    assert result.exit_code == 0, result.output
+
+
 @pytest.fixture(scope="module")
 def study(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("nvivo")
-    (folder / "nvivo.qdpx").write_bytes(nvivo_qdpx())
-    target = folder / "nvivo.thematica"
-    result = CliRunner().invoke(cli, ["qdpx", "import", str(folder / "nvivo.qdpx"), str(target)])
-    assert result.exit_code == 0, result.output
-    return target
+    imported(folder, str(folder / "nvivo.thematica"))
+    return folder / "nvivo.thematica"
 
 
-def agreement(study: Path, *convention: str) -> dict[str, dict[str, tuple[int, float, float]]]:
+def agreement(
+    study: Path | str, *convention: str
+) -> dict[str, dict[str, tuple[int, float, float]]]:
     args = ["agreement", str(study), "--coders", "Ann,Ben", *convention, "--format", "json"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
@@ -175,6 +180,12 @@ def test_nvivo_convention_gives_nvivos_per_source_figures(study: Path) -> None:
     assert (
         found["Access"]["Interview 1"] != rounded(expected("Access", in_units=False))["Interview 1"]
     )
+
+
+def test_postgres_keeps_the_source_units(postgres_location: str, tmp_path: Path) -> None:
+    imported(tmp_path, postgres_location)
+    found = agreement(postgres_location, "--convention", "nvivo")
+    assert found["Cost"] == rounded(expected("Cost", in_units=True))
 
 
 def test_the_default_convention_still_counts_code_points(study: Path) -> None:
