@@ -89,6 +89,9 @@ class XSource:
     codings: tuple[XCoding, ...] = ()
     turns: tuple[XTurn, ...] = ()
     interview_date: dt.date | None = None
+    # import only: the source's length in its offset units and the (offset, units) pairs of the
+    # characters of ``text`` that were not one unit there (refi_offsets.source_units)
+    source_units: tuple[int, tuple[tuple[int, int], ...]] | None = None
 
 
 NOTE_KINDS = ("memo", "journal", "field-note")

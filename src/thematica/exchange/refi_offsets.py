@@ -210,3 +210,40 @@ def detect_unit(texts: Iterable[tuple[str, Sequence[int]]], origin: str) -> str:
     if hint in valid and score[best] - score[hint] <= margin:
         return hint
     return best
+
+
+# --------------------------------------------------------------------------- source units
+
+
+def source_units(
+    raw: str, unit: str, canonical: CanonicalText
+) -> tuple[int, tuple[tuple[int, int], ...]] | None:
+    """How many of the source's units (``unit``) each character of the canonical text stood
+    for, where that is not one: the source's length in its units and the sorted
+    ``(canonical offset, units)`` pairs. None when every character is one unit.
+
+    An astral character is two UTF-16 units; a CRLF, which becomes one LF, is two units unless
+    the unit counts it as one; characters NFC joins count every unit they came from (a
+    canonical character NFC made from nothing counts zero).
+    """
+    utf16 = unit in _UTF16_UNITS
+    crlf_one = unit in _CRLF1_UNITS
+    events = _Events.of(raw)
+    length = len(raw) + (len(events.astral) if utf16 else 0) - (len(events.crlf) if crlf_one else 0)
+    weights: dict[int, int] = {}
+    if canonical._segments:  # NFC changed something: account for every raw character
+        counts = [0] * len(canonical.text)
+        crs = set(events.crlf)
+        for i, ch in enumerate(raw):
+            counts[canonical.start(i)] += (
+                (0 if crlf_one else 1) if i in crs else (2 if utf16 and ch > "\uffff" else 1)
+            )
+        weights = {i: n for i, n in enumerate(counts) if n != 1}
+    else:
+        if utf16:
+            weights.update((canonical.start(i), 2) for i in events.astral)
+        if not crlf_one:
+            weights.update((canonical.start(i), 2) for i in events.crlf)
+    if not weights:
+        return None
+    return length, tuple(sorted(weights.items()))

@@ -73,6 +73,7 @@ from thematica.exchange.refi_offsets import (  # noqa: E402
     CanonicalText,
     _Events,
     detect_unit,
+    source_units,
     to_code_points,
 )
 
@@ -595,7 +596,8 @@ class _ProjectReader:
         for c in src.whole:
             add(c, 0, len(canonical.text))
         turns, when = self._extras(src, canonical)
-        return XSource(src.guid, src.name, canonical.text, tuple(codings), turns, when)
+        units = source_units(src.raw, unit, canonical)
+        return XSource(src.guid, src.name, canonical.text, tuple(codings), turns, when, units)
 
     def _extras(
         self, src: _Source, canonical: CanonicalText

@@ -578,6 +578,7 @@ def apply(study: Session, key: Session, actor: str) -> ApplyReport:
                 coding.start_offset, coding.end_offset = start, end
             row.text = new_text
             row.word_count = len(new_text.split())
+            row.source_units = None  # no longer the source's text: one unit per character
             for f, (start, end) in zip(found, placed, strict=True):
                 key.add(
                     ReplacementRow(

@@ -17,6 +17,7 @@ from collections import defaultdict
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from thematica.analysis.source_units import SourceUnits
 from thematica.domain import (
     Approach,
     AttributeType,
@@ -460,6 +461,11 @@ def from_project(
                 "text": source.text,
                 "word_count": word_count(source.text),
                 "imported_at": now,
+                "source_units": (
+                    SourceUnits(project.offset_unit, *source.source_units).to_json()
+                    if source.source_units
+                    else None
+                ),
             },
         ).scalar_one()
         ids.transcripts[source.guid] = tid

@@ -133,6 +133,9 @@ class TranscriptRow(Base):
     anonymisation_scanned_at: Mapped[dt.datetime | None] = mapped_column(  # [0008]
         DateTime(timezone=True)
     )
+    # JSON (analysis.source_units.SourceUnits): REFI-QDA imports whose source counted some
+    # characters as more or fewer units than one [0012]
+    source_units: Mapped[str | None] = mapped_column(Text)
 
 
 class TurnRow(Base):

@@ -31,7 +31,9 @@ def method_text(
     """What the figures were computed over, naming the scope and the convention."""
     characters = (
         "Characters, NVivo convention (as NVivo's Coding Comparison query): per code per transcript, over "
-        "every character of the transcript (code points), for every transcript in scope, including those "
+        "every character of the transcript, counted in the units of the REFI-QDA source it was imported from "
+        "(NVivo: UTF-16 units, a line break as two; other transcripts: code points), for every transcript in "
+        "scope, including those "
         "where neither coder applied the code (kappa 1, agreement 100 %, as NVivo reports; likewise where "
         "both coded every character)."
         if convention == "nvivo"
@@ -78,7 +80,7 @@ def agreement(
     a_id, b_id = coder_ids(session, [coder_a, coder_b])
     if a_id == b_id:
         raise ThematicaError("name two different coders")
-    data = kernel.load(session, [a_id, b_id], level, code, scope)
+    data = kernel.load(session, [a_id, b_id], level, code, scope, source_units=chosen == "nvivo")
     participant_units, turn_units = data.participants(), data.turn_count()
     texts: dict[int, str] = {}
     results: list[CodeAgreement] = []

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,6 +26,7 @@ from thematica.analysis import spans
 from thematica.analysis.coefficients import CharacterAgreement, Convention, character_agreement
 from thematica.analysis.coefficients import from_table as coefficients_from_table
 from thematica.analysis.reports import PresenceAgreement
+from thematica.analysis.source_units import SourceUnits, intersection
 from thematica.domain import CodePath, Level
 from thematica.errors import ThematicaError
 from thematica.service import transcripts as tx
@@ -52,6 +53,8 @@ class CodingsInScope:
     turns: Mapping[int, tuple[list[int], list[int]]]  # transcript -> turn starts, ends
     unit_of: Mapping[int, int | str]  # transcript -> its participant (or itself, unlinked)
     labels: Mapping[int, str]  # transcript -> participant label
+    # transcript -> its source's units per character (REFI-QDA imports; with source_units=True)
+    source_units: Mapping[int, SourceUnits] = field(default_factory=dict)
 
     def codes(self) -> list[int]:
         """The codes compared: those any of the coders applied in scope, in path order."""
@@ -74,13 +77,15 @@ def load(
     code: CodePath | None = None,
     scope: str = "either",
     transcript: int | None = None,
+    source_units: bool = False,
 ) -> CodingsInScope:
     """The coders' codings at ``level`` (of ``code`` and its sub-codes, or of every code).
 
     In scope: with ``transcript``, that transcript alone; otherwise under ``scope="either"`` every
     transcript any of the coders coded (a coder who left it uncoded finds nothing there), under
     ``"both"`` those two or more of them coded (with two coders, those both coded). Only codings
-    in scope are kept, so a code used only outside the scope is not compared at all.
+    in scope are kept, so a code used only outside the scope is not compared at all. With
+    ``source_units``, also what each transcript's characters weighed in its REFI-QDA source.
     """
     if scope not in SCOPES:
         raise ThematicaError(f"scope must be one of {', '.join(SCOPES)}")
@@ -130,6 +135,15 @@ def load(
         ).where(TranscriptRow.id.in_(in_scope))
     ):
         lengths[tid], participant_of[tid] = length or 0, participant
+    units: dict[int, SourceUnits] = {}
+    if source_units:
+        for tid, stored in session.execute(
+            select(TranscriptRow.id, TranscriptRow.source_units).where(
+                TranscriptRow.id.in_(in_scope), TranscriptRow.source_units.is_not(None)
+            )
+        ):
+            if stored:
+                units[tid] = SourceUnits.from_json(stored)
     turns: dict[int, tuple[list[int], list[int]]] = {t: ([], []) for t in in_scope}
     for tid, start, end in session.execute(
         select(TurnRow.transcript_id, TurnRow.start_offset, TurnRow.end_offset)
@@ -151,6 +165,7 @@ def load(
         turns=turns,
         unit_of={t: p if p is not None else f"transcript {t}" for t, p in participant_of.items()},
         labels=tx.participant_labels(session, in_scope),
+        source_units=units,
     )
 
 
@@ -175,7 +190,9 @@ def compare(
 ) -> CodeComparison:
     """Coders ``a`` and ``b`` on ``code``. Character tables cover, under the ``applied``
     convention, the transcripts where either applied the code; under ``nvivo``, every transcript
-    in scope (kappa 1 where neither applied it, as NVivo reports)."""
+    in scope (kappa 1 where neither applied it, as NVivo reports), and a transcript imported from
+    REFI-QDA counts its characters in its source's units where ``data`` has them (so the totals
+    are the source tool's)."""
     used = data.spans[code]
     sources = (
         data.transcripts
@@ -190,18 +207,15 @@ def compare(
     differences: list[tuple[int, spans.Difference]] = []
     for tid in sources:
         ma, mb = data.merged(code, tid, a), data.merged(code, tid, b)
-        both = spans.intersection_length(ma, mb)
+        weights = data.source_units.get(tid) if convention == "nvivo" else None
+        if weights is None:
+            total, both = data.lengths[tid], spans.intersection_length(ma, mb)
+            in_a, in_b = spans.length(ma), spans.length(mb)
+        else:
+            total, both = weights.length, weights.total(intersection(ma, mb))
+            in_a, in_b = weights.total(ma), weights.total(mb)
         characters.append(
-            (
-                tid,
-                character_agreement(
-                    data.lengths[tid],
-                    both,
-                    spans.length(ma) - both,
-                    spans.length(mb) - both,
-                    convention,
-                ),
-            )
+            (tid, character_agreement(total, both, in_a - both, in_b - both, convention))
         )
         starts, ends = data.turns[tid]
         if ma:
