@@ -35,6 +35,15 @@ class Scope(StrEnum):
     ANONYMISED = "anonymised"
 
 
+class CheckingState(StrEnum):
+    """How far a transcript is checked against its recording: as the tool wrote it
+    (``automatic``), being checked, or checked."""
+
+    AUTOMATIC = "automatic"
+    CHECKING = "checking"
+    CHECKED = "checked"
+
+
 class AnonymisationState(StrEnum):
     """How far a transcript is anonymised. Only ``ANONYMISED`` (scanned, no finding pending, every
     accepted finding applied, a clean residual check) is shown to members who see anonymised
@@ -206,6 +215,9 @@ class TranscriptSummary:
     interviewer: str | None
     turns: int
     words: int
+    checking: CheckingState = CheckingState.AUTOMATIC  # checked against the recording [0013]
+    checked_by: str | None = None  # who set the state (None while automatic)
+    checked_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -382,6 +394,7 @@ class LineageEntry:
 # command's --help needs no database code.
 JOURNAL_KINDS = ("journal", "field-note")
 SEARCH_SCOPES = ("match", "turn")
+CHECKING_STATES = tuple(s.value for s in CheckingState)  # the CLI's choices
 RECONCILE_DECISIONS = ("accept_a", "accept_b", "both", "edit", "drop")
 REPORT_FORMATS = ("docx", "md", "html", "csv", "xlsx")
 # Why a participant withdrew, as a category only (COREQ item 12 asks for reasons; free text could

@@ -130,21 +130,41 @@ def demo(directory: Path, force: bool) -> None:
 
 @click.command()
 @click.argument("study")
-@click.argument("state", type=click.Choice(["on", "off", "status"]))
+@click.argument("state", type=click.Choice(["on", "off", "status"]), required=False)
 @click.option("--by", "by", envvar="THEMATICA_MEMBER", help="The lead changing it.")
-def blind(study: str, state: str, by: str | None) -> None:
+@click.option(
+    "--require-checked",
+    type=click.Choice(["on", "off"]),
+    help="Reveal a transcript only once it is checked against the recording.",
+)
+def blind(study: str, state: str | None, by: str | None, require_checked: str | None) -> None:
     """Blind level-one coding: while on, each coder sees only their own codings in a transcript
-    until the lead reveals it ('thematica transcripts reveal').
+    until the lead reveals it ('thematica transcripts reveal'). With --require-checked on, a
+    transcript is revealed only once it is checked ('thematica transcripts check').
 
     \b
-    Example:
+    Examples:
         thematica blind msk.thematica on --by "Rachel Ames"
+        thematica blind msk.thematica --require-checked on --by "Rachel Ames"
+        thematica blind msk.thematica status
     """
+    if state is None and require_checked is None:
+        raise CliError("say on, off or status (or --require-checked on|off)")
     with open_study(study) as service:
         if state == "status":
             click.echo("Blind coding is " + ("on" if service.blind_coding() else "off"))
-            return
+            rule = "on" if service.reveal_requires_checked() else "off"
+            click.echo(f"Reveal requires a checked transcript: {rule}")
+            if require_checked is None:
+                return
         if not by:
             raise CliError("say which lead is changing it: --by NAME")
-        service.as_member(by, client="cli").set_blind_coding(state == "on")
-    click.echo(f"Blind coding is {state}")
+        member = service.as_member(by, client="cli")
+        if state in ("on", "off"):
+            member.set_blind_coding(state == "on")
+        if require_checked is not None:
+            member.set_reveal_requires_checked(require_checked == "on")
+    if state in ("on", "off"):
+        click.echo(f"Blind coding is {state}")
+    if require_checked is not None:
+        click.echo(f"Reveal requires a checked transcript: {require_checked}")

@@ -26,7 +26,13 @@ from thematica.cli.output import (
     print_json,
     read_file,
 )
-from thematica.domain import SpeakerRole, Transcript, word_count
+from thematica.domain import (
+    CHECKING_STATES,
+    SpeakerRole,
+    Transcript,
+    TranscriptSummary,
+    word_count,
+)
 
 
 def _expand(paths: tuple[Path, ...]) -> list[Path]:
@@ -191,6 +197,7 @@ def transcripts_list(study: str, fmt: str) -> None:
     table.add_column("Interviewer")
     table.add_column("Turns", justify="right", no_wrap=True)
     table.add_column("Words", justify="right", no_wrap=True)
+    table.add_column("Checked", no_wrap=True)
     for t in items:
         table.add_row(
             str(t.id),
@@ -201,8 +208,17 @@ def transcripts_list(study: str, fmt: str) -> None:
             t.interviewer or "-",
             str(t.turns),
             f"{t.words:,}",
+            _checking(t),
         )
     console().print(table)
+
+
+def _checking(t: TranscriptSummary) -> str:
+    """'automatic', 'checking (Rachel Ames)' or 'checked (Rachel Ames, 2026-12-03)'."""
+    if t.checked_by is None:
+        return t.checking.value
+    when = f", {t.checked_at:%Y-%m-%d}" if t.checked_at else ""
+    return f"{t.checking.value} ({t.checked_by}{when})"
 
 
 def _show_text(t: Transcript) -> None:
@@ -325,6 +341,36 @@ def transcripts_reveal(study: str, ref: str, by: str) -> None:
     with open_study(study) as service:
         at = service.as_member(by, client="cli").reveal(ref)
     click.echo(f"Revealed {ref} ({at:%Y-%m-%d %H:%M})")
+
+
+@transcripts.command("check")
+@click.argument("study")
+@click.argument("ref")
+@click.option(
+    "--state",
+    type=click.Choice(CHECKING_STATES),
+    required=True,
+    help="automatic (as the tool wrote it), checking, or checked against the recording.",
+)
+@click.option(
+    "--by", "by", envvar="THEMATICA_MEMBER", required=True, help="The member checking it."
+)
+@format_option
+def transcripts_check(study: str, ref: str, state: str, by: str, fmt: str) -> None:
+    """Mark a transcript as being checked, or checked, against the recording (or back to
+    automatic). Coders and leads who see original text may; each change is in the audit log.
+
+    \b
+    Examples:
+        thematica transcripts check msk.thematica "Physio 4" --state checking --by "Rachel Ames"
+        thematica transcripts check msk.thematica "Physio 4" --state checked --by "Rachel Ames"
+    """
+    with open_study(study) as service:
+        t = service.as_member(by, client="cli").set_checking(ref, state)
+    if fmt == "json":
+        print_json(t)
+    else:
+        click.echo(f"Transcript {t.id} ({t.participant or t.source_name}): {_checking(t)}")
 
 
 from thematica.cli.mappings import set_dates  # noqa: E402  (issue 12: the import mappings)

@@ -141,6 +141,9 @@ class MemberStudy(MappingChanges, ChangeMethods):
     def revealed(self, ref: str) -> bool:
         return self._service.revealed(str(self.resolve(ref)))
 
+    def reveal_requires_checked(self) -> bool:
+        return self._service.reveal_requires_checked()
+
     def live_version(self, ref: str) -> str:
         """A fingerprint of what this member sees of transcript ``ref`` (``service/live.py``),
         refused as the transcript itself is."""

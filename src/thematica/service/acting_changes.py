@@ -10,7 +10,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from thematica.domain import CodePath, Coding, Level, MemberRole, Stance, TeamMember
+from thematica.domain import (
+    CodePath,
+    Coding,
+    Level,
+    MemberRole,
+    Stance,
+    TeamMember,
+    TranscriptSummary,
+)
 from thematica.service import notes
 from thematica.service import reconcile as rc
 from thematica.service import search as find
@@ -68,6 +76,20 @@ class ChangeMethods(Rules):
     def reveal(self, ref: str) -> dt.datetime:
         self.require_lead("reveal a transcript")
         return self._service.reveal(str(self.resolve(ref)), by=self.name)
+
+    def set_reveal_requires_checked(self, on: bool) -> None:
+        """The lead's rule: a transcript is revealed only once checked against the recording."""
+        self.require_lead("set whether a reveal needs a checked transcript")
+        self._service.set_reveal_requires_checked(on, by=self.name)
+
+    # -- checked against the recording: members who may see originals ---------------------
+
+    def set_checking(self, ref: str, state: str) -> TranscriptSummary:
+        """Mark transcript ``ref`` automatic, in checking or checked, in this member's name."""
+        what = "mark a transcript checked against the recording"
+        self.require_coder(what)
+        self.require_originals(what)
+        return self._service.set_checking(str(self.resolve(ref)), state, by=self.name)
 
     def reconcile(
         self,

@@ -50,7 +50,7 @@ from thematica.errors import (
     ThematicaError,
 )
 from thematica.lazy import lazy_module
-from thematica.service import audit, live, readable
+from thematica.service import audit, checking, live, readable
 from thematica.service import codebook as cb
 from thematica.service import coding_edits as edits
 from thematica.service import coding_lookup as lookup
@@ -633,6 +633,7 @@ class StudyService(
             row = session.get(TranscriptRow, tx.resolve(session, ref))
             assert row is not None
             if row.revealed_at is None:
+                checking.check_reveal(session, row)
                 row.revealed_at, row.revealed_by = dt.datetime.now(dt.UTC), who
                 audit.record(
                     session,
@@ -642,6 +643,29 @@ class StudyService(
                     details={"transcript_id": row.id},
                 )
             return row.revealed_at
+
+    # -- checked against the recording (service/checking.py) --------------------------------
+
+    def set_checking(self, ref: str, state: str, *, by: str) -> TranscriptSummary:
+        """Transcript ``ref`` marked ``automatic``, ``checking`` or ``checked`` by team member
+        ``by`` (audit-logged); who may is :class:`MemberStudy`'s rule."""
+        wanted = checking.parse_state(state)
+        with self._transaction() as session:
+            member = session.get(TeamMemberRow, cb.member_id(session, by))
+            assert member is not None
+            tid = tx.resolve(session, ref)
+            checking.set_state(session, tid, wanted, member)
+            session.flush()
+            return next(t for t in tx.summaries(session) if t.id == tid)
+
+    def reveal_requires_checked(self) -> bool:
+        """Whether the lead requires a transcript checked before it is revealed."""
+        with self._session() as session:
+            return checking.reveal_requires_checked(session)
+
+    def set_reveal_requires_checked(self, on: bool, *, by: str) -> None:
+        with self._transaction() as session:
+            checking.set_reveal_requires_checked(session, on, self._lead(session, by))
 
     def anonymised_transcripts(self) -> set[int]:
         """Transcripts that are fully anonymised: scanned, no finding pending, every accepted

@@ -12,6 +12,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from thematica.domain import (
+    CheckingState,
     ParsedTranscript,
     SpeakerRole,
     Transcript,
@@ -208,6 +209,11 @@ def _labels_by_id(session: Session) -> dict[int, str]:
     return dict(session.execute(select(ParticipantRow.id, ParticipantRow.label)).all())
 
 
+def _utc(at: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive times; they were written in UTC."""
+    return at.replace(tzinfo=dt.UTC) if at is not None and at.tzinfo is None else at
+
+
 def summaries(session: Session) -> tuple[TranscriptSummary, ...]:
     turn_counts = dict(
         session.execute(
@@ -225,6 +231,9 @@ def summaries(session: Session) -> tuple[TranscriptSummary, ...]:
             TranscriptRow.duration_ms,
             TranscriptRow.interviewer,
             TranscriptRow.word_count,
+            TranscriptRow.checking,
+            TranscriptRow.checked_by,
+            TranscriptRow.checked_at,
         ).order_by(TranscriptRow.id)
     )
     return tuple(
@@ -238,6 +247,9 @@ def summaries(session: Session) -> tuple[TranscriptSummary, ...]:
             r.interviewer,
             turn_counts.get(r.id, 0),
             r.word_count,
+            CheckingState(r.checking),
+            r.checked_by,
+            _utc(r.checked_at),
         )
         for r in rows
     )

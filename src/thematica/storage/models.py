@@ -47,6 +47,10 @@ class StudyRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     # blind level-one coding: coders see only their own codings until a transcript is revealed [0005]
     blind_coding: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # the lead's rule: a transcript is revealed for reconciliation only once checked [0013]
+    reveal_requires_checked: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
 
@@ -136,6 +140,10 @@ class TranscriptRow(Base):
     # JSON (analysis.source_units.SourceUnits): REFI-QDA imports whose source counted some
     # characters as more or fewer units than one [0012]
     source_units: Mapped[str | None] = mapped_column(Text)
+    # checked against the recording: automatic | checking | checked, and who set it when [0013]
+    checking: Mapped[str] = mapped_column(String(16), default="automatic", server_default="automatic")
+    checked_by: Mapped[str | None] = mapped_column(String(200))
+    checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class TurnRow(Base):

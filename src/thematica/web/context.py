@@ -6,7 +6,16 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from thematica.domain import Actor, Level, MemberRole, Scope, SpeakerRole, format_path
+from thematica.domain import (
+    Actor,
+    CheckingState,
+    Level,
+    MemberRole,
+    Scope,
+    SpeakerRole,
+    TranscriptSummary,
+    format_path,
+)
 from thematica.service.acting import MemberStudy
 from thematica.web import recruitment_context
 
@@ -98,15 +107,30 @@ def overview(study: MemberStudy) -> dict[str, Any]:
                 "date": t.interview_date.isoformat() if t.interview_date else None,
                 "words": t.words,
                 "codings": {c: progress[t.id][c] for c in coders},
+                "checking": checking_json(t),
             }
             for t in transcripts
         ],
+        "checked": {
+            "checked": sum(1 for t in transcripts if t.checking is CheckingState.CHECKED),
+            "total": len(transcripts),
+        },
         "guide": [{"text": q.text, "prompts": list(q.prompts)} for q in study.guide()],
         "activity": [
             {"at": e.at.strftime("%Y-%m-%d %H:%M"), "actor": e.actor, "summary": e.summary}
             for e in reversed(study.lineage()[-8:])
         ],
         "stopping": recruitment_context.stopping(study),  # issue 18: may recruitment stop?
+    }
+
+
+def checking_json(t: TranscriptSummary) -> dict[str, Any]:
+    """A transcript's checking against the recording: state, who set it, when (UTC)."""
+    return {
+        "id": t.id,
+        "state": t.checking.value,
+        "by": t.checked_by,
+        "at": t.checked_at.isoformat() if t.checked_at else None,
     }
 
 
@@ -134,6 +158,7 @@ def transcript(study: MemberStudy, ref: str) -> dict[str, Any]:
     here = Counter(c.code for c in codings)
     blind = study.blind_coding()
     revealed = study.revealed(str(t.id))
+    summary = next(s for s in study.transcripts() if s.id == t.id)
     turns = []
     for turn in t.turns:
         mine = [c for c in codings if c.start < turn.end and turn.start < c.end]
@@ -175,6 +200,8 @@ def transcript(study: MemberStudy, ref: str) -> dict[str, Any]:
         "member": study.name,
         "blind": blind and not revealed,
         "can_reveal": blind and not revealed and study.is_lead,
+        "checking": checking_json(summary),
+        "can_check": study.can_code and study.sees_originals,
         "codes": [
             {"path": format_path(c.path), "colour": colour[c.path], "codings": here[c.path]}
             for c in codes

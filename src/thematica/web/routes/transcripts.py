@@ -1,11 +1,12 @@
-"""The transcript view and coding: add, adjust, remove codings; reveal a blind transcript."""
+"""The transcript view and coding: add, adjust, remove codings; reveal a blind transcript; mark
+it checked against the recording."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -40,6 +41,12 @@ class CodingChangeRequest(BaseModel):
     version: dt.datetime | None = Field(
         default=None,
         description="The coding's 'version' as last loaded; a stale edit is refused with 409",
+    )
+
+
+class CheckingRequest(BaseModel):
+    state: str = Field(
+        min_length=1, max_length=16, description="automatic, checking or checked"
     )
 
 
@@ -82,6 +89,18 @@ def router(wb: Workbench) -> APIRouter:
     @r.post("/transcripts/{ref}/reveal")
     def reveal_form(request: Request, ref: str) -> Response:
         wb.acting(request).reveal(ref)
+        return RedirectResponse(f"/transcripts/{ref}", status_code=303)
+
+    @r.post("/api/transcripts/{ref}/checking")
+    def set_checking(request: Request, ref: str, body: CheckingRequest) -> dict[str, Any]:
+        """Mark the transcript automatic, in checking or checked against the recording."""
+        return context.checking_json(wb.acting(request).set_checking(ref, body.state))
+
+    @r.post("/transcripts/{ref}/checking")
+    def set_checking_form(
+        request: Request, ref: str, state: Annotated[str, Form(max_length=16)]
+    ) -> Response:
+        wb.acting(request).set_checking(ref, state)
         return RedirectResponse(f"/transcripts/{ref}", status_code=303)
 
     @r.post("/api/transcripts/{ref}/codings", status_code=201)
