@@ -9,6 +9,7 @@ import statistics
 from collections import Counter
 from collections.abc import Callable
 
+from thematica.domain import CheckingState
 from thematica.report import recruitment_text
 from thematica.report.characteristics import attribute_label, groups_of
 from thematica.report.checklist_items import COREQ, DOMAINS, SRQR
@@ -54,6 +55,28 @@ def interviewers(data: ReportData) -> str:
             if name in roles
         ]
     )
+
+
+def checked(data: ReportData) -> str:
+    """How many transcripts were checked against the recording, and by how many people:
+    "10 of 10 transcripts checked against the recording by 2 researchers"; "" when none was."""
+    done = [t for t in data.transcripts if t.checking is CheckingState.CHECKED]
+    if not done:
+        return ""
+    checkers = {t.checked_by for t in done if t.checked_by}
+    return (
+        f"{len(done)} of {plural(len(data.transcripts), 'transcript')} checked against the "
+        f"recording by {plural(len(checkers), 'researcher')}"
+    )
+
+
+def recording(data: ReportData, timed: int) -> str:
+    """COREQ 19: the recording, and the transcripts checked against it."""
+    timings = f"{timed} of {len(data.transcripts)} transcripts carry recording timings"
+    if checked(data):
+        return f"Yes: {checked(data)}"
+    none = "no transcript has been checked against the recording"
+    return todo(f"{timings}; {none}" if timed else none)
 
 
 def interviewer_item(data: ReportData) -> str:
@@ -250,9 +273,7 @@ def coreq_answers(data: ReportData) -> dict[int, str]:
             if repeats
             else f"No: one interview per participant ({plural(len(data.transcripts), 'transcript')})"
         ),
-        19: todo(f"{timed} of {len(data.transcripts)} transcripts carry recording timings")
-        if timed
-        else todo(),
+        19: recording(data, timed),
         21: duration(data) or todo(),
         22: saturation(data),
         23: todo(),
@@ -344,7 +365,9 @@ def srqr_answers(data: ReportData) -> dict[str, str]:
         ),
         "S12": lambda: f"{sample(data)} (Table 1)",
         "S13": lambda: (
-            f"transcripts managed in {data.software}; {TO_COMPLETE}: transcription and anonymisation"
+            f"transcripts managed in {data.software}"
+            + (f"; {checked(data)}" if checked(data) else "")
+            + f"; {TO_COMPLETE}: transcription and anonymisation"
         ),
         "S14": lambda: (
             f"{coders(data)}; {coding_tree(data)}" if coders(data) else coding_tree(data)
