@@ -96,6 +96,8 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ("GET", "/api/transcripts/{ref}"): (TEXT, NONE),
     ("POST", "/api/transcripts/{ref}/reveal"): (LEAD_ONLY, NONE),
     ("POST", "/transcripts/{ref}/reveal"): (LEAD_ONLY, NONE),
+    ("POST", "/api/transcripts/{ref}/checking"): (ORIGINALS, json(lambda i: {"state": "checking"})),
+    ("POST", "/transcripts/{ref}/checking"): (ORIGINALS, form(lambda i: {"state": "checked"})),
     ("PATCH", "/api/codings/{coding_id}"): (OWN_WORK, json(lambda i: {"memo": "Matrix."})),
     ("POST", "/api/transcripts/{ref}/codings"): (
         ORIGINALS,
