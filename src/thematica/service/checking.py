@@ -33,7 +33,9 @@ def set_state(
     row = session.get(TranscriptRow, tid)
     assert row is not None
     previous = row.checking
-    if previous == state.value and (state is CheckingState.AUTOMATIC or row.checked_by == member.name):
+    if previous == state.value and (
+        state is CheckingState.AUTOMATIC or row.checked_by == member.name
+    ):
         return row
     row.checking = state.value
     if state is CheckingState.AUTOMATIC:

@@ -141,7 +141,9 @@ class TranscriptRow(Base):
     # characters as more or fewer units than one [0012]
     source_units: Mapped[str | None] = mapped_column(Text)
     # checked against the recording: automatic | checking | checked, and who set it when [0013]
-    checking: Mapped[str] = mapped_column(String(16), default="automatic", server_default="automatic")
+    checking: Mapped[str] = mapped_column(
+        String(16), default="automatic", server_default="automatic"
+    )
     checked_by: Mapped[str | None] = mapped_column(String(200))
     checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 

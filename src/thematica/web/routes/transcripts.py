@@ -45,9 +45,7 @@ class CodingChangeRequest(BaseModel):
 
 
 class CheckingRequest(BaseModel):
-    state: str = Field(
-        min_length=1, max_length=16, description="automatic, checking or checked"
-    )
+    state: str = Field(min_length=1, max_length=16, description="automatic, checking or checked")
 
 
 def coding_json(coding: Coding) -> dict[str, Any]:

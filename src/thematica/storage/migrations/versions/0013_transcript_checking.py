@@ -25,9 +25,7 @@ def upgrade() -> None:
         sa.Column("checking", sa.String(length=16), server_default="automatic", nullable=False),
     )
     op.add_column("transcripts", sa.Column("checked_by", sa.String(length=200), nullable=True))
-    op.add_column(
-        "transcripts", sa.Column("checked_at", sa.DateTime(timezone=True), nullable=True)
-    )
+    op.add_column("transcripts", sa.Column("checked_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column(
         "study",
         sa.Column(
