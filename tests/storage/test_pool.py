@@ -100,3 +100,34 @@ def test_a_connection_the_server_dropped_is_replaced(postgres_location: str) -> 
         assert _backend_id(engine) is not None
     finally:
         study.close()
+
+
+def test_a_failure_inside_a_sessions_own_commit_leaves_the_pool_usable(
+    postgres_location: str,
+) -> None:
+    """As anonymisation commits the key and then the study: a session begun and committed by
+    hand whose COMMIT fails must not put a connection still in its transaction back into the
+    pool (the next checkout's ping would then fail: "can't change 'autocommit' now")."""
+    from sqlalchemy.orm import Session
+
+    study = StudyService.create(postgres_location, title="Pool", research_question="How?")
+    engine = _engine(study)
+    failures = [RuntimeError("the network dropped inside COMMIT")]
+
+    def fail_once(*_args: Any) -> None:
+        if failures:
+            raise failures.pop()
+
+    event.listen(engine, "commit", fail_once)
+    try:
+        with Session(engine) as session:
+            session.begin()
+            session.execute(text("SELECT 1"))
+            with pytest.raises(RuntimeError, match="inside COMMIT"):
+                session.commit()
+        assert _in_transaction(engine) == 0
+        for _ in range(6):  # every pooled connection serves again
+            assert study.info().title == "Pool"
+    finally:
+        event.remove(engine, "commit", fail_once)
+        study.close()

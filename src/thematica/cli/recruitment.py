@@ -278,7 +278,7 @@ def status(
     fmt: str,
 ) -> None:
     """Set candidate REF's STATUS: declined, lost (to follow-up), interviewed or withdrawn.
-    Withdrawn here records it in the log; `participants withdraw` removes their data.
+    Withdrawn here records it in the log; 'participants withdraw' removes their data.
 
     \b
     Example:

@@ -109,6 +109,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _idle_on_return(dbapi_connection: Any, record: Any) -> None:
+    """A PostgreSQL connection goes back into the pool outside any transaction, whatever
+    happened: a failure inside COMMIT (a dropped network, a fault) can leave it in one, and the
+    pool's own reset is skipped when SQLAlchemy believes the transaction already ended. A
+    connection that cannot even roll back is discarded."""
+    if dbapi_connection is None or int(dbapi_connection.info.transaction_status) == 0:  # IDLE
+        return
+    try:
+        dbapi_connection.rollback()
+    except Exception:  # broken beyond rollback: never hand it out again
+        record.invalidate()
+
+
 # A small pool per engine: connections (and SQLite's PRAGMAs) are made once, not per call.
 # An idle pooled connection holds no lock; `StudyService.close` disposes of the pool.
 POOL: dict[str, Any] = {"poolclass": QueuePool, "pool_size": 4, "max_overflow": 16}
@@ -132,6 +145,8 @@ def make_engine(location: str) -> Engine:
         engine = create_engine(f"sqlite:///{Path(location)}", **POOL)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        event.listen(engine, "checkin", _idle_on_return)
     faults.install(engine)
     return engine
 
