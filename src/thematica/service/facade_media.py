@@ -64,12 +64,12 @@ class MediaMethods(Sessions):
 
     def recording_file(self, ref: str) -> media.MediaFile:
         """The file of transcript ``ref``'s recording, its path built from the stored SHA-256."""
-        folder = self.media_folder()
         with self._session() as session:
             tid = tx.resolve(session, ref)
             row = media.find(session, tid)
             if row is None:
                 raise NotFoundError(f"transcript {tid} has no recording")
+            folder = self.media_folder()
             path = media.stored_path(folder, row)
         if not path.is_file():
             raise NotFoundError(
