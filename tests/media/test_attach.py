@@ -82,9 +82,7 @@ def test_relink_to_another_recording_replaces_the_old_file(
     media: StudyService, tmp_path: Path
 ) -> None:
     first = media.as_member(LEAD).attach_recording("P1", wav(tmp_path / "a.wav", 4))
-    second = media.as_member(LEAD).attach_recording(
-        "P1", wav(tmp_path / "b.wav", 5), relink=True
-    )
+    second = media.as_member(LEAD).attach_recording("P1", wav(tmp_path / "b.wav", 5), relink=True)
     assert second.sha256 != first.sha256 and second.duration_ms == 5000
     assert sorted(p.name for p in media.media_folder().iterdir()) == [f"{second.sha256}.wav"]
     actions = [e.action for e in media.audit_log().entries if "recording" in e.action]

@@ -128,8 +128,18 @@ def test_help_examples_run_on_the_demo(
     wav(tmp_path / "physio4.wav", 10 * 60, rate=1000)  # Physio 4 runs to about 9 minutes
     shutil.copyfile(tmp_path / "physio4.wav", tmp_path / "moved" / "physio4.wav")
     if command == "media-check":
-        assert run("transcripts", "attach", STUDY_NAME, "Physio 4", "physio4.wav", "--by",
-                   "Rachel Ames")[0] == 0
+        assert (
+            run(
+                "transcripts",
+                "attach",
+                STUDY_NAME,
+                "Physio 4",
+                "physio4.wav",
+                "--by",
+                "Rachel Ames",
+            )[0]
+            == 0
+        )
     lines = examples(cli, ("transcripts", command))
     assert lines
     for args in lines:

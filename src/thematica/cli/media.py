@@ -24,8 +24,12 @@ media_dir_option = click.option(
 @click.argument("study")
 @click.argument("ref")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--by", "by", envvar="THEMATICA_MEMBER", required=True, help="The member attaching it.")
-@click.option("--relink", is_flag=True, help="Replace the recording already linked (or re-link a moved one).")
+@click.option(
+    "--by", "by", envvar="THEMATICA_MEMBER", required=True, help="The member attaching it."
+)
+@click.option(
+    "--relink", is_flag=True, help="Replace the recording already linked (or re-link a moved one)."
+)
 @media_dir_option
 @format_option
 def attach(

@@ -42,7 +42,9 @@ class MediaMethods(Sessions):
         try:
             with self._transaction() as session:
                 tid = tx.resolve(session, ref)
-                found, copied, replaced = media.attach(session, tid, file, folder, by, relink=relink)
+                found, copied, replaced = media.attach(
+                    session, tid, file, folder, by, relink=relink
+                )
         except BaseException:
             if copied is not None:
                 copied.unlink(missing_ok=True)

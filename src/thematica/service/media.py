@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from thematica import private_files
-from thematica.errors import ConflictError, InputError, NotFoundError, ThematicaError
+from thematica.errors import ConflictError, InputError, ThematicaError
 from thematica.service import audit
 from thematica.storage.database import sqlite_path
 from thematica.storage.models import RecordingRow, TranscriptRow, TurnRow
@@ -39,7 +39,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     ".webm": ("webm", "video/webm"),
     ".mp4": ("mp4", "video/mp4"),
 }
-MIME = {fmt: mime for fmt, mime in FORMATS.values()}
+MIME = dict(FORMATS.values())
 SHORTER_SLACK_MS = 60_000  # a recording more than 60 s ...
 SHORTER_SLACK_SHARE = 0.10  # ... or 10 % shorter than the transcript is refused
 SHA = re.compile(r"[0-9a-f]{64}")
@@ -134,7 +134,7 @@ def probe(path: Path) -> tuple[str, int]:
     import mutagen
 
     try:
-        found = mutagen.File(path)  # type: ignore[attr-defined]
+        found = mutagen.File(path)
     except (mutagen.MutagenError, OSError, ValueError, struct.error, EOFError) as exc:
         raise InputError(
             name,
@@ -196,7 +196,7 @@ def copy_in(source: Path, folder: Path) -> tuple[str, Path, bool]:
         if target.exists():
             partial.unlink()
             return sha, target, False
-        os.replace(partial, target)
+        partial.replace(target)
         return sha, target, True
     except BaseException:
         partial.unlink(missing_ok=True)

@@ -20,7 +20,7 @@ RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 HEADERS = {"Accept-Ranges": "bytes", "Cache-Control": "private, no-store"}
 
 
-def byte_range(header: str | None, size: int) -> tuple[int, int] | None | str:
+def byte_range(header: str | None, size: int) -> tuple[int, int] | str | None:
     """The (first, last) bytes a Range header asks for; None: the whole file (no header, or one
     this server ignores, such as several ranges); ``"unsatisfiable"``: past the end."""
     if not header:
@@ -77,7 +77,10 @@ def router(wb: Workbench) -> APIRouter:
             headers["Content-Range"] = f"bytes {start}-{end}/{found.size}"
         headers["Content-Length"] = str(end - start + 1)
         return StreamingResponse(
-            stream(found.path, start, end), status_code=status, headers=headers, media_type=found.mime
+            stream(found.path, start, end),
+            status_code=status,
+            headers=headers,
+            media_type=found.mime,
         )
 
     return r
