@@ -136,5 +136,8 @@ def test_readers_and_anonymised_only_members_neither_attach_nor_receive(
         media.as_member(who).attach_recording("P1", wav(tmp_path / "again.wav", 4), relink=True)
     with pytest.raises(AccessDenied):
         media.as_member(who).recording("P1")
+    assert media.as_member(who).playable_recording("P1") is None  # no player on their page
     assert snapshot(location) == before
     assert media.as_member(CODER).recording("P1").mime == "audio/wav"
+    found = media.as_member(CODER).playable_recording("P1")
+    assert found is not None and found.duration_ms == 4000

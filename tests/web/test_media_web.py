@@ -107,3 +107,20 @@ def test_byte_range_parser() -> None:
     assert byte_range("bytes=-0", 10) == "unsatisfiable"
     assert byte_range("bytes=-20", 10) == (0, 9)
     assert byte_range("bytes=10-", 10) == "unsatisfiable"
+
+
+def test_transcript_page_has_a_player_with_clickable_times(
+    client: TestClient, demo: Path, recording: bytes
+) -> None:
+    sign_in(client, CODER)
+    tid = ref(demo)
+    answer = client.get(f"/transcripts/{tid}")
+    page = answer.text
+    assert f'<audio id="player" controls preload="metadata" src="/media/{tid}">' in page
+    assert '<script src="/static/player.js" defer>' in page
+    assert 'class="time seek link" data-ms="' in page
+    assert "media-src 'self'" in answer.headers["content-security-policy"]
+    assert client.get("/api/transcripts/" + tid).json()["recording"]["url"] == f"/media/{tid}"
+    other = client.get("/transcripts/" + ("2" if tid == "1" else "1")).text
+    assert "<audio" not in other and "player.js" not in other
+    assert client.get("/static/player.js").status_code == 200

@@ -24,6 +24,13 @@ class MediaActing(Rules):
             str(self.resolve(ref)), file, by=self.name, relink=relink
         )
 
+    def playable_recording(self, ref: str) -> media.Recording | None:
+        """Transcript ``ref``'s recording if this member may hear it and there is one (for the
+        transcript page's player); None otherwise, without a refusal."""
+        if not (self.can_code and self.sees_originals):
+            return None
+        return self._service.recording_of(str(self.resolve(ref)))
+
     def recording(self, ref: str) -> media.MediaFile:
         """The file of transcript ``ref``'s recording, for a member who may hear it."""
         self._require_recordings("receive a recording")

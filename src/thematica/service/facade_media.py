@@ -64,6 +64,12 @@ class MediaMethods(Sessions):
                 media.to_recording(r, media.status_of(folder, r, verify=verify)) for r in rows
             )
 
+    def recording_of(self, ref: str) -> media.Recording | None:
+        """Transcript ``ref``'s recording as the study records it (no file check), or None."""
+        with self._session() as session:
+            row = media.find(session, tx.resolve(session, ref))
+            return media.to_recording(row) if row is not None else None
+
     def recording_file(self, ref: str) -> media.MediaFile:
         """The file of transcript ``ref``'s recording, its path built from the stored SHA-256."""
         with self._session() as session:
