@@ -64,3 +64,25 @@ def build(study: StudyService) -> StudyService:
         ]
     )
     return study
+
+
+def _element(ident: bytes, body: bytes) -> bytes:
+    """An EBML element with an 8-byte size."""
+    return ident + ((0x01 << 56) | len(body)).to_bytes(8, "big") + body
+
+
+def webm(path: Path, seconds: float, *, cut: bool = False) -> Path:
+    """A minimal WebM: EBML header (DocType webm), a Segment with Info (TimecodeScale 1 ms,
+    Duration) and a Cluster of filler bytes; ``cut`` drops the file's second half."""
+    import struct
+
+    header = _element(b"\x1a\x45\xdf\xa3", _element(b"\x42\x82", b"webm"))
+    info = _element(
+        b"\x15\x49\xa9\x66",
+        _element(b"\x2a\xd7\xb1", (1_000_000).to_bytes(3, "big"))
+        + _element(b"\x44\x89", struct.pack(">d", seconds * 1000)),
+    )
+    cluster = _element(b"\x1f\x43\xb6\x75", bytes(4000))
+    data = header + _element(b"\x18\x53\x80\x67", info + cluster)
+    path.write_bytes(data[: len(data) // 2] if cut else data)
+    return path

@@ -11,7 +11,17 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import snapshot
-from tests.media.recordings import ANON, CODER, LEAD, READER, build, not_audio, truncated, wav
+from tests.media.recordings import (
+    ANON,
+    CODER,
+    LEAD,
+    READER,
+    build,
+    not_audio,
+    truncated,
+    wav,
+    webm,
+)
 from thematica.errors import AccessDenied, ConflictError, InputError, ThematicaError
 from thematica.service import StudyService
 
@@ -94,6 +104,8 @@ REFUSALS = {
     "unsupported": (lambda d: wav(d / "a.wav", 4).rename(d / "a.flac"), "unsupported type"),
     "truncated": (lambda d: truncated(d / "cut.wav"), "truncated"),
     "not audio": (lambda d: not_audio(d / "noise.mp3"), "not audio"),
+    "truncated webm": (lambda d: webm(d / "cut.webm", 4, cut=True), "truncated"),
+    "not webm": (lambda d: not_audio(d / "noise.webm"), "not a readable .webm recording"),
 }
 
 
@@ -141,3 +153,9 @@ def test_readers_and_anonymised_only_members_neither_attach_nor_receive(
     assert media.as_member(CODER).recording("P1").mime == "audio/wav"
     found = media.as_member(CODER).playable_recording("P1")
     assert found is not None and found.duration_ms == 4000
+
+
+def test_a_webm_recording_is_read_without_ffmpeg(media: StudyService, tmp_path: Path) -> None:
+    found = media.as_member(CODER).attach_recording("P1", webm(tmp_path / "p1.webm", 4.25))
+    assert (found.format, found.duration_ms) == ("webm", 4250)
+    assert media.recording_file("P1").mime == "video/webm"

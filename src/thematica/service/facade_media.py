@@ -8,8 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from thematica.errors import NotFoundError, ThematicaError
+from thematica.errors import ConflictError, NotFoundError, ThematicaError
 from thematica.service import media
 from thematica.service import transcripts as tx
 from thematica.service.sessions import Sessions
@@ -45,9 +46,13 @@ class MediaMethods(Sessions):
                 found, copied, replaced = media.attach(
                     session, tid, file, folder, by, relink=relink
                 )
-        except BaseException:
+        except BaseException as exc:
             if copied is not None:
                 copied.unlink(missing_ok=True)
+            if isinstance(exc, IntegrityError):  # another member attached one at the same time
+                raise ConflictError(
+                    f"transcript {ref} was given a recording meanwhile; attach again with --relink"
+                ) from None
             raise
         if replaced is not None:
             with self._session() as session:

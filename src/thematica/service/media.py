@@ -131,6 +131,8 @@ def probe(path: Path) -> tuple[str, int]:
     if suffix not in FORMATS:
         allowed = ", ".join(sorted({s.lstrip(".").upper() for s in FORMATS}))
         raise InputError(name, f"unsupported type {suffix or '(none)'!r} (use {allowed})")
+    if suffix == ".webm":  # mutagen does not read Matroska
+        return FORMATS[suffix][0], _webm(path)
     import mutagen
 
     try:
@@ -149,6 +151,20 @@ def probe(path: Path) -> tuple[str, int]:
     if suffix == ".wav" and _wav_truncated(path):
         raise InputError(name, "the recording is truncated (the file ends before its audio)")
     return FORMATS[suffix][0], round(length * 1000)
+
+
+def _webm(path: Path) -> int:
+    from thematica.service import webm
+
+    try:
+        with path.open("rb") as fh:
+            found = webm.duration_ms(fh, path.stat().st_size)
+    except (webm.NotWebm, struct.error) as exc:
+        reason = exc if isinstance(exc, webm.NotWebm) else "damaged"
+        raise InputError(str(path), f"not a readable .webm recording: {reason}") from None
+    if found <= 0:
+        raise InputError(str(path), "the recording has no duration (empty or damaged)")
+    return found
 
 
 def last_timestamp_ms(session: Session, tid: int) -> int:
