@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import os
 import re
 import struct
@@ -42,6 +43,7 @@ FORMATS: dict[str, tuple[str, str]] = {
 MIME = dict(FORMATS.values())
 SHORTER_SLACK_MS = 60_000  # a recording more than 60 s ...
 SHORTER_SLACK_SHARE = 0.10  # ... or 10 % shorter than the transcript is refused
+MAX_DURATION_MS = 500 * 3600 * 1000  # within a 32-bit column; far beyond any interview
 SHA = re.compile(r"[0-9a-f]{64}")
 CHUNK = 1 << 20
 
@@ -122,6 +124,13 @@ def _wav_truncated(path: Path) -> bool:
 
 def probe(path: Path) -> tuple[str, int]:
     """``path``'s format and duration (ms), or one line saying why it cannot be attached."""
+    fmt, found = _probe(path)
+    if found > MAX_DURATION_MS:
+        raise InputError(str(path), "the recording claims to last over 500 hours: damaged")
+    return fmt, found
+
+
+def _probe(path: Path) -> tuple[str, int]:
     name = str(path)
     if not path.exists():
         raise InputError(name, "no such file")
@@ -146,7 +155,7 @@ def probe(path: Path) -> tuple[str, int]:
     if found is None or getattr(found, "info", None) is None:
         raise InputError(name, f"not an audio or video recording, though named {suffix}")
     length = float(getattr(found.info, "length", 0) or 0)
-    if length <= 0:
+    if not math.isfinite(length) or length <= 0:
         raise InputError(name, "the recording has no duration (empty or damaged)")
     if suffix == ".wav" and _wav_truncated(path):
         raise InputError(name, "the recording is truncated (the file ends before its audio)")

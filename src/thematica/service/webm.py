@@ -6,6 +6,7 @@ duration or a reason out."""
 
 from __future__ import annotations
 
+import math
 import struct
 from typing import BinaryIO
 
@@ -78,7 +79,7 @@ def duration_ms(fh: BinaryIO, file_size: int) -> int:
             scale = int.from_bytes(data[b : b + s], "big") or scale
         elif ident == DURATION and s in (4, 8):
             duration = float(struct.unpack(">f" if s == 4 else ">d", data[b : b + s])[0])
-    if not duration or duration <= 0:
+    if not math.isfinite(duration) or duration <= 0 or duration * scale > 1e18:
         raise NotWebm("no Duration (a live recording not finalised?)")
     return round(duration * scale / 1_000_000)
 
