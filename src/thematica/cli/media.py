@@ -65,7 +65,7 @@ def attach(
 def media_check(study: str, media_dir: Path | None, fmt: str) -> None:
     """Check every transcript's recording: there, missing, or changed since it was attached
     (size or SHA-256). Exits 1 when one is missing or changed; re-link it with
-    ``transcripts attach --relink``.
+    transcripts attach --relink.
 
     \b
     Example:
