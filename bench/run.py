@@ -581,6 +581,11 @@ def main() -> None:
     aud.add_argument("--transcripts", type=int, default=1000)
     aud.add_argument("--words", type=int, default=8000)
     aud.add_argument("--repeat", type=int, default=3)
+    med = sub.add_parser(
+        "media", help="attach a 60-minute recording, seek in it over HTTP (p95 to first byte)"
+    )
+    med.add_argument("--seeks", type=int, default=100)
+    med.add_argument("--span", type=int, default=65536, help="bytes per range")
     worker = sub.add_parser("_import-worker")
     worker.add_argument("folder", type=Path)
     worker.add_argument("study", type=Path)
@@ -618,6 +623,11 @@ def main() -> None:
         from manuscript import bench_audit
 
         bench_audit(_analysis_study(args.transcripts, args.words, 100_000, 300), args.repeat)
+    elif args.command == "media":
+        sys.path.insert(0, str(HERE))
+        from media import bench_media
+
+        bench_media(args.seeks, args.span)
     elif args.command == "_import-worker":
         print(json.dumps(_import_worker(args.folder, args.study)))
 

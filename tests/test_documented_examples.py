@@ -194,6 +194,12 @@ def scratch(folder: Path, demo: Path, anonymised: Path, with_study: bool, anon: 
         manifest.append(f"second-{name},{label},Rachel Ames,2026-07-01")
     (folder / "interviews.csv").write_text("\n".join(manifest) + "\n", encoding="utf-8")
     _other_interview(DATA / "interviews" / "physio-4.vtt", folder / "p4.vtt", "Jo Bloggs")
+    # issue 16: a recording as long as Physio 4's interview, made here (never downloaded)
+    from tests.media.recordings import wav
+
+    wav(folder / "physio4.wav", 10 * 60, rate=1000)
+    (folder / "moved").mkdir()
+    shutil.copyfile(folder / "physio4.wav", folder / "moved" / "physio4.wav")
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=str)

@@ -90,6 +90,8 @@ class StudyInfo:
     team: tuple[TeamMember, ...]
     location: str
     permissions_warning: str | None = None  # a study file others may read or write
+    media_folder: str | None = None  # where recordings are kept [issue 16]
+    media_bytes: int | None = None  # the media folder's size
 
 
 @dataclass(frozen=True)

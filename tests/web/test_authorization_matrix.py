@@ -118,6 +118,9 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ("GET", "/codebook"): (READ, NONE),
     ("GET", "/api/codebook"): (READ, NONE),
     ("GET", "/api/live/transcripts/{ref}"): (TEXT, NONE),
+    # a transcript's recording (issue 16): never to readers or anonymised-only members; the
+    # matrix's transcript has none, so the others get 404 (tests/web/test_media_web.py: 200/206)
+    ("GET", "/media/{ref}"): ((403, 403, 404, 404, 404), NONE),
     ("GET", "/api/live/codebook"): (READ, NONE),
     ("GET", "/api/live/themes"): (READ, NONE),
     ("GET", "/codebook/{code_id}"): (READ, NONE),

@@ -46,8 +46,14 @@ def init(study: str, title: str, question: str, approach: str, fmt: str) -> None
 
 @click.command()
 @click.argument("study")
+@click.option(
+    "--media-dir",
+    envvar="THEMATICA_MEDIA_DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder recordings are kept in, if not beside the study (THEMATICA_MEDIA_DIR).",
+)
 @format_option
-def info(study: str, fmt: str) -> None:
+def info(study: str, media_dir: Path | None, fmt: str) -> None:
     """Describe the study: title, question, approach, team and headline counts.
 
     \b
@@ -55,6 +61,7 @@ def info(study: str, fmt: str) -> None:
         thematica info msk.thematica --format json
     """
     with open_study(study) as service:
+        service.media_dir = media_dir
         result = service.info()
     if result.permissions_warning:
         click.echo(f"Warning: {result.permissions_warning}", err=True)
@@ -73,6 +80,9 @@ def info(study: str, fmt: str) -> None:
     if result.team:
         out.print("Team: " + ", ".join(f"{m.name} ({m.role.value})" for m in result.team))
     out.print(f"Study: {result.location} (schema {result.schema_revision})", style="dim")
+    if result.media_bytes is not None:
+        size = f"{result.media_bytes / 1_000_000:,.1f} MB"
+        out.print(f"Media: {result.media_folder} ({size})", style="dim", markup=False)
 
 
 @click.command()

@@ -376,3 +376,8 @@ def transcripts_check(study: str, ref: str, state: str, by: str, fmt: str) -> No
 from thematica.cli.mappings import set_dates  # noqa: E402  (issue 12: the import mappings)
 
 transcripts.add_command(set_dates)
+
+from thematica.cli.media import attach, media_check  # noqa: E402  (issue 16: recordings)
+
+transcripts.add_command(attach)
+transcripts.add_command(media_check)

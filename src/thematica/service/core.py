@@ -61,6 +61,7 @@ from thematica.service.facade_analysis import AnalysisMethods
 from thematica.service.facade_audit import AuditMethods
 from thematica.service.facade_framework import FrameworkMethods
 from thematica.service.facade_mappings import MappingMethods
+from thematica.service.facade_media import MediaMethods
 from thematica.service.facade_notes import NotesMethods
 from thematica.service.facade_reconcile import ReconcileMethods
 from thematica.service.recruitment_methods import RecruitmentMethods
@@ -101,6 +102,7 @@ class StudyService(
     AnalysisMethods,
     RecruitmentMethods,
     WithdrawalMethods,
+    MediaMethods,
 ):
     """A study, opened. Use :meth:`create` or :meth:`open`; close it (or use ``with``).
 
@@ -265,6 +267,7 @@ class StudyService(
     # -- the study -------------------------------------------------------------------------
 
     def info(self) -> StudyInfo:
+        media_usage = self.media_usage()
         with self._session() as session:
             study = session.get(StudyRow, 1)
             assert study is not None
@@ -284,6 +287,8 @@ class StudyService(
                 team=reg.team(session),
                 location=self.location,
                 permissions_warning=self._permissions_warning(),
+                media_folder=media_usage.folder if media_usage else None,
+                media_bytes=media_usage.bytes if media_usage else None,
             )
 
     def title(self) -> str:

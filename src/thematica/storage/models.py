@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -564,3 +565,22 @@ class WithdrawalRow(Base):
     withdrawn_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     withdrawn_by: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(String(32))
+
+
+class RecordingRow(Base):
+    """The recording linked to a transcript [0014]. The media file stays outside the database,
+    named by its SHA-256 in the study's media folder; the original file name is kept for the
+    members who see originals (it may hold a real name)."""
+
+    __tablename__ = "recordings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(
+        ForeignKey("transcripts.id", ondelete="CASCADE"), unique=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(16))
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    original_name: Mapped[str] = mapped_column(String(500))
+    attached_by: Mapped[str] = mapped_column(String(200))
+    attached_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -47,6 +47,7 @@ from thematica.web.routes import (
     imports,
     journal,
     live,
+    media,
     memos,
     overview,
     reconcile,
@@ -82,6 +83,7 @@ FEATURES = (
     live,
     recruitment,
     withdraw,
+    media,
 )
 
 

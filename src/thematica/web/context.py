@@ -169,6 +169,7 @@ def transcript(study: MemberStudy, ref: str) -> dict[str, Any]:
                 "label": label,
                 "role": turn.role.value,
                 "time": _clock(turn.start_ms),
+                "start_ms": turn.start_ms,  # the player seeks here (issue 16)
                 "start": turn.start,
                 "end": turn.end,
                 "text": turn.text,
@@ -207,7 +208,16 @@ def transcript(study: MemberStudy, ref: str) -> dict[str, Any]:
             for c in codes
         ],
         "turns": turns,
+        "recording": _recording(study, t.id),
     }
+
+
+def _recording(study: MemberStudy, tid: int) -> dict[str, Any] | None:
+    """The player's source, for members who may hear the recording (issue 16)."""
+    found = study.playable_recording(str(tid))
+    if found is None:
+        return None
+    return {"url": f"/media/{tid}", "format": found.format, "duration": _clock(found.duration_ms)}
 
 
 def _clock(ms: int | None) -> str:

@@ -41,6 +41,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self'",
+        "media-src 'self'",  # a transcript's recording (/media/{ref})
         "connect-src 'self'",
         "form-action 'self'",
         "frame-ancestors 'none'",

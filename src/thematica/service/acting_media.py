@@ -1,0 +1,40 @@
+"""A bound member's recordings (part of :class:`~thematica.service.acting.MemberStudy`). Voices
+identify people: only members who see original text (not readers, not anonymised-only members)
+attach, list or receive recordings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from thematica.errors import AccessDenied
+from thematica.service import media
+from thematica.service.acting_rules import Rules
+
+
+class MediaActing(Rules):
+    def _require_recordings(self, what: str) -> None:
+        if not self.can_code:
+            raise AccessDenied(f"{self.name} is a reader and cannot {what}")
+        self.require_originals(what)
+
+    def attach_recording(self, ref: str, file: Path, *, relink: bool = False) -> media.Recording:
+        """Link a recording to transcript ``ref`` in this member's name."""
+        self._require_recordings("attach a recording")
+        return self._service.attach_recording(
+            str(self.resolve(ref)), file, by=self.name, relink=relink
+        )
+
+    def playable_recording(self, ref: str) -> media.Recording | None:
+        """Transcript ``ref``'s recording if this member may hear it and there is one (for the
+        transcript page's player); None otherwise, without a refusal."""
+        if not (self.can_code and self.sees_originals):
+            return None
+        return self._service.recording_of(str(self.resolve(ref)))
+
+    def recording(self, ref: str) -> media.MediaFile:
+        """The file of transcript ``ref``'s recording, for a member who may hear it."""
+        self._require_recordings("receive a recording")
+        return self._service.recording_file(str(self.resolve(ref)))
+
+
+__all__ = ["MediaActing"]
