@@ -159,3 +159,24 @@ def test_a_webm_recording_is_read_without_ffmpeg(media: StudyService, tmp_path: 
     found = media.as_member(CODER).attach_recording("P1", webm(tmp_path / "p1.webm", 4.25))
     assert (found.format, found.duration_ms) == ("webm", 4250)
     assert media.recording_file("P1").mime == "video/webm"
+
+
+def test_a_withdrawal_deletes_their_recordings_and_keeps_the_others(
+    media: StudyService, tmp_path: Path
+) -> None:
+    """Voices identify people: withdrawing P1 deletes P1's recording from the media folder (and
+    its row), and the plan says so first; P2's recording stays."""
+    media.attach_recording("P1", wav(tmp_path / "p1.wav", 4), by=CODER)
+    media.attach_recording("P2", wav(tmp_path / "p2.wav", 30), by=CODER)
+    folder = media.media_folder()
+    theirs = media.recording_file("P1").path
+    kept = media.recording_file("P2").path
+    plan = media.withdrawal_plan("P1", by=LEAD)
+    assert plan.recordings == 1
+    done = media.withdraw("P1", by=LEAD, confirm=plan.fingerprint)
+    assert done.recordings_removed == 1
+    assert not theirs.exists() and kept.exists()
+    assert sorted(p.name for p in folder.iterdir()) == [kept.name]
+    assert [r.transcript_id for r in media.recordings()] == [
+        media.recording_of("P2").transcript_id  # type: ignore[union-attr]
+    ]

@@ -200,7 +200,11 @@ def _confirmed(label: str) -> bool:
 
 
 def _as_dict(done: WithdrawalReport) -> dict[str, object]:
-    return {"withdrawal": done.withdrawal, "scrubbed": done.scrubbed}
+    return {
+        "withdrawal": done.withdrawal,
+        "scrubbed": done.scrubbed,
+        "recordings_removed": done.recordings_removed,
+    }
 
 
 def describe_plan(plan: WithdrawalPlan) -> str:
@@ -234,6 +238,11 @@ def describe_plan(plan: WithdrawalPlan) -> str:
             f"  from the key file: {plural(plan.key.identities, 'identity', 'identities')}, "
             f"{plural(plan.key.findings, 'finding')}, "
             f"{plural(plan.key.replacements, 'replacement')}"
+        )
+    if plan.recordings:
+        lines.append(
+            f"  {plural(plan.recordings, 'recording')} of their interviews, deleted from the "
+            "media folder"
         )
     if plan.quotes:
         lines.append("Their words quoted in notes are replaced by a marker:")

@@ -105,6 +105,7 @@ class WithdrawalPlan:
     fingerprint: str
     draft_quotes: tuple[QuotePlace, ...] = ()  # in the findings draft (filled by the facade)
     backups: tuple[str, ...] = ()  # copies of the study file beside it, which still hold them
+    recordings: int = 0  # their transcripts' recordings, whose files are deleted too
 
     @property
     def total_codings(self) -> int:

@@ -25,7 +25,7 @@ from thematica.domain import MemberRole
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.lazy import lazy_module
 from thematica.service.sessions import Sessions
-from thematica.storage.models import StudyRow, TeamMemberRow, TranscriptRow
+from thematica.storage.models import RecordingRow, StudyRow, TeamMemberRow, TranscriptRow
 
 if TYPE_CHECKING:
     from thematica.service import recruitment
@@ -44,6 +44,7 @@ class WithdrawalReport:
     withdrawal: wd.Withdrawal
     plan: wd.WithdrawalPlan
     scrubbed: bool  # False: another program kept old pages in the write-ahead log
+    recordings_removed: int = 0  # their recordings' files deleted from the media folder
 
 
 class WithdrawalMethods(Sessions):
@@ -60,7 +61,12 @@ class WithdrawalMethods(Sessions):
         with self._session() as session:
             _lead(session, by)
             plan, _found = self._withdrawal(session, label, key_path)
-        return replace(plan, draft_quotes=self._draft_quotes(plan.label), backups=self._backups())
+        return replace(
+            plan,
+            draft_quotes=self._draft_quotes(plan.label),
+            backups=self._backups(),
+            recordings=self._recording_count(plan.transcripts),
+        )
 
     def withdraw(
         self,
@@ -96,9 +102,11 @@ class WithdrawalMethods(Sessions):
                 if key is not None:
                     _forget_in_key(self._key_engine(session, key), plan.label, found.transcripts)
                 recruitment.withdraw_participant(session, plan.label, dt.date.today(), reason)
+                files = self._forget_recordings(session, found.transcripts)
                 removal.remove(session, found)
                 done = wd.record(session, plan.label, who, reason, plan)
-        return WithdrawalReport(done, plan, self._scrub_after())
+        removed = self._delete_unused(files)
+        return WithdrawalReport(done, plan, self._scrub_after(), removed)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -181,6 +189,50 @@ class WithdrawalMethods(Sessions):
         study = session.get(StudyRow, 1)
         assert study is not None
         return open_key(key, study.title, study.created_at.replace(tzinfo=None).isoformat())
+
+    def _recording_count(self, transcripts: tuple[int, ...]) -> int:
+        with self._session() as session:
+            return int(
+                session.scalar(
+                    select(func.count()).where(RecordingRow.transcript_id.in_(transcripts))
+                )
+                or 0
+            )
+
+    def _forget_recordings(self, session: Session, transcripts: list[int]) -> list[Path]:
+        """Their recordings' rows go with the transaction; their files (voices identify people)
+        are deleted once it has committed. A study with recordings but no media folder
+        configured (a server started without one) cannot delete them: refused, nothing changes."""
+        rows = list(
+            session.scalars(select(RecordingRow).where(RecordingRow.transcript_id.in_(transcripts)))
+        )
+        if not rows:
+            return []
+        from thematica.service import media
+        from thematica.service.facade_media import MediaMethods
+
+        assert isinstance(self, MediaMethods)
+        folder = self.media_folder()  # raises, naming what to configure, when there is none
+        files = [media.stored_path(folder, row) for row in rows]
+        for row in rows:
+            session.delete(row)
+        session.flush()
+        return files
+
+    def _delete_unused(self, files: list[Path]) -> int:
+        """Delete each file no other transcript's recording uses (the same recording may have
+        been attached to another transcript); count those deleted."""
+        if not files:
+            return 0
+        from thematica.service import media
+
+        removed = 0
+        with self._session() as session:
+            for path in files:
+                if not media.still_used(session, path) and path.exists():
+                    path.unlink()
+                    removed += 1
+        return removed
 
     def _scrub_after(self) -> bool:
         from thematica.service.core import StudyService
