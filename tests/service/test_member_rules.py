@@ -156,7 +156,8 @@ def test_a_blind_coder_sees_no_other_coders_level_one_work(team: StudyService) -
     assert {c.coder for c in tom.codings(transcript="P1", level=Level.ONE)} == {CODER, OTHER}
 
 
-def test_an_anonymised_only_member_gets_no_original(team: StudyService) -> None:
+def test_an_anonymised_only_member_gets_no_original(team: StudyService, tmp_path: Path) -> None:
+    unused_key = tmp_path / "unused.thematica-key"
     original = TEXTS[0]
     for name in (ANON, READER):
         member = team.as_member(name)
@@ -177,7 +178,7 @@ def test_an_anonymised_only_member_gets_no_original(team: StudyService) -> None:
         with pytest.raises(AccessDenied):
             member.export_project()
         with pytest.raises(AccessDenied):
-            member.anonymiser(Path("unused.thematica-key"))
+            member.anonymiser(unused_key)
     ann = team.as_member(ANON)
     with pytest.raises(AccessDenied):
         ann.add_coding("P1", PAIN, 0, 2)
@@ -185,8 +186,11 @@ def test_an_anonymised_only_member_gets_no_original(team: StudyService) -> None:
 
 
 def test_only_a_lead_reveals_reconciles_sets_blind_manages_and_exports(
-    team: StudyService,
+    team: StudyService, tmp_path: Path
 ) -> None:
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    unused_key = keys / "unused.thematica-key"
     tom, lead = team.as_member(CODER), team.as_member(LEAD)
     before = snapshot(team.location)
     for call in (
@@ -199,14 +203,15 @@ def test_only_a_lead_reveals_reconciles_sets_blind_manages_and_exports(
         lambda: tom.add_team_member("Newcomer", MemberRole.CODER),
         lambda: tom.set_anonymised_only(OTHER, True),
         lambda: tom.export_project(),
-        lambda: tom.apply_anonymisation(Path("unused.thematica-key")),
+        lambda: tom.apply_anonymisation(unused_key),
         # the review a coder may open cannot apply either, under their name or the lead's
-        lambda: tom.anonymiser(Path("unused.thematica-key")).apply(LEAD),
-        lambda: tom.anonymiser(Path("unused.thematica-key")).apply_confirmed(LEAD, "plan"),
+        lambda: tom.anonymiser(unused_key).apply(LEAD),
+        lambda: tom.anonymiser(unused_key).apply_confirmed(LEAD, "plan"),
     ):
         with pytest.raises(AccessDenied, match="only a lead"):
             call()
     assert snapshot(team.location) == before
+    assert list(keys.iterdir()) == []  # not even a lock file beside the key
     lead.reveal("P1")
     item = lead.reconciliation("P1", coders=(CODER, OTHER)).items[0]
     made = lead.reconcile("P1", item.code, item.start, item.end, "both", coders=(CODER, OTHER))
