@@ -31,7 +31,6 @@ from thematica.domain import (
     CodingSpec,
     GuideQuestion,
     Level,
-    LineageEntry,
     Link,
     MemberRole,
     Participant,
@@ -59,6 +58,7 @@ from thematica.service import transcripts as tx
 from thematica.service.facade_accounts import AccountMethods
 from thematica.service.facade_analysis import AnalysisMethods
 from thematica.service.facade_audit import AuditMethods
+from thematica.service.facade_codeops import CodebookOpsMethods
 from thematica.service.facade_framework import FrameworkMethods
 from thematica.service.facade_mappings import MappingMethods
 from thematica.service.facade_media import MediaMethods
@@ -81,11 +81,10 @@ if TYPE_CHECKING:
     from thematica.manuscript.draft import Draft
     from thematica.manuscript.results import AuditReport
     from thematica.service import anonymisation_state as anon_state
-    from thematica.service import codeops, exchange, mappings
+    from thematica.service import exchange, mappings
     from thematica.service.acting import MemberStudy
 else:  # loaded at first use: most commands need none of them (bench/run.py cli)
     anon_state = lazy_module("thematica.service.anonymisation_state")
-    codeops = lazy_module("thematica.service.codeops")
     exchange = lazy_module("thematica.service.exchange")
     mappings = lazy_module("thematica.service.mappings")
 
@@ -93,6 +92,7 @@ MAX_TITLE = 500
 
 
 class StudyService(
+    CodebookOpsMethods,
     MappingMethods,
     FrameworkMethods,
     NotesMethods,
@@ -109,7 +109,10 @@ class StudyService(
     Groups of methods live in their own modules and are part of this class: theme-framework
     editing (``service/facade_framework.py``), notes and search (``facade_notes.py``), the audit
     log (``facade_audit.py``), accounts, invitations and sign-in (``facade_accounts.py``),
-    reconciliation (``facade_reconcile.py``) and analysis (``facade_analysis.py``).
+    reconciliation (``facade_reconcile.py``), analysis (``facade_analysis.py``), the codebook
+    operations logged in the lineage (``facade_codeops.py``), the import mappings
+    (``facade_mappings.py``), recordings (``facade_media.py``), recruitment
+    (``recruitment_methods.py``) and withdrawal (``withdrawal_methods.py``).
     """
 
     def __init__(self, engine: Engine, location: str, migration: Migration | None = None) -> None:
@@ -778,79 +781,3 @@ class StudyService(
         with self._session() as session:
             row = session.get(TranscriptRow, tx.resolve(session, ref))
             return row is not None and row.revealed_at is not None
-
-    # -- codebook operations (logged in the lineage) ---------------------------------------
-
-    # ``expected``: the code's version (``framework.code_version``) as the caller last saw it; a
-    # change to a code that has changed since is refused with ConflictError.
-
-    def rename_code(
-        self,
-        path: CodePath,
-        new_name: str,
-        *,
-        by: str,
-        level: Level = Level.ONE,
-        expected: str | None = None,
-    ) -> int:
-        with self._transaction() as session:
-            return codeops.rename(session, path, level, new_name, by, expected)
-
-    def describe_code(
-        self,
-        path: CodePath,
-        *,
-        by: str,
-        description: str | None = None,
-        colour: str | None = None,
-        level: Level = Level.ONE,
-        expected: str | None = None,
-    ) -> int:
-        with self._transaction() as session:
-            return codeops.describe(session, path, level, description, colour, by, expected)
-
-    def move_code(
-        self,
-        path: CodePath,
-        new_parent: CodePath | None,
-        *,
-        by: str,
-        level: Level = Level.ONE,
-        expected: str | None = None,
-    ) -> int:
-        with self._transaction() as session:
-            return codeops.move(session, path, level, new_parent, by, expected)
-
-    def merge_codes(
-        self,
-        source: CodePath,
-        target: CodePath,
-        *,
-        by: str,
-        level: Level = Level.ONE,
-        expected: str | None = None,
-    ) -> int:
-        """Merge ``source`` into ``target``; ``expected`` is ``source``'s version."""
-        with self._transaction() as session:
-            return codeops.merge(session, source, target, level, by, expected)
-
-    def split_code(
-        self,
-        path: CodePath,
-        new_name: str,
-        codings: Sequence[int],
-        *,
-        by: str,
-        level: Level = Level.ONE,
-        expected: str | None = None,
-    ) -> int:
-        with self._transaction() as session:
-            return codeops.split(session, path, level, new_name, list(codings), by, expected)
-
-    def undo(self, entry: int, *, by: str) -> str:
-        with self._transaction() as session:
-            return codeops.undo(session, entry, by)
-
-    def lineage(self) -> tuple[LineageEntry, ...]:
-        with self._session() as session:
-            return codeops.lineage(session)
