@@ -160,8 +160,6 @@ def test_an_unknown_convention_is_refused(coded: StudyService) -> None:
 
 
 def test_the_cli_names_the_convention(coded: StudyService, location: str) -> None:
-    if "://" in location:
-        pytest.skip("the CLI opens study files here")
     args = ["agreement", location, "--coders", f"{A},{B}"]
     default = CliRunner().invoke(cli, args)
     nvivo = CliRunner().invoke(cli, [*args, "--convention", "nvivo"])
