@@ -1,0 +1,1 @@
+"""The manuscript audit's tests: drafts checked against the study (issue 17)."""

@@ -1,0 +1,1 @@
+"""Recordings: attach, re-link, the media folder, serving (issue 16)."""

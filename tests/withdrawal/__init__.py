@@ -1,0 +1,1 @@
+"""A participant's withdrawal: the plan, the removal and the scrub (issue 18)."""
