@@ -341,7 +341,7 @@ def anonymise_check(study: str, files: tuple[Path, ...], key: Path | None, fmt: 
     Example:
         thematica anonymise check msk.thematica report/findings.docx
     """
-    from thematica.service.anonymise import residual_in_text
+    from thematica.service.anonymise_residue import residual_in_text
     from thematica.service.anonymising import check_without_key
 
     key_path = _key(study, key)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from thematica.anonymise.keyfile import FindingRow, ReplacementRow
 from thematica.domain import AnonymisationState
-from thematica.service.anonymise import known_originals, transcript_residue
+from thematica.service.anonymise_residue import known_originals, transcript_residue
 from thematica.storage.models import TranscriptRow
 
 OPEN = AnonymisationState.ANONYMISED

@@ -29,6 +29,7 @@ from thematica.anonymise.ner import Pipeline
 from thematica.errors import ThematicaError
 from thematica.service import anonymisation_state as states
 from thematica.service import anonymise as an
+from thematica.service import anonymise_residue as residue
 from thematica.service import audit
 from thematica.service import transcripts as tx
 from thematica.service.core import StudyService
@@ -258,19 +259,19 @@ class AnonymisingStudy:
         with self._both() as (study, key):
             return an.original(study, key, ref, start, end, actor)
 
-    def check(self) -> list[an.Residue]:
+    def check(self) -> list[residue.Residue]:
         with self._both() as (study, key):
-            return an.residual_check(study, an.known_originals(key))
+            return residue.residual_check(study, residue.known_originals(key))
 
     def known_originals(self) -> list[NameEntry]:
         with self._both() as (_study, key):
-            return an.known_originals(key)
+            return residue.known_originals(key)
 
 
-def check_without_key(study: StudyService) -> list[an.Residue]:
+def check_without_key(study: StudyService) -> list[residue.Residue]:
     """Patterns only (e-mails, phone and NHS numbers, postcodes, ...): what anyone can check."""
     with Session(study.engine) as session:
-        return an.residual_check(session, [])
+        return residue.residual_check(session, [])
 
 
 def require_key(path: Path | None, study: str) -> Path:
