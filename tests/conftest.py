@@ -95,3 +95,25 @@ def snapshot(location: str) -> dict[str, list[tuple[object, ...]]]:
             }
     finally:
         engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo study (and its key file), built once per test run. Never change it: tests that
+    change a study take :func:`demo_copy`."""
+    from thematica.demo import build_demo
+
+    return build_demo(tmp_path_factory.mktemp("demo-template") / "demo.thematica")
+
+
+@pytest.fixture
+def demo_copy(demo_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the demo study with its key file beside it, for this test alone."""
+    import shutil
+
+    copy = tmp_path / demo_template.name
+    shutil.copyfile(demo_template, copy)
+    key = demo_template.with_name(demo_template.name + "-key")
+    if key.exists():
+        shutil.copyfile(key, copy.with_name(copy.name + "-key"))
+    return copy

@@ -29,18 +29,11 @@ def run(*args: str, ok: bool = True) -> Result:
     return result
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    run("demo", str(folder))
-    return folder / "demo.thematica"
-
-
 @pytest.fixture
-def keyless(demo: Path, tmp_path: Path) -> Path:
+def keyless(demo_template: Path, tmp_path: Path) -> Path:
     """The demo study alone, with no key file beside it."""
     study = tmp_path / "study.thematica"
-    shutil.copyfile(demo, study)
+    shutil.copyfile(demo_template, study)
     return study
 
 

@@ -18,10 +18,8 @@ LEAD, CODER = "Rachel Ames", "Tom Okafor"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    CliRunner().invoke(cli, ["demo", str(folder)])
-    return folder / "demo.thematica"
+def built(demo_template: Path) -> Path:
+    return demo_template
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,7 +21,6 @@ from thematica.anonymise.keyfile import (
     ReplacementRow,
     default_key_path,
 )
-from thematica.cli.main import cli
 from thematica.domain import Level
 from thematica.service import CodingChange, StudyService, audit
 from thematica.service.anonymising import AnonymisingStudy
@@ -32,10 +30,8 @@ LEAD, CODER = "Rachel Ames", "Tom Okafor"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    CliRunner().invoke(cli, ["demo", str(folder)])
-    return folder / "demo.thematica"
+def built(demo_template: Path) -> Path:
+    return demo_template
 
 
 @pytest.fixture

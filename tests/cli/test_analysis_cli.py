@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -35,18 +34,9 @@ def run(*args: str, ok: bool = True) -> Result:
     return result
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    run("demo", str(folder))
-    return folder / "demo.thematica"
-
-
 @pytest.fixture
-def demo(built: Path, tmp_path: Path) -> str:
-    copy = tmp_path / "demo.thematica"
-    shutil.copy(built, copy)
-    return str(copy)
+def demo(demo_copy: Path) -> str:
+    return str(demo_copy)
 
 
 def test_counts_reproduce_the_demo_answer_key(demo: str) -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from thematica.cli.main import cli
 from thematica.cli.report import report
 
 # src/thematica/demo/data/analysis/README.md: the demo's answer key
@@ -47,11 +46,8 @@ class Built:
 
 
 @pytest.fixture(scope="session")
-def demo_study(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(cli, ["demo", str(folder)])
-    assert result.exit_code == 0, result.output
-    return folder / "demo.thematica"
+def demo_study(demo_template: Path) -> Path:
+    return demo_template
 
 
 @pytest.fixture(scope="session")

@@ -20,10 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from thematica.cli.main import cli
 from thematica.service import StudyService
 from thematica.web.app import create_app
 
@@ -57,11 +55,9 @@ def need_chromium() -> None:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(demo_template: Path) -> Path:
     """The demo study, built once per test run; tests get copies."""
-    folder = tmp_path_factory.mktemp("demo")
-    CliRunner().invoke(cli, ["demo", str(folder)])
-    return folder / "demo.thematica"
+    return demo_template
 
 
 @pytest.fixture
