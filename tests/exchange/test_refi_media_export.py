@@ -119,7 +119,9 @@ def test_round_trip_keeps_text_codings_recording_and_turn_times(
             )
 
         def codings(s: StudyService) -> list[tuple[object, ...]]:
-            return sorted((c.participant, c.code, c.coder, c.start, c.end, c.memo) for c in s.codings())
+            return sorted(
+                (c.participant, c.code, c.coder, c.start, c.end, c.memo) for c in s.codings()
+            )
 
         assert codings(a) == codings(b) and len(codings(a)) == 4
         assert [r.status for r in b.recordings()] == ["ok", "ok"]
@@ -164,8 +166,15 @@ def test_members_who_may_not_hear_recordings_are_refused(
 ) -> None:
     out = tmp_path / "refused.qdpx"
     refused = run(
-        "qdpx", "export", str(recorded), str(out), "--allow-identifiers", "--media", "--by",
-        member, ok=False,
+        "qdpx",
+        "export",
+        str(recorded),
+        str(out),
+        "--allow-identifiers",
+        "--media",
+        "--by",
+        member,
+        ok=False,
     )
     assert refused.exit_code == 2 and "cannot export recordings" in refused.stderr
     assert not out.exists() and not list(tmp_path.glob(".refused.qdpx*"))

@@ -69,7 +69,10 @@ def av_project(
 
 
 def archive(body: str, media: dict[str, bytes], text: str = TEXT) -> bytes:
-    files = {"project.qde": qde(body, origin="Transana 3.0"), f"sources/{TRANSCRIPT}.txt": text.encode()}
+    files = {
+        "project.qde": qde(body, origin="Transana 3.0"),
+        f"sources/{TRANSCRIPT}.txt": text.encode(),
+    }
     files.update(media)
     return qdpx(files)
 

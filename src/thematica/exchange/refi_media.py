@@ -167,7 +167,10 @@ def copy_into(archive: zipfile.ZipFile, src: XSource) -> None:
                 digest.update(block)
                 out.write(block)
     except OSError as exc:
-        raise ExchangeError(str(path), f"the recording cannot be read ({exc.strerror or exc})")
+        reason = exc.strerror or str(exc)
+        raise ExchangeError(
+            str(path), f"the recording cannot be copied into the project ({reason})"
+        ) from None
     if media.sha256 and digest.hexdigest() != media.sha256:
         raise ExchangeError(
             str(path),

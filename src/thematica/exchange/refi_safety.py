@@ -15,8 +15,8 @@ import xml.parsers.expat as expat
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
 from pathlib import PurePosixPath
+from typing import BinaryIO
 
 from lxml import etree
 
