@@ -58,8 +58,11 @@ def test_media_export_carries_recordings_transcripts_and_sync_points(
     recorded: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "rec.qdpx"
-    result = export(recorded, out, "--media", "--by", LEAD)
+    result = export(recorded, out, "--media", "--by", CODER)
     assert "2 recordings" in result.output
+    with StudyService.open(str(recorded)) as study:
+        (entry,) = [e for e in study.audit_log().entries if e.action == "export.qdpx"]
+        assert entry.actor == CODER and entry.details["recordings"] == 2
     assert_valid(out.read_bytes())  # against Project-mrt2019.xsd
     root = qde(out)
     audio = root.find(".//q:AudioSource", XP)

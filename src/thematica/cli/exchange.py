@@ -115,10 +115,12 @@ def qdpx_export(
     with open_study(study) as service:
         service.media_dir = media_dir
         allowed = residual_gate(study, service, allow_identifiers)
+        exporter = None
         if media:
             from thematica.cli.codebook import actor
 
-            member = service.as_member(actor(service, by), client="cli")
+            exporter = actor(service, by)
+            member = service.as_member(exporter, client="cli")
             project = member.export_with_recordings(journal=journal)
         else:
             project = service.export_project(journal=journal)
@@ -137,7 +139,9 @@ def qdpx_export(
         counts = {"sources": len(project.sources), "codes": len(project.codes), "codings": codings}
         if media:
             counts["recordings"] = recordings
-        service.record_export("qdpx", counts={**counts, "identifiers_allowed": allowed})
+        service.record_export(
+            "qdpx", by=exporter, counts={**counts, "identifiers_allowed": allowed}
+        )
     notes = sum(1 for n in project.notes if n.kind == "memo")
     click.echo(
         f"Wrote {out}: {len(project.sources)} sources, {len(project.codes)} codes, {codings} codings, "
