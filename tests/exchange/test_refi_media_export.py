@@ -19,8 +19,11 @@ from tests.exchange.refi_helpers import XP, assert_valid
 from tests.media.recordings import ANON, CODER, LEAD, READER, build, wav, webm
 from thematica.cli.main import cli
 from thematica.errors import AccessDenied, ThematicaError
+from thematica.exchange.model import XProject
 from thematica.exchange.refi import read_qdpx, write_qdpx
+from thematica.exchange.refi_media import extract
 from thematica.service import StudyService
+from thematica.service.exchange_media import MediaImport
 
 
 def run(*args: str, ok: bool = True) -> Result:
@@ -218,3 +221,55 @@ def test_media_export_reads_back_as_a_project(recorded: Path, tmp_path: Path) ->
         "p2.webm",
     ]
     assert project.skipped == () and project.media_skipped == ()
+
+
+def _through_qdpx(source: StudyService) -> tuple[bytes, XProject]:
+    buffer = io.BytesIO()
+    write_qdpx(source.export_project(media=True), buffer)
+    data = buffer.getvalue()
+    assert_valid(data)
+    return data, read_qdpx(data, "p.qdpx")
+
+
+def _recorded_study(study: StudyService, folder: Path) -> StudyService:
+    build(study)
+    study.as_member(LEAD).attach_recording("P1", wav(folder / "p1.wav", 4))
+    study.add_coding("P1", ("Sleep",), CODER, 19, 46, create_code=True)
+    return study
+
+
+def test_a_server_study_exports_its_recordings(
+    study: StudyService, location: str, tmp_path: Path
+) -> None:
+    """Export from SQLite and PostgreSQL (a server study's recordings are in --media-dir),
+    import into a study file."""
+    study.media_dir = tmp_path / "server-media" if location.startswith("postgresql") else None
+    source = _recorded_study(study, tmp_path)
+    data, project = _through_qdpx(source)
+    target = MediaImport(tmp_path / "back-media", lambda m, out: extract(data, "p.qdpx", m, out))
+    with StudyService.create_from_project(
+        str(tmp_path / "back.thematica"),
+        project,
+        None,
+        target,  # type: ignore[arg-type]
+    ) as back:
+        back.media_dir = tmp_path / "back-media"
+        (rec,) = back.recordings()
+        assert rec.status == "ok" and rec.sha256 == source.recordings()[0].sha256
+        assert back.transcript("1").turns == source.transcript("P1").turns
+
+
+def test_an_import_into_a_server_study_attaches_into_its_media_folder(
+    location: str, tmp_path: Path
+) -> None:
+    """Export from a study file, import into SQLite or PostgreSQL; a refused import leaves the
+    media folder as it was (absent)."""
+    with StudyService.create(str(tmp_path / "src.thematica"), title="Src") as source:
+        data, project = _through_qdpx(_recorded_study(source, tmp_path))
+        sha = source.recordings()[0].sha256
+    folder = tmp_path / "imported-media"
+    target = MediaImport(folder, lambda m, out: extract(data, "p.qdpx", m, out))
+    with StudyService.create_from_project(location, project, None, target) as back:
+        back.media_dir = folder
+        assert [(r.sha256, r.status) for r in back.recordings()] == [(sha, "ok")]
+        assert back.info().transcripts == 2
