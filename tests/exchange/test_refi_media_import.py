@@ -179,6 +179,16 @@ def test_a_bad_recording_refuses_the_import_and_leaves_nothing(
     assert not back.exists() and not (tmp_path / "back.thematica-media").exists()
 
 
+def test_the_specs_mpg_video_is_refused_as_a_type_with_the_way_round_it(tmp_path: Path) -> None:
+    """The standard's example stores an MPEG-1 video (``.mpg``), a type Thematica does not
+    play: the import says so and names --no-media, which imports the transcript."""
+    file = tmp_path / "spec.qdpx"
+    file.write_bytes(archive(av_project(ext="mpg"), {f"sources/{SOURCE}.mpg": b"\x00\x00\x01\xba"}))
+    refused = run("qdpx", "import", str(file), str(tmp_path / "a.thematica"), ok=False)
+    assert "unsupported type '.mpg'" in refused.stderr and "--no-media" in refused.stderr
+    run("qdpx", "import", str(file), str(tmp_path / "b.thematica"), "--no-media")
+
+
 def test_a_recording_whose_header_understates_its_size_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -106,7 +106,7 @@ def attach_imported(
             except InputError as exc:
                 raise ThematicaError(
                     f"the recording of {src.name!r} ({src.media.path}) cannot be attached: "
-                    f"{exc.reason}"
+                    f"{exc.reason}; import without recordings with --no-media"
                 ) from None
             if new is not None:
                 copied.append(new)
