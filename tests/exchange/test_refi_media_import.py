@@ -115,6 +115,20 @@ def test_a_spec_style_video_source_imports_with_turn_times_codings_and_recording
         assert (rec.format, rec.duration_ms, rec.status) == ("wav", 9000, "ok")
 
 
+def test_sync_points_inside_a_line_do_not_start_turns(tmp_path: Path) -> None:
+    """QualCoder writes a timed sync point at each coding boundary (mid-line, with the time of
+    the timestamp before it): the turns still begin only at line starts."""
+    syncs = """
+        <SyncPoint guid="9de5364c-b1ca-45c5-8869-cc3e56fea65b" position="0" timeStamp="0"/>
+        <SyncPoint guid="d7c91d8c-77f6-4058-b21e-010a157ba027" position="12" timeStamp="2000"/>
+        <SyncPoint guid="01809d1d-40a9-4941-8685-c5eafa9de319" position="23" timeStamp="5000"/>
+        <SyncPoint guid="dc84aa87-4261-4111-aaa2-3501e263ddcf" position="43" timeStamp="9000"/>"""
+    data = archive(av_project(syncs=syncs), {f"sources/{SOURCE}.wav": b"x"})
+    (source,) = read_qdpx(data, "qualcoder.qdpx").sources
+    assert [(t.start, t.start_ms) for t in source.turns] == [(0, 0), (22, 5000)]
+    assert [(c.start, c.end) for c in source.codings] == [(12, 22)]
+
+
 def test_no_media_imports_the_transcript_only(tmp_path: Path) -> None:
     file = tmp_path / "t.qdpx"
     file.write_bytes(archive(av_project(), {f"sources/{SOURCE}.wav": b"not audio at all"}))

@@ -28,7 +28,8 @@ Import
     spans, ``AudioSelection``, are listed as skipped), its ``TranscriptSelection`` codings (the
     positions of their sync points, counted in the unit detected for the project), and turns:
     Thematica's own from the ``Description``, else one turn from each timed sync point to the
-    next. The recording is taken when ``path`` is ``internal://``; a path with a folder, ``..``
+    next (sync points inside a line, such as QualCoder's at coding boundaries, do not start
+    turns). The recording is taken when ``path`` is ``internal://``; a path with a folder, ``..``
     or a drive is refused as a zip-slip; a recording outside the archive (``relative://``,
     ``absolute://``) is noted in :attr:`XProject.media_skipped` and the transcript imported
     without it. The recording is unpacked in chunks under the archive's limits
@@ -321,13 +322,17 @@ def _media(reader: _ProjectReader, element: etree._Element, name: str, kind: str
 
 
 def turns_from_syncs(text: str, syncs: list[tuple[int, int]]) -> tuple[XTurn, ...]:
-    """One turn from each timed sync point (canonical code points) to the next, its white
-    space at the end left out; any text before the first is an untimed turn."""
+    """One turn from each timed sync point (canonical code points) at the start of a line to
+    the next, its white space at the end left out; any text before the first is an untimed
+    turn. Sync points inside a line do not start turns: QualCoder, for one, puts them at its
+    codings' boundaries with the time of the timestamp before. Fewer than two at line starts:
+    no turns (the caller splits the text into paragraphs)."""
     points: dict[int, int] = {}
     for pos, ms in sorted(syncs):
-        points.setdefault(pos, ms)
+        if pos == 0 or (0 < pos <= len(text) and text[pos - 1] == "\n"):
+            points.setdefault(pos, ms)
     ordered = sorted(points.items())
-    if not ordered:
+    if len(ordered) < 2:
         return ()
     role = SpeakerRole.PARTICIPANT.value
     turns: list[XTurn] = []
