@@ -239,7 +239,7 @@ def _transcript(reader: _ProjectReader, transcript: etree._Element, found: _Sour
             found.extras = reader.source_extras(_text_of(child), transcript, name)
         elif local == "NoteRef":
             reader._note_ref(child, "source", found.guid)
-        elif local == "SyncPoint":
+        elif local == "SyncPoint" and child.get("position") is not None:  # both optional
             what = f"a sync point in {name!r}"
             sync = _guid_of(reader, child, "sync point")
             syncs[sync] = _integer(child, "position", reader.source, what)
