@@ -9,10 +9,19 @@ from typing import TYPE_CHECKING
 import click
 
 from thematica import private_files
-from thematica.cli.output import CliError, format_option, open_study, print_json, read_file
+from thematica.cli.media import media_dir_option
+from thematica.cli.output import (
+    CliError,
+    format_option,
+    open_study,
+    plural,
+    print_json,
+    read_file,
+)
 from thematica.errors import ThematicaError
 
 if TYPE_CHECKING:  # the service loads only when a command runs
+    from thematica.exchange.model import XProject
     from thematica.service import StudyService
 
 ALLOW = click.option(
@@ -58,43 +67,107 @@ JOURNAL = click.option(
 )
 
 
+MEDIA = click.option(
+    "--media",
+    is_flag=True,
+    help="Carry each transcript's recording: an AudioSource (VideoSource for MP4/WebM) holding "
+    "the recording, its transcript, sync points at the turns' times and the codings. Not for "
+    "readers or anonymised-only members.",
+)
+MEMBER = click.option(
+    "--by",
+    "by",
+    envvar="THEMATICA_MEMBER",
+    help="With --media: the member exporting (default: $THEMATICA_MEMBER, or the only lead).",
+)
+
+
 @qdpx.command("export")
 @click.argument("study")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @ALLOW
 @JOURNAL
-def qdpx_export(study: str, out: Path, allow_identifiers: bool, journal: bool) -> None:
+@MEDIA
+@MEMBER
+@media_dir_option
+def qdpx_export(
+    study: str,
+    out: Path,
+    allow_identifiers: bool,
+    journal: bool,
+    media: bool,
+    by: str | None,
+    media_dir: Path | None,
+) -> None:
     """Write STUDY as a REFI-QDA project: users, codes (themes as non-codable codes), sources,
     one coding per coder per span, cases with variables, memos (as notes with NoteRefs),
-    interlinks and sets; journal entries only with --journal. Runs the anonymisation residual
-    check first.
+    interlinks and sets; journal entries only with --journal; the transcripts' recordings
+    only with --media. Runs the anonymisation residual check first.
 
     \b
     Example:
         thematica qdpx export msk.thematica msk.qdpx
         thematica qdpx export msk.thematica msk-with-journal.qdpx --journal
+        thematica qdpx export msk.thematica msk-with-recordings.qdpx --media --by "Rachel Ames"
     """
     from thematica.exchange.refi import write_qdpx
 
     with open_study(study) as service:
+        service.media_dir = media_dir
         allowed = residual_gate(study, service, allow_identifiers)
-        project = service.export_project(journal=journal)
-    buffer = io.BytesIO()
-    write_qdpx(project, buffer)
-    try:
-        private_files.write_bytes(out, buffer.getvalue())
-    except OSError as exc:
-        raise CliError(f"{out}: cannot be written ({exc.strerror or exc})") from None
+        exporter = None
+        if media:
+            from thematica.cli.codebook import actor
+
+            exporter = actor(service, by)
+            member = service.as_member(exporter, client="cli")
+            project = member.export_with_recordings(journal=journal)
+        else:
+            project = service.export_project(journal=journal)
+    if media:
+        _write_streaming(project, out)
+    else:
+        buffer = io.BytesIO()
+        write_qdpx(project, buffer)
+        try:
+            private_files.write_bytes(out, buffer.getvalue())
+        except OSError as exc:
+            raise CliError(f"{out}: cannot be written ({exc.strerror or exc})") from None
     codings = sum(len(s.codings) for s in project.sources)
+    recordings = sum(1 for s in project.sources if s.media is not None)
     with open_study(study) as service:
         counts = {"sources": len(project.sources), "codes": len(project.codes), "codings": codings}
-        service.record_export("qdpx", counts={**counts, "identifiers_allowed": allowed})
+        if media:
+            counts["recordings"] = recordings
+        service.record_export(
+            "qdpx", by=exporter, counts={**counts, "identifiers_allowed": allowed}
+        )
     notes = sum(1 for n in project.notes if n.kind == "memo")
     click.echo(
         f"Wrote {out}: {len(project.sources)} sources, {len(project.codes)} codes, {codings} codings, "
-        f"{notes} memos" + (f", {len(project.notes) - notes} journal entries" if journal else "")
+        f"{notes} memos"
+        + (f", {len(project.notes) - notes} journal entries" if journal else "")
+        + (f", {plural(recordings, 'recording')}" if media else "")
     )
     warn_allowed(allowed)
+
+
+def _write_streaming(project: XProject, out: Path) -> None:
+    """Write the .qdpx straight to a private file beside ``out`` (recordings are copied in
+    chunks, never held whole), then move it into place; nothing is left on failure."""
+    from thematica.exchange.refi import write_qdpx
+
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        with private_files.open_private(partial) as fh:
+            write_qdpx(project, fh)  # type: ignore[arg-type]
+        partial.replace(out)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise CliError(f"{out}: cannot be written ({exc.strerror or exc})") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 @qdpx.command("import")
@@ -125,6 +198,12 @@ def qdpx_export(study: str, out: Path, allow_identifiers: bool, journal: bool) -
     is_flag=True,
     help="Also import journal entries and free notes (attached to nothing) as journal entries.",
 )
+@click.option(
+    "--no-media",
+    is_flag=True,
+    help="Leave out the recordings of audio and video sources (their transcripts still come).",
+)
+@media_dir_option
 @format_option
 def qdpx_import(
     file: Path,
@@ -134,11 +213,15 @@ def qdpx_import(
     interview_date: str | None,
     group_by: str | None,
     journal: bool,
+    no_media: bool,
+    media_dir: Path | None,
     fmt: str,
 ) -> None:
     """Create NEW_STUDY from a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder, qc, Thematica).
     Offsets in UTF-16 units or with CRLF counted as two are detected and converted; sources that
-    are not text are listed as skipped; notes become memos. The options map the project onto
+    are not text are listed as skipped; notes become memos. An audio or video source with a
+    transcript becomes a transcript (turn times from its sync points) with its recording
+    attached (checked as transcripts attach checks it) unless --no-media. The options map the project onto
     Thematica's method as it is imported; without them, what they could map is printed as a
     hint. Nothing is created if the file is bad or an option does not fit it.
 
@@ -151,11 +234,22 @@ def qdpx_import(
     from thematica.service.mappings import ImportMappings
 
     mapped = ImportMappings(agreed_by, themes_from_tree, interview_date, group_by, journal)
-    project = read_qdpx(read_file(file), str(file))
+    data = read_file(file)
+    project = read_qdpx(data, str(file))
     try:
         from thematica.service import StudyService
 
-        with StudyService.create_from_project(new_study, project, mapped) as service:
+        recordings = None
+        if not no_media and any(s.media is not None for s in project.sources):
+            from thematica.exchange.refi_media import extract
+            from thematica.service.exchange_media import MediaImport
+            from thematica.service.media import media_folder
+
+            recordings = MediaImport(
+                media_folder(new_study, media_dir),
+                lambda member, out: extract(data, str(file), member, out),
+            )
+        with StudyService.create_from_project(new_study, project, mapped, recordings) as service:
             info = service.info()
     except ThematicaError as exc:
         raise CliError(f"{file}: {exc}") from None
@@ -176,6 +270,8 @@ def qdpx_import(
                 "offset_unit": project.offset_unit,
                 "imported": summary,
                 "skipped": list(project.skipped),
+                "recordings": summary.get("recordings", 0),
+                "recordings_skipped": list(project.media_skipped),
                 "mapped": [
                     {"operation": r.operation, "summary": r.summary, "counts": r.counts}
                     for r in service.import_mapped
@@ -198,6 +294,10 @@ def qdpx_import(
             "journal entries with --journal)",
             err=True,
         )
+    if summary.get("recordings"):
+        click.echo(f"Recordings: {summary['recordings']} attached")
+    for line in project.media_skipped:
+        click.echo(f"Recording not imported: {line}", err=True)
     for result in service.import_mapped:
         click.echo(result.summary)
     for line in advice:

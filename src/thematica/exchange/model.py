@@ -82,6 +82,19 @@ class XTurn:
 
 
 @dataclass(frozen=True)
+class XMedia:
+    """A source's recording (REFI-QDA ``AudioSource``/``VideoSource``). On export ``path`` is
+    the file on disk (and ``sha256`` what it must hash to); on import it is the archive member
+    holding it. ``format`` is the file extension, lower case, without the dot."""
+
+    kind: str  # "audio" | "video"
+    path: str
+    format: str
+    name: str = ""  # the recording's original file name
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
 class XSource:
     guid: str
     name: str
@@ -92,6 +105,7 @@ class XSource:
     # import only: the source's length in its offset units and the (offset, units) pairs of the
     # characters of ``text`` that were not one unit there (refi_offsets.source_units)
     source_units: tuple[int, tuple[tuple[int, int], ...]] | None = None
+    media: XMedia | None = None  # the recording the text transcribes (export with --media)
 
 
 NOTE_KINDS = ("memo", "journal", "field-note")
@@ -141,6 +155,7 @@ class XProject:
     links: tuple[XLink, ...] = ()
     sets: tuple[XSet, ...] = ()
     skipped: tuple[str, ...] = ()  # sources that are not text (PDF, picture, audio, video), by name
+    media_skipped: tuple[str, ...] = ()  # recordings not in the archive: "name: why" (import)
     offset_unit: str = "code points"  # what the file's positions counted (import only)
     description: str = (
         ""  # the project's Description (Thematica: research question, approach, guide)

@@ -55,8 +55,10 @@ Import (:func:`read_qdpx`, :func:`read_qdc`)
       codable.
     * A codebook's namespace may be any ``urn:QDA-XML:...`` (``codebook:1.0``, ``1:0``, ``0:4``)
       and an empty ``<Sets/>`` is accepted.
-    * PDF, picture, audio and video sources, and text sources that have only a rich-text file,
-      are listed by name in :attr:`XProject.skipped`.
+    * PDF and picture sources, audio and video sources without a transcript, and text sources
+      that have only a rich-text file, are listed by name in :attr:`XProject.skipped`. An audio
+      or video source with a transcript is read as a text source with its recording
+      (:mod:`~thematica.exchange.refi_media`, which also writes them for ``--media``).
     * A ``Coding`` directly in a TextSource codes the whole text. A selection's
       ``Description`` (an ATLAS.ti comment, a MAXQDA annotation) becomes a note on its codings,
       or on the source when it has none. ``DateTime`` variables are kept as ISO text.

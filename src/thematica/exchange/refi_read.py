@@ -23,6 +23,7 @@ from thematica.exchange.model import (
     XCode,
     XCoding,
     XLink,
+    XMedia,
     XNote,
     XProject,
     XSet,
@@ -217,6 +218,8 @@ class _Source:
     line: int | None
     selections: list[_Selection] = field(default_factory=list)
     whole: list[_Coding] = field(default_factory=list)  # codings of the whole text
+    syncs: list[tuple[int, int]] = field(default_factory=list)  # a transcript's (position, ms)
+    media: XMedia | None = None  # an AudioSource/VideoSource's recording
 
 
 @dataclass
@@ -281,6 +284,7 @@ class _ProjectReader:
         self.links: list[XLink] = []
         self.sets: list[XSet] = []
         self.skipped: list[str] = []
+        self.media_skipped: list[str] = []
         self.description = ""
         self.note_refs: dict[str, list[tuple[str, str]]] = {}  # note -> (kind, target guid)
         self.coding_guids: set[str] = set()
@@ -297,6 +301,14 @@ class _ProjectReader:
                 return
             if kind == "TextSource":
                 self.text_source(element)
+            elif kind in ("AudioSource", "VideoSource"):
+                from thematica.exchange import refi_media
+
+                found = refi_media.read_source(self, element)
+                if found is not None:
+                    self.sources.append(found)
+                else:
+                    self.skipped.append(element.get("name") or norm_guid(element.get("guid")))
             else:
                 self.skipped.append(element.get("name") or norm_guid(element.get("guid")))
         elif parent.getparent() is not None:
@@ -508,7 +520,11 @@ class _ProjectReader:
     def finish(self, name: str, origin: str) -> XProject:
         unit = detect_unit(
             (
-                (s.raw, [p for sel in s.selections for p in (sel.start, sel.end)])
+                (
+                    s.raw,
+                    [p for sel in s.selections for p in (sel.start, sel.end)]
+                    + [p for p, _ in s.syncs],
+                )
                 for s in self.sources
             ),
             origin,
@@ -544,6 +560,7 @@ class _ProjectReader:
             links=tuple(self.links),
             sets=tuple(self.sets),
             skipped=tuple(self.skipped),
+            media_skipped=tuple(self.media_skipped),
             offset_unit=unit,
             description=self.description,
         )
@@ -553,7 +570,7 @@ class _ProjectReader:
     ) -> XSource:
         events = _Events.of(src.raw)
         positions = [p for sel in src.selections for p in (sel.start, sel.end)]
-        cps = to_code_points(positions, events, unit)
+        cps = to_code_points(positions + [p for p, _ in src.syncs], events, unit)
         canonical = CanonicalText(src.raw)
         codings: list[XCoding] = []
 
@@ -596,8 +613,30 @@ class _ProjectReader:
         for c in src.whole:
             add(c, 0, len(canonical.text))
         turns, when = self._extras(src, canonical)
+        if src.syncs and not turns:
+            turns = self._timed_turns(src, cps, canonical)
         units = source_units(src.raw, unit, canonical)
-        return XSource(src.guid, src.name, canonical.text, tuple(codings), turns, when, units)
+        return XSource(
+            src.guid, src.name, canonical.text, tuple(codings), turns, when, units, src.media
+        )
+
+    def _timed_turns(
+        self, src: _Source, cps: dict[int, int | None], canonical: CanonicalText
+    ) -> tuple[XTurn, ...]:
+        """Turns from a transcript's timed sync points (another tool's AudioSource)."""
+        from thematica.exchange.refi_media import turns_from_syncs
+
+        points = []
+        for position, ms in src.syncs:
+            cp = cps[position]
+            if cp is None:
+                raise ExchangeError(
+                    self.source,
+                    f"a sync point ({position}) lies outside the transcript of {src.name!r}",
+                    f"source {src.name!r}",
+                )
+            points.append((canonical.start(cp), ms))
+        return turns_from_syncs(canonical.text, points)
 
     def _extras(
         self, src: _Source, canonical: CanonicalText

@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -147,9 +148,15 @@ class Archive:
 
     def read(self, name: str) -> bytes:
         """A member's bytes, read in chunks against the per-member and total limits."""
+        buffer = io.BytesIO()
+        self.copy_to(name, buffer)
+        return buffer.getvalue()
+
+    def copy_to(self, name: str, out: BinaryIO) -> None:
+        """Write a member's bytes to ``out`` in chunks, against the per-member and total
+        limits (a recording is never held whole in memory)."""
         info = self._by_name[name.lower()]
         limit = min(MAX_MEMBER_BYTES, MAX_TOTAL_BYTES - self._read_total)
-        parts: list[bytes] = []
         size = 0
         try:
             with self._zip.open(info) as member:
@@ -161,7 +168,7 @@ class Archive:
                             f"refused: {info.filename} unpacks to more than {_mb(limit)} "
                             "(a decompression bomb?)",
                         )
-                    parts.append(chunk)
+                    out.write(chunk)
         except ZIP_ERRORS as exc:  # ValueError: an offset before the archive's start
             problem = (
                 "the member is encrypted"
@@ -172,7 +179,6 @@ class Archive:
                 self.source, f"{info.filename} cannot be unpacked ({problem})"
             ) from None
         self._read_total += size
-        return b"".join(parts)
 
 
 def _where(part: str | None, line: int | None) -> str | None:

@@ -234,6 +234,11 @@ class _Writer:
                         self.leaf("SourceRef", targetGUID=_gid(source))
 
     def source(self, src: XSource) -> None:
+        if src.media is not None:
+            from thematica.exchange import refi_media
+
+            refi_media.write_source(self, src)
+            return
         guid = _gid(src.guid)
         spans: dict[tuple[int, int], list[XCoding]] = {}
         for c in src.codings:
@@ -391,5 +396,10 @@ def write_qdpx(project: XProject, fileobj: BinaryIO) -> None:
             xf.write_declaration()
             _Writer(project, xf).write()
         for src in project.sources:
+            if src.media is not None:
+                from thematica.exchange import refi_media
+
+                refi_media.copy_into(archive, src)
+                continue
             data = src.text.encode("utf-8", errors="replace")
             archive.writestr(f"sources/{_gid(src.guid)}.txt", data)

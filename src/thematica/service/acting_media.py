@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from thematica.errors import AccessDenied
+from thematica.exchange.model import XProject
 from thematica.service import media
 from thematica.service.acting_rules import Rules
 
@@ -23,6 +24,12 @@ class MediaActing(Rules):
         return self._service.attach_recording(
             str(self.resolve(ref)), file, by=self.name, relink=relink
         )
+
+    def export_with_recordings(self, *, journal: bool = False) -> XProject:
+        """The study for a REFI-QDA export with each transcript's recording (``qdpx export
+        --media``): voices identify people, so not for readers or anonymised-only members."""
+        self._require_recordings("export recordings")
+        return self._service.export_project(journal=journal, media=True)
 
     def playable_recording(self, ref: str) -> media.Recording | None:
         """Transcript ``ref``'s recording if this member may hear it and there is one (for the

@@ -7,6 +7,7 @@ was. Methods take and return plain domain objects; nothing outside ``thematica.s
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -81,11 +82,12 @@ if TYPE_CHECKING:
     from thematica.manuscript.draft import Draft
     from thematica.manuscript.results import AuditReport
     from thematica.service import anonymisation_state as anon_state
-    from thematica.service import exchange, mappings
+    from thematica.service import exchange, exchange_media, mappings
     from thematica.service.acting import MemberStudy
 else:  # loaded at first use: most commands need none of them (bench/run.py cli)
     anon_state = lazy_module("thematica.service.anonymisation_state")
     exchange = lazy_module("thematica.service.exchange")
+    exchange_media = lazy_module("thematica.service.exchange_media")
     mappings = lazy_module("thematica.service.mappings")
 
 MAX_TITLE = 500
@@ -222,19 +224,29 @@ class StudyService(
 
     # -- exchange --------------------------------------------------------------------------
 
-    def export_project(self, *, journal: bool = False) -> XProject:
+    def export_project(self, *, journal: bool = False, media: bool = False) -> XProject:
         """The whole study as a tool-neutral project (for REFI-QDA export); journal entries
-        only with ``journal``."""
+        only with ``journal``; each transcript's recording on its source with ``media``."""
         with self._session() as session:
-            return exchange.to_project(session, journal)
+            project = exchange.to_project(session, journal)
+            if media:
+                project = exchange_media.with_recordings(session, project, self.media_folder())
+            return project
 
     @classmethod
     def create_from_project(
-        cls, location: str, project: XProject, mapped: mappings.ImportMappings | None = None
+        cls,
+        location: str,
+        project: XProject,
+        mapped: mappings.ImportMappings | None = None,
+        recordings: exchange_media.MediaImport | None = None,
     ) -> StudyService:
         """A new study holding ``project``, with the ``mapped`` options applied in the same
-        transaction; nothing is left behind if any part fails."""
+        transaction, and its sources' recordings attached when ``recordings`` says where they
+        go and how to unpack them; nothing is left behind if any part fails."""
         title = " ".join(project.name.split())[:MAX_TITLE] or "Imported project"
+        copied: list[Path] = []
+        fresh_folder = recordings is not None and not recordings.folder.exists()
         with cls.creating(location, title=title) as service:
             try:
                 with service._transaction() as session:
@@ -245,6 +257,10 @@ class StudyService(
                         service.import_mapped = mappings.apply_at_import(
                             session, project, ids, mapped
                         )
+                    if recordings is not None:
+                        service.import_summary["recordings"] = exchange_media.attach_imported(
+                            session, project, ids, recordings, copied
+                        )
                     search_index.rebuild(session)
                     audit.record(
                         session,
@@ -252,8 +268,15 @@ class StudyService(
                         target="study",
                         details=service.import_summary,
                     )
-            except IntegrityError as exc:  # a clash the checks did not foresee: one clear line
-                raise ThematicaError(f"the project cannot be imported: {exc.orig}") from None
+            except BaseException as exc:
+                for path in copied:  # recordings copied in for a study that will not exist
+                    path.unlink(missing_ok=True)
+                if fresh_folder and recordings is not None:
+                    with contextlib.suppress(OSError):  # only if it was made here, and is empty
+                        recordings.folder.rmdir()
+                if isinstance(exc, IntegrityError):  # a clash the checks did not foresee
+                    raise ThematicaError(f"the project cannot be imported: {exc.orig}") from None
+                raise
         return service
 
     def __enter__(self) -> StudyService:

@@ -41,6 +41,19 @@ FORMATS: dict[str, tuple[str, str]] = {
     ".mp4": ("mp4", "video/mp4"),
 }
 MIME = dict(FORMATS.values())
+# what mutagen must find inside a file of each type (its class names), and what to call it
+_OGG = frozenset({"OggVorbis", "OggOpus", "OggFLAC", "OggSpeex"})
+CONTENT: dict[str, frozenset[str]] = {
+    ".wav": frozenset({"WAVE"}),
+    ".mp3": frozenset({"MP3", "EasyMP3"}),
+    ".m4a": frozenset({"MP4", "EasyMP4"}),
+    ".mp4": frozenset({"MP4", "EasyMP4"}),
+    ".aac": frozenset({"AAC"}),
+    ".ogg": _OGG,
+    ".oga": _OGG,
+    ".opus": frozenset({"OggOpus"}),
+}
+_KINDS = {"WAVE": "WAV", "MP3": "MP3", "EasyMP3": "MP3", "MP4": "MP4/M4A", "EasyMP4": "MP4/M4A"}
 SHORTER_SLACK_MS = 60_000  # a recording more than 60 s ...
 SHORTER_SLACK_SHARE = 0.10  # ... or 10 % shorter than the transcript is refused
 MAX_DURATION_MS = 500 * 3600 * 1000  # within a 32-bit column; far beyond any interview
@@ -154,11 +167,20 @@ def _probe(path: Path) -> tuple[str, int]:
         ) from None
     if found is None or getattr(found, "info", None) is None:
         raise InputError(name, f"not an audio or video recording, though named {suffix}")
+    kind = type(found).__name__
+    if kind not in CONTENT[suffix]:
+        called = _KINDS.get(kind, kind.replace("Ogg", "Ogg ").replace("AAC", "raw AAC"))
+        raise InputError(name, f"its content is {called}, though it is named {suffix}")
     length = float(getattr(found.info, "length", 0) or 0)
     if not math.isfinite(length) or length <= 0:
         raise InputError(name, "the recording has no duration (empty or damaged)")
     if suffix == ".wav" and _wav_truncated(path):
         raise InputError(name, "the recording is truncated (the file ends before its audio)")
+    from thematica.service.media_truncation import truncated
+
+    cut = truncated(path)
+    if cut is not None:
+        raise InputError(name, f"the recording is truncated ({cut})")
     return FORMATS[suffix][0], round(length * 1000)
 
 
@@ -217,7 +239,7 @@ def copy_in(source: Path, folder: Path) -> tuple[str, Path, bool]:
             out.flush()
             os.fsync(out.fileno())
         sha = digest.hexdigest()
-        target = folder / f"{sha}{source.suffix.lower()}"
+        target = folder / f"{sha}{_suffix(FORMATS[source.suffix.lower()][0])}"
         if target.exists():
             partial.unlink()
             return sha, target, False
@@ -228,12 +250,16 @@ def copy_in(source: Path, folder: Path) -> tuple[str, Path, bool]:
         raise
 
 
+def _suffix(fmt: str) -> str:
+    """The one file extension a format is stored under (``.oga`` is stored as ``.ogg``)."""
+    return next(s for s, (name, _) in FORMATS.items() if name == fmt)
+
+
 def stored_path(folder: Path, row: RecordingRow) -> Path:
     """The file of ``row``: built from its SHA-256 and format only, never from a request."""
     if not SHA.fullmatch(row.sha256):
         raise ThematicaError(f"recording of transcript {row.transcript_id}: damaged reference")
-    suffix = next(s for s, (fmt, _) in FORMATS.items() if fmt == row.format)
-    return folder / f"{row.sha256}{suffix}"
+    return folder / f"{row.sha256}{_suffix(row.format)}"
 
 
 def _sha_of(path: Path) -> str:
