@@ -31,6 +31,14 @@
     try { window.localStorage.setItem(key, value); } catch (err) { /* private mode: not kept */ }
   }
 
+  // the bar sticks to the top of the window; the code panel sticks below it (app.css)
+  var bar = document.getElementById("player-bar");
+  function measure() {
+    if (bar) document.documentElement.style.setProperty("--player-height", bar.offsetHeight + "px");
+  }
+  measure();
+  window.addEventListener("resize", measure);
+
   // -- the turns' spans, sorted by start ----------------------------------------------------------
   var spans = null; // [{el, start, end}] in seconds
   function index() {
@@ -69,7 +77,6 @@
   var current = null;
   function inView(el) {
     var box = el.getBoundingClientRect();
-    var bar = document.getElementById("player-bar");
     var top = bar ? Math.max(0, bar.getBoundingClientRect().bottom) : 0;
     return box.top >= top && box.bottom <= window.innerHeight;
   }
