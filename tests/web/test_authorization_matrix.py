@@ -120,6 +120,7 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ),
     ("DELETE", "/api/codings/{coding_id}"): (OWN_WORK, NONE),
     ("GET", "/reconcile"): (READ, NONE),
+    ("POST", "/reconcile/reveal-rule"): (LEAD_ONLY, form(lambda i: {"require_checked": "on"})),
     ("GET", "/api/reconcile"): (READ, NONE),
     ("GET", "/reconcile/{ref}"): (REVEALED_ONLY, NONE),
     ("GET", "/api/reconcile/{ref}"): (REVEALED_ONLY, NONE),
