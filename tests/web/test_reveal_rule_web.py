@@ -8,7 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from playwright.sync_api import Page
 
+from tests.web.conftest import shot
+from tests.web.conftest import sign_in as sign_in_page
 from tests.web.conftest import sign_in_client as sign_in
 from thematica.service import StudyService
 
@@ -61,3 +64,16 @@ def test_a_coder_sees_the_rule_but_cannot_set_it(client: TestClient, demo: Path)
     answer = client.post("/reconcile/reveal-rule", data={}, follow_redirects=False)
     assert answer.status_code == 403
     assert rule(demo)
+
+
+def test_the_rule_in_the_browser(server: tuple[str, Path], browser_page: Page) -> None:
+    url, study = server
+    page = browser_page
+    sign_in_page(page, url, LEAD)
+    page.goto(url + "/reconcile")
+    page.get_by_label("Reveal a transcript for reconciliation only once").check()
+    page.get_by_role("button", name="Save the rule").click()
+    page.wait_for_url(url + "/reconcile")
+    assert page.get_by_label("Reveal a transcript for reconciliation only once").is_checked()
+    assert rule(study)
+    shot(page, "reconcile-reveal-rule")
