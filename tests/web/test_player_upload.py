@@ -8,17 +8,21 @@ reported on the page with the form to re-link it."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.types import Message, Receive, Scope, Send
 
 from tests.conftest import snapshot
 from tests.media.recordings import not_audio, truncated, wav
 from tests.web.conftest import sign_in_client as sign_in
 from thematica.service import StudyService
+from thematica.web.middleware import RECORDING_LIMIT, BodyLimit
 from thematica.web.upload import safe_name
 
 LEAD, CODER, READER = "Rachel Ames", "Tom Okafor", "Helen Marsh"
@@ -182,3 +186,46 @@ def test_the_sent_name_becomes_a_safe_base_name() -> None:
     assert safe_name("a\x00b:c?.ogg") == "a_b_c_.ogg"
     long = safe_name("x" * 500 + ".opus")
     assert len(long) == 200 and long.endswith(".opus")
+
+
+def _through(path: str, chunks: list[bytes], declared: int | None) -> tuple[int | None, int]:
+    """Send ``chunks`` to ``path`` through the body limit: (the status it answered itself, or
+    None; how many body messages the app behind it received)."""
+    seen: list[Message] = []
+    status: list[int] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            seen.append(message)
+            if message["type"] != "http.request" or not message.get("more_body"):
+                return
+
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            status.append(message["status"])
+
+    pending = [
+        {"type": "http.request", "body": c, "more_body": i < len(chunks) - 1}
+        for i, c in enumerate(chunks)
+    ]
+
+    async def receive() -> Message:
+        return pending.pop(0) if pending else {"type": "http.disconnect"}
+
+    headers = [] if declared is None else [(b"content-length", str(declared).encode())]
+    scope: Scope = {"type": "http", "method": "POST", "path": path, "headers": headers}
+    asyncio.run(BodyLimit(app)(scope, receive, send))
+    return (status[0] if status else None), len(seen)
+
+
+def test_only_the_recording_route_streams_past_the_body_limit() -> None:
+    chunk = bytes(1024 * 1024)
+    three_mb = [chunk, chunk, chunk]
+    assert _through("/transcripts/6/recording", three_mb, 3 * len(chunk)) == (None, 3)
+    assert _through("/transcripts/6/checking", three_mb, 3 * len(chunk))[0] == 413
+    assert _through("/transcripts/6/recording", [b"x"], RECORDING_LIMIT + 1) == (413, 0)
+    # without a Content-Length, the route sees the client leave once past the limit
+    with patch("thematica.web.middleware.RECORDING_LIMIT", 2 * len(chunk)):
+        status, messages = _through("/transcripts/6/recording", three_mb, None)
+    assert status is None and messages == 3  # two chunks, then a disconnect

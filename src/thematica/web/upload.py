@@ -16,7 +16,7 @@ from typing import IO
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 from thematica import private_files
 from thematica.errors import ThematicaError
@@ -155,6 +155,8 @@ async def receive_file(request: Request, file_field: str, folder: Path) -> Uploa
         await run_in_threadpool(parts.flush)
     except MultipartParseError:
         raise ThematicaError("the upload was cut off or is not a well-formed form") from None
+    except ClientDisconnect:  # gone, or past the body limit (middleware.RECORDING_LIMIT)
+        raise ThematicaError("the upload was cut off, or is larger than 4 GB") from None
     finally:
         parts.close()
     return found
