@@ -25,6 +25,8 @@ def test_attaching_a_recording_from_the_page(
     page.goto(f"{url}/transcripts/{tid}")
     assert page.locator("#player").count() == 0
     form = page.locator("#attach-form")
+    assert not form.is_visible()  # folded away until asked for
+    page.get_by_text("Attach a recording", exact=True).click()
     assert form.is_visible()
     shot(page, "transcript-attach-form")
 
