@@ -17,6 +17,8 @@ names a member and the service refuses a deactivated one."""
 
 from __future__ import annotations
 
+import io
+import wave
 from base64 import b64encode
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -87,6 +89,19 @@ def decision(i: Ids) -> dict[str, Any]:
 
 
 NONE: Body = lambda i: {}  # noqa: E731
+
+
+def tone_wav(seconds: int) -> bytes:
+    """A short silent WAV (8 kHz, 16-bit mono), made in memory."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(bytes(2 * 8000 * seconds))
+    return out.getvalue()
+
+
 DRAFT = b"Seven participants described Lobbing referrals into a void (Physio 1).\n"
 # (method, path) -> (row, how the path's parameters are filled, the request's body)
 MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
@@ -105,6 +120,7 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ),
     ("DELETE", "/api/codings/{coding_id}"): (OWN_WORK, NONE),
     ("GET", "/reconcile"): (READ, NONE),
+    ("POST", "/reconcile/reveal-rule"): (LEAD_ONLY, form(lambda i: {"require_checked": "on"})),
     ("GET", "/api/reconcile"): (READ, NONE),
     ("GET", "/reconcile/{ref}"): (REVEALED_ONLY, NONE),
     ("GET", "/api/reconcile/{ref}"): (REVEALED_ONLY, NONE),
@@ -121,6 +137,11 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     # a transcript's recording (issue 16): never to readers or anonymised-only members; the
     # matrix's transcript has none, so the others get 404 (tests/web/test_media_web.py: 200/206)
     ("GET", "/media/{ref}"): ((403, 403, 404, 404, 404), NONE),
+    # attaching one from the transcript page: the same members (refused before the body is read)
+    ("POST", "/transcripts/{ref}/recording"): (
+        ORIGINALS,
+        lambda i: {"files": {"recording": ("matrix.wav", tone_wav(2))}},
+    ),
     ("GET", "/api/live/codebook"): (READ, NONE),
     ("GET", "/api/live/themes"): (READ, NONE),
     ("GET", "/codebook/{code_id}"): (READ, NONE),

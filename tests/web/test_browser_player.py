@@ -38,4 +38,6 @@ def test_clicking_a_turns_time_seeks_the_recording(
         f"() => Math.abs(document.getElementById('player').currentTime - "
         f"{later.start_ms / 1000}) < 1.5"
     )
+    turn = page.locator(f"#o{later.start}")  # and that turn is marked as the one playing
+    turn.and_(page.locator(".turn.current[aria-current='true']")).wait_for()
     shot(page, "transcript-player")

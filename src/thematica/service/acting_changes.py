@@ -77,6 +77,11 @@ class ChangeMethods(Rules):
         self.require_lead("reveal a transcript")
         return self._service.reveal(str(self.resolve(ref)), by=self.name)
 
+    def reveal_requires_checked(self) -> bool:
+        """Whether the lead requires a transcript checked before it is revealed (everyone may
+        know the rule)."""
+        return self._service.reveal_requires_checked()
+
     def set_reveal_requires_checked(self, on: bool) -> None:
         """The lead's rule: a transcript is revealed only once checked against the recording."""
         self.require_lead("set whether a reveal needs a checked transcript")

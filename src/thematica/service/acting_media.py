@@ -31,12 +31,24 @@ class MediaActing(Rules):
         self._require_recordings("export recordings")
         return self._service.export_project(journal=journal, media=True)
 
-    def playable_recording(self, ref: str) -> media.Recording | None:
+    @property
+    def may_attach_recordings(self) -> bool:
+        """Whether :meth:`attach_recording` would let this member (the workbench's upload form
+        shows only then)."""
+        return self.can_code and self.sees_originals
+
+    def require_may_attach(self) -> None:
+        """Refuse at once a member :meth:`attach_recording` would refuse (the workbench asks
+        before it reads an upload of hundreds of MB)."""
+        self._require_recordings("attach a recording")
+
+    def playable_recording(self, ref: str, *, check: bool = False) -> media.Recording | None:
         """Transcript ``ref``'s recording if this member may hear it and there is one (for the
-        transcript page's player); None otherwise, without a refusal."""
-        if not (self.can_code and self.sees_originals):
+        transcript page's player); None otherwise, without a refusal. With ``check``, its
+        status says whether the file is still in the media folder."""
+        if not self.may_attach_recordings:
             return None
-        return self._service.recording_of(str(self.resolve(ref)))
+        return self._service.recording_of(str(self.resolve(ref)), check=check)
 
     def recording(self, ref: str) -> media.MediaFile:
         """The file of transcript ``ref``'s recording, for a member who may hear it."""

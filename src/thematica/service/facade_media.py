@@ -69,11 +69,21 @@ class MediaMethods(Sessions):
                 media.to_recording(r, media.status_of(folder, r, verify=verify)) for r in rows
             )
 
-    def recording_of(self, ref: str) -> media.Recording | None:
-        """Transcript ``ref``'s recording as the study records it (no file check), or None."""
+    def recording_of(self, ref: str, *, check: bool = False) -> media.Recording | None:
+        """Transcript ``ref``'s recording as the study records it, or None; with ``check``, its
+        status says whether the file is there (``missing``) and of the size recorded
+        (``changed``), without reading it through."""
         with self._session() as session:
             row = media.find(session, tx.resolve(session, ref))
-            return media.to_recording(row) if row is not None else None
+            if row is None:
+                return None
+            if not check:
+                return media.to_recording(row)
+            try:
+                folder = self.media_folder()
+            except ThematicaError:  # a server study with no folder configured: cannot be played
+                return media.to_recording(row, "missing")
+            return media.to_recording(row, media.status_of(folder, row, verify=False))
 
     def recording_file(self, ref: str) -> media.MediaFile:
         """The file of transcript ``ref``'s recording, its path built from the stored SHA-256."""

@@ -170,6 +170,7 @@ def transcript(study: MemberStudy, ref: str) -> dict[str, Any]:
                 "role": turn.role.value,
                 "time": _clock(turn.start_ms),
                 "start_ms": turn.start_ms,  # the player seeks here (issue 16)
+                "end_ms": turn.end_ms,  # ... and highlights the turn until here
                 "start": turn.start,
                 "end": turn.end,
                 "text": turn.text,
@@ -209,15 +210,23 @@ def transcript(study: MemberStudy, ref: str) -> dict[str, Any]:
         ],
         "turns": turns,
         "recording": _recording(study, t.id),
+        "can_attach": study.may_attach_recordings,
     }
 
 
 def _recording(study: MemberStudy, tid: int) -> dict[str, Any] | None:
-    """The player's source, for members who may hear the recording (issue 16)."""
-    found = study.playable_recording(str(tid))
+    """The player's source, for members who may hear the recording (issue 16); ``status`` is
+    ``missing`` (or ``changed``) when the file is no longer in the media folder as attached."""
+    found = study.playable_recording(str(tid), check=True)
     if found is None:
         return None
-    return {"url": f"/media/{tid}", "format": found.format, "duration": _clock(found.duration_ms)}
+    return {
+        "url": f"/media/{tid}",
+        "format": found.format,
+        "duration": _clock(found.duration_ms),
+        "name": found.original_name,
+        "status": found.status,
+    }
 
 
 def _clock(ms: int | None) -> str:

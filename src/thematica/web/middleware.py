@@ -3,8 +3,9 @@ including the Host check's and the body limit's own refusals).
 
 * :class:`BodyLimit` bounds request bodies before anything parses them. A declared
   ``Content-Length`` over the limit is refused at once, unread; a body without one (chunked) is
-  counted as it arrives and refused the moment it passes the limit. No route takes uploads
-  (transcripts are imported from the command line), so one limit serves every route.
+  counted as it arrives and refused the moment it passes the limit. One route takes large
+  uploads, a transcript's recording (``POST /transcripts/{id}/recording``): its body is passed
+  on as it arrives, to be written to disk (``web/upload.py``), up to :data:`RECORDING_LIMIT`.
 * :class:`SignInGate` finds who a request is from (the session cookie) once, for every route,
   and, once everyone signs in, refuses every change (POST, PUT, PATCH, DELETE) that does not
   come from a signed-in session with that session's CSRF token: in the ``X-CSRF-Token`` header
@@ -19,6 +20,7 @@ including the Host check's and the body limit's own refusals).
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, quote
@@ -32,6 +34,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from thematica.audit_client import acting_from
 
 BODY_LIMIT = 2 * 1024 * 1024
+RECORDING_LIMIT = 4 * 1024**3  # an interview's recording, even as video
+STREAMED = re.compile(r"/transcripts/[^/]+/recording")  # routes/media.py's upload
 
 # No inline script, no inline style, nothing from anywhere else. The pages need scripts, styles,
 # images (the favicon) and fetch() from the workbench itself, and nothing more.
@@ -109,8 +113,13 @@ class BodyLimit:
         if declared is not None and not (declared.isascii() and declared.isdigit()):
             await PlainTextResponse("invalid Content-Length", status_code=400)(scope, receive, send)
             return
-        if declared is not None and int(declared) > self.limit:
-            await too_large(scope["path"], self.limit)(scope, receive, send)
+        streamed = scope["method"] == "POST" and STREAMED.fullmatch(scope["path"]) is not None
+        limit = RECORDING_LIMIT if streamed else self.limit
+        if declared is not None and int(declared) > limit:
+            await too_large(scope["path"], limit)(scope, receive, send)
+            return
+        if streamed:
+            await self.app(scope, _counted(receive, limit), send)
             return
         body = bytearray()
         while True:
@@ -142,6 +151,23 @@ class AuditClient:
         peer = scope.get("client")
         with acting_from(f"web:{peer[0] if peer else 'unknown'}"):
             await self.app(scope, receive, send)
+
+
+def _counted(receive: Receive, limit: int) -> Receive:
+    """``receive``, as the client went away once more than ``limit`` bytes have come (a body
+    sent without a Content-Length)."""
+    seen = 0
+
+    async def counted() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                return {"type": "http.disconnect"}
+        return message
+
+    return counted
 
 
 def _replay(first: list[Message], receive: Receive) -> Receive:
@@ -238,6 +264,7 @@ __all__ = [
     "BODY_LIMIT",
     "CONTENT_SECURITY_POLICY",
     "CSRF_FIELD",
+    "RECORDING_LIMIT",
     "SESSION_COOKIE",
     "AuditClient",
     "BodyLimit",

@@ -145,4 +145,6 @@ def overview(study: MemberStudy) -> dict[str, Any]:
             for s in study.reconciliation_status()
         ],
         "blind": study.blind_coding(),
+        "reveal_requires_checked": study.reveal_requires_checked(),  # the lead's rule (issue 16)
+        "can_set_rule": study.is_lead,
     }

@@ -66,6 +66,15 @@ def router(wb: Workbench) -> APIRouter:
     def reconcile_list_json(request: Request) -> dict[str, Any]:
         return rcx.overview(wb.acting(request))
 
+    @r.post("/reconcile/reveal-rule")
+    def reveal_rule_form(
+        request: Request, require_checked: Annotated[str, Form(max_length=3)] = ""
+    ) -> Response:
+        """The lead's rule: reveal only transcripts checked against the recording (a checkbox:
+        ``on`` when ticked, absent when not)."""
+        wb.acting(request).set_reveal_requires_checked(require_checked == "on")
+        return RedirectResponse("/reconcile", status_code=303)
+
     def one(study: MemberStudy, ref: str, a: str | None, b: str | None) -> dict[str, Any]:
         data = rcx.transcript(study, ref, _coders(a, b))
         data["can_decide"] = study.is_lead
