@@ -61,13 +61,16 @@ def _import_worker(folder: Path, study_path: Path) -> dict[str, float]:
             TranscriptSource(p.name, partial(p.read_bytes), participant=f"P {int(p.stem[2:])}")
             for p in files
         ]
+        began = time.perf_counter()
         report = study.import_transcripts(sources)
         elapsed = time.perf_counter() - started
+        transcripts_only = time.perf_counter() - began
         total_words = sum(t.words for t in report.imported)
     return {
         "transcripts": len(report.imported),
         "words": total_words,
         "seconds": round(elapsed, 3),
+        "import_transcripts_seconds": transcripts_only,
         "words_per_second": round(total_words / elapsed),
         "parse_only_words_per_second": round(parse_rate),
         "study_file_mb": round(study_path.stat().st_size / 2**20, 1),
@@ -123,20 +126,24 @@ def bench_import(transcripts: int, words: int, repeat: int = 1) -> None:
         imports.append(_child("_import-worker", folder, study))
         peak_kb = max(peak_kb, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     result = dict(imports[-1])
-    import_s = statistics.median(r["seconds"] for r in imports)
-    floor_s = statistics.median(r["seconds"] for r in floors)
     total = result["words"]
-    result["seconds"] = round(import_s, 2)
-    result["words_per_second"] = round(total / import_s)
+    whole_s = statistics.median(r["seconds"] for r in imports)
+    result["seconds"] = round(whole_s, 2)  # study creation, register and transcripts
+    result["words_per_second"] = round(total / whole_s)
     result["peak_memory_mb"] = round(peak_kb / 1024)
     result["runs"] = len(imports)
+    # The ratio compares like with like: the transcripts' import (parse, store, index, commit)
+    # against the floor's, each without creating its database.
+    import_s = statistics.median(r["import_transcripts_seconds"] for r in imports)
+    floor_s = statistics.median(r["seconds"] for r in floors)
+    result["import_transcripts_seconds"] = round(import_s, 2)
     result["import_us_per_word"] = round(import_s / total * 1e6, 3)
     result["floor_us_per_word"] = round(floor_s / floors[-1]["words"] * 1e6, 3)
     result["import_over_floor"] = round(result["import_us_per_word"] / result["floor_us_per_word"], 2)
     bare_s = statistics.median(r["bare_seconds"] for r in floors)
     result["bare_floor_us_per_word"] = round(bare_s / floors[-1]["words"] * 1e6, 3)
     result["import_over_bare_floor"] = round(import_s / bare_s, 2)
-    result["import_seconds_each"] = [round(r["seconds"], 2) for r in imports]
+    result["import_seconds_each"] = [round(r["import_transcripts_seconds"], 2) for r in imports]
     result["floor_seconds_each"] = [round(r["seconds"], 2) for r in floors]
     result["floor_words"] = floors[-1]["words"]
     result["loadavg_before"] = load_before
