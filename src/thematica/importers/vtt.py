@@ -30,7 +30,13 @@ _SKIPPED_BLOCKS = ("NOTE", "STYLE", "REGION")
 
 
 def _plain(payload: str) -> str:
-    return html.unescape(_TAG.sub("", payload))
+    if "<" not in payload:
+        pass  # no tag to remove
+    elif payload.endswith("</v>") and payload.count("<") == 1:
+        payload = payload[:-4]  # the one tag is the closing "</v>" (Teams' every cue)
+    else:
+        payload = _TAG.sub("", payload)
+    return html.unescape(payload) if "&" in payload else payload
 
 
 def _voices(payload: str) -> list[tuple[str | None, str]]:
@@ -68,7 +74,11 @@ def parse_vtt(text: str, source: str) -> tuple[tuple[ParsedTurn, ...], str]:
     cue_lines: list[int] = []  # where each cue's text starts
     for block in body:
         first = block.lines[0]
-        if first.split(" ", 1)[0].split("\t", 1)[0] in _SKIPPED_BLOCKS and not is_timing(first):
+        if (
+            first.startswith(_SKIPPED_BLOCKS)
+            and first.split(" ", 1)[0].split("\t", 1)[0] in _SKIPPED_BLOCKS
+            and not is_timing(first)
+        ):
             continue
         if is_timing(first):
             timing_at = 0
