@@ -35,6 +35,9 @@ def blocks(text: str) -> Iterator[Block]:
         yield Block(start + 1, tuple(lines[start:]))
 
 
+_SHORT_HOURS = len(str(MAX_HOURS)) - 1  # hours of this many digits are never too late
+
+
 def _too_late(hours: str | None) -> bool:
     return hours is not None and (
         len(hours.lstrip("0")) > 4 or int(hours.lstrip("0") or "0") >= MAX_HOURS
@@ -53,7 +56,9 @@ def parse_timing(line: str, source: str, line_number: int) -> tuple[int, int]:
             source, f"malformed cue timing {shorten(line.strip())}", f"line {line_number}"
         )
     h1, m1, s1, f1, h2, m2, s2, f2 = match.groups()
-    if (h1 is not None and _too_late(h1)) or (h2 is not None and _too_late(h2)):
+    if (h1 is not None and len(h1) > _SHORT_HOURS and _too_late(h1)) or (
+        h2 is not None and len(h2) > _SHORT_HOURS and _too_late(h2)
+    ):
         raise InputError(
             source,
             f"a time beyond {MAX_HOURS} hours in {shorten(line.strip())}",

@@ -39,18 +39,32 @@ def _plain(payload: str) -> str:
     return html.unescape(payload) if "&" in payload else payload
 
 
-def _voices(payload: str) -> list[tuple[str | None, str]]:
-    """Split a cue payload at ``<v Name>`` tags into (speaker, text) pieces."""
+def _voices(payload: str, names: dict[str | None, str]) -> list[tuple[str | None, str]]:
+    """Split a cue payload at ``<v Name>`` tags into (speaker, text) pieces. ``names`` keeps
+    each raw name's unescaped form (a file has a few speakers and thousands of cues)."""
+    if payload.startswith("<v ") and payload.endswith("</v>") and payload.count("<") == 2:
+        close = payload.find(">")
+        if close < len(payload) - 4:  # "<v Name>text</v>", the one shape Teams writes
+            raw = payload[3:close]
+            name = names.get(raw)
+            if name is None:
+                name = names[raw] = html.unescape(raw).strip()
+            return [(name, join_lines(_plain(payload[close + 1 :])))]
     pieces: list[tuple[str | None, str]] = []
     matches = list(_VOICE.finditer(payload))
     if not matches:
         return [(None, join_lines(_plain(payload)))]
-    head = payload[: matches[0].start()]
-    if _plain(head).strip():
-        pieces.append((None, join_lines(_plain(head))))
+    if matches[0].start():
+        head = _plain(payload[: matches[0].start()])
+        if head.strip():
+            pieces.append((None, join_lines(head)))
+    last = len(matches) - 1
     for i, match in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(payload)
-        name = html.unescape(match.group(1) or "").strip()
+        end = matches[i + 1].start() if i < last else len(payload)
+        raw = match.group(1)
+        name = names.get(raw)
+        if name is None:
+            name = names[raw] = html.unescape(raw or "").strip()
         pieces.append((name, join_lines(_plain(payload[match.end() : end]))))
     return pieces
 
@@ -102,10 +116,13 @@ def parse_vtt(text: str, source: str) -> tuple[tuple[ParsedTurn, ...], str]:
     has_voices = any(_VOICE.search(payload) for _, _, payload in cues)
     segments: list[Segment] = []
     if has_voices:
+        names: dict[str | None, str] = {}
+        checked: set[str] = set()  # names already found short enough
         for (start, end, payload), at in zip(cues, cue_lines, strict=True):
-            for name, txt in _voices(payload):
-                if name is not None:
+            for name, txt in _voices(payload, names):
+                if name is not None and name not in checked:
                     check_speaker(name, source, f"line {at}")
+                    checked.add(name)
                 segments.append(Segment(name, txt, start, end))
         return merge(segments), "vtt-teams"
     texts = [join_lines(_plain(payload)) for _, _, payload in cues]
