@@ -107,6 +107,59 @@ def crafted() -> Iterator[tuple[str, bytes]]:
         b"2\n00:00:03,000 --> 00:00:04,000\nBen: Hi.\n\n"
         b"3\n0:0:5,5 --> 0:0:6,25\nAnna: <i>How</i> &amp; why?\n"
     )
+    cues = [
+        "<v >no name</v>",
+        "<V Upper>shouted</V>",
+        "<v Ann>a > b, and c</v>",
+        "<v Ann text with no closing bracket</v>",
+        "<v.loud Ann>classed</v>",
+        "<v Ann>one</v><v Ben>two</v>",
+        "before <v Ann>after</v>",
+        "<v Ann>fish &amp; chips</v>",
+        "<v A&amp;B>ampersand name</v>",
+        "<v Ann>tabs\tand  double\u00a0spaces  </v>",
+        "<v Ann>two\nlines </v>",
+        "<v Ann>unclosed voice",
+        "<v Ann><i>italic</i> and <00:00:01.500>timed</v>",
+        "<v  Ann  >padded name</v>",
+        "<v Ann>&lt;v Ben&gt; escaped</v>",
+    ]
+    body = "".join(
+        f"{n}\n00:00:{n:02d}.000 --> 00:00:{n:02d}.900\n{cue}\n\n" for n, cue in enumerate(cues)
+    )
+    yield "voices.vtt", f"WEBVTT\n\n{body}".encode()
+    yield "voices-then-note.vtt", (
+        "WEBVTT - header text\nKind: captions\n\nNOTE a note\nover lines\n\nSTYLE\n::cue {}\n\n"
+        "NOTEBOOK\n00:00:01.000 --> 00:00:02.000\nplain cue one\n\n"
+        "00:00:02.500 --> 00:00:03.000 align:start\nplain cue two\n\n"
+        "00:00:07.000 --> 00:00:08.000\nafter a pause\n"
+    ).encode()
+    yield "zoom.vtt", (
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nAnn Lee: Hello there.\n\n"
+        "2\n00:00:02.000 --> 00:00:03.000\nBen: Hi.\n\n"
+        "3\n00:00:03.000 --> 00:00:04.000\nand more from Ben\n\n"
+        "4\n00:00:04.000 --> 00:00:05.000\nAnn Lee: Note: this is speech.\n"
+    ).encode()
+    for label, timing in (
+        ("hours-999", "999:00:00.000 --> 999:00:01.000"),
+        ("hours-1000", "1000:00:00.000 --> 1000:00:01.000"),
+        ("hours-0999", "0999:00:00.000 --> 0999:00:01.000"),
+        ("hours-00001", "00001:00:00.000 --> 00001:00:01.000"),
+        ("minutes-60", "01:60:00.000 --> 01:60:01.000"),
+        ("minutes-60-no-hours", "60:00.000 --> 60:01.000"),
+        ("seconds-60", "00:00:60.000 --> 00:01:01.000"),
+        ("backwards", "00:00:05.000 --> 00:00:04.000"),
+        ("short-fraction", "0:0:3.5 --> 0:0:4.25"),
+        ("comma", "00:00:03,500 --> 00:00:04,250"),
+        ("malformed", "00:00:03 --> 00:00:04"),
+    ):
+        yield f"{label}.vtt", f"WEBVTT\n\n{timing}\n<v Ann>said</v>\n".encode()
+    yield "long-speaker.vtt", f"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v {'N' * 201}>x</v>\n".encode()
+    yield "arrow-in-text.vtt", b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Ann>a\nb --> c</v>\n"
+    yield "unnamed-pauses.srt", (
+        b"1\n00:00:01,000 --> 00:00:02,000\nfirst\n\n2\n00:00:02,500 --> 00:00:03,000\nsecond\n\n"
+        b"3\n00:00:06,000 --> 00:00:07,000\nafter a pause\n\n4\n00:00:07,000 --> 00:00:07,500\n  \n"
+    )
     yield "markdown.md", "**Anna:** Hello  there.\n\n**Ben:**\tHi   again.\n\nAnna: Zoë.\n".encode()
 
 
