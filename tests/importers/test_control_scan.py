@@ -29,6 +29,14 @@ def test_every_code_point_is_classified_as_unicodedata_does() -> None:
     assert wrong == []
 
 
+def test_ascii_texts_take_the_byte_path_and_count_the_same() -> None:
+    ascii_only = "".join(map(chr, range(128)))
+    assert ascii_only.isascii()
+    assert count_controls(ascii_only) == reference(ascii_only) == 33 - 5
+    for point in range(128):
+        assert count_controls(chr(point) * 3) == reference(chr(point) * 3), point
+
+
 def test_count_of_every_code_point_at_once() -> None:
     everything = "".join(map(chr, range(sys.maxunicode + 1)))
     assert count_controls(everything) == reference(everything) == 65 - 5
