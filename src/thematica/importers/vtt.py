@@ -19,7 +19,7 @@ from thematica.importers.captions import (
     is_timing,
     parse_timing,
 )
-from thematica.importers.limits import check_speaker
+from thematica.importers.limits import MAX_CUE, check_speaker
 from thematica.importers.turns import Segment, join_lines, merge, split_prefixes
 
 # A tag never runs over another "<": a scan for its ">" stops there, so a cue full of unclosed
@@ -87,7 +87,8 @@ def parse_vtt(text: str, source: str) -> tuple[tuple[ParsedTurn, ...], str]:
     cues: list[tuple[int, int, str]] = []
     cue_lines: list[int] = []  # where each cue's text starts
     for block in body:
-        first = block.lines[0]
+        lines = block.lines
+        first = lines[0]
         if (
             first.startswith(_SKIPPED_BLOCKS)
             and first.split(" ", 1)[0].split("\t", 1)[0] in _SKIPPED_BLOCKS
@@ -96,7 +97,7 @@ def parse_vtt(text: str, source: str) -> tuple[tuple[ParsedTurn, ...], str]:
             continue
         if is_timing(first):
             timing_at = 0
-        elif len(block.lines) > 1 and is_timing(block.lines[1]):
+        elif len(lines) > 1 and is_timing(lines[1]):
             timing_at = 1
         else:
             raise InputError(
@@ -105,9 +106,11 @@ def parse_vtt(text: str, source: str) -> tuple[tuple[ParsedTurn, ...], str]:
                 f"line {block.first_line}",
             )
         line_no = block.first_line + timing_at
-        start, end = parse_timing(block.lines[timing_at], source, line_no)
-        payload_lines = block.lines[timing_at + 1 :]
-        check_payload(payload_lines, source, line_no + 1)
+        start, end = parse_timing(lines[timing_at], source, line_no)
+        payload_lines = lines[timing_at + 1 :]
+        only = payload_lines[0] if len(payload_lines) == 1 else None
+        if only is None or "-->" in only or len(only) > MAX_CUE:
+            check_payload(payload_lines, source, line_no + 1)  # else one line it would pass
         cues.append((start, end, "\n".join(payload_lines)))
         cue_lines.append(line_no + 1)
     if not cues:
