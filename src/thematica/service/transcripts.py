@@ -63,6 +63,12 @@ class ImportReport:
     failed: tuple[ImportFailure, ...]
 
 
+_INSERT_TURNS = (
+    "INSERT INTO turns (transcript_id, position, speaker, role, start_offset, end_offset,"
+    " start_ms, end_ms) VALUES ({})"
+)
+
+
 def _key(text: str) -> str:
     return re.sub(r"[\s_\-.]+", " ", text).strip().casefold()
 
@@ -124,9 +130,12 @@ def import_transcripts(
     failed: list[ImportFailure] = []
     errors: list[InputError] = []
     now = dt.datetime.now(dt.UTC)
-    # Rows go in through the session's connection (SQLAlchemy Core, executemany for the turns):
-    # the ORM's bulk insert path costs more than the insert itself and nothing here needs it.
+    # Rows go in through the session's connection, the turns with the driver's executemany
+    # (tens of thousands of rows: SQLAlchemy's work per row cost more than the insert).
     connection = session.connection()
+    insert_turns = _INSERT_TURNS.format(
+        ", ".join(["?" if connection.dialect.paramstyle == "qmark" else "%s"] * 8)
+    )
     for source in sources:
         try:
             try:
@@ -171,19 +180,20 @@ def import_transcripts(
                 "imported_at": now,
             },
         ).scalar_one()
-        connection.execute(
-            insert(TurnRow),
+        role_of = {speaker: role.value for speaker, role in roles.items()}
+        connection.exec_driver_sql(
+            insert_turns,
             [
-                {
-                    "transcript_id": tid,
-                    "position": i,
-                    "speaker": turn.speaker,
-                    "role": roles[turn.speaker].value,
-                    "start_offset": span.start,
-                    "end_offset": span.end,
-                    "start_ms": turn.start_ms,
-                    "end_ms": turn.end_ms,
-                }
+                (
+                    tid,
+                    i,
+                    turn.speaker,
+                    role_of[turn.speaker],
+                    span.start,
+                    span.end,
+                    turn.start_ms,
+                    turn.end_ms,
+                )
                 for i, (turn, span) in enumerate(zip(parsed.turns, spans, strict=True))
             ],
         )
