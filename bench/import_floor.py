@@ -55,13 +55,11 @@ def trivial_vtt(text: str) -> list[tuple[str, str, int, int]]:
     pieces: list[list[str]] = []
     for block in text.split("\n\n"):
         lines = block.split("\n")
-        for i, line in enumerate(lines):
-            if "-->" in line:
-                break
-        else:
+        at = next((i for i, line in enumerate(lines) if "-->" in line), -1)
+        if at < 0:
             continue
-        start, _, end = line.partition("-->")
-        payload = " ".join(lines[i + 1 :])
+        start, _, end = lines[at].partition("-->")
+        payload = " ".join(lines[at + 1 :])
         speaker = ""
         if payload.startswith("<v "):
             close = payload.find(">")
@@ -86,6 +84,8 @@ def floor_import(files: list[Path], database: Path, *, fold: bool = True) -> dic
     the turns' text for SQLite's tokenizer (the ``bare floor``)."""
     from thematica.words import Words
 
+    # Before the timing: the first Words() of a process builds its pattern (0.1 s), which the
+    # import's process has done while creating its study (migration 0007 builds the index).
     words_of = Words().joined if fold else str
     for leftover in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
         leftover.unlink(missing_ok=True)

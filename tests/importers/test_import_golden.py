@@ -83,7 +83,10 @@ def crafted() -> Iterator[tuple[str, bytes]]:
     yield "cr.vtt", accented.replace("\n", "\r").encode()
     yield "nfd.vtt", unicodedata.normalize("NFD", accented).encode()
     yield "bom-twice.vtt", ("\ufeff\ufeff" + base).encode()
-    yield "few-controls.vtt", base.replace("Okay", "Ok\x1bay", 2).replace("the", "t\x07he", 1).encode()
+    yield (
+        "few-controls.vtt",
+        base.replace("Okay", "Ok\x1bay", 2).replace("the", "t\x07he", 1).encode(),
+    )
     yield "c1-controls.vtt", base.replace("the", "t\x85h\x9fe", 3).encode()
     yield "nonchars.vtt", base.replace("the", "t\ufffeh\uffffe", 2).encode()
     yield "white-controls.vtt", base.replace(" ", "\t", 40).replace("\n\n", "\n\x0c\n", 5).encode()
@@ -102,10 +105,13 @@ def crafted() -> Iterator[tuple[str, bytes]]:
     yield "bad-utf8.txt", b"Anna: caf\xe9 au lait\nBen: \x81 ok\n"
     yield "empty.vtt", b"  \n\t\n"
     yield "bom-only.vtt", codecs.BOM_UTF8 + "\ufeff \n".encode()
-    yield "plain.srt", (
-        b"1\n00:00:01,000 --> 00:00:02,500\nAnna: Hello there.\n\n"
-        b"2\n00:00:03,000 --> 00:00:04,000\nBen: Hi.\n\n"
-        b"3\n0:0:5,5 --> 0:0:6,25\nAnna: <i>How</i> &amp; why?\n"
+    yield (
+        "plain.srt",
+        (
+            b"1\n00:00:01,000 --> 00:00:02,500\nAnna: Hello there.\n\n"
+            b"2\n00:00:03,000 --> 00:00:04,000\nBen: Hi.\n\n"
+            b"3\n0:0:5,5 --> 0:0:6,25\nAnna: <i>How</i> &amp; why?\n"
+        ),
     )
     cues = [
         "<v >no name</v>",
@@ -128,18 +134,24 @@ def crafted() -> Iterator[tuple[str, bytes]]:
         f"{n}\n00:00:{n:02d}.000 --> 00:00:{n:02d}.900\n{cue}\n\n" for n, cue in enumerate(cues)
     )
     yield "voices.vtt", f"WEBVTT\n\n{body}".encode()
-    yield "voices-then-note.vtt", (
-        "WEBVTT - header text\nKind: captions\n\nNOTE a note\nover lines\n\nSTYLE\n::cue {}\n\n"
-        "NOTEBOOK\n00:00:01.000 --> 00:00:02.000\nplain cue one\n\n"
-        "00:00:02.500 --> 00:00:03.000 align:start\nplain cue two\n\n"
-        "00:00:07.000 --> 00:00:08.000\nafter a pause\n"
-    ).encode()
-    yield "zoom.vtt", (
-        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nAnn Lee: Hello there.\n\n"
-        "2\n00:00:02.000 --> 00:00:03.000\nBen: Hi.\n\n"
-        "3\n00:00:03.000 --> 00:00:04.000\nand more from Ben\n\n"
-        "4\n00:00:04.000 --> 00:00:05.000\nAnn Lee: Note: this is speech.\n"
-    ).encode()
+    yield (
+        "voices-then-note.vtt",
+        (
+            b"WEBVTT - header text\nKind: captions\n\nNOTE a note\nover lines\n\nSTYLE\n::cue {}\n\n"
+            b"NOTEBOOK\n00:00:01.000 --> 00:00:02.000\nplain cue one\n\n"
+            b"00:00:02.500 --> 00:00:03.000 align:start\nplain cue two\n\n"
+            b"00:00:07.000 --> 00:00:08.000\nafter a pause\n"
+        ),
+    )
+    yield (
+        "zoom.vtt",
+        (
+            b"WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nAnn Lee: Hello there.\n\n"
+            b"2\n00:00:02.000 --> 00:00:03.000\nBen: Hi.\n\n"
+            b"3\n00:00:03.000 --> 00:00:04.000\nand more from Ben\n\n"
+            b"4\n00:00:04.000 --> 00:00:05.000\nAnn Lee: Note: this is speech.\n"
+        ),
+    )
     for label, timing in (
         ("hours-999", "999:00:00.000 --> 999:00:01.000"),
         ("hours-1000", "1000:00:00.000 --> 1000:00:01.000"),
@@ -154,11 +166,17 @@ def crafted() -> Iterator[tuple[str, bytes]]:
         ("malformed", "00:00:03 --> 00:00:04"),
     ):
         yield f"{label}.vtt", f"WEBVTT\n\n{timing}\n<v Ann>said</v>\n".encode()
-    yield "long-speaker.vtt", f"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v {'N' * 201}>x</v>\n".encode()
+    yield (
+        "long-speaker.vtt",
+        f"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v {'N' * 201}>x</v>\n".encode(),
+    )
     yield "arrow-in-text.vtt", b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Ann>a\nb --> c</v>\n"
-    yield "unnamed-pauses.srt", (
-        b"1\n00:00:01,000 --> 00:00:02,000\nfirst\n\n2\n00:00:02,500 --> 00:00:03,000\nsecond\n\n"
-        b"3\n00:00:06,000 --> 00:00:07,000\nafter a pause\n\n4\n00:00:07,000 --> 00:00:07,500\n  \n"
+    yield (
+        "unnamed-pauses.srt",
+        (
+            b"1\n00:00:01,000 --> 00:00:02,000\nfirst\n\n2\n00:00:02,500 --> 00:00:03,000\nsecond\n\n"
+            b"3\n00:00:06,000 --> 00:00:07,000\nafter a pause\n\n4\n00:00:07,000 --> 00:00:07,500\n  \n"
+        ),
     )
     yield "markdown.md", "**Anna:** Hello  there.\n\n**Ben:**\tHi   again.\n\nAnna: Zoë.\n".encode()
 
