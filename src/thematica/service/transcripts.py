@@ -73,11 +73,28 @@ def _key(text: str) -> str:
     return re.sub(r"[\s_\-.]+", " ", text).strip().casefold()
 
 
+def _lowered_labels(session: Session) -> dict[str, int | None]:
+    """Each participant's label as the database lowers it (what :func:`participant_id` matches)
+    -> its id, ``None`` where two labels lower alike: one query per import, not per file."""
+    found: dict[str, int | None] = {}
+    for pid, lowered in session.execute(
+        select(ParticipantRow.id, func.lower(ParticipantRow.label))
+    ):
+        found[lowered] = None if lowered in found else pid
+    return found
+
+
 def _participant_for(
-    session: Session, source: TranscriptSource, labels: Mapping[str, int]
+    session: Session,
+    source: TranscriptSource,
+    labels: Mapping[str, int],
+    lowered: Mapping[str, int | None],
 ) -> int | None:
     if source.participant:
-        try:
+        pid = lowered.get(source.participant.strip().lower())
+        if pid is not None:
+            return pid
+        try:  # not there (or not one): the lookup's own answer and message
             return participant_id(session, source.participant)
         except NotFoundError as exc:
             raise InputError(source.name, str(exc)) from None
@@ -126,6 +143,7 @@ def import_transcripts(
     )
     names = _labels_by_id(session)
     labels = {_key(label): pid for pid, label in names.items()}
+    lowered = _lowered_labels(session)
     imported: list[TranscriptSummary] = []
     failed: list[ImportFailure] = []
     errors: list[InputError] = []
@@ -150,7 +168,7 @@ def import_transcripts(
                     source.name, f"already imported (identical to {known[parsed.source_sha256]!r})"
                 )
             roles, interviewer = _prepare(source, parsed)
-            pid = _participant_for(session, source, labels)
+            pid = _participant_for(session, source, labels, lowered)
         except InputError as exc:
             if not skip_bad:
                 errors.append(exc)  # read every file, so that one run names every bad one
