@@ -178,6 +178,15 @@ def crafted() -> Iterator[tuple[str, bytes]]:
             b"3\n00:00:06,000 --> 00:00:07,000\nafter a pause\n\n4\n00:00:07,000 --> 00:00:07,500\n  \n"
         ),
     )
+    yield (
+        "pause-exactly-2000.srt",
+        (
+            b"1\n00:00:01,000 --> 00:00:02,000\nfirst\n\n2\n00:00:03,999 --> 00:00:04,000\nsecond\n\n"
+            b"3\n00:00:06,000 --> 00:00:07,000\nthird\n"
+        ),
+    )
+    yield "form-feed-in-text.vtt", base.replace("the", "t\x0che", 3).encode()
+    yield "vertical-tab-in-text.vtt", base.replace("the", "th\x0be", 3).encode()
     yield "markdown.md", "**Anna:** Hello  there.\n\n**Ben:**\tHi   again.\n\nAnna: Zoë.\n".encode()
 
 
