@@ -1,6 +1,6 @@
 """Thematica benchmarks. Figures are measured here, never asserted in tests.
 
-    python bench/run.py import [--transcripts 1000] [--words 8000]
+    python bench/run.py import [--transcripts 1000] [--words 8000] [--repeat 3]
     python bench/run.py analysis [--codings 100000] [--codes 300]
     python bench/run.py anonymise
     python bench/run.py exchange
@@ -15,7 +15,11 @@
 ``import``: generates the large synthetic study (1,000 Teams VTT interviews of 8,000 words, a
 register with 10 attributes) once under bench/out/, then imports it into a fresh study file in
 a child process and reports wall time, words per second (whole import, and parsing alone) and
-the child's peak memory (maximum resident set size).
+the child's peak memory (maximum resident set size). In the same run it measures the floor
+(bench/import_floor.py: the same files read, parsed by a trivial VTT parser and stored with
+``executemany`` and an FTS5 index), alternating floor and import ``--repeat`` times, and prints
+the medians in microseconds per word, the ratio import / floor (issue 15's target: at most 2)
+and the load average before and after. ``--transcripts 100`` is a quick run.
 """
 
 from __future__ import annotations
@@ -57,20 +61,53 @@ def _import_worker(folder: Path, study_path: Path) -> dict[str, float]:
             TranscriptSource(p.name, partial(p.read_bytes), participant=f"P {int(p.stem[2:])}")
             for p in files
         ]
+        began, cpu = time.perf_counter(), time.process_time()
         report = study.import_transcripts(sources)
         elapsed = time.perf_counter() - started
+        transcripts_only = time.perf_counter() - began
+        transcripts_cpu = time.process_time() - cpu
         total_words = sum(t.words for t in report.imported)
     return {
         "transcripts": len(report.imported),
         "words": total_words,
-        "seconds": round(elapsed, 2),
+        "seconds": round(elapsed, 3),
+        "import_transcripts_seconds": transcripts_only,
+        "import_transcripts_cpu_seconds": transcripts_cpu,
         "words_per_second": round(total_words / elapsed),
         "parse_only_words_per_second": round(parse_rate),
         "study_file_mb": round(study_path.stat().st_size / 2**20, 1),
     }
 
 
-def bench_import(transcripts: int, words: int) -> None:
+def _floor_worker(folder: Path, database: Path) -> dict[str, float]:
+    from import_floor import floor_import
+
+    files = sorted((folder / "interviews").glob("*.vtt"))
+    floor = floor_import(files, database)
+    bare = floor_import(files, database, fold=False)
+    return {**floor, "bare_seconds": bare["seconds"]}
+
+
+def _loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def _child(mode: str, folder: Path, target: Path) -> dict[str, float]:
+    child = subprocess.run(
+        [sys.executable, __file__, mode, str(folder), str(target)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(child.stdout)  # type: ignore[no-any-return]
+
+
+def bench_import(transcripts: int, words: int, repeat: int = 1) -> None:
+    import statistics
+
     sys.path.insert(0, str(HERE))
     from synthetic import generate
 
@@ -81,16 +118,49 @@ def bench_import(transcripts: int, words: int) -> None:
         f"synthetic study ready in {time.perf_counter() - started:.1f} s: {folder}", file=sys.stderr
     )
     study = OUT / f"import-{transcripts}x{words}.thematica"
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    child = subprocess.run(
-        [sys.executable, __file__, "_import-worker", str(folder), str(study)],
-        check=True,
-        capture_output=True,
-        text=True,
+    floor_db = OUT / f"floor-{transcripts}x{words}.sqlite"
+    load_before = _loadavg()
+    imports: list[dict[str, float]] = []
+    floors: list[dict[str, float]] = []
+    peak_kb = 0
+    for _ in range(max(1, repeat)):  # alternate, so both see the same machine
+        floors.append(_child("_floor-worker", folder, floor_db))
+        imports.append(_child("_import-worker", folder, study))
+        peak_kb = max(peak_kb, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    result: dict[str, object] = dict(imports[-1])
+    total = imports[-1]["words"]
+    whole_s = statistics.median(r["seconds"] for r in imports)
+    result["seconds"] = round(whole_s, 2)  # study creation, register and transcripts
+    result["words_per_second"] = round(total / whole_s)
+    result["peak_memory_mb"] = round(peak_kb / 1024)
+    result["runs"] = len(imports)
+    # The ratio compares like with like: the transcripts' import (parse, store, index, commit)
+    # against the floor's, each without creating its database.
+    import_s = statistics.median(r["import_transcripts_seconds"] for r in imports)
+    floor_s = statistics.median(r["seconds"] for r in floors)
+    result["import_transcripts_seconds"] = round(import_s, 2)
+    import_per_word, floor_per_word = import_s / total, floor_s / floors[-1]["words"]
+    result["import_us_per_word"] = round(import_per_word * 1e6, 3)
+    result["floor_us_per_word"] = round(floor_per_word * 1e6, 3)
+    result["import_over_floor"] = round(import_per_word / floor_per_word, 2)  # target: <= 2
+    # CPU time is less disturbed by other work on a shared machine (it leaves out waiting
+    # for the disk, which both do once, at commit).
+    import_cpu = statistics.median(r["import_transcripts_cpu_seconds"] for r in imports)
+    floor_cpu = statistics.median(r["cpu_seconds"] for r in floors)
+    result["import_cpu_us_per_word"] = round(import_cpu / total * 1e6, 3)
+    result["floor_cpu_us_per_word"] = round(floor_cpu / floors[-1]["words"] * 1e6, 3)
+    result["import_over_floor_cpu"] = round(
+        (import_cpu / total) / (floor_cpu / floors[-1]["words"]), 2
     )
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result = json.loads(child.stdout)
-    result["peak_memory_mb"] = round(max(peak_kb, before) / 1024)
+    result.pop("import_transcripts_cpu_seconds", None)
+    bare_s = statistics.median(r["bare_seconds"] for r in floors)
+    result["bare_floor_us_per_word"] = round(bare_s / floors[-1]["words"] * 1e6, 3)
+    result["import_over_bare_floor"] = round(import_per_word / (bare_s / floors[-1]["words"]), 2)
+    result["import_seconds_each"] = [round(r["import_transcripts_seconds"], 2) for r in imports]
+    result["floor_seconds_each"] = [round(r["seconds"], 2) for r in floors]
+    result["floor_words"] = floors[-1]["words"]
+    result["loadavg_before"] = load_before
+    result["loadavg_after"] = _loadavg()
     print(json.dumps({"benchmark": "import", **result}, indent=2))
 
 
@@ -520,6 +590,9 @@ def main() -> None:
     imp = sub.add_parser("import", help="VTT import throughput and peak memory")
     imp.add_argument("--transcripts", type=int, default=1000)
     imp.add_argument("--words", type=int, default=8000)
+    imp.add_argument(
+        "--repeat", type=int, default=3, help="floor and import runs, alternated (medians)"
+    )
     ana = sub.add_parser(
         "analysis", help="counts, matrix, saturation, agreement, co-occurrence timings"
     )
@@ -586,12 +659,13 @@ def main() -> None:
     )
     med.add_argument("--seeks", type=int, default=100)
     med.add_argument("--span", type=int, default=65536, help="bytes per range")
-    worker = sub.add_parser("_import-worker")
-    worker.add_argument("folder", type=Path)
-    worker.add_argument("study", type=Path)
+    for hidden in ("_import-worker", "_floor-worker"):
+        worker = sub.add_parser(hidden)
+        worker.add_argument("folder", type=Path)
+        worker.add_argument("study", type=Path)
     args = parser.parse_args()
     if args.command == "import":
-        bench_import(args.transcripts, args.words)
+        bench_import(args.transcripts, args.words, args.repeat)
     elif args.command == "analysis":
         bench_analysis(args.transcripts, args.words, args.codings, args.codes, args.repeat)
     elif args.command == "anonymise":
@@ -630,6 +704,9 @@ def main() -> None:
         bench_media(args.seeks, args.span)
     elif args.command == "_import-worker":
         print(json.dumps(_import_worker(args.folder, args.study)))
+    elif args.command == "_floor-worker":
+        sys.path.insert(0, str(HERE))
+        print(json.dumps(_floor_worker(args.folder, args.study)))
 
 
 if __name__ == "__main__":

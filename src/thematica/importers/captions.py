@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from thematica.errors import InputError
 from thematica.importers.limits import MAX_CUE, MAX_HOURS, shorten
@@ -14,8 +14,7 @@ _TIME = r"(?:(\d+):)?(\d{1,2}):(\d{1,2})[.,](\d{1,3})"
 _TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s+.*)?$")
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """Consecutive non-blank lines; ``first_line`` is the 1-based line number of ``lines[0]``."""
 
     first_line: int
@@ -23,24 +22,20 @@ class Block:
 
 
 def blocks(text: str) -> Iterator[Block]:
-    current: list[str] = []
-    start = 0
-    for number, line in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    start = -1  # index of the current block's first line, -1 between blocks
+    for index, line in enumerate(lines):
         if line.strip():
-            if not current:
-                start = number
-            current.append(line)
-        elif current:
-            yield Block(start, tuple(current))
-            current = []
-    if current:
-        yield Block(start, tuple(current))
+            if start < 0:
+                start = index
+        elif start >= 0:
+            yield Block(start + 1, tuple(lines[start:index]))
+            start = -1
+    if start >= 0:
+        yield Block(start + 1, tuple(lines[start:]))
 
 
-def _ms(hours: str | None, minutes: str, seconds: str, fraction: str) -> int:
-    return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(
-        fraction.ljust(3, "0")
-    )
+_SHORT_HOURS = len(str(MAX_HOURS)) - 1  # hours of this many digits are never too late
 
 
 def _too_late(hours: str | None) -> bool:
@@ -60,16 +55,20 @@ def parse_timing(line: str, source: str, line_number: int) -> tuple[int, int]:
         raise InputError(
             source, f"malformed cue timing {shorten(line.strip())}", f"line {line_number}"
         )
-    g = match.groups()
-    if _too_late(g[0]) or _too_late(g[4]):
+    h1, m1, s1, f1, h2, m2, s2, f2 = match.groups()
+    if (h1 is not None and len(h1) > _SHORT_HOURS and _too_late(h1)) or (
+        h2 is not None and len(h2) > _SHORT_HOURS and _too_late(h2)
+    ):
         raise InputError(
             source,
             f"a time beyond {MAX_HOURS} hours in {shorten(line.strip())}",
             f"line {line_number}",
         )
-    start, end = _ms(*g[0:4]), _ms(*g[4:8])
-    seconds_bad = int(g[2]) > 59 or int(g[6]) > 59
-    minutes_bad = (g[0] is not None and int(g[1]) > 59) or (g[4] is not None and int(g[5]) > 59)
+    minutes1, seconds1, minutes2, seconds2 = int(m1), int(s1), int(m2), int(s2)
+    start = ((int(h1 or 0) * 60 + minutes1) * 60 + seconds1) * 1000 + int(f1.ljust(3, "0"))
+    end = ((int(h2 or 0) * 60 + minutes2) * 60 + seconds2) * 1000 + int(f2.ljust(3, "0"))
+    seconds_bad = seconds1 > 59 or seconds2 > 59
+    minutes_bad = (h1 is not None and minutes1 > 59) or (h2 is not None and minutes2 > 59)
     if seconds_bad or minutes_bad:
         raise InputError(
             source, f"impossible time in {shorten(line.strip())}", f"line {line_number}"

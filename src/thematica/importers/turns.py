@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from thematica.domain import ParsedTurn
 
@@ -22,9 +22,9 @@ _SENTENCE_MARK = re.compile(r"[.!?,;\"“”]\s|[!?;\"“”]$")
 _ABBREVIATION = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Mx|Prof|Sr|Jr|St|Revd?|[A-Z])\.")
 
 
-@dataclass(frozen=True)
-class Segment:
-    """One timed piece of speech before consecutive pieces by one speaker are merged."""
+class Segment(NamedTuple):
+    """One timed piece of speech before consecutive pieces by one speaker are merged (a named
+    tuple: a transcript has tens of thousands of them)."""
 
     speaker: str | None
     text: str
@@ -32,15 +32,28 @@ class Segment:
     end_ms: int | None = None
 
 
+def _collapse(line: str) -> str:
+    """One line with its runs of spaces and tabs made one space, trimmed."""
+    if "  " in line or "\t" in line or "\u00a0" in line:
+        line = _SPACES.sub(" ", line)
+    # otherwise every run is one space already, which the substitution would leave as it is
+    return line.strip()
+
+
 def clean(text: str) -> str:
     """Collapse runs of spaces and tabs and trim each line."""
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    if "\n" not in text:
+        return _collapse(text)
+    lines = (_collapse(line) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
 def join_lines(text: str) -> str:
     """Caption line breaks are display breaks, not speech: join the lines with a space."""
-    return " ".join(clean(text).split("\n"))
+    if "\n" not in text:
+        return _collapse(text)
+    lines = (_collapse(line) for line in text.split("\n"))
+    return " ".join(line for line in lines if line)
 
 
 def _candidate(text: str) -> tuple[str, str] | None:
@@ -82,15 +95,6 @@ def split_prefixes(texts: Sequence[str]) -> list[tuple[str | None, str]]:
 UNNAMED_PAUSE_MS = 2000
 
 
-def _continues(prev: ParsedTurn, speaker: str, seg: Segment) -> bool:
-    if prev.speaker != speaker:
-        return False
-    if speaker or prev.end_ms is None or seg.start_ms is None:
-        return True
-    # With no speaker names at all, a pause is the only sign that a new turn begins.
-    return seg.start_ms - prev.end_ms < UNNAMED_PAUSE_MS
-
-
 def merge(segments: Iterable[Segment], *, joiner: str = " ") -> tuple[ParsedTurn, ...]:
     """Merge consecutive segments by the same speaker into turns.
 
@@ -100,28 +104,36 @@ def merge(segments: Iterable[Segment], *, joiner: str = " ") -> tuple[ParsedTurn
     a turn runs from its first start to its last end. A turn's pieces are joined once, at the
     end, so a speaker with many cues costs linear time.
     """
-    turns: list[ParsedTurn] = []
+    speakers: list[str] = []
+    starts: list[int | None] = []
+    ends: list[int | None] = []
     pieces: list[list[str]] = []
-    for seg in segments:
-        text = seg.text.strip()
+    for speaker, text, start_ms, end_ms in segments:
+        text = text.strip()
         if not text:
             continue
-        speaker = seg.speaker
         if speaker is None:
-            speaker = turns[-1].speaker if turns else ""
-        if turns and _continues(turns[-1], speaker, seg):
-            prev = turns[-1]
-            pieces[-1].append(text)
-            turns[-1] = ParsedTurn(
-                speaker=speaker,
-                text="",
-                start_ms=prev.start_ms if prev.start_ms is not None else seg.start_ms,
-                end_ms=seg.end_ms if seg.end_ms is not None else prev.end_ms,
-            )
-        else:
-            turns.append(ParsedTurn(speaker, "", seg.start_ms, seg.end_ms))
-            pieces.append([text])
+            speaker = speakers[-1] if speakers else ""
+        if speakers and speakers[-1] == speaker:
+            last_end = ends[-1]
+            # an unnamed speaker's turn breaks at a pause (see UNNAMED_PAUSE_MS)
+            if (
+                speaker
+                or last_end is None
+                or start_ms is None
+                or start_ms - last_end < UNNAMED_PAUSE_MS
+            ):
+                if starts[-1] is None:
+                    starts[-1] = start_ms
+                if end_ms is not None:
+                    ends[-1] = end_ms
+                pieces[-1].append(text)
+                continue
+        speakers.append(speaker)
+        starts.append(start_ms)
+        ends.append(end_ms)
+        pieces.append([text])
     return tuple(
-        ParsedTurn(t.speaker, joiner.join(p), t.start_ms, t.end_ms)
-        for t, p in zip(turns, pieces, strict=True)
+        ParsedTurn(speaker, joiner.join(said), start, end)
+        for speaker, said, start, end in zip(speakers, pieces, starts, ends, strict=True)
     )

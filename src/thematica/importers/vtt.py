@@ -19,7 +19,7 @@ from thematica.importers.captions import (
     is_timing,
     parse_timing,
 )
-from thematica.importers.limits import check_speaker
+from thematica.importers.limits import MAX_CUE, check_speaker
 from thematica.importers.turns import Segment, join_lines, merge, split_prefixes
 
 # A tag never runs over another "<": a scan for its ">" stops there, so a cue full of unclosed
@@ -30,21 +30,41 @@ _SKIPPED_BLOCKS = ("NOTE", "STYLE", "REGION")
 
 
 def _plain(payload: str) -> str:
-    return html.unescape(_TAG.sub("", payload))
+    if "<" not in payload:
+        pass  # no tag to remove
+    elif payload.endswith("</v>") and payload.count("<") == 1:
+        payload = payload[:-4]  # the one tag is the closing "</v>" (Teams' every cue)
+    else:
+        payload = _TAG.sub("", payload)
+    return html.unescape(payload) if "&" in payload else payload
 
 
-def _voices(payload: str) -> list[tuple[str | None, str]]:
-    """Split a cue payload at ``<v Name>`` tags into (speaker, text) pieces."""
+def _voices(payload: str, names: dict[str | None, str]) -> list[tuple[str | None, str]]:
+    """Split a cue payload at ``<v Name>`` tags into (speaker, text) pieces. ``names`` keeps
+    each raw name's unescaped form (a file has a few speakers and thousands of cues)."""
+    if payload.startswith("<v ") and payload.endswith("</v>") and payload.count("<") == 2:
+        close = payload.find(">")
+        if close < len(payload) - 4:  # "<v Name>text</v>", the one shape Teams writes
+            raw = payload[3:close]
+            name = names.get(raw)
+            if name is None:
+                name = names[raw] = html.unescape(raw).strip()
+            return [(name, join_lines(_plain(payload[close + 1 :])))]
     pieces: list[tuple[str | None, str]] = []
     matches = list(_VOICE.finditer(payload))
     if not matches:
         return [(None, join_lines(_plain(payload)))]
-    head = payload[: matches[0].start()]
-    if _plain(head).strip():
-        pieces.append((None, join_lines(_plain(head))))
+    if matches[0].start():
+        head = _plain(payload[: matches[0].start()])
+        if head.strip():
+            pieces.append((None, join_lines(head)))
+    last = len(matches) - 1
     for i, match in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(payload)
-        name = html.unescape(match.group(1) or "").strip()
+        end = matches[i + 1].start() if i < last else len(payload)
+        raw = match.group(1)
+        name = names.get(raw)
+        if name is None:
+            name = names[raw] = html.unescape(raw or "").strip()
         pieces.append((name, join_lines(_plain(payload[match.end() : end]))))
     return pieces
 
@@ -67,12 +87,17 @@ def parse_vtt(text: str, source: str) -> tuple[tuple[ParsedTurn, ...], str]:
     cues: list[tuple[int, int, str]] = []
     cue_lines: list[int] = []  # where each cue's text starts
     for block in body:
-        first = block.lines[0]
-        if first.split(" ", 1)[0].split("\t", 1)[0] in _SKIPPED_BLOCKS and not is_timing(first):
+        lines = block.lines
+        first = lines[0]
+        if (
+            first.startswith(_SKIPPED_BLOCKS)
+            and first.split(" ", 1)[0].split("\t", 1)[0] in _SKIPPED_BLOCKS
+            and not is_timing(first)
+        ):
             continue
         if is_timing(first):
             timing_at = 0
-        elif len(block.lines) > 1 and is_timing(block.lines[1]):
+        elif len(lines) > 1 and is_timing(lines[1]):
             timing_at = 1
         else:
             raise InputError(
@@ -81,9 +106,11 @@ def parse_vtt(text: str, source: str) -> tuple[tuple[ParsedTurn, ...], str]:
                 f"line {block.first_line}",
             )
         line_no = block.first_line + timing_at
-        start, end = parse_timing(block.lines[timing_at], source, line_no)
-        payload_lines = block.lines[timing_at + 1 :]
-        check_payload(payload_lines, source, line_no + 1)
+        start, end = parse_timing(lines[timing_at], source, line_no)
+        payload_lines = lines[timing_at + 1 :]
+        only = payload_lines[0] if len(payload_lines) == 1 else None
+        if only is None or "-->" in only or len(only) > MAX_CUE:
+            check_payload(payload_lines, source, line_no + 1)  # else one line it would pass
         cues.append((start, end, "\n".join(payload_lines)))
         cue_lines.append(line_no + 1)
     if not cues:
@@ -92,10 +119,13 @@ def parse_vtt(text: str, source: str) -> tuple[tuple[ParsedTurn, ...], str]:
     has_voices = any(_VOICE.search(payload) for _, _, payload in cues)
     segments: list[Segment] = []
     if has_voices:
+        names: dict[str | None, str] = {}
+        checked: set[str] = set()  # names already found short enough
         for (start, end, payload), at in zip(cues, cue_lines, strict=True):
-            for name, txt in _voices(payload):
-                if name is not None:
+            for name, txt in _voices(payload, names):
+                if name is not None and name not in checked:
                     check_speaker(name, source, f"line {at}")
+                    checked.add(name)
                 segments.append(Segment(name, txt, start, end))
         return merge(segments), "vtt-teams"
     texts = [join_lines(_plain(payload)) for _, _, payload in cues]

@@ -63,15 +63,38 @@ class ImportReport:
     failed: tuple[ImportFailure, ...]
 
 
+_INSERT_TURNS = (
+    "INSERT INTO turns (transcript_id, position, speaker, role, start_offset, end_offset,"
+    " start_ms, end_ms) VALUES ({})"
+)
+
+
 def _key(text: str) -> str:
     return re.sub(r"[\s_\-.]+", " ", text).strip().casefold()
 
 
+def _lowered_labels(session: Session) -> dict[str, int | None]:
+    """Each participant's label as the database lowers it (what :func:`participant_id` matches)
+    -> its id, ``None`` where two labels lower alike: one query per import, not per file."""
+    found: dict[str, int | None] = {}
+    for pid, lowered in session.execute(
+        select(ParticipantRow.id, func.lower(ParticipantRow.label))
+    ):
+        found[lowered] = None if lowered in found else pid
+    return found
+
+
 def _participant_for(
-    session: Session, source: TranscriptSource, labels: Mapping[str, int]
+    session: Session,
+    source: TranscriptSource,
+    labels: Mapping[str, int],
+    lowered: Mapping[str, int | None],
 ) -> int | None:
     if source.participant:
-        try:
+        pid = lowered.get(source.participant.strip().lower())
+        if pid is not None:
+            return pid
+        try:  # not there (or not one): the lookup's own answer and message
             return participant_id(session, source.participant)
         except NotFoundError as exc:
             raise InputError(source.name, str(exc)) from None
@@ -120,10 +143,17 @@ def import_transcripts(
     )
     names = _labels_by_id(session)
     labels = {_key(label): pid for pid, label in names.items()}
+    lowered = _lowered_labels(session)
     imported: list[TranscriptSummary] = []
     failed: list[ImportFailure] = []
     errors: list[InputError] = []
     now = dt.datetime.now(dt.UTC)
+    # Rows go in through the session's connection, the turns with the driver's executemany
+    # (tens of thousands of rows: SQLAlchemy's work per row cost more than the insert).
+    connection = session.connection()
+    insert_turns = _INSERT_TURNS.format(
+        ", ".join(["?" if connection.dialect.paramstyle == "qmark" else "%s"] * 8)
+    )
     for source in sources:
         try:
             try:
@@ -138,7 +168,7 @@ def import_transcripts(
                     source.name, f"already imported (identical to {known[parsed.source_sha256]!r})"
                 )
             roles, interviewer = _prepare(source, parsed)
-            pid = _participant_for(session, source, labels)
+            pid = _participant_for(session, source, labels, lowered)
         except InputError as exc:
             if not skip_bad:
                 errors.append(exc)  # read every file, so that one run names every bad one
@@ -153,7 +183,7 @@ def import_transcripts(
             continue
         text, spans = assemble([t.text for t in parsed.turns])
         words = word_count(text)
-        tid = session.execute(
+        tid = connection.execute(
             insert(TranscriptRow).returning(TranscriptRow.id),
             {
                 "participant_id": pid,
@@ -168,19 +198,20 @@ def import_transcripts(
                 "imported_at": now,
             },
         ).scalar_one()
-        session.execute(
-            insert(TurnRow),
+        role_of = {speaker: role.value for speaker, role in roles.items()}
+        connection.exec_driver_sql(
+            insert_turns,
             [
-                {
-                    "transcript_id": tid,
-                    "position": i,
-                    "speaker": turn.speaker,
-                    "role": roles[turn.speaker].value,
-                    "start_offset": span.start,
-                    "end_offset": span.end,
-                    "start_ms": turn.start_ms,
-                    "end_ms": turn.end_ms,
-                }
+                (
+                    tid,
+                    i,
+                    turn.speaker,
+                    role_of[turn.speaker],
+                    span.start,
+                    span.end,
+                    turn.start_ms,
+                    turn.end_ms,
+                )
                 for i, (turn, span) in enumerate(zip(parsed.turns, spans, strict=True))
             ],
         )
