@@ -211,6 +211,18 @@ def checked_text(text: str, where: str) -> str:
     return cleaned
 
 
+def replaced(turn_text: str, old: str, new: str, where: str) -> str:
+    """``turn_text`` with the first occurrence of the words ``old`` (white space between them
+    may differ) replaced by ``new``."""
+    wanted = old.split()
+    if not wanted:
+        raise CorrectionError(f"{where}: give the words to replace")
+    match = re.search(r"\s+".join(re.escape(w) for w in wanted), turn_text)
+    if match is None:
+        raise CorrectionError(f"{where}: those words are not in the turn")
+    return turn_text[: match.start()] + new + turn_text[match.end() :]
+
+
 def word_edits(old: str, new: str, base: int) -> list[Edit]:
     """The smallest word-level edits turning ``old`` into ``new``, at offset ``base``."""
     a, b = _TOKENS.findall(old), _TOKENS.findall(new)
@@ -289,6 +301,7 @@ __all__ = [
     "checked_text",
     "collapsed_span",
     "merge_plan",
+    "replaced",
     "speaker_plan",
     "split_plan",
     "split_point",

@@ -8,6 +8,7 @@ transaction; with the key file's when the transcript's anonymisation has started
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -164,7 +165,7 @@ class CorrectionMethods(Sessions):
                     r.position + 1,
                     r.kind,
                     r.actor,
-                    r.at,
+                    r.at if r.at.tzinfo else r.at.replace(tzinfo=dt.UTC),
                     r.before,
                     r.after,
                     r.in_key,
