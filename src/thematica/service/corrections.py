@@ -163,7 +163,8 @@ def split_plan(
     old = turns[position]
     first, second, gap_start, gap_end = split_texts(old.text, at, where)
     if at_ms is not None and not (
-        (old.start_ms is None or old.start_ms <= at_ms)
+        at_ms >= 0
+        and (old.start_ms is None or old.start_ms <= at_ms)
         and (old.end_ms is None or at_ms <= old.end_ms)
     ):
         raise CorrectionError(f"{where}: the time {at_ms} ms is not within the turn's times")
