@@ -269,8 +269,10 @@ def split_texts(turn_text: str, at: int, where: str) -> tuple[str, str, int, int
     if not first or not second:
         raise CorrectionError(f"{where}: the split point is at the turn's edge; nothing to split")
     gap_start, gap_end = len(first), len(turn_text) - len(second)
-    if gap_start == gap_end and turn_text[at - 1].isalnum() and turn_text[at].isalnum():
-        raise CorrectionError(f"{where}: the split point {at} falls inside a word")
+    if gap_start == gap_end:  # no white space there: the split would cut a word in two
+        raise CorrectionError(
+            f"{where}: the split point {at} falls inside a word; split at a space between words"
+        )
     return first, second, gap_start, gap_end
 
 
