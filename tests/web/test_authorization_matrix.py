@@ -99,7 +99,7 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ("POST", "/api/transcripts/{ref}/checking"): (ORIGINALS, json(lambda i: {"state": "checking"})),
     ("POST", "/transcripts/{ref}/checking"): (ORIGINALS, form(lambda i: {"state": "checked"})),
     # corrections (issue 16): members who see originals; a later person's may meet an earlier
-    # one's result (a 400: the turn is already that speaker's, the point is no longer inside)
+    # one's result (a 422: the turn is already that speaker's, the point is no longer inside)
     ("POST", "/api/transcripts/{ref}/turns/{turn}/text"): (
         ORIGINALS,
         json(lambda i: {"text": "Oh no, no pressure at all! It's grand."}),
