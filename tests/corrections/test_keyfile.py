@@ -124,3 +124,13 @@ def test_corrections_made_before_anonymisation_move_to_the_key_when_it_is_applie
     assert "Pat Smith" in key_rows(study, key)[0].after
     study.close()
     assert b"Pat Smith" not in file_bytes(tmp_path / "s.thematica")
+
+
+def test_a_withdrawal_takes_the_corrections_with_it(study: StudyService, tmp_path: Path) -> None:
+    key = tmp_path / "s.thematica-key"
+    anonymised(study, key)
+    study.as_member(LEAD).correct_text("1", 2, "Honestly it keeps me up until three.", key=key)
+    assert len(key_rows(study, key)) == 1
+    plan = study.withdrawal_plan("P1", by=LEAD, key_path=key)
+    study.withdraw("P1", by=LEAD, confirm=plan.fingerprint, key_path=key)
+    assert study.corrections() == () and key_rows(study, key) == []
