@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from thematica.anonymise.edits import OffsetMap, apply_edits
@@ -37,6 +37,17 @@ def key_needed(row: TranscriptRow) -> bool:
     """Whether the transcript's anonymisation has started (scanned or anything replaced): its
     corrections' before/after go to the key file, and the key's offsets must move too."""
     return row.anonymisation != "none" or row.anonymisation_scanned_at is not None
+
+
+def lock(session: Session, tid: int) -> None:
+    """Take the transcript for this transaction before reading its turns, so two corrections
+    at once are made one after the other, each on the other's result: a write as the first
+    statement (PostgreSQL locks the row; SQLite takes its write lock, waiting for the other)."""
+    session.execute(
+        update(TranscriptRow)
+        .where(TranscriptRow.id == tid)
+        .values(word_count=TranscriptRow.word_count)
+    )
 
 
 def turns(session: Session, tid: int) -> tuple[fix.TurnText, ...]:
@@ -278,6 +289,7 @@ __all__ = [
     "REMOVED",
     "carry_out",
     "key_needed",
+    "lock",
     "move_log_to_key",
     "speaker_and_role",
     "turns",

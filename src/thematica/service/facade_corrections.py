@@ -71,7 +71,10 @@ class CorrectionMethods(Sessions):
         from thematica.service import correcting
 
         with self._correcting(ref, key) as (study, key_session):
+            if ref.strip().isdigit():  # the lock as the transaction's first statement
+                correcting.lock(study, int(ref))
             tid = tx.resolve(study, ref)
+            correcting.lock(study, tid)
             where = f"transcript {tid}, turn {turn}"
             current = correcting.turns(study, tid)
             made = plan(current, turn - 1, where)
