@@ -86,7 +86,7 @@ def speaker_and_role(
             )
         if not wanted or len(wanted) > 200:
             raise fix.CorrectionError(f"{where}: a speaker's name is 1 to 200 characters")
-        if fix._FORBIDDEN.search(wanted):
+        if fix.FORBIDDEN.search(wanted):
             raise fix.CorrectionError(f"{where}: the speaker's name holds control characters")
         return wanted, role or current[position].role
     their_role = next(t.role for t in current if t.speaker == found)

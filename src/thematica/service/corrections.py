@@ -32,7 +32,7 @@ from thematica.text import TURN_SEPARATOR
 KINDS = ("text", "speaker", "split", "merge")
 _TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
 # what the importers drop or refuse: controls other than line breaks, non-characters
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 TEXT_LIMIT = 100_000  # code points in one turn
 
 
@@ -202,7 +202,7 @@ def merge_plan(turns: Sequence[TurnText], position: int, where: str) -> Plan:
 def checked_text(text: str, where: str) -> str:
     """``text`` as an importer would store a turn (NFC, line ends, spaces collapsed, lines
     trimmed, no blank lines), or a refusal."""
-    if _FORBIDDEN.search(text):
+    if FORBIDDEN.search(text):
         raise CorrectionError(f"{where}: the new text holds control characters; type plain text")
     if len(text) > TEXT_LIMIT:
         raise CorrectionError(f"{where}: the new text is over {TEXT_LIMIT:,} characters")
