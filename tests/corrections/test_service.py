@@ -186,3 +186,9 @@ def test_every_refusal_is_one_line_and_leaves_the_study_as_it_was(
         attempt(world.as_member(who))  # type: ignore[operator]
     assert "\n" not in str(refused.value) and str(refused.value)
     assert snapshot(location) == before
+
+
+def test_an_open_page_learns_of_a_correction(world: StudyService) -> None:
+    seen = world.live_version("1", LEAD)
+    world.as_member(CODER).merge_turns("1", 1)
+    assert world.live_version("1", LEAD) != seen
