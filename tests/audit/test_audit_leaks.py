@@ -109,6 +109,15 @@ def test_no_text_query_or_original_in_any_entry(demo: Path) -> None:
     study.remove_journal_entry(entry.id, by=CODER)
     # search for an original and code every result
     study.code_search_results(name, (f"{name} said",), by=CODER)
+    # a correction typing an original where a coding is (before/after go to the key), and
+    # clearing the flag it set (issue 16)
+    tid = str(finding.transcript_id)
+    turns = study.transcript(tid).turns
+    n = next(t.position for t in turns if t.start <= finding.start < t.end) + 1
+    fixed = turns[n - 1].text.replace(name, f"{name}s", 1)
+    study.correct_text(tid, n, fixed, by=CODER, key=key)
+    for flagged in study.flagged_codings():
+        study.clear_flag(flagged.coding.id, by=LEAD)
     # blind coding, reveal, reconciliation
     study.set_blind_coding(True, by=LEAD)
     study.set_blind_coding(False, by=LEAD)
@@ -167,6 +176,8 @@ def test_no_text_query_or_original_in_any_entry(demo: Path) -> None:
         "anonymise.apply",
         "export.qdpx",
         "import.transcripts",
+        "transcript.correct.text",
+        "coding.flag.clear",
     ):
         assert wanted in actions, wanted
     blob = "\n".join(json.dumps(audit.as_dict(e), ensure_ascii=False) for e in entries)

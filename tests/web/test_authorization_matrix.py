@@ -113,6 +113,19 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ("POST", "/transcripts/{ref}/reveal"): (LEAD_ONLY, NONE),
     ("POST", "/api/transcripts/{ref}/checking"): (ORIGINALS, json(lambda i: {"state": "checking"})),
     ("POST", "/transcripts/{ref}/checking"): (ORIGINALS, form(lambda i: {"state": "checked"})),
+    # corrections (issue 16): members who see originals; a later person's may meet an earlier
+    # one's result (a 422: the turn is already that speaker's, the point is no longer inside)
+    ("POST", "/api/transcripts/{ref}/turns/{turn}/text"): (
+        ORIGINALS,
+        json(lambda i: {"text": "Oh no, no pressure at all! It's grand."}),
+    ),
+    ("POST", "/api/transcripts/{ref}/turns/{turn}/speaker"): (
+        ORIGINALS,
+        json(lambda i: {"speaker": "Rachel Ames"}),
+    ),
+    ("POST", "/api/transcripts/{ref}/turns/{turn}/split"): (ORIGINALS, json(lambda i: {"at": 6})),
+    ("POST", "/api/transcripts/{ref}/turns/{turn}/merge"): (ORIGINALS, NONE),
+    ("DELETE", "/api/codings/{coding_id}/flag"): (OWN_WORK, NONE),
     ("PATCH", "/api/codings/{coding_id}"): (OWN_WORK, json(lambda i: {"memo": "Matrix."})),
     ("POST", "/api/transcripts/{ref}/codings"): (
         ORIGINALS,
@@ -306,6 +319,7 @@ def url(path: str, i: Ids, person: str) -> str:
         "link_id": i.link_id,
         "entry_id": i.entry_id,
         "token": "no-such-invitation",
+        "turn": 2,
     }
     filled = path.format(**values)
     return filled + ("?q=pain" if path in ("/search", "/api/search") else "")

@@ -105,6 +105,24 @@ class ReplacementRow(KeyBase):
     applied_by: Mapped[str] = mapped_column(String(200))
 
 
+class KeyCorrectionRow(KeyBase):
+    """A correction's before and after (turn text or speaker name) for a transcript whose
+    anonymisation has started; the study's ``corrections`` row ``correction_id`` says who and
+    when, and that its before/after are here. Added after version 1 without changing it: a key
+    file without this table gets it when a correction first writes to it."""
+
+    __tablename__ = "corrections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    correction_id: Mapped[int] = mapped_column(Integer, index=True)
+    transcript_id: Mapped[int] = mapped_column(Integer, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+
+
 def default_key_path(study: str) -> Path:
     """``msk.thematica`` -> ``msk.thematica-key`` beside it; for a server URL, in the current folder."""
     if "://" in study:

@@ -362,3 +362,8 @@ def codings_list(
 from thematica.cli.mappings import promote  # noqa: E402  (issue 12: the import mappings)
 
 codings.add_command(promote)
+
+from thematica.cli.corrections import flagged, unflag  # noqa: E402  (issue 16: corrections)
+
+codings.add_command(flagged)
+codings.add_command(unflag)

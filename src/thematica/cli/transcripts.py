@@ -232,7 +232,10 @@ def _show_text(t: Transcript) -> None:
         stamp = f"[{duration(turn.start_ms)}] " if turn.start_ms is not None else ""
         style = "dim" if turn.role is SpeakerRole.INTERVIEWER else ""
         speaker = turn.speaker or "(unnamed)"
-        out.print(f"\n{stamp}[bold]{speaker}[/bold] ({turn.role.value}) [{turn.start}:{turn.end}]")
+        number = f"#{turn.position + 1} "  # the turn number corrections name (--turn)
+        out.print(
+            f"\n{number}{stamp}[bold]{speaker}[/bold] ({turn.role.value}) [{turn.start}:{turn.end}]"
+        )
         out.print(turn.text, style=style, markup=False)
 
 
@@ -381,3 +384,15 @@ from thematica.cli.media import attach, media_check  # noqa: E402  (issue 16: re
 
 transcripts.add_command(attach)
 transcripts.add_command(media_check)
+
+from thematica.cli.corrections import (  # noqa: E402  (issue 16: corrections)
+    correct,
+    corrections_log,
+    merge,
+    split,
+)
+
+transcripts.add_command(correct)
+transcripts.add_command(split)
+transcripts.add_command(merge)
+transcripts.add_command(corrections_log)

@@ -49,6 +49,7 @@ from thematica.service import notes
 from thematica.service import reconcile as rc
 from thematica.service import search as find
 from thematica.service.acting_changes import ChangeMethods
+from thematica.service.acting_corrections import CorrectionActing
 from thematica.service.acting_mappings import MappingChanges
 from thematica.service.acting_media import MediaActing
 from thematica.service.core import StudyService
@@ -68,7 +69,7 @@ def bind(service: StudyService, name: str, client: str = "") -> MemberStudy:
     return MemberStudy(service, Actor(member.name, member.role, member.scope, client))
 
 
-class MemberStudy(MappingChanges, ChangeMethods, MediaActing):
+class MemberStudy(MappingChanges, ChangeMethods, MediaActing, CorrectionActing):
     """The study as one team member may use it. Bind it per request (the web) or per command
     (the CLI): the member's role and scope are read when it is bound."""
 

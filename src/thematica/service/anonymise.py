@@ -648,6 +648,9 @@ def apply(study: Session, key: Session, actor: str) -> ApplyReport:
     key.flush()
     # everything derived from the text (codes, memos, journal, themes, ...), with every original
     # the key now knows: the names, the deny-list, and every original replaced so far
+    from thematica.service.correcting import move_log_to_key  # corrections made before
+
+    move_log_to_key(study, key)  # the corrections log's before/after hold the originals too
     derived = rewrite_derived(study, replacement_entries(study, key), now=now, actor=who, dry=False)
     search_index.rebuild(study)  # the index must not keep the original words
     key.flush()

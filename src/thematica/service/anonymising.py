@@ -87,6 +87,14 @@ class AnonymisingStudy:
         finally:
             key_engine.dispose()
 
+    @contextmanager
+    def both(self) -> Iterator[tuple[Session, Session]]:
+        """The study's and the key's sessions for a change that moves rows in both (a
+        correction of a transcript being anonymised): under the key's lock, after recovery, the
+        key committed first."""
+        with self._both() as sessions:
+            yield sessions
+
     def _recover(self) -> None:
         """Finish what an interrupted ``apply`` left: a run that never reached the study gets
         the key file back as it was; one that did loses its copy of the old key."""

@@ -60,6 +60,7 @@ from thematica.service.facade_accounts import AccountMethods
 from thematica.service.facade_analysis import AnalysisMethods
 from thematica.service.facade_audit import AuditMethods
 from thematica.service.facade_codeops import CodebookOpsMethods
+from thematica.service.facade_corrections import CorrectionMethods
 from thematica.service.facade_framework import FrameworkMethods
 from thematica.service.facade_mappings import MappingMethods
 from thematica.service.facade_media import MediaMethods
@@ -105,6 +106,7 @@ class StudyService(
     RecruitmentMethods,
     WithdrawalMethods,
     MediaMethods,
+    CorrectionMethods,
 ):
     """A study, opened. Use :meth:`create` or :meth:`open`; close it (or use ``with``).
 

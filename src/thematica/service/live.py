@@ -43,6 +43,7 @@ from thematica.service.versions import fingerprint
 from thematica.storage.models import (
     CodeRow,
     CodingRow,
+    CorrectionRow,
     LineageRow,
     NodeCodeRow,
     NodeLinkRow,
@@ -130,6 +131,11 @@ def transcript_version(session: Session, transcript: int, member: str) -> str:
     blind_study = bool(study and study.blind_coding)
     *parts, revealed = _codings(session, transcript, cb.member_id(session, member))
     parts.append(blind_study and revealed is None)
+    parts.append(  # its text and turns change only by a correction (issue 16) or anonymisation
+        session.scalar(
+            select(func.max(CorrectionRow.id)).where(CorrectionRow.transcript_id == transcript)
+        )
+    )
     if not blind_study:
         parts.extend(_codebook(session))
     return fingerprint(*parts)

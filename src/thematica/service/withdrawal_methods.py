@@ -304,16 +304,23 @@ def _key_counts(engine: Engine, label: str, tids: list[int]) -> wd.KeyEntries:
 
 
 def _forget_in_key(engine: Engine, label: str, tids: list[int]) -> None:
-    """Their identity (real name, nicknames) and their transcripts' findings and replacements
-    leave the key file (committed before the study: a retry finds nothing left there), which is
+    """Their identity (real name, nicknames) and their transcripts' findings, replacements and
+    corrections' before/after leave the key file (committed before the study: a retry finds nothing left there), which is
     then rebuilt so the deleted rows cannot be read back."""
-    from thematica.anonymise.keyfile import FindingRow, IdentityRow, ReplacementRow
+    from thematica.anonymise.keyfile import (
+        FindingRow,
+        IdentityRow,
+        KeyCorrectionRow,
+        ReplacementRow,
+    )
 
     try:
         with Session(engine) as key, key.begin():
             key.execute(delete(IdentityRow).where(func.lower(IdentityRow.label) == label.lower()))
             key.execute(delete(FindingRow).where(FindingRow.transcript_id.in_(tids)))
             key.execute(delete(ReplacementRow).where(ReplacementRow.transcript_id.in_(tids)))
+            KeyCorrectionRow.__table__.create(key.connection(), checkfirst=True)  # type: ignore[attr-defined]
+            key.execute(delete(KeyCorrectionRow).where(KeyCorrectionRow.transcript_id.in_(tids)))
         with engine.connect() as conn:
             conn.exec_driver_sql("VACUUM")
     finally:

@@ -584,3 +584,44 @@ class RecordingRow(Base):
     original_name: Mapped[str] = mapped_column(String(500))
     attached_by: Mapped[str] = mapped_column(String(200))
     attached_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --- Corrections of transcripts while listening (revision 0015). ---
+
+
+class CorrectionRow(Base):
+    """One correction of a transcript's turn [0015]: a text edit, a speaker fix, a split or a
+    merge; who, when, which turn (``position`` as stored, 0 for the first) and the turn before
+    and after. When the transcript's anonymisation has started, ``before``/``after`` are None
+    and ``in_key`` is true: they are in the key file, so the study never regains an original."""
+
+    __tablename__ = "corrections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(
+        ForeignKey("transcripts.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    in_key: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    __table_args__ = (
+        CheckConstraint("kind IN ('text', 'speaker', 'split', 'merge')", name="known_kind"),
+    )
+
+
+class CodingFlagRow(Base):
+    """A coding whose own words a correction changed [0015]: kept and adjusted, and flagged
+    for its coder to look at; clearing the flag deletes the row."""
+
+    __tablename__ = "coding_flags"
+    coding_id: Mapped[int] = mapped_column(
+        ForeignKey("codings.id", ondelete="CASCADE"), primary_key=True
+    )
+    correction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("corrections.id", ondelete="SET NULL")
+    )
+    reason: Mapped[str] = mapped_column(String(200))
+    flagged_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

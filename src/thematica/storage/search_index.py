@@ -100,6 +100,28 @@ def add(session: Session, transcript_ids: Collection[int]) -> None:
     _index(session.connection(), f" AND id IN ({ids})")
 
 
+def forget(session: Session, old_turns: Sequence[tuple[int, str]]) -> None:
+    """Take turns out of the index before they change (a correction): ``old_turns`` are each
+    turn's id and its text as it was indexed, since a contentless FTS5 table forgets a row only
+    when told the words it was given. :func:`add` then indexes the transcript's new turns."""
+    if not old_turns:
+        return
+    session.flush()
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        split = Words()
+        joined = [(turn, split.joined(body)) for turn, body in old_turns]
+        rows = [(turn, words) for turn, words in joined if words and not words.isspace()]
+        if rows:
+            conn.exec_driver_sql(
+                "INSERT INTO search_turns(search_turns, rowid, words) VALUES ('delete', ?, ?)",
+                rows,
+            )
+    else:
+        ids = ", ".join(str(int(turn)) for turn, _ in old_turns)
+        conn.execute(text(f"DELETE FROM search_turns WHERE turn_id IN ({ids})"))
+
+
 def rebuild(session: Session | Connection) -> None:
     """Build the whole index again from the current text; the old index is gone (on SQLite its
     pages are freed, for :meth:`StudyService.scrub` to overwrite). Migration 0007 builds the

@@ -42,6 +42,7 @@ from thematica.web.routes import (
     anonymise,
     audit,
     codebook,
+    corrections,
     draft_audit,
     identity,
     imports,
@@ -84,6 +85,7 @@ FEATURES = (
     recruitment,
     withdraw,
     media,
+    corrections,
 )
 
 

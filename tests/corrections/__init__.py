@@ -1,0 +1,1 @@
+"""Corrections of transcripts while listening (issue 16, item 3)."""
