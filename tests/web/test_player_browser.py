@@ -46,6 +46,7 @@ def page(
     browser_page.evaluate("() => localStorage.clear()")
     browser_page.reload()
     browser_page.wait_for_function(f"() => {PLAYER}.readyState >= 1")
+    browser_page.evaluate(f"() => {{ sessionStorage.clear(); {PLAYER}.currentTime = 0; }}")
     yield browser_page
     browser_page.evaluate(f"() => {PLAYER}.pause()")
 
@@ -165,13 +166,17 @@ def test_transcriptionists_keys(page: Page, focus: str) -> None:
         page.keyboard.press("Alt+Minus")
         seen.append(rate(page))
     assert seen == [0.75, 0.5, 0.5, 0.5, 0.5]
-    assert page.locator("#player-speed").text_content() == "0.5×"
+    page.wait_for_function(  # the label follows the ratechange event
+        "() => document.getElementById('player-speed').textContent === '0.5×'"
+    )
     seen = []
     for _ in range(7):
         page.keyboard.press("Alt+Equal")
         seen.append(rate(page))
     assert seen == [0.75, 1, 1.25, 1.5, 2, 2, 2]
-    assert page.locator("#player-speed").text_content() == "2×"
+    page.wait_for_function(  # the label follows the ratechange event
+        "() => document.getElementById('player-speed').textContent === '2×'"
+    )
     # nothing was typed into the box, and the focus stayed there
     assert page.evaluate("() => document.activeElement.value ?? null") == typed
     if focus != "page":
@@ -202,3 +207,23 @@ def test_the_help_lists_the_recording_keys(page: Page) -> None:
     for keys in ("Play / pause", "Back 3 seconds", "Forward 3 seconds", "Slower", "Faster"):
         assert keys in text
     page.keyboard.press("Escape")
+
+
+def test_a_reload_keeps_the_place_in_the_recording(page: Page) -> None:
+    """A correction reloads the page (so do other members' changes): the recording goes on
+    from where it was, not from the start."""
+    seek(page, 100)
+    page.wait_for_function(f"() => Math.abs({PLAYER}.currentTime - 100) < 0.5")
+    page.reload()
+    page.wait_for_function(f"() => {PLAYER}.readyState >= 1")
+    page.wait_for_function(f"() => {PLAYER}.currentTime >= 99.5")
+    assert at(page) < 110
+    here = page.url
+    page.goto(here.rsplit("/transcripts/", 1)[0] + "/")  # away: the place is kept for this tab
+    page.goto(here)
+    page.wait_for_function(f"() => {PLAYER}.currentTime >= 99.5")
+    page.goto(here.rsplit("/transcripts/", 1)[0] + "/")
+    page.evaluate("() => sessionStorage.clear()")  # a new tab has none: from the start
+    page.goto(here)
+    page.wait_for_function(f"() => {PLAYER}.readyState >= 1")
+    assert at(page) < 1

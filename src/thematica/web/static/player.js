@@ -172,4 +172,27 @@
     event.preventDefault(); // also keeps macOS's Option+letter out of a text box
     action();
   }, true);
+
+  // -- a reload (after a correction, or when another member changed the transcript) keeps the
+  // place in the recording: where it was, and whether it was playing (sessionStorage, this tab)
+  var PLACE_KEY = "thematica-place-" + (transcript.dataset.transcript || "");
+  window.addEventListener("pagehide", function () {
+    try {
+      window.sessionStorage.setItem(PLACE_KEY, JSON.stringify(
+        { at: player.currentTime, playing: !player.paused && !player.ended }));
+    } catch (err) { /* storage refused: the place is not kept */ }
+  });
+  var place = null;
+  try {
+    place = JSON.parse(window.sessionStorage.getItem(PLACE_KEY) || "null");
+    window.sessionStorage.removeItem(PLACE_KEY);
+  } catch (err) { place = null; }
+  if (place && isFinite(place.at) && place.at > 0) {
+    var resume = function () {
+      player.currentTime = place.at;
+      if (place.playing) play();
+    };
+    if (player.readyState >= 1) resume();
+    else player.addEventListener("loadedmetadata", resume, { once: true });
+  }
 })();
