@@ -44,6 +44,18 @@ def test_edit_a_turn_and_a_coding_on_the_same_turn_stays_on_its_words(
     assert flagged == {88, 89, 343}  # the codings of that sentence, both coders and levels
     page.locator('.turn[data-position="5"]').scroll_into_view_if_needed()
     shot(page, "transcript-corrected")
+    # the coder sees the flags on the page, and says "looked at" for one of theirs
+    # (the page shows level one: 88 and 89; 343 is the agreed coding, on the reconcile side)
+    assert "2 codings to look at" in page.locator("#flag-notice").inner_text()
+    assert page.locator(".codings li:has(.flag)").count() == 2
+    mine = page.locator(".codings li:has(.flag) button.clear-flag")
+    own = int(mine.first.get_attribute("data-coding") or 0)
+    mine.first.click()
+    page.wait_for_function("() => document.querySelectorAll('.codings .flag').length === 1")
+    assert page.locator("#flag-message").inner_text() == "1 still to look at."
+    with StudyService.open(str(study)) as s:
+        left = {f.coding.id for f in s.as_member("Tom Okafor").flagged_codings("6")}
+    assert left == flagged - {own}
 
 
 def test_a_reader_gets_no_correct_button(server: tuple[str, Path], browser_page: Page) -> None:

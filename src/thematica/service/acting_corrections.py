@@ -93,9 +93,11 @@ class CorrectionActing(Rules):
             if readable is None or e.transcript_id in readable
         )
 
-    def flagged_codings(self) -> tuple[fix.FlaggedCoding, ...]:
-        """The flagged codings this member may see (their own while the study codes blind)."""
-        return self._service.flagged_codings(visible_to=self.name)
+    def flagged_codings(self, ref: str | None = None) -> tuple[fix.FlaggedCoding, ...]:
+        """The flagged codings this member may see (their own while the study codes blind), in
+        transcript ``ref`` alone when given."""
+        transcript = None if ref is None else str(self.resolve(ref))
+        return self._service.flagged_codings(visible_to=self.name, transcript=transcript)
 
     def clear_flag(self, coding_id: int) -> None:
         self.readable_coding(coding_id)

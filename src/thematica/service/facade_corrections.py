@@ -35,7 +35,9 @@ class CorrectionMethods(Sessions):
 
     if TYPE_CHECKING:  # StudyService's own
 
-        def codings(self, *, visible_to: str | None = None) -> tuple[Coding, ...]: ...
+        def codings(
+            self, *, visible_to: str | None = None, transcript: str | None = None
+        ) -> tuple[Coding, ...]: ...
 
         def scrub(self) -> bool: ...
 
@@ -176,8 +178,11 @@ class CorrectionMethods(Sessions):
                 for r in session.scalars(query)
             )
 
-    def flagged_codings(self, *, visible_to: str | None = None) -> tuple[fix.FlaggedCoding, ...]:
-        """Codings whose words a correction changed (those ``visible_to`` may see)."""
+    def flagged_codings(
+        self, *, visible_to: str | None = None, transcript: str | None = None
+    ) -> tuple[fix.FlaggedCoding, ...]:
+        """Codings whose words a correction changed (those ``visible_to`` may see; in
+        ``transcript`` alone when given)."""
         from thematica.service import corrections as fix
 
         with self._session() as session:
@@ -188,7 +193,7 @@ class CorrectionMethods(Sessions):
             fix.FlaggedCoding(
                 c, flags[c.id].reason, flags[c.id].correction_id, flags[c.id].flagged_at
             )
-            for c in self.codings(visible_to=visible_to)
+            for c in self.codings(visible_to=visible_to, transcript=transcript)
             if c.id in flags
         )
 

@@ -159,6 +159,8 @@ def transcript(study: MemberStudy, ref: str) -> dict[str, Any]:
     blind = study.blind_coding()
     revealed = study.revealed(str(t.id))
     summary = next(s for s in study.transcripts() if s.id == t.id)
+    flags = {f.coding.id: f.reason for f in study.flagged_codings(str(t.id))}
+    flagged = {c.id: flags[c.id] for c in codings if c.id in flags}  # those this page shows
     turns = []
     for turn in t.turns:
         mine = [c for c in codings if c.start < turn.end and turn.start < c.end]
@@ -186,6 +188,7 @@ def transcript(study: MemberStudy, ref: str) -> dict[str, Any]:
                         "memo": c.memo,
                         "version": c.modified_at.isoformat(),
                         "editable": study.is_lead or (study.can_code and c.coder == study.name),
+                        "flagged": flagged.get(c.id),  # a correction changed its words
                     }
                     for c in mine
                 ],
@@ -211,6 +214,7 @@ def transcript(study: MemberStudy, ref: str) -> dict[str, Any]:
         "turns": turns,
         "recording": _recording(study, t.id),
         "can_attach": study.may_attach_recordings,
+        "flagged": len(flagged),
     }
 
 
