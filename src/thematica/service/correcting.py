@@ -188,12 +188,24 @@ def carry_out(
             else:
                 flag.correction_id, flag.reason, flag.flagged_at = log.id, reason, now
             flagged += 1
-    for decision in study.scalars(
-        select(ReconciliationRow).where(ReconciliationRow.transcript_id == tid)
-    ):
+    decisions = list(
+        study.scalars(select(ReconciliationRow).where(ReconciliationRow.transcript_id == tid))
+    )
+    placed: dict[tuple[int, int, int], int] = {}
+    moves: list[tuple[ReconciliationRow, int, int]] = []
+    for decision in decisions:
         start, end = _move(mapping, decision.start_offset, decision.end_offset)
         if start >= end:
             start, end = fix.collapsed_span(new_text, fix.turn_of(bounds, start), start)
+        other = placed.setdefault((decision.code_id, start, end), decision.id)
+        if other != decision.id:  # two decisions would now stand on the same words
+            raise fix.CorrectionError(
+                f"transcript {tid}: this correction removes the words that tell reconciliation "
+                f"decisions {other} and {decision.id} apart; undo one of them first "
+                f"(thematica reconcile undo STUDY {decision.id})"
+            )
+        moves.append((decision, start, end))
+    for decision, start, end in moves:
         decision.start_offset, decision.end_offset = start, end
     if key is not None:
         _move_key(key, tid, plan, mapping, new_text)
