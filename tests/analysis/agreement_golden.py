@@ -54,7 +54,9 @@ def add_bench_codings(study_path: Path, codings: int = 1500, seed: int = 7) -> N
             else:
                 other = rng.choice(paths)
                 s2 = rng.randrange(0, max(1, lengths[tid] - 600))
-                specs_b.append(CodingSpec(row, str(tid), "Coder B", other, s2, s2 + rng.randint(1, 400)))
+                specs_b.append(
+                    CodingSpec(row, str(tid), "Coder B", other, s2, s2 + rng.randint(1, 400))
+                )
         for specs in (specs_a, specs_b):
             unique = {(s.transcript, s.code, s.start, s.end): s for s in specs}
             study.import_codings(list(unique.values()), source="bench", level=Level.ONE)

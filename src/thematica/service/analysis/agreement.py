@@ -7,17 +7,17 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from thematica.analysis import coefficients
+from thematica.analysis import character_arrays, coefficients
+from thematica.analysis.character_arrays import instance
 from thematica.analysis.coefficients import check_convention
 from thematica.analysis.reports import (
     AgreementReport,
     CodeAgreement,
-    Disagreement,
     SourceAgreement,
 )
 from thematica.domain import CodePath, Level
 from thematica.errors import ThematicaError
-from thematica.service.analysis import kernel
+from thematica.service.analysis import compare_arrays, kernel, kernel_arrays
 from thematica.service.analysis.common import coder_ids
 from thematica.storage.models import TranscriptRow
 
@@ -80,45 +80,36 @@ def agreement(
     a_id, b_id = coder_ids(session, [coder_a, coder_b])
     if a_id == b_id:
         raise ThematicaError("name two different coders")
-    data = kernel.load(session, [a_id, b_id], level, code, scope, source_units=chosen == "nvivo")
-    participant_units, turn_units = data.participants(), data.turn_count()
+    data = kernel_arrays.load(
+        session, [a_id, b_id], level, code, scope, source_units=chosen == "nvivo"
+    )
+    participant_units, turn_units = data.participants(), int(data.turn_starts.size)
+    found = compare_arrays.compare(data, a_id, b_id, chosen)
     texts: dict[int, str] = {}
-    results: list[CodeAgreement] = []
-    differences: list[Disagreement] = []
-    for code_id in data.codes():
-        found = kernel.compare(data, code_id, a_id, b_id, chosen)
-        if found.differences and not texts:  # the first disagreement: every text in scope at once
-            texts.update(
-                session.execute(
-                    select(TranscriptRow.id, TranscriptRow.text).where(
-                        TranscriptRow.id.in_(data.transcripts)
-                    )
-                ).all()
-            )
-        path = data.index.paths[code_id]
-        differences.extend(
-            Disagreement(
-                tid,
-                data.labels.get(tid),
-                path,
-                d.kind,
-                d.start,
-                d.end,
-                texts[tid][d.start : d.end],
-                d.a,
-                d.b,
-            )
-            for tid, d in found.differences
+    quoted = compare_arrays.transcripts_with(data, found)
+    if quoted:
+        texts.update(
+            session.execute(
+                select(TranscriptRow.id, TranscriptRow.text).where(TranscriptRow.id.in_(quoted))
+            ).all()
         )
+    results: list[CodeAgreement] = []
+    labels = data.labels
+    for i, code_id in enumerate(found.codes):
+        characters = found.characters[i]
         results.append(
             CodeAgreement(
-                path,
-                tuple(SourceAgreement(t, data.labels.get(t), r) for t, r in found.characters),
-                coefficients.aggregate([r for _t, r in found.characters], chosen),
-                kernel.presence(found.participants_a, found.participants_b, participant_units),
-                kernel.presence(found.turns_a, found.turns_b, turn_units),
+                data.index.paths[code_id],
+                tuple(
+                    instance(SourceAgreement, transcript_id=t, participant=labels.get(t), result=r)
+                    for t, r in characters
+                ),
+                character_arrays.aggregate([r for _t, r in characters], chosen),
+                found.participants[i],
+                found.turns[i],
             )
         )
+    differences = compare_arrays.disagreements(data, found, texts)
     return AgreementReport(
         data.names[0],
         data.names[1],
@@ -127,9 +118,9 @@ def agreement(
         participant_units,
         turn_units,
         tuple(results),
-        coefficients.aggregate([s.result for c in results for s in c.characters], chosen),
+        character_arrays.aggregate([s.result for c in results for s in c.characters], chosen),
         kernel.pooled_presence([c.participants for c in results]),
         kernel.pooled_presence([c.turns for c in results]),
-        tuple(sorted(differences, key=lambda d: (d.transcript_id, d.start, d.code))),
+        tuple(differences),
         method_text(data.names, level, len(data.transcripts), scope, chosen),
     )

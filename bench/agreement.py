@@ -1,0 +1,89 @@
+"""Two coders' agreement over the whole study (all codes, participants and turns, every
+disagreement with its text), timed in child processes, optionally interleaved with another
+source tree (the code before a change) on the same study.
+
+    python bench/run.py agreement [--study PATH] [--runs 5] [--against OTHER/src]
+
+Each run starts a fresh child (``PYTHONPATH`` = this tree's ``src``, or ``--against``), opens
+the study, times ``StudyService.agreement`` under each convention and prints the seconds. With
+``--against``, the two trees alternate run by run, so a busy machine slows both alike. Reports
+the median and minimum per tree and convention, and the load average before and after (the
+machine is shared: say so beside any figure).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+
+CHILD = """
+import json, sys, time
+from thematica.service import StudyService
+figures = {}
+with StudyService.open(sys.argv[1]) as study:
+    for convention in ("applied", "nvivo"):
+        started = time.perf_counter()
+        report = study.agreement("Coder A", "Coder B", convention=convention)
+        figures[convention] = time.perf_counter() - started
+        figures[convention + "_disagreements"] = len(report.disagreements)
+print(json.dumps(figures))
+"""
+
+
+def _loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def _child(src: Path, study: Path) -> dict[str, float]:
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(study)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures: dict[str, float] = json.loads(done.stdout)
+    return figures
+
+
+def bench_agreement(study: Path, runs: int, against: Path | None) -> None:
+    trees = {"this": SRC, **({"against": against} if against else {})}
+    load_before = _loadavg()
+    samples: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
+    for _ in range(runs):
+        for name, src in trees.items():
+            samples[name].append(_child(src, study))
+    summary = {}
+    for name, found in samples.items():
+        summary[name] = {
+            "src": str(trees[name]),
+            **{
+                f"{c}_median_s": round(statistics.median(f[c] for f in found), 3)
+                for c in ("applied", "nvivo")
+            },
+            **{f"{c}_min_s": round(min(f[c] for f in found), 3) for c in ("applied", "nvivo")},
+            "disagreements": found[0]["applied_disagreements"],
+            "runs": [round(f["applied"], 3) for f in found],
+        }
+    print(
+        json.dumps(
+            {
+                "benchmark": "agreement",
+                "study": str(study),
+                "loadavg_before": load_before,
+                "loadavg_after": _loadavg(),
+                "trees": summary,
+            },
+            indent=2,
+        )
+    )
