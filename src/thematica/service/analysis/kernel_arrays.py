@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Select, func, select
+from sqlalchemy import ClauseElement, func, select
 from sqlalchemy.orm import Session
 
 from thematica.analysis.source_units import SourceUnits
@@ -60,7 +60,7 @@ class CodingArrays:
         return len(set(self.unit_of.values()))
 
 
-def fetch(session: Session, statement: Select[Any]) -> list[tuple[Any, ...]]:
+def fetch(session: Session, statement: ClauseElement) -> list[tuple[Any, ...]]:
     """All rows of ``statement`` as plain tuples from the driver's cursor (no ORM rows). Its
     values are inlined as literals, so only use it for statements over numbers."""
     connection = session.connection()
