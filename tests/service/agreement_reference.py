@@ -6,6 +6,8 @@ in exact integer and ``Fraction`` arithmetic. ``test_agreement_arrays.py`` check
 
 from __future__ import annotations
 
+import importlib
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,10 +20,15 @@ from thematica.analysis.reports import (
     SourceAgreement,
 )
 from thematica.domain import CodePath, Level
+from thematica.service import analysis as service_analysis
 from thematica.service.analysis import kernel
-from thematica.service.analysis.agreement import method_text
 from thematica.service.analysis.common import coder_ids
 from thematica.storage.models import TranscriptRow
+
+# The package is a lazy module (thematica.lazy): load it through an attribute before naming its
+# submodule, or the import would rebind the package's `agreement` function to the module.
+agreement = service_analysis.agreement
+method_text = importlib.import_module("thematica.service.analysis.agreement").method_text
 
 
 def reference_agreement(

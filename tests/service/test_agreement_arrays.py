@@ -15,10 +15,9 @@ import pytest
 
 from tests.analysis.agreement_golden import add_bench_codings
 from tests.exchange.test_source_units import imported
-from tests.service.agreement_reference import reference_agreement
+from tests.service.agreement_reference import agreement, reference_agreement
 from thematica.domain import Level
 from thematica.service import StudyService
-from thematica.service.analysis.agreement import agreement
 from thematica.storage.models import CodingRow
 
 OPTIONS = list(itertools.product((Level.ONE, Level.TWO), ("either", "both"), ("applied", "nvivo")))

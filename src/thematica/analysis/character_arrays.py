@@ -12,8 +12,11 @@ routes against the exact functions.
 
 from __future__ import annotations
 
+import gc
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TypeVar
 
 import numpy as np
@@ -32,6 +35,21 @@ EXACT = 2**53
 T = TypeVar("T")
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a report builds its 100,000s of result
+    objects (none of them in a cycle): otherwise every few hundred allocations start a
+    collection, and the older generations rescan the whole growing report (a third of the
+    time). Back on afterwards, if it was on, whatever happens."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def instance(cls: type[T], **fields: object) -> T:
     """``cls(**fields)`` for a frozen dataclass with no ``__post_init__``, without the generated
     ``__init__``'s ``object.__setattr__`` per field (half the cost, for 100,000s of results).
@@ -40,29 +58,6 @@ def instance(cls: type[T], **fields: object) -> T:
     made = object.__new__(cls)
     made.__dict__.update(fields)
     return made
-
-
-def _table(
-    total: int,
-    both: int,
-    a_only: int,
-    b_only: int,
-    neither: int,
-    percent: float | None,
-    kappa: float | None,
-    undefined: str | None,
-) -> CharacterAgreement:
-    return instance(
-        CharacterAgreement,
-        total=total,
-        both=both,
-        a_only=a_only,
-        b_only=b_only,
-        neither=neither,
-        percent_agreement=percent,
-        kappa=kappa,
-        undefined=undefined,
-    )
 
 
 def tables(
@@ -89,7 +84,7 @@ def tables(
         kappa = numerator.astype(np.float64) / denominator.astype(np.float64)
         percent = (100 * (both + neither)).astype(np.float64) / total.astype(np.float64)
     out: list[CharacterAgreement] = []
-    make = _table
+    new = object.__new__
     for t, x, y, z, w, k, p, d, ca in zip(
         total.tolist(),
         both.tolist(),
@@ -103,19 +98,30 @@ def tables(
         strict=True,
     ):
         if t == 0:
-            out.append(make(t, x, y, z, w, None, None, NO_UNITS))
+            k, p, reason = None, None, NO_UNITS
         elif d:
-            out.append(make(t, x, y, z, w, p, k, None))
+            reason = None
         elif convention == "nvivo":
-            out.append(make(t, x, y, z, w, p, 1.0, None))
+            k, reason = 1.0, None
         else:
             why = (
                 f"neither coder coded any of the {t} units"
                 if ca == 0
                 else f"both coders coded all {t} units"
             )
-            reason = f"{why}, so kappa is 0/0 (percentage agreement is 100 %)"
-            out.append(make(t, x, y, z, w, p, None, reason))
+            k, reason = None, f"{why}, so kappa is 0/0 (percentage agreement is 100 %)"
+        made = new(CharacterAgreement)  # as `instance` does, inline: 100,000s of tables
+        made.__dict__.update(
+            total=t,
+            both=x,
+            a_only=y,
+            b_only=z,
+            neither=w,
+            percent_agreement=p,
+            kappa=k,
+            undefined=reason,
+        )
+        out.append(made)
     return out
 
 
@@ -133,26 +139,46 @@ def _weighted_mean(values: list[float], sizes: list[int]) -> float | None:
 def aggregate(
     results: Sequence[CharacterAgreement], convention: Convention = "applied"
 ) -> AggregateAgreement:
-    """:func:`thematica.analysis.coefficients.aggregate`, in fewer passes (same sums, same
-    order of operations)."""
-    kappas = [r.kappa for r in results if r.kappa is not None]
-    kappa_sizes = [r.total for r in results if r.kappa is not None]
-    percents = [r.percent_agreement for r in results if r.percent_agreement is not None]
-    percent_sizes = [r.total for r in results if r.percent_agreement is not None]
-    pooled = character_agreement(
-        sum(r.total for r in results),
-        sum(r.both for r in results),
-        sum(r.a_only for r in results),
-        sum(r.b_only for r in results),
-        convention,
-    )
-    return AggregateAgreement(
-        sources=len(results),
-        sources_with_kappa=len(kappas),
-        unweighted_mean_kappa=_mean(kappas),
-        size_weighted_mean_kappa=_weighted_mean(kappas, kappa_sizes),
-        pooled_kappa=pooled.kappa,
-        unweighted_mean_percent=_mean(percents),
-        size_weighted_mean_percent=_weighted_mean(percents, percent_sizes),
-        pooled_percent=pooled.percent_agreement,
-    )
+    """:func:`thematica.analysis.coefficients.aggregate` (same sums, in the same order)."""
+    return aggregates(results, [0, len(results)], convention)[0]
+
+
+def aggregates(
+    results: Sequence[CharacterAgreement],
+    bounds: Sequence[int],
+    convention: Convention = "applied",
+) -> list[AggregateAgreement]:
+    """:func:`aggregate` of ``results[bounds[i]:bounds[i + 1]]`` for each i (one code's
+    transcripts each), reading every result once."""
+    kappa = [r.kappa for r in results]
+    percent = [r.percent_agreement for r in results]
+    total = [r.total for r in results]
+    both = [r.both for r in results]
+    a_only = [r.a_only for r in results]
+    b_only = [r.b_only for r in results]
+    out = []
+    for lo, hi in itertools.pairwise(bounds):
+        kappas = [(k, n) for k, n in zip(kappa[lo:hi], total[lo:hi], strict=True) if k is not None]
+        percents = [
+            (p, n) for p, n in zip(percent[lo:hi], total[lo:hi], strict=True) if p is not None
+        ]
+        pooled = character_agreement(
+            sum(total[lo:hi]), sum(both[lo:hi]), sum(a_only[lo:hi]), sum(b_only[lo:hi]), convention
+        )
+        out.append(
+            AggregateAgreement(
+                sources=hi - lo,
+                sources_with_kappa=len(kappas),
+                unweighted_mean_kappa=_mean([k for k, _ in kappas]),
+                size_weighted_mean_kappa=_weighted_mean(
+                    [k for k, _ in kappas], [n for _, n in kappas]
+                ),
+                pooled_kappa=pooled.kappa,
+                unweighted_mean_percent=_mean([p for p, _ in percents]),
+                size_weighted_mean_percent=_weighted_mean(
+                    [p for p, _ in percents], [n for _, n in percents]
+                ),
+                pooled_percent=pooled.percent_agreement,
+            )
+        )
+    return out

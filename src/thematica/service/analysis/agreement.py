@@ -4,6 +4,8 @@ every disagreement (docs/methods.md#inter-coder-agreement). Built on the agreeme
 
 from __future__ import annotations
 
+import itertools
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -80,6 +82,19 @@ def agreement(
     a_id, b_id = coder_ids(session, [coder_a, coder_b])
     if a_id == b_id:
         raise ThematicaError("name two different coders")
+    with character_arrays.collector_paused():
+        return _report(session, a_id, b_id, level, code, scope, chosen)
+
+
+def _report(
+    session: Session,
+    a_id: int,
+    b_id: int,
+    level: Level,
+    code: CodePath | None,
+    scope: str,
+    chosen: coefficients.Convention,
+) -> AgreementReport:
     data = kernel_arrays.load(
         session, [a_id, b_id], level, code, scope, source_units=chosen == "nvivo"
     )
@@ -93,22 +108,23 @@ def agreement(
                 select(TranscriptRow.id, TranscriptRow.text).where(TranscriptRow.id.in_(quoted))
             ).all()
         )
-    results: list[CodeAgreement] = []
     labels = data.labels
-    for i, code_id in enumerate(found.codes):
-        characters = found.characters[i]
-        results.append(
-            CodeAgreement(
-                data.index.paths[code_id],
-                tuple(
-                    instance(SourceAgreement, transcript_id=t, participant=labels.get(t), result=r)
-                    for t, r in characters
-                ),
-                character_arrays.aggregate([r for _t, r in characters], chosen),
-                found.participants[i],
-                found.turns[i],
-            )
+    every = [r for characters in found.characters for _t, r in characters]
+    bounds = [0, *itertools.accumulate(len(characters) for characters in found.characters)]
+    summaries = character_arrays.aggregates(every, [*bounds], chosen)
+    results = [
+        CodeAgreement(
+            data.index.paths[code_id],
+            tuple(
+                instance(SourceAgreement, transcript_id=t, participant=labels.get(t), result=r)
+                for t, r in found.characters[i]
+            ),
+            summaries[i],
+            found.participants[i],
+            found.turns[i],
         )
+        for i, code_id in enumerate(found.codes)
+    ]
     differences = compare_arrays.disagreements(data, found, texts)
     return AgreementReport(
         data.names[0],
@@ -118,7 +134,7 @@ def agreement(
         participant_units,
         turn_units,
         tuple(results),
-        character_arrays.aggregate([s.result for c in results for s in c.characters], chosen),
+        character_arrays.aggregates(every, [0, len(every)], chosen)[0],
         kernel.pooled_presence([c.participants for c in results]),
         kernel.pooled_presence([c.turns for c in results]),
         tuple(differences),

@@ -47,17 +47,25 @@ def presence(a: int, b: int, both: int, units: int) -> PresenceAgreement:
     )
 
 
+def _distinct(keys: Ints, space: int) -> Ints:
+    """The distinct values of ``keys`` (each in ``0 .. space - 1``), sorted."""
+    if space <= 8 * keys.size + 1_000_000:  # a flag per possible value: no sort, no hashing
+        flags = np.zeros(space, dtype=bool)
+        flags[keys] = True
+        return np.flatnonzero(flags).astype(np.int64)
+    return np.unique(keys)
+
+
 def _presences(
-    key: Ints, side: Ints, width: int, codes: int, units: int
+    found_a: Ints, found_b: Ints, width: int, codes: int, units: int
 ) -> list[PresenceAgreement]:
-    """Per code, presence over ``units``: ``key`` is ``code * width + unit`` per touch."""
-    found_a = np.unique(key[side == 0])
-    found_b = np.unique(key[side == 1])
+    """Per code, presence over ``units``; ``found_a``/``found_b``: each side's distinct
+    ``code * width + unit``, sorted."""
+    at = np.minimum(np.searchsorted(found_a, found_b), max(found_a.size - 1, 0))
+    in_both = found_b[found_a[at] == found_b] if found_a.size else found_a
     n_a = np.bincount(found_a // width, minlength=codes).tolist()
     n_b = np.bincount(found_b // width, minlength=codes).tolist()
-    n_both = np.bincount(
-        np.intersect1d(found_a, found_b, assume_unique=True) // width, minlength=codes
-    ).tolist()
+    n_both = np.bincount(in_both // width, minlength=codes).tolist()
     return [presence(a, b, both, units) for a, b, both in zip(n_a, n_b, n_both, strict=True)]
 
 
@@ -78,7 +86,7 @@ def compare(data: CodingArrays, a: int, b: int, convention: Convention = "applie
     mine = (data.coder == a) | (data.coder == b)
     pair, side, start, end = pair[mine], side[mine], data.start[mine], data.end[mine]
     pairs = count_c * count_t
-    sources = np.arange(pairs, dtype=np.int64) if convention == "nvivo" else np.unique(pair)
+    sources = np.arange(pairs, dtype=np.int64) if convention == "nvivo" else _distinct(pair, pairs)
     runs = interval_arrays.merge(pair * 2 + side, start, end)
     sizes = interval_arrays.lengths(runs, pairs * 2)
     in_a, in_b = sizes[0::2][sources], sizes[1::2][sources]
@@ -114,16 +122,28 @@ def compare(data: CodingArrays, a: int, b: int, convention: Convention = "applie
         dtype=np.int64,
     )
     width = max(len(unit_ids), 1)
+    space = count_c * width
+    unit_key = run_code * width + unit_of[run_t]
     participants = _presences(
-        run_code * width + unit_of[run_t], run_side, width, count_c, data.participants()
+        _distinct(unit_key[run_side == 0], space),
+        _distinct(unit_key[run_side == 1], space),
+        width,
+        count_c,
+        data.participants(),
     )
     run, turn = interval_arrays.touched(
         runs, data.turn_starts, data.turn_ends, data.first_turn, run_t
     )
+    # runs are sorted by group, and a group's touched turns ascend: repeats are neighbours
+    group = runs.group[run]
+    new = np.ones(run.size, dtype=bool)
+    new[1:] = (group[1:] != group[:-1]) | (turn[1:] != turn[:-1])
     turn_width = max(int(data.turn_starts.size), 1)
+    turn_key = run_code[run[new]] * turn_width + turn[new]  # per side: distinct, ascending
+    turn_side = run_side[run[new]]
     turns = _presences(
-        run_code[run] * turn_width + turn,
-        run_side[run],
+        turn_key[turn_side == 0],
+        turn_key[turn_side == 1],
         turn_width,
         count_c,
         int(data.turn_starts.size),
