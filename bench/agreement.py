@@ -5,7 +5,10 @@ source tree (the code before a change) on the same study.
     python bench/run.py agreement [--study PATH] [--runs 5] [--against OTHER/src]
 
 Each run starts a fresh child (``PYTHONPATH`` = this tree's ``src``, or ``--against``), opens
-the study, times ``StudyService.agreement`` under each convention and prints the seconds. With
+the study and times ``StudyService.agreement("Coder A", "Coder B")``: ``first``, the first call
+(it also loads the analysis modules), then warm calls under each convention (``applied``, the
+default, and ``nvivo``: every code x transcript pair). Issue 15's target (< 1.5 s) is for the
+warm ``applied`` call, as ``bench/run.py analysis`` has always measured it. With
 ``--against``, the two trees alternate run by run, so a busy machine slows both alike. Reports
 the median and minimum per tree and convention, and the load average before and after (the
 machine is shared: say so beside any figure).
@@ -27,13 +30,17 @@ import json, sys, time
 from thematica.service import StudyService
 figures = {}
 with StudyService.open(sys.argv[1]) as study:
-    for convention in ("applied", "nvivo"):
+    for convention in ("first", "applied", "nvivo"):
         started = time.perf_counter()
-        report = study.agreement("Coder A", "Coder B", convention=convention)
+        report = study.agreement(
+            "Coder A", "Coder B", convention="applied" if convention == "first" else convention
+        )
         figures[convention] = time.perf_counter() - started
         figures[convention + "_disagreements"] = len(report.disagreements)
+        del report
 print(json.dumps(figures))
 """
+KINDS = ("first", "applied", "nvivo")
 
 
 def _loadavg() -> str:
@@ -67,13 +74,10 @@ def bench_agreement(study: Path, runs: int, against: Path | None) -> None:
     for name, found in samples.items():
         summary[name] = {
             "src": str(trees[name]),
-            **{
-                f"{c}_median_s": round(statistics.median(f[c] for f in found), 3)
-                for c in ("applied", "nvivo")
-            },
-            **{f"{c}_min_s": round(min(f[c] for f in found), 3) for c in ("applied", "nvivo")},
+            **{f"{c}_median_s": round(statistics.median(f[c] for f in found), 3) for c in KINDS},
+            **{f"{c}_min_s": round(min(f[c] for f in found), 3) for c in KINDS},
             "disagreements": found[0]["applied_disagreements"],
-            "runs": [round(f["applied"], 3) for f in found],
+            "applied_runs": [round(f["applied"], 3) for f in found],
         }
     print(
         json.dumps(

@@ -23,7 +23,7 @@ from thematica.storage.models import CodingRow
 OPTIONS = list(itertools.product((Level.ONE, Level.TWO), ("either", "both"), ("applied", "nvivo")))
 
 
-def check(study: Path, a: str, b: str, code: tuple[str, ...] | None = None) -> int:
+def check(study: Path | str, a: str, b: str, code: tuple[str, ...] | None = None) -> int:
     compared = 0
     with StudyService.open(str(study)) as service, service._session() as session:
         for level, scope, convention in OPTIONS:
@@ -90,3 +90,9 @@ def test_odd_spans_equal_the_reference(bench_study: Path, tmp_path: Path) -> Non
 def test_source_units_equal_the_reference(tmp_path: Path) -> None:
     imported(tmp_path, str(tmp_path / "nvivo.thematica"))
     assert check(tmp_path / "nvivo.thematica", "Ann", "Ben") > 0
+
+
+def test_postgres_equals_the_reference(postgres_location: str, tmp_path: Path) -> None:
+    """The driver-cursor reads (literal numbers, an empty IN list at level two) on PostgreSQL."""
+    imported(tmp_path, postgres_location)
+    assert check(postgres_location, "Ann", "Ben") > 0
