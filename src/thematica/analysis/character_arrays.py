@@ -125,15 +125,19 @@ def tables(
     return out
 
 
-def _mean(values: list[float]) -> float | None:
-    return math.fsum(values) / len(values) if values else None
-
-
-def _weighted_mean(values: list[float], sizes: list[int]) -> float | None:
-    weight = sum(sizes)
+def _means(values: npt.NDArray[np.float64], sizes: Ints) -> tuple[float | None, float | None]:
+    """The mean and the size-weighted mean of the defined (not NaN) ``values``, as
+    ``coefficients._mean`` and ``_weighted_mean`` compute them: ``math.fsum`` (exactly rounded)
+    of the values, and of each value times its size (one rounding, as Python's float * int)."""
+    defined = ~np.isnan(values)
+    found, weights = values[defined], sizes[defined]
+    if not found.size:
+        return None, None
+    mean = math.fsum(found.tolist()) / found.size
+    weight = int(weights.sum())
     if weight == 0:
-        return None
-    return math.fsum(v * s for v, s in zip(values, sizes, strict=True)) / weight
+        return mean, None
+    return mean, math.fsum((found * weights.astype(np.float64)).tolist()) / weight
 
 
 def aggregate(
@@ -150,34 +154,36 @@ def aggregates(
 ) -> list[AggregateAgreement]:
     """:func:`aggregate` of ``results[bounds[i]:bounds[i + 1]]`` for each i (one code's
     transcripts each), reading every result once."""
-    kappa = [r.kappa for r in results]
-    percent = [r.percent_agreement for r in results]
-    total = [r.total for r in results]
-    both = [r.both for r in results]
-    a_only = [r.a_only for r in results]
-    b_only = [r.b_only for r in results]
+    nan = math.nan
+    kappa = np.array([nan if r.kappa is None else r.kappa for r in results], dtype=np.float64)
+    percent = np.array(
+        [nan if r.percent_agreement is None else r.percent_agreement for r in results],
+        dtype=np.float64,
+    )
+    total = np.array([r.total for r in results], dtype=np.int64)
+    both = np.array([r.both for r in results], dtype=np.int64)
+    a_only = np.array([r.a_only for r in results], dtype=np.int64)
+    b_only = np.array([r.b_only for r in results], dtype=np.int64)
     out = []
     for lo, hi in itertools.pairwise(bounds):
-        kappas = [(k, n) for k, n in zip(kappa[lo:hi], total[lo:hi], strict=True) if k is not None]
-        percents = [
-            (p, n) for p, n in zip(percent[lo:hi], total[lo:hi], strict=True) if p is not None
-        ]
+        mean_kappa, weighted_kappa = _means(kappa[lo:hi], total[lo:hi])
+        mean_percent, weighted_percent = _means(percent[lo:hi], total[lo:hi])
         pooled = character_agreement(
-            sum(total[lo:hi]), sum(both[lo:hi]), sum(a_only[lo:hi]), sum(b_only[lo:hi]), convention
+            int(total[lo:hi].sum()),
+            int(both[lo:hi].sum()),
+            int(a_only[lo:hi].sum()),
+            int(b_only[lo:hi].sum()),
+            convention,
         )
         out.append(
             AggregateAgreement(
                 sources=hi - lo,
-                sources_with_kappa=len(kappas),
-                unweighted_mean_kappa=_mean([k for k, _ in kappas]),
-                size_weighted_mean_kappa=_weighted_mean(
-                    [k for k, _ in kappas], [n for _, n in kappas]
-                ),
+                sources_with_kappa=int(np.count_nonzero(~np.isnan(kappa[lo:hi]))),
+                unweighted_mean_kappa=mean_kappa,
+                size_weighted_mean_kappa=weighted_kappa,
                 pooled_kappa=pooled.kappa,
-                unweighted_mean_percent=_mean([p for p, _ in percents]),
-                size_weighted_mean_percent=_weighted_mean(
-                    [p for p, _ in percents], [n for _, n in percents]
-                ),
+                unweighted_mean_percent=mean_percent,
+                size_weighted_mean_percent=weighted_percent,
                 pooled_percent=pooled.percent_agreement,
             )
         )
