@@ -8,7 +8,8 @@ Each run starts a fresh child (``PYTHONPATH`` = this tree's ``src``, or ``--agai
 the study and times ``StudyService.agreement("Coder A", "Coder B")``: ``first``, the first call
 (it also loads the analysis modules), then warm calls under each convention (``applied``, the
 default, and ``nvivo``: every code x transcript pair). Issue 15's target (< 1.5 s) is for the
-warm ``applied`` call, as ``bench/run.py analysis`` has always measured it. With
+warm ``applied`` call, as ``bench/run.py analysis`` has always measured it. Then, warm (the
+second call), single counts at level two, the same by group, and the matrix by ``setting``. With
 ``--against``, the two trees alternate run by run, so a busy machine slows both alike. Reports
 the median and minimum per tree and convention, and the load average before and after (the
 machine is shared: say so beside any figure).
@@ -38,9 +39,19 @@ with StudyService.open(sys.argv[1]) as study:
         figures[convention] = time.perf_counter() - started
         figures[convention + "_disagreements"] = len(report.disagreements)
         del report
+    from thematica.domain import Level
+    for name, action in (
+        ("counts", lambda: study.counts(level=Level.TWO)),
+        ("counts_by_group", lambda: study.counts(level=Level.TWO, by="group")),
+        ("matrix", lambda: study.matrix("setting", level=Level.TWO)),
+    ):
+        action()
+        started = time.perf_counter()
+        action()
+        figures[name] = time.perf_counter() - started
 print(json.dumps(figures))
 """
-KINDS = ("first", "applied", "nvivo")
+KINDS = ("first", "applied", "nvivo", "counts", "counts_by_group", "matrix")
 
 
 def _loadavg() -> str:
