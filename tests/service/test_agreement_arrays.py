@@ -96,3 +96,29 @@ def test_postgres_equals_the_reference(postgres_location: str, tmp_path: Path) -
     """The driver-cursor reads (literal numbers, an empty IN list at level two) on PostgreSQL."""
     imported(tmp_path, postgres_location)
     assert check(postgres_location, "Ann", "Ben") > 0
+
+
+def test_figures_only_leaves_the_disagreements_and_the_text_out(bench_study: Path) -> None:
+    """``disagreements=False`` (the CLI's text without --disagreements, the reconciliation
+    page's study figures, the report's checklists): the same figures, no list, no text read."""
+    from dataclasses import replace
+
+    from sqlalchemy import event
+
+    with StudyService.open(str(bench_study)) as service:
+        full = service.agreement("Coder A", "Coder B")
+        statements: list[str] = []
+        engine = service._engine  # type: ignore[attr-defined]
+
+        def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            figures = service.agreement("Coder A", "Coder B", disagreements=False)
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+    assert full.disagreements
+    assert figures == replace(full, disagreements=())
+    assert statements and not any("transcripts.text " in s for s in statements)
+    assert any("length(transcripts.text)" in s for s in statements)  # lengths only

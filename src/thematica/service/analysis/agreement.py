@@ -69,11 +69,14 @@ def agreement(
     code: CodePath | None,
     scope: str = "either",
     convention: str = "applied",
+    disagreements: bool = True,
 ) -> AgreementReport:
     """Agreement over the transcripts that either coder has coded (``scope="either"``: a
     transcript one coder left uncoded counts as that coder finding nothing there), or only those
     both have coded (``"both"``: for a study still being coded). ``convention``: which
-    transcripts the character figures cover (:data:`thematica.analysis.coefficients.CONVENTIONS`)."""
+    transcripts the character figures cover (:data:`thematica.analysis.coefficients.CONVENTIONS`).
+    ``disagreements=False`` leaves the list of disagreements (and their text) out: every figure is
+    the same, and no transcript text is read."""
     if scope not in SCOPES:
         raise ThematicaError(f"scope must be one of {', '.join(SCOPES)}")
     if convention not in CONVENTIONS:
@@ -83,7 +86,7 @@ def agreement(
     if a_id == b_id:
         raise ThematicaError("name two different coders")
     with character_arrays.collector_paused():
-        return _report(session, a_id, b_id, level, code, scope, chosen)
+        return _report(session, a_id, b_id, level, code, scope, chosen, disagreements)
 
 
 def _report(
@@ -94,6 +97,7 @@ def _report(
     code: CodePath | None,
     scope: str,
     chosen: coefficients.Convention,
+    listed: bool,
 ) -> AgreementReport:
     data = kernel_arrays.load(
         session, [a_id, b_id], level, code, scope, source_units=chosen == "nvivo"
@@ -101,7 +105,7 @@ def _report(
     participant_units, turn_units = data.participants(), int(data.turn_starts.size)
     found = compare_arrays.compare(data, a_id, b_id, chosen)
     texts: dict[int, str] = {}
-    quoted = compare_arrays.transcripts_with(data, found)
+    quoted = compare_arrays.transcripts_with(data, found) if listed else []
     if quoted:
         texts.update(
             session.execute(
@@ -125,7 +129,7 @@ def _report(
         )
         for i, code_id in enumerate(found.codes)
     ]
-    differences = compare_arrays.disagreements(data, found, texts)
+    differences = compare_arrays.disagreements(data, found, texts) if listed else []
     return AgreementReport(
         data.names[0],
         data.names[1],
