@@ -11,6 +11,7 @@
     python bench/run.py team [--clients 20] [--seconds 60] [--pollers 10] [--pause 0.2]
     python bench/run.py fuzz [--inputs 100000] [--seed 20261203] [--workers 1]
     python bench/run.py audit [--repeat 3]
+    python bench/run.py agreement [--study PATH] [--runs 5] [--against OTHER/src]
 
 ``import``: generates the large synthetic study (1,000 Teams VTT interviews of 8,000 words, a
 register with 10 attributes) once under bench/out/, then imports it into a fresh study file in
@@ -659,6 +660,13 @@ def main() -> None:
     )
     med.add_argument("--seeks", type=int, default=100)
     med.add_argument("--span", type=int, default=65536, help="bytes per range")
+    agr = sub.add_parser(
+        "agreement",
+        help="two coders' agreement, interleaved with another tree (bench/agreement.py)",
+    )
+    agr.add_argument("--study", type=Path, help="default: workload L (built under bench/out)")
+    agr.add_argument("--runs", type=int, default=5)
+    agr.add_argument("--against", type=Path, help="another tree's src/ (the code before a change)")
     for hidden in ("_import-worker", "_floor-worker"):
         worker = sub.add_parser(hidden)
         worker.add_argument("folder", type=Path)
@@ -702,6 +710,12 @@ def main() -> None:
         from media import bench_media
 
         bench_media(args.seeks, args.span)
+    elif args.command == "agreement":
+        sys.path.insert(0, str(HERE))
+        from agreement import bench_agreement
+
+        study = args.study or _analysis_study(1000, 8000, 100_000, 300)
+        bench_agreement(study, args.runs, args.against)
     elif args.command == "_import-worker":
         print(json.dumps(_import_worker(args.folder, args.study)))
     elif args.command == "_floor-worker":

@@ -138,6 +138,7 @@ def agreement(
             code=code_path(code) if code else None,
             scope=scope,
             convention=convention,
+            disagreements=disagreements or fmt == "json",  # JSON always lists them
         )
     if fmt == "json":
         print_json(serialise.agreement(report, scope=scope, convention=convention))

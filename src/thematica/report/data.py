@@ -152,7 +152,9 @@ def gather(
     agreement = None
     if len(one_coders) >= 2:
         try:
-            agreement = service.agreement(one_coders[0], one_coders[1], level=Level.ONE)
+            agreement = service.agreement(
+                one_coders[0], one_coders[1], level=Level.ONE, disagreements=False
+            )
         except ThematicaError:
             agreement = None  # the checklists then leave trustworthiness to the authors
     guide = service.guide()

@@ -245,10 +245,17 @@ class MemberStudy(MappingChanges, ChangeMethods, MediaActing, CorrectionActing):
         code: CodePath | None = None,
         scope: str = "either",
         convention: str = "applied",
+        disagreements: bool = True,
     ) -> AgreementReport:
         self.require_level_open(level, "agreement")
         return self._service.agreement(
-            coder_a, coder_b, level=level, code=code, scope=scope, convention=convention
+            coder_a,
+            coder_b,
+            level=level,
+            code=code,
+            scope=scope,
+            convention=convention,
+            disagreements=disagreements,
         )
 
     def agreement_many(

@@ -41,12 +41,17 @@ class AnalysisMethods(Sessions):
         code: CodePath | None = None,
         scope: str = "either",
         convention: str = "applied",
+        disagreements: bool = True,
     ) -> AgreementReport:
         """Two coders' agreement. ``convention``: ``applied`` (the default) computes the
         character figures over the transcripts where either coder applied each code; ``nvivo``
-        over every transcript in scope, as NVivo's Coding Comparison query does."""
+        over every transcript in scope, as NVivo's Coding Comparison query does.
+        ``disagreements=False``: the same figures without the list of disagreements (no text
+        is read), for a caller that shows only figures."""
         with self._session() as session:
-            return an.agreement(session, coder_a, coder_b, level, code, scope, convention)
+            return an.agreement(
+                session, coder_a, coder_b, level, code, scope, convention, disagreements
+            )
 
     def agreement_many(
         self,

@@ -117,7 +117,7 @@ def transcript(study: MemberStudy, ref: str, coders: tuple[str, str] | None) -> 
 
 
 def _study(study: MemberStudy, a: str, b: str) -> dict[str, Any]:
-    report = study.agreement(a, b)
+    report = study.agreement(a, b, disagreements=False)  # figures only
     pooled = report.pooled_characters
     return {
         "pooled_percent": pooled.pooled_percent,

@@ -4,20 +4,22 @@ every disagreement (docs/methods.md#inter-coder-agreement). Built on the agreeme
 
 from __future__ import annotations
 
+import itertools
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from thematica.analysis import coefficients
+from thematica.analysis import character_arrays, coefficients
+from thematica.analysis.character_arrays import instance
 from thematica.analysis.coefficients import check_convention
 from thematica.analysis.reports import (
     AgreementReport,
     CodeAgreement,
-    Disagreement,
     SourceAgreement,
 )
 from thematica.domain import CodePath, Level
 from thematica.errors import ThematicaError
-from thematica.service.analysis import kernel
+from thematica.service.analysis import compare_arrays, kernel, kernel_arrays
 from thematica.service.analysis.common import coder_ids
 from thematica.storage.models import TranscriptRow
 
@@ -67,11 +69,14 @@ def agreement(
     code: CodePath | None,
     scope: str = "either",
     convention: str = "applied",
+    disagreements: bool = True,
 ) -> AgreementReport:
     """Agreement over the transcripts that either coder has coded (``scope="either"``: a
     transcript one coder left uncoded counts as that coder finding nothing there), or only those
     both have coded (``"both"``: for a study still being coded). ``convention``: which
-    transcripts the character figures cover (:data:`thematica.analysis.coefficients.CONVENTIONS`)."""
+    transcripts the character figures cover (:data:`thematica.analysis.coefficients.CONVENTIONS`).
+    ``disagreements=False`` leaves the list of disagreements (and their text) out: every figure is
+    the same, and no transcript text is read."""
     if scope not in SCOPES:
         raise ThematicaError(f"scope must be one of {', '.join(SCOPES)}")
     if convention not in CONVENTIONS:
@@ -80,45 +85,51 @@ def agreement(
     a_id, b_id = coder_ids(session, [coder_a, coder_b])
     if a_id == b_id:
         raise ThematicaError("name two different coders")
-    data = kernel.load(session, [a_id, b_id], level, code, scope, source_units=chosen == "nvivo")
-    participant_units, turn_units = data.participants(), data.turn_count()
+    with character_arrays.collector_paused():
+        return _report(session, a_id, b_id, level, code, scope, chosen, disagreements)
+
+
+def _report(
+    session: Session,
+    a_id: int,
+    b_id: int,
+    level: Level,
+    code: CodePath | None,
+    scope: str,
+    chosen: coefficients.Convention,
+    listed: bool,
+) -> AgreementReport:
+    data = kernel_arrays.load(
+        session, [a_id, b_id], level, code, scope, source_units=chosen == "nvivo"
+    )
+    participant_units, turn_units = data.participants(), int(data.turn_starts.size)
+    found = compare_arrays.compare(data, a_id, b_id, chosen)
     texts: dict[int, str] = {}
-    results: list[CodeAgreement] = []
-    differences: list[Disagreement] = []
-    for code_id in data.codes():
-        found = kernel.compare(data, code_id, a_id, b_id, chosen)
-        if found.differences and not texts:  # the first disagreement: every text in scope at once
-            texts.update(
-                session.execute(
-                    select(TranscriptRow.id, TranscriptRow.text).where(
-                        TranscriptRow.id.in_(data.transcripts)
-                    )
-                ).all()
-            )
-        path = data.index.paths[code_id]
-        differences.extend(
-            Disagreement(
-                tid,
-                data.labels.get(tid),
-                path,
-                d.kind,
-                d.start,
-                d.end,
-                texts[tid][d.start : d.end],
-                d.a,
-                d.b,
-            )
-            for tid, d in found.differences
+    quoted = compare_arrays.transcripts_with(data, found) if listed else []
+    if quoted:
+        texts.update(
+            session.execute(
+                select(TranscriptRow.id, TranscriptRow.text).where(TranscriptRow.id.in_(quoted))
+            ).all()
         )
-        results.append(
-            CodeAgreement(
-                path,
-                tuple(SourceAgreement(t, data.labels.get(t), r) for t, r in found.characters),
-                coefficients.aggregate([r for _t, r in found.characters], chosen),
-                kernel.presence(found.participants_a, found.participants_b, participant_units),
-                kernel.presence(found.turns_a, found.turns_b, turn_units),
-            )
+    labels = data.labels
+    every = [r for characters in found.characters for _t, r in characters]
+    bounds = [0, *itertools.accumulate(len(characters) for characters in found.characters)]
+    summaries = character_arrays.aggregates(every, [*bounds], chosen)
+    results = [
+        CodeAgreement(
+            data.index.paths[code_id],
+            tuple(
+                instance(SourceAgreement, transcript_id=t, participant=labels.get(t), result=r)
+                for t, r in found.characters[i]
+            ),
+            summaries[i],
+            found.participants[i],
+            found.turns[i],
         )
+        for i, code_id in enumerate(found.codes)
+    ]
+    differences = compare_arrays.disagreements(data, found, texts) if listed else []
     return AgreementReport(
         data.names[0],
         data.names[1],
@@ -127,9 +138,9 @@ def agreement(
         participant_units,
         turn_units,
         tuple(results),
-        coefficients.aggregate([s.result for c in results for s in c.characters], chosen),
+        character_arrays.aggregates(every, [0, len(every)], chosen)[0],
         kernel.pooled_presence([c.participants for c in results]),
         kernel.pooled_presence([c.turns for c in results]),
-        tuple(sorted(differences, key=lambda d: (d.transcript_id, d.start, d.code))),
+        tuple(differences),
         method_text(data.names, level, len(data.transcripts), scope, chosen),
     )

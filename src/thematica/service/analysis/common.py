@@ -13,13 +13,16 @@ from thematica.analysis import counting
 from thematica.domain import Stance
 from thematica.errors import NotFoundError
 from thematica.service import register as reg
+from thematica.service import values
 from thematica.service.codebook import CodeIndex, NodeIndex, member_id
 from thematica.storage.models import (
+    AttributeDefRow,
     CodeOriginRow,
     CodeRow,
     CodingRow,
     NodeCodeRow,
     ParticipantRow,
+    ParticipantValueRow,
     TeamMemberRow,
     TranscriptRow,
 )
@@ -95,21 +98,31 @@ def interviewed(session: Session) -> dict[int, str]:
 
 
 def groups(session: Session, attribute: str | None, people: dict[int, str]) -> dict[int, str]:
-    """Participant id -> their value of ``attribute`` (``group`` or an attribute), as text."""
+    """Participant id -> their value of ``attribute`` (``group`` or an attribute), as text.
+    Reads that one column or attribute, not the whole register."""
     if attribute is None:
         return {}
-    by_label = {p.label: p for p in reg.participants(session)}
     if attribute.casefold() == "group":
-        return {pid: by_label[label].group for pid, label in people.items()}
-    names = {d.name.casefold(): d.name for d in reg.attribute_defs(session)}
+        group_of = dict(session.execute(select(ParticipantRow.id, ParticipantRow.group_name)).all())
+        return {pid: group_of[pid] for pid in people}
+    defs = reg.attribute_defs(session)
+    names = {d.name.casefold(): d for d in defs}
     if attribute.casefold() not in names:
         raise NotFoundError(
-            f"no participant attribute {attribute!r} (attributes: group, {', '.join(names.values())})"
+            f"no participant attribute {attribute!r} (attributes: group, {', '.join(d.name for d in names.values())})"
         )
-    name = names[attribute.casefold()]
+    chosen = names[attribute.casefold()]
+    stored = dict(
+        session.execute(
+            select(ParticipantValueRow.participant_id, ParticipantValueRow.value)
+            .join(AttributeDefRow, AttributeDefRow.id == ParticipantValueRow.attribute_id)
+            .where(AttributeDefRow.name == chosen.name)
+        ).all()
+    )
     out = {}
-    for pid, label in people.items():
-        value = by_label[label].attributes.get(name)
+    for pid in people:
+        raw = stored.get(pid)
+        value = None if raw is None else values.decode(raw, chosen.type)
         out[pid] = (
             MISSING
             if value is None

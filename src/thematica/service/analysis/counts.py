@@ -25,16 +25,20 @@ from thematica.service.analysis.common import (
 from thematica.service.codebook import CodeIndex, NodeIndex
 
 
-def _check_rules(total: int, group_totals: Counter[str], rules: Sequence[QuantifierRule]) -> None:
-    """The rules must give every count a phrase."""
+def _phrases(
+    total: int, group_totals: Counter[str], rules: Sequence[QuantifierRule]
+) -> dict[tuple[int, int], str]:
+    """The phrase for every k of every n a count can show; the rules must give each one."""
+    out = {}
     for n in {total, *group_totals.values()}:
         for k in range(n + 1):
             try:
-                describe(k, n, rules)
+                out[k, n] = describe(k, n, rules)
             except ValueError:
                 raise ThematicaError(
                     f"the quantifier rules give no phrase for {k} of {n} participants; add a rule that covers it"
                 ) from None
+    return out
 
 
 def counts(
@@ -51,7 +55,7 @@ def counts(
         raise ThematicaError("no participant has a transcript yet: nothing to count")
     group_of = groups(session, attribute, people)
     group_totals = Counter(group_of.values())
-    _check_rules(total, group_totals, rules)
+    phrase = _phrases(total, group_totals, rules)
     by_code: dict[int, set[int]] = defaultdict(set)
     for pid, code_id, _n in participant_code_pairs(session, int(level), ids):
         if pid in people:
@@ -76,10 +80,11 @@ def counts(
         rolled: frozenset[int],
         against: frozenset[int],
     ) -> NodeCount:
+        in_group = Counter(group_of[p] for p in rolled) if group_totals else Counter()
         by_group = tuple(
-            GroupCount(value, n, group_totals[value], describe(n, group_totals[value], rules))
+            GroupCount(value, n, group_totals[value], phrase[n, group_totals[value]])
             for value in sorted(group_totals)
-            for n in [sum(1 for p in rolled if group_of[p] == value)]
+            for n in [in_group[value]]
         )
         return NodeCount(
             kind,
@@ -88,7 +93,7 @@ def counts(
             len(direct),
             len(rolled),
             total,
-            describe(len(rolled), total, rules),
+            phrase[len(rolled), total],
             tuple(people[p] for p in people if p in rolled),
             tuple(people[p] for p in people if p not in rolled),
             tuple(people[p] for p in people if p in against),
