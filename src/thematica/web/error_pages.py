@@ -109,6 +109,7 @@ def error_page(wb: Workbench, request: Request, status: int, message: str | None
         "explanation": kind.explanation,
         "message": message,
         "ways": ways_on(request, me),
+        "posted": request.method == "POST",  # static/keep.js offers the form back, refilled
     }
     response = wb.page(request, "error.html", data, me)
     response.status_code = status
