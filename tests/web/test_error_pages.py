@@ -12,6 +12,8 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import snapshot
 from tests.web.conftest import sign_in_client as sign_in
+from thematica.service import StudyService
+from thematica.web.app import create_app
 
 NAV = 'aria-label="Sections"'
 
@@ -107,3 +109,25 @@ def test_a_refused_form_offers_its_input_back(client: TestClient) -> None:
     assert 'id="kept"' in posted.text and 'id="kept-back"' in posted.text
     assert 'src="/static/keep.js"' in posted.text and "data-refusal=" in posted.text
     assert 'id="kept"' not in client.get("/nope").text
+
+
+def test_an_identity_no_longer_in_the_team_gets_the_page_without_sections(
+    client: TestClient,
+) -> None:
+    client.cookies.set("thematica_member", "Nobody%20Here")
+    response = client.get("/nope")
+    assert response.status_code == 404 and 'href="/identity"' in response.text
+    assert NAV not in response.text
+
+
+def test_signed_in_the_404_page_has_the_sections_and_sign_out(demo: Path) -> None:
+    from tests.web.test_signin import login
+
+    with StudyService.open(str(demo)) as s:
+        s.set_password("Tom Okafor", "coder pass phrase 2")
+    with TestClient(create_app(str(demo)), base_url="http://127.0.0.1") as web:
+        assert web.get("/nope", follow_redirects=False).status_code == 404  # not signed in
+        login(web, "Tom Okafor", "coder pass phrase 2")
+        response = web.get("/nope")
+        assert_error_page(response, 404, "Page not found")
+        assert 'action="/logout"' in response.text and 'name="csrf-token"' in response.text

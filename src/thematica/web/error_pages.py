@@ -17,7 +17,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from thematica.errors import ThematicaError
-from thematica.web.context import Member
+from thematica.service.acting import MemberStudy
 from thematica.web.shell import Workbench
 
 JSON_PREFIXES = ("/api/", "/static/")
@@ -74,7 +74,7 @@ SECTIONS = {
 }
 
 
-def ways_on(request: Request, me: Member | None) -> list[tuple[str, str]]:
+def ways_on(request: Request, me: MemberStudy | None) -> list[tuple[str, str]]:
     """Links to offer: the page the user came from (same workbench only), the section the
     address belongs to, and the overview; or the way to say who you are."""
     ways: list[tuple[str, str]] = []
@@ -92,9 +92,10 @@ def ways_on(request: Request, me: Member | None) -> list[tuple[str, str]]:
     return ways
 
 
-def soft_member(wb: Workbench, request: Request) -> Member | None:
+def soft_member(wb: Workbench, request: Request) -> MemberStudy | None:
+    """The study bound to the asker, or None when there is no (longer an) asker."""
     try:
-        return wb.member(request)
+        return wb.acting(request)
     except ThematicaError:
         return None
 
