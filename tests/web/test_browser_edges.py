@@ -164,3 +164,27 @@ def test_a_refused_new_member_keeps_what_was_typed(
     assert not page.get_by_label("Make an invitation link to set a password").is_checked()
     assert violations(page) == []
     shot(page, "refused-member-refilled")
+
+
+def test_a_stale_journal_edit_keeps_the_new_text(
+    server: tuple[str, Path], browser_page: Page
+) -> None:
+    from thematica.service.notes import EntryChange
+
+    url, study = server
+    page = browser_page
+    sign_in(page, url, "Helen Marsh")  # a reader keeps a journal too
+    with StudyService.open(str(study)) as s:
+        entry = s.as_member("Helen Marsh").add_journal_entry("First thoughts.")
+    page.goto(url + "/journal")
+    with StudyService.open(str(study)) as s:  # the same entry, changed in another tab
+        s.as_member("Helen Marsh").edit_journal_entry(entry.id, EntryChange(text="Other tab."))
+    form = page.locator(f'form[action="/journal/{entry.id}/edit"]')
+    form.locator("xpath=ancestor::details[1]").locator("summary").click()
+    form.locator("textarea").fill("Second, longer thoughts after the interview.")
+    form.get_by_label("Kind").select_option("field-note")
+    form.get_by_role("button", name="Save changes").click()
+    page.wait_for_load_state()
+    refused_then_back(page, "Someone changed this first")
+    assert form.locator("textarea").input_value() == "Second, longer thoughts after the interview."
+    assert form.get_by_label("Kind").input_value() == "field-note"
