@@ -16,11 +16,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from thematica import lazy
@@ -28,6 +30,7 @@ from thematica.anonymise.keyfile import default_key_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import StudyService
 from thematica.storage.database import sqlite_path
+from thematica.web.error_pages import error_page, wants_json
 from thematica.web.hosts import LOOPBACK
 from thematica.web.middleware import (
     AuditClient,
@@ -220,12 +223,7 @@ def create_app(
             return JSONResponse({"error": str(exc)}, status_code=status)
         if status == 401:
             return RedirectResponse("/identity", status_code=303)
-        return templates.TemplateResponse(
-            request,
-            "error.html",
-            {"message": str(exc), "me": None, "study_title": ""},
-            status_code=status,
-        )
+        return error_page(wb, request, status, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -233,12 +231,17 @@ def create_app(
         found = problems(exc.errors())
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": summary(found), "fields": found}, status_code=422)
-        return templates.TemplateResponse(
-            request,
-            "error.html",
-            {"message": summary(found), "me": None, "study_title": ""},
-            status_code=422,
-        )
+        return error_page(wb, request, 422, summary(found))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """An address no route answers (404), or a method it does not take (405): a page in
+        the layout for a browser, the framework's JSON for the API and static files."""
+        if wants_json(request) or exc.status_code < 400:
+            return await http_exception_handler(request, exc)
+        page = error_page(wb, request, exc.status_code, None)
+        page.headers.update(exc.headers or {})  # a 405's Allow
+        return page
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:

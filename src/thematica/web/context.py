@@ -33,17 +33,46 @@ PALETTE = (
 )
 
 
+class May:
+    """What a member may do, as the service's :class:`MemberStudy` says (never re-derived from
+    the role here): templates show a control only when its flag is set. ``code``: change the
+    analysis (codings, memos, codes, themes); ``lead``: the lead's pages and actions;
+    ``originals``: see original (not anonymised) text."""
+
+    __slots__ = ("code", "lead", "originals")
+
+    def __init__(self, code: bool, lead: bool, originals: bool) -> None:
+        self.code = code
+        self.lead = lead
+        self.originals = originals
+
+    @classmethod
+    def of(cls, study: MemberStudy) -> May:
+        return cls(study.can_code, study.is_lead, study.sees_originals)
+
+
+NOTHING = May(code=False, lead=False, originals=False)
+
+
 class Member:
     """Who a page is for, as its templates show them (the rules are the service's: see
     :class:`~thematica.service.acting.MemberStudy`). The role is a :class:`MemberRole`, given
-    as one or by its value."""
+    as one or by its value. ``may`` is what they may do, from the service (:class:`May`);
+    a member built without it may do nothing, so no control shows by mistake."""
 
-    __slots__ = ("anonymised_only", "name", "role")
+    __slots__ = ("anonymised_only", "may", "name", "role")
 
-    def __init__(self, name: str, role: MemberRole | str, anonymised_only: bool) -> None:
+    def __init__(
+        self,
+        name: str,
+        role: MemberRole | str,
+        anonymised_only: bool,
+        may: May = NOTHING,
+    ) -> None:
         self.name = name
         self.role = MemberRole(role)
         self.anonymised_only = anonymised_only
+        self.may = may
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Member) and (self.name, self.role, self.anonymised_only) == (
@@ -60,8 +89,13 @@ class Member:
         return Scope.ANONYMISED if self.anonymised_only else Scope.ALL
 
     @classmethod
-    def of(cls, actor: Actor) -> Member:
-        return cls(actor.name, actor.role, actor.scope is Scope.ANONYMISED)
+    def of(cls, actor: Actor, may: May = NOTHING) -> Member:
+        return cls(actor.name, actor.role, actor.scope is Scope.ANONYMISED, may)
+
+    @classmethod
+    def acting(cls, study: MemberStudy) -> Member:
+        """The member ``study`` is bound to, with what the service says they may do."""
+        return cls.of(study.actor, May.of(study))
 
 
 def overview(study: MemberStudy) -> dict[str, Any]:

@@ -115,7 +115,9 @@ class Workbench:
     ) -> HTMLResponse:
         """Render a page from the same ``data`` its JSON twin returns."""
         title = self.service.title()
-        me = Member.of(who.actor) if isinstance(who, MemberStudy) else who
+        if isinstance(who, Member):  # what they may do is the service's to say
+            who = self.service.as_member(who.name, client=self.client(request))
+        me = Member.acting(who) if who is not None else None
         context = {
             **data,
             "me": me,
