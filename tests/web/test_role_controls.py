@@ -115,3 +115,16 @@ def test_what_a_page_offers_comes_from_the_service(
     assert 'class="memo-add"' not in client.get("/codes/2/quotes").text
     monkeypatch.setattr(Rules, "is_lead", property(lambda self: True))
     assert '<a href="/team">' in client.get("/").text  # the nav asks ``is_lead`` too
+
+
+def test_the_transcript_page_offers_coding_only_to_who_may_code(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The "Code a passage" panel (code box, Apply, In-vivo) is shown only when the service
+    says the member may code; otherwise it is hidden (transcript.js still finds its parts)."""
+    sign_in(client)
+    page = main_of(client.get("/transcripts/1").text)
+    assert '<form id="code-form">' in page and ">Code a passage<" in page
+    monkeypatch.setattr(Rules, "can_code", property(lambda self: False))
+    page = main_of(client.get("/transcripts/1").text)
+    assert '<form id="code-form" hidden>' in page and ">Code a passage<" not in page
