@@ -127,23 +127,7 @@ def load(
         c: {t: {k: spans.merge(s) for k, s in by_coder.items()} for t, by_coder in by_t.items()}
         for c, by_t in raw.items()
     }
-    lengths: dict[int, int] = {}
-    participant_of: dict[int, int | None] = {}
-    for tid, length, participant in session.execute(
-        select(
-            TranscriptRow.id, func.length(TranscriptRow.text), TranscriptRow.participant_id
-        ).where(TranscriptRow.id.in_(in_scope))
-    ):
-        lengths[tid], participant_of[tid] = length or 0, participant
-    units: dict[int, SourceUnits] = {}
-    if source_units:
-        for tid, stored in session.execute(
-            select(TranscriptRow.id, TranscriptRow.source_units).where(
-                TranscriptRow.id.in_(in_scope), TranscriptRow.source_units.is_not(None)
-            )
-        ):
-            if stored:
-                units[tid] = SourceUnits.from_json(stored)
+    lengths, participant_of, units = transcript_facts(session, in_scope, source_units=source_units)
     turns: dict[int, tuple[list[int], list[int]]] = {t: ([], []) for t in in_scope}
     for tid, start, end in session.execute(
         select(TurnRow.transcript_id, TurnRow.start_offset, TurnRow.end_offset)
@@ -262,3 +246,28 @@ def pooled_presence(tables: Sequence[PresenceAgreement]) -> PresenceAgreement:
         both,
         coefficients_from_table(both, a_only, b_only, units - both - a_only - b_only),
     )
+
+
+def transcript_facts(
+    session: Session, in_scope: Sequence[int], *, source_units: bool
+) -> tuple[dict[int, int], dict[int, int | None], dict[int, SourceUnits]]:
+    """Each transcript's length in characters, its participant, and (with ``source_units``)
+    its source's units, for the transcripts ``in_scope`` (both loaders read them so)."""
+    lengths: dict[int, int] = {}
+    participant_of: dict[int, int | None] = {}
+    for tid, length, participant in session.execute(
+        select(
+            TranscriptRow.id, func.length(TranscriptRow.text), TranscriptRow.participant_id
+        ).where(TranscriptRow.id.in_(in_scope))
+    ):
+        lengths[tid], participant_of[tid] = length or 0, participant
+    units: dict[int, SourceUnits] = {}
+    if source_units:
+        for tid, stored in session.execute(
+            select(TranscriptRow.id, TranscriptRow.source_units).where(
+                TranscriptRow.id.in_(in_scope), TranscriptRow.source_units.is_not(None)
+            )
+        ):
+            if stored:
+                units[tid] = SourceUnits.from_json(stored)
+    return lengths, participant_of, units

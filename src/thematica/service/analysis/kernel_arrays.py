@@ -17,16 +17,16 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import ClauseElement, func, select
+from sqlalchemy import ClauseElement, select
 from sqlalchemy.orm import Session
 
 from thematica.analysis.source_units import SourceUnits
 from thematica.domain import CodePath, Level
 from thematica.errors import ThematicaError
 from thematica.service import transcripts as tx
-from thematica.service.analysis.kernel import SCOPES
+from thematica.service.analysis.kernel import SCOPES, transcript_facts
 from thematica.service.codebook import CodeIndex
-from thematica.storage.models import CodeRow, CodingRow, TeamMemberRow, TranscriptRow, TurnRow
+from thematica.storage.models import CodeRow, CodingRow, TeamMemberRow, TurnRow
 
 Ints = npt.NDArray[np.int64]
 
@@ -117,23 +117,7 @@ def load(
     )
     keep = np.isin(rows[:, 0], in_scope) & np.isin(rows[:, 1], compared)
     rows = rows[keep]
-    lengths: dict[int, int] = {}
-    participant_of: dict[int, int | None] = {}
-    for tid, length, participant in session.execute(
-        select(
-            TranscriptRow.id, func.length(TranscriptRow.text), TranscriptRow.participant_id
-        ).where(TranscriptRow.id.in_(in_scope))
-    ):
-        lengths[tid], participant_of[tid] = length or 0, participant
-    units: dict[int, SourceUnits] = {}
-    if source_units:
-        for tid, stored in session.execute(
-            select(TranscriptRow.id, TranscriptRow.source_units).where(
-                TranscriptRow.id.in_(in_scope), TranscriptRow.source_units.is_not(None)
-            )
-        ):
-            if stored:
-                units[tid] = SourceUnits.from_json(stored)
+    lengths, participant_of, units = transcript_facts(session, in_scope, source_units=source_units)
     transcripts = tuple(t for t in in_scope if t in lengths)
     turns = _columns(
         fetch(
