@@ -50,7 +50,7 @@ from thematica.errors import (
     ThematicaError,
 )
 from thematica.lazy import lazy_module
-from thematica.service import audit, checking, live, readable
+from thematica.service import audit, live, readable
 from thematica.service import codebook as cb
 from thematica.service import coding_edits as edits
 from thematica.service import coding_lookup as lookup
@@ -59,6 +59,7 @@ from thematica.service import transcripts as tx
 from thematica.service.facade_accounts import AccountMethods
 from thematica.service.facade_analysis import AnalysisMethods
 from thematica.service.facade_audit import AuditMethods
+from thematica.service.facade_blind import BlindMethods
 from thematica.service.facade_codeops import CodebookOpsMethods
 from thematica.service.facade_corrections import CorrectionMethods
 from thematica.service.facade_framework import FrameworkMethods
@@ -73,7 +74,6 @@ from thematica.storage.database import Migration, current_revision, open_databas
 from thematica.storage.models import (
     ParticipantRow,
     StudyRow,
-    TeamMemberRow,
     TranscriptRow,
 )
 
@@ -107,6 +107,7 @@ class StudyService(
     WithdrawalMethods,
     MediaMethods,
     CorrectionMethods,
+    BlindMethods,
 ):
     """A study, opened. Use :meth:`create` or :meth:`open`; close it (or use ``with``).
 
@@ -115,8 +116,9 @@ class StudyService(
     log (``facade_audit.py``), accounts, invitations and sign-in (``facade_accounts.py``),
     reconciliation (``facade_reconcile.py``), analysis (``facade_analysis.py``), the codebook
     operations logged in the lineage (``facade_codeops.py``), the import mappings
-    (``facade_mappings.py``), recordings (``facade_media.py``), recruitment
-    (``recruitment_methods.py``) and withdrawal (``withdrawal_methods.py``).
+    (``facade_mappings.py``), recordings (``facade_media.py``), corrections
+    (``facade_corrections.py``), blind coding, reveal and checking (``facade_blind.py``),
+    recruitment (``recruitment_methods.py``) and withdrawal (``withdrawal_methods.py``).
     """
 
     def __init__(self, engine: Engine, location: str, migration: Migration | None = None) -> None:
@@ -635,71 +637,6 @@ class StudyService(
             )
             return removed
 
-    # -- blind level-one coding -----------------------------------------------------------
-
-    def _lead(self, session: Session, by: str) -> str:
-        row = session.get(TeamMemberRow, cb.member_id(session, by))
-        assert row is not None
-        if row.role != MemberRole.LEAD.value:
-            raise AccessDenied(f"only a lead can do this; {row.name} is a {row.role}")
-        return row.name
-
-    def blind_coding(self) -> bool:
-        with self._session() as session:
-            study = session.get(StudyRow, 1)
-            return bool(study and study.blind_coding)
-
-    def set_blind_coding(self, on: bool, *, by: str) -> None:
-        with self._transaction() as session:
-            who = self._lead(session, by)
-            study = session.get(StudyRow, 1)
-            assert study is not None
-            study.blind_coding = on
-            audit.record(
-                session, actor=who, action=f"blind.{'on' if on else 'off'}", target="study"
-            )
-
-    def reveal(self, ref: str, *, by: str) -> dt.datetime:
-        """Reveal a transcript for reconciliation: every coder now sees every coding in it."""
-        with self._transaction() as session:
-            who = self._lead(session, by)
-            row = session.get(TranscriptRow, tx.resolve(session, ref))
-            assert row is not None
-            if row.revealed_at is None:
-                checking.check_reveal(session, row)
-                row.revealed_at, row.revealed_by = dt.datetime.now(dt.UTC), who
-                audit.record(
-                    session,
-                    actor=who,
-                    action="transcript.reveal",
-                    target=f"transcript {row.id}",
-                    details={"transcript_id": row.id},
-                )
-            return row.revealed_at
-
-    # -- checked against the recording (service/checking.py) --------------------------------
-
-    def set_checking(self, ref: str, state: str, *, by: str) -> TranscriptSummary:
-        """Transcript ``ref`` marked ``automatic``, ``checking`` or ``checked`` by team member
-        ``by`` (audit-logged); who may is :class:`MemberStudy`'s rule."""
-        wanted = checking.parse_state(state)
-        with self._transaction() as session:
-            member = session.get(TeamMemberRow, cb.member_id(session, by))
-            assert member is not None
-            tid = tx.resolve(session, ref)
-            checking.set_state(session, tid, wanted, member)
-            session.flush()
-            return next(t for t in tx.summaries(session) if t.id == tid)
-
-    def reveal_requires_checked(self) -> bool:
-        """Whether the lead requires a transcript checked before it is revealed."""
-        with self._session() as session:
-            return checking.reveal_requires_checked(session)
-
-    def set_reveal_requires_checked(self, on: bool, *, by: str) -> None:
-        with self._transaction() as session:
-            checking.set_reveal_requires_checked(session, on, self._lead(session, by))
-
     def anonymised_transcripts(self) -> set[int]:
         """Transcripts that are fully anonymised: scanned, no finding pending, every accepted
         finding applied and a clean residual check (recorded by ``anonymise apply``)."""
@@ -801,8 +738,3 @@ class StudyService(
         (``service/live.py``)."""
         with self._session() as session:
             return live.themes_version(session, member)
-
-    def revealed(self, ref: str) -> bool:
-        with self._session() as session:
-            row = session.get(TranscriptRow, tx.resolve(session, ref))
-            return row is not None and row.revealed_at is not None
