@@ -283,15 +283,7 @@ def _selection(
         description="",
         line=element.sourceline,
     )
-    user = norm_guid(element.get("creatingUser")) or None
-    for child in element:
-        local = _local(child.tag)
-        if local == "Coding":
-            selection.codings.append(reader.coding(child, user))
-        elif local == "NoteRef":
-            reader._note_ref(child, "selection", selection.guid)
-        elif local == "Description":
-            selection.description = _text_of(child)
+    reader.fill_selection(element, selection)
     return selection
 
 

@@ -417,6 +417,12 @@ class _ProjectReader:
             description="",
             line=element.sourceline,
         )
+        self.fill_selection(element, selection)
+        return selection
+
+    def fill_selection(self, element: etree._Element, selection: _Selection) -> None:
+        """A selection's codings, note references and description (text and transcript
+        selections alike)."""
         user = norm_guid(element.get("creatingUser")) or None
         for child in element:
             local = _local(child.tag)
@@ -426,7 +432,6 @@ class _ProjectReader:
                 self._note_ref(child, "selection", selection.guid)
             elif local == "Description":
                 selection.description = _text_of(child)
-        return selection
 
     def text_source(self, element: etree._Element) -> None:
         guid = _guid(element, self.source, "text source")
