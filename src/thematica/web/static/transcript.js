@@ -77,7 +77,10 @@
     const words = current.text;
     send("/api/transcripts/" + transcript + "/codings", json("POST", { code: code, start: current.start, end: current.end, create: create }),
       "Saving…", "Not saved",
-      (c) => remember({ kind: "add", id: c.id, version: c.version, label: "Coded " + quoteOf(words) + " as " + c.code + "." }));
+      (c) => {
+        remember({ kind: "add", id: c.id, version: c.version, label: "Coded " + quoteOf(words) + " as " + c.code + "." });
+        document.dispatchEvent(new CustomEvent("thematica:coded", { detail: c }));
+      });
   }
 
   // Undoing a removal codes the span again in your name, so it is offered only for your own
@@ -160,6 +163,16 @@
     apply(name, true);
   }
   $("in-vivo").addEventListener("click", inVivo);
+
+  // Other parts of the page (the code tree) apply codes through one event, so that there is one
+  // way to code: document.dispatchEvent(new CustomEvent("thematica:apply-code",
+  // { detail: { code: "Parent > Child", create: false } })). After a coding is stored, this page
+  // announces it with "thematica:coded" (detail: the coding as the JSON API answers it).
+  document.addEventListener("thematica:apply-code", (event) => {
+    const detail = event.detail || {};
+    if (typeof detail.code !== "string" || !detail.code.trim()) { say("That is not a code.", true); return; }
+    apply(detail.code.trim(), Boolean(detail.create));
+  });
 
   // -- the keyboard alone: move between turns, select a turn, move its ends word by word ----------
 
