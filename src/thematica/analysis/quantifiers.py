@@ -41,9 +41,11 @@ A rule with only a phrase matches everything, so it can serve as a final catch-a
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from thematica.errors import InputError
@@ -98,21 +100,45 @@ class QuantifierRule:
                     f"{name} must be a proportion between 0 and 1, such as 0.25; got {value!r}"
                 )
 
+    @cached_property
+    def _bounds(self) -> tuple[tuple[str, int, int], ...]:
+        """The proportion conditions as exact fractions (numerator, denominator), made once."""
+        out = []
+        for op, value in (
+            (">=", self.at_least),
+            (">", self.above),
+            ("<", self.below),
+            ("<=", self.at_most),
+        ):
+            if value is not None:
+                exact = _exact(value)
+                out.append((op, exact.numerator, exact.denominator))
+        return tuple(out)
+
     def matches(self, k: int, n: int) -> bool:
-        """Whether every condition this rule gives holds for k of n participants."""
-        share = Fraction(k, n)
-        return all(
-            (
-                self.k is None or k == self.k,
-                self.all_but is None or k == n - self.all_but,
-                self.at_least is None or share >= _exact(self.at_least),
-                self.above is None or share > _exact(self.above),
-                self.below is None or share < _exact(self.below),
-                self.at_most is None or share <= _exact(self.at_most),
-                self.min_k is None or k >= self.min_k,
-                self.min_n is None or n >= self.min_n,
-            )
-        )
+        """Whether every condition this rule gives holds for k of n participants. Proportions
+        are compared exactly, in whole numbers: k/n >= a/b exactly when k*b >= a*n (n, b > 0)."""
+        if self.k is not None and k != self.k:
+            return False
+        if self.all_but is not None and k != n - self.all_but:
+            return False
+        if self.min_k is not None and k < self.min_k:
+            return False
+        if self.min_n is not None and n < self.min_n:
+            return False
+        for op, a, b in self._bounds:
+            left, right = k * b, a * n
+            if not _COMPARE[op](left, right):
+                return False
+        return True
+
+
+_COMPARE = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<": operator.lt,
+    "<=": operator.le,
+}
 
 
 DEFAULT_RULES: tuple[QuantifierRule, ...] = (
