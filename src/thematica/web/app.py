@@ -46,6 +46,7 @@ from thematica.web.routes import (
     audit,
     codebook,
     corrections,
+    downloads,
     draft_audit,
     identity,
     imports,
@@ -89,6 +90,7 @@ FEATURES = (
     withdraw,
     media,
     corrections,
+    downloads,
 )
 
 
