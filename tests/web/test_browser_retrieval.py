@@ -53,7 +53,9 @@ def test_a_codes_quotes_download_as_docx_from_the_page(
     with page.expect_download() as info:
         page.get_by_role("link", name="DOCX", exact=True).click()
     download = info.value
-    assert download.suggested_filename.startswith("quotes-") and download.suggested_filename.endswith(".docx")
+    assert download.suggested_filename.startswith(
+        "quotes-"
+    ) and download.suggested_filename.endswith(".docx")
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     doc = Document(str(saved))

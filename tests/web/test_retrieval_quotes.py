@@ -78,7 +78,9 @@ def test_quotes_group_by_participant_group_or_attribute(
 
     def value(label: str) -> str:
         p = people[label]
-        return {"participant": label, "group": p.group}.get(grouping) or f"age: {p.attributes['age']}"
+        return {"participant": label, "group": p.group}.get(
+            grouping
+        ) or f"age: {p.attributes['age']}"
 
     expected: dict[str, set[int]] = {}
     for c in codings:
@@ -116,7 +118,9 @@ def test_the_csv_download_holds_the_pages_quotes_for_excel(coder: TestClient, de
         assert row["coder"] == c.coder
         assert c.text in row["turn"]
     order = [r["participant"] for r in rows]  # grouped by participant: each one's rows together
-    assert len({p for p in order}) == len([p for i, p in enumerate(order) if order[i - 1] != p or i == 0])
+    assert len({p for p in order}) == len(
+        [p for i, p in enumerate(order) if order[i - 1] != p or i == 0]
+    )
 
 
 def test_the_xlsx_download_holds_the_quotes_as_text(coder: TestClient, demo: Path) -> None:
@@ -153,8 +157,11 @@ def test_a_theme_downloads_as_docx_with_its_quotes_and_labels(
     assert sorted(quotes) == sorted(f"“{q.coding.text.strip()}”" for q in found)
     labels = [p.text for p in doc.paragraphs if p.text.startswith("— ")]
     assert len(labels) == len(found)
-    assert all(label.split(" (")[0].removeprefix("— ").split(",")[0] in
-               {q.coding.participant for q in found} for label in labels)
+    assert all(
+        label.split(" (")[0].removeprefix("— ").split(",")[0]
+        in {q.coding.participant for q in found}
+        for label in labels
+    )
 
 
 def test_a_formula_in_a_memo_is_text_in_every_download(demo: Path) -> None:

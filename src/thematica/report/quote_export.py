@@ -140,4 +140,3 @@ def _quote(doc: DocxDocument, q: ExportQuote, grouped_by: str | None) -> None:
         memo = who.add_run(f"\nMemo: {q.memo}")
         memo.italic = True
         memo.font.size = Pt(9)
-

@@ -44,6 +44,7 @@ from thematica.web.routes import (
     analysis,
     anonymise,
     audit,
+    cells,
     codebook,
     corrections,
     downloads,
@@ -91,6 +92,7 @@ FEATURES = (
     media,
     corrections,
     downloads,
+    cells,
 )
 
 

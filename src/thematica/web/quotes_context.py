@@ -32,10 +32,7 @@ def grouping_choices(study: MemberStudy) -> list[dict[str, str]]:
         {"value": "", "label": "Not grouped"},
         {"value": "participant", "label": "Participant"},
         {"value": "group", "label": "Participant group"},
-        *(
-            {"value": d.name, "label": attribute_label(d.name)}
-            for d in study.attribute_defs()
-        ),
+        *({"value": d.name, "label": attribute_label(d.name)} for d in study.attribute_defs()),
     ]
 
 
@@ -151,6 +148,7 @@ def with_context(
     return {
         **data,
         "group_by": grouping or "",
+        "keep": {k: v for k, v in query.items() if v},  # the view's own parameters
         "grouping": grouping_choices(study),
         "groups": groups,
         "participants": len({q["participant"] for q in quotes}),
@@ -172,7 +170,7 @@ def _order(people: dict[str, Participant], q: dict[str, Any], grouping: str) -> 
 
 
 def _natural(text: str) -> tuple[Any, ...]:
-    """"Physio 10" after "Physio 9"; numbers as numbers ("10" after "9")."""
+    """ "Physio 10" after "Physio 9"; numbers as numbers ("10" after "9")."""
     import re
 
     return tuple(

@@ -133,9 +133,7 @@ def router(wb: Workbench) -> APIRouter:
         return act(request, node_id, action, await json_body(request))
 
     @r.get("/themes/{node_id}/quotes", response_class=HTMLResponse)
-    def quotes_page(
-        request: Request, node_id: int, group_by: str | None = None
-    ) -> HTMLResponse:
+    def quotes_page(request: Request, node_id: int, group_by: str | None = None) -> HTMLResponse:
         study = wb.acting(request)
         return wb.page(request, "quotes.html", node_quotes(study, node_id, group_by), study)
 
