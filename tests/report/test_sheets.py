@@ -39,4 +39,4 @@ def test_xlsx_keeps_words_exactly_as_text_never_as_formulas() -> None:
     cells = [row[0] for row in sheet.iter_rows(min_row=2)]
     assert [c.value for c in cells[: len(DANGEROUS)]] == DANGEROUS
     assert {c.data_type for c in cells[: len(DANGEROUS)]} == {"s"}
-    assert [row[2].value for row in sheet.iter_rows(min_row=2)][0] == -0.25
+    assert next(row[2].value for row in sheet.iter_rows(min_row=2)) == -0.25

@@ -118,9 +118,7 @@ def test_the_csv_download_holds_the_pages_quotes_for_excel(coder: TestClient, de
         assert row["coder"] == c.coder
         assert c.text in row["turn"]
     order = [r["participant"] for r in rows]  # grouped by participant: each one's rows together
-    assert len({p for p in order}) == len(
-        [p for i, p in enumerate(order) if order[i - 1] != p or i == 0]
-    )
+    assert len(set(order)) == len([p for i, p in enumerate(order) if order[i - 1] != p or i == 0])
 
 
 def test_the_xlsx_download_holds_the_quotes_as_text(coder: TestClient, demo: Path) -> None:

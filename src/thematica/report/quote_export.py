@@ -7,7 +7,6 @@ Quotes are attributed by participant label ("Physio 4"), never by a name."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO
 

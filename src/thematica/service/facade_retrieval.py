@@ -13,6 +13,8 @@ from thematica.service import codebook as cb
 from thematica.service.sessions import Sessions
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from thematica.service.retrieval import QuoteContext, SharedTurn
 
 
@@ -24,7 +26,7 @@ class RetrievalMethods(Sessions):
             codings: tuple[Coding, ...], readable: set[int] | None
         ) -> tuple[Coding, ...]: ...
 
-        def _readable(self, session: object, member: str) -> set[int] | None: ...
+        def _readable(self, session: Session, member: str) -> set[int] | None: ...
 
     def quote_contexts(
         self,

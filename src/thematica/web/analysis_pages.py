@@ -128,26 +128,27 @@ def counts(study: MemberStudy, level: str | None, by: str | None) -> dict[str, A
     twin = ctx.counts(study, level, by)
     themes, codes = row_ids(study, Level(twin["level"]))
 
+    def link(node: dict[str, Any], value: str | None, n: int) -> str | None:
+        """The quotes behind a count (``value`` None: n/N, everyone), none for an empty one."""
+        found = (themes if node["kind"] == "theme" else codes).get(tuple(node["path"]))
+        if found is None or not n:
+            return None
+        by = twin["attribute"] if value is not None else None
+        return cell_href(node["kind"], found, twin["level"], by, value)
+
     def rows(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
         out = []
         for node in nodes:
-            kind = node["kind"]
-            found = (themes if kind == "theme" else codes).get(tuple(node["path"]))
-
-            def link(value: str | None = None, n: int = 0) -> str | None:
-                if found is None or not n:
-                    return None
-                by = twin["attribute"] if value is not None else None  # n/N: everyone
-                return cell_href(kind, found, twin["level"], by, value)
-
             out.append(
                 {
                     **node,
                     "label": node["path"][-1],
                     "path": format_path(node["path"]),
                     "phrase": node["phrase"].rsplit(" (", 1)[0],
-                    "href": link(None, node["rolled_up"]),
-                    "by_group": [{**g, "href": link(g["value"], g["n"])} for g in node["by_group"]],
+                    "href": link(node, None, node["rolled_up"]),
+                    "by_group": [
+                        {**g, "href": link(node, g["value"], g["n"])} for g in node["by_group"]
+                    ],
                 }
             )
         return out

@@ -9,7 +9,9 @@ its JSON twin and its downloads are built from one dict, so a download holds wha
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 from urllib.parse import urlencode
 
@@ -77,7 +79,7 @@ def pieces(text: str, offset: int, marks: Sequence[tuple[int, int, str]]) -> lis
         cuts |= {min(max(s, offset), end), min(max(e, offset), end)}
     edges = sorted(cuts)
     out = []
-    for a, b in zip(edges, edges[1:], strict=False):
+    for a, b in pairwise(edges):
         if a == b:
             continue
         over = sorted({cls for s, e, cls in marks if s < b and a < e})
@@ -170,9 +172,7 @@ def _order(people: dict[str, Participant], q: dict[str, Any], grouping: str) -> 
 
 
 def _natural(text: str) -> tuple[Any, ...]:
-    """ "Physio 10" after "Physio 9"; numbers as numbers ("10" after "9")."""
-    import re
-
+    """Numbers as numbers: "Physio 10" after "Physio 9", age 10 after age 9."""
     return tuple(
         (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
         for part in re.split(r"(\d+)", text)
