@@ -108,3 +108,44 @@ def test_quotes_group_by_participant_group_from_the_page(
     zoomed.locator("details.ctx-before summary").first.click()
     assert no_sideways_scroll(zoomed)
     shot(zoomed, "retrieval-quotes-grouped-200")
+
+
+def test_a_matrix_cell_opens_its_quotes_and_they_are_as_many_as_it_says(
+    server: tuple[str, Path], signed_in: Page, zoomed: Page
+) -> None:
+    url, _study = server
+    page = signed_in
+    page.goto(f"{url}/analysis/matrix?by=group")
+    shot(page, "retrieval-matrix-links")
+    cell = page.locator("td.cell a.cell-link").nth(1)
+    participants = int(cell.locator(".nN").inner_text().split("/")[0])
+    codings = int(cell.locator(".codings").inner_text().split()[0])
+    cell.click()
+    page.wait_for_url("**/analysis/quotes?**")
+    assert page.locator("li.quote").count() == codings
+    shown = set(page.locator("li.quote .participant").all_inner_texts())
+    assert len(shown) == participants
+    assert page.locator(".cell-codings").inner_text().startswith(str(codings))
+    shot(page, "retrieval-matrix-cell-quotes")
+    zoomed.goto(f"{url}/analysis/matrix?by=group")
+    assert no_sideways_scroll(zoomed)
+    shot(zoomed, "retrieval-matrix-links-200")
+    zoomed.goto(page.url)
+    assert no_sideways_scroll(zoomed)
+    shot(zoomed, "retrieval-matrix-cell-quotes-200")
+
+
+def test_a_cooccurrence_cell_opens_the_turns_it_counts(
+    server: tuple[str, Path], signed_in: Page
+) -> None:
+    url, _study = server
+    page = signed_in
+    page.goto(f"{url}/analysis/cooccurrence")
+    link = page.locator("table.heat td a").first
+    turns = int(link.inner_text())
+    link.click()
+    page.wait_for_url("**/analysis/cooccurrence/quotes?**")
+    assert page.locator("li.shared-turn").count() == turns
+    assert page.locator("li.shared-turn").first.locator("mark.code-a").count() >= 1
+    assert page.locator("li.shared-turn").first.locator("mark.code-b").count() >= 1
+    shot(page, "retrieval-cooccurrence-turns")
