@@ -52,6 +52,7 @@ from thematica.service.acting_changes import ChangeMethods
 from thematica.service.acting_corrections import CorrectionActing
 from thematica.service.acting_mappings import MappingChanges
 from thematica.service.acting_media import MediaActing
+from thematica.service.acting_retrieval import RetrievalActing
 from thematica.service.core import StudyService
 from thematica.service.recruitment_methods import LeadRecruitment
 
@@ -69,7 +70,7 @@ def bind(service: StudyService, name: str, client: str = "") -> MemberStudy:
     return MemberStudy(service, Actor(member.name, member.role, member.scope, client))
 
 
-class MemberStudy(MappingChanges, ChangeMethods, MediaActing, CorrectionActing):
+class MemberStudy(MappingChanges, ChangeMethods, MediaActing, CorrectionActing, RetrievalActing):
     """The study as one team member may use it. Bind it per request (the web) or per command
     (the CLI): the member's role and scope are read when it is bound."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func, insert, select
@@ -538,8 +538,9 @@ def list_codings(
     level: Level | None = None,
     include_children: bool = True,
     visible_to: str | None = None,
+    ids: Collection[int] | None = None,
 ) -> tuple[Coding, ...]:
-    """Codings matching the filters. With ``visible_to``, blind coding applies: while the study
+    """Codings matching the filters (``ids``: only those codings). With ``visible_to``, blind coding applies: while the study
     codes blind, that member sees only their own level-one codings in transcripts the lead has
     not yet revealed (the agreed level-two layer is always visible)."""
     index = CodeIndex.load(session)
@@ -567,6 +568,8 @@ def list_codings(
         query = query.where(CodingRow.coder_id == member_id(session, coder))
     if transcript is not None:
         query = query.where(CodingRow.transcript_id == tx.resolve(session, transcript))
+    if ids is not None:
+        query = query.where(CodingRow.id.in_(sorted(ids)))
     if visible_to is not None:
         hidden = hidden_codings(session, member_id(session, visible_to))
         if hidden is not None:

@@ -67,6 +67,7 @@ from thematica.service.facade_mappings import MappingMethods
 from thematica.service.facade_media import MediaMethods
 from thematica.service.facade_notes import NotesMethods
 from thematica.service.facade_reconcile import ReconcileMethods
+from thematica.service.facade_retrieval import RetrievalMethods
 from thematica.service.recruitment_methods import RecruitmentMethods
 from thematica.service.withdrawal_methods import WithdrawalMethods
 from thematica.storage import creation, search_index
@@ -108,6 +109,7 @@ class StudyService(
     MediaMethods,
     CorrectionMethods,
     BlindMethods,
+    RetrievalMethods,
 ):
     """A study, opened. Use :meth:`create` or :meth:`open`; close it (or use ``with``).
 

@@ -13,6 +13,7 @@ from thematica.analysis.saturation import threshold_percent
 from thematica.domain import Level, format_path
 from thematica.service.acting import MemberStudy
 from thematica.web import analysis_context as ctx
+from thematica.web.cell_context import cell_href, pair_href, row_ids
 
 
 def _attributes(study: MemberStudy) -> list[str]:
@@ -125,17 +126,32 @@ def agreement(study: MemberStudy, **query: str | None) -> dict[str, Any]:
 
 def counts(study: MemberStudy, level: str | None, by: str | None) -> dict[str, Any]:
     twin = ctx.counts(study, level, by)
+    themes, codes = row_ids(study, Level(twin["level"]))
+
+    def link(node: dict[str, Any], value: str | None, n: int) -> str | None:
+        """The quotes behind a count (``value`` None: n/N, everyone), none for an empty one."""
+        found = (themes if node["kind"] == "theme" else codes).get(tuple(node["path"]))
+        if found is None or not n:
+            return None
+        by = twin["attribute"] if value is not None else None
+        return cell_href(node["kind"], found, twin["level"], by, value)
 
     def rows(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [
-            {
-                **node,
-                "label": node["path"][-1],
-                "path": format_path(node["path"]),
-                "phrase": node["phrase"].rsplit(" (", 1)[0],
-            }
-            for node in nodes
-        ]
+        out = []
+        for node in nodes:
+            out.append(
+                {
+                    **node,
+                    "label": node["path"][-1],
+                    "path": format_path(node["path"]),
+                    "phrase": node["phrase"].rsplit(" (", 1)[0],
+                    "href": link(node, None, node["rolled_up"]),
+                    "by_group": [
+                        {**g, "href": link(node, g["value"], g["n"])} for g in node["by_group"]
+                    ],
+                }
+            )
+        return out
 
     return {
         **twin,
@@ -151,6 +167,22 @@ def counts(study: MemberStudy, level: str | None, by: str | None) -> dict[str, A
 
 def matrix(study: MemberStudy, **query: str | None) -> dict[str, Any]:
     twin = ctx.matrix(study, **query)
+    nodes, codes = row_ids(study, Level(twin["level"]))
+
+    def cells(row: dict[str, Any]) -> list[dict[str, Any]]:
+        """Each cell with a link to the codings behind it (none for an empty cell)."""
+        ids = nodes if row["kind"] == "theme" else codes
+        found = ids.get(tuple(row["path"]))
+        return [
+            {
+                **c,
+                "href": cell_href(row["kind"], found, twin["level"], twin["attribute"], c["value"])
+                if found is not None and c["codings"]
+                else None,
+            }
+            for c in row["cells"]
+        ]
+
     return {
         "by": twin["attribute"],
         "attributes": _attributes(study),
@@ -163,7 +195,7 @@ def matrix(study: MemberStudy, **query: str | None) -> dict[str, Any]:
                 "path": format_path(row["path"]),
                 "label": row["path"][-1],
                 "depth": len(row["path"]),
-                "cells": row["cells"],
+                "cells": cells(row),
             }
             for row in twin["rows"]
         ],
@@ -202,7 +234,18 @@ def cooccurrence(study: MemberStudy, level: str | None) -> dict[str, Any]:
         "pairs": pairs,
         "method": twin["method"],
     }
-    return {**data, "heat": heat(data)}
+    _themes, ids = row_ids(study, Level(twin["level"]))
+    by_path = {format_path(p): i for p, i in ids.items()}
+    grid = heat(data)
+    for row, cells in zip(data["codes"], grid, strict=True):
+        for col, cell in zip(data["codes"], cells, strict=True):
+            a, b = by_path.get(row), by_path.get(col)
+            linked = cell["count"] and not cell["self"] and a is not None and b is not None
+            cell["href"] = pair_href(a, b, twin["level"]) if linked else None  # type: ignore[arg-type]
+    for p in pairs:
+        a, b = by_path.get(p["a"]), by_path.get(p["b"])
+        p["href"] = pair_href(a, b, twin["level"]) if a is not None and b is not None else None
+    return {**data, "heat": grid}
 
 
 def heat(data: dict[str, Any]) -> list[list[dict[str, Any]]]:

@@ -44,8 +44,10 @@ from thematica.web.routes import (
     analysis,
     anonymise,
     audit,
+    cells,
     codebook,
     corrections,
+    downloads,
     draft_audit,
     identity,
     imports,
@@ -89,6 +91,8 @@ FEATURES = (
     withdraw,
     media,
     corrections,
+    downloads,
+    cells,
 )
 
 

@@ -22,6 +22,40 @@ from thematica.service.analysis.common import (
 from thematica.service.codebook import CodeIndex, NodeIndex
 
 
+def row_codes(
+    session: Session, level: Level, *, themes: bool
+) -> list[tuple[str, int, CodePath, set[int]]]:
+    """The matrix's rows: (kind, theme node or code id, path, the level's code ids it counts).
+    A theme counts the codes assigned to it in support, and to the nodes beneath it, with their
+    sub-codes; a code counts itself and its sub-codes. The cells of a row and the quotes behind
+    them (``service/retrieval.py``) both start from here."""
+    index = CodeIndex.load(session)
+    level_codes = {i: r.parent_id for i, r in index.rows.items() if r.level == int(level)}
+    code_tree = counting.Tree(level_codes)
+    subtree = {c: code_tree.subtree(c) for c in level_codes}
+    if not themes:
+        return [
+            ("code", c, index.paths[c], set(subtree[c]))
+            for c in sorted(level_codes, key=lambda i: index.paths[i])
+        ]
+    nodes = NodeIndex.load(session)
+    node_tree = counting.Tree({i: r.parent_id for i, r in nodes.rows.items()})
+    assigned: dict[int, set[int]] = defaultdict(set)
+    for n, c in node_assignments(session, Stance.SUPPORTS, level_codes, index):
+        if c in level_codes:
+            assigned[n] |= subtree[c]
+    members = {n: set().union(*(assigned[m] for m in node_tree.subtree(n))) for n in nodes.rows}
+    return [
+        ("theme", n, nodes.paths[n], members[n])
+        for n in sorted(nodes.rows, key=lambda i: position_key(nodes, i))
+    ]
+
+
+def uses_themes(session: Session, rows: str) -> bool:
+    """Whether the matrix's rows are theme nodes: asked for, or "auto" and there is a framework."""
+    return rows == "themes" or (rows == "auto" and bool(NodeIndex.load(session).rows))
+
+
 def matrix(
     session: Session, attribute: str, level: Level, coders: Sequence[str] = (), rows: str = "auto"
 ) -> MatrixReport:
@@ -30,29 +64,10 @@ def matrix(
     group_of = groups(session, attribute, people)
     values = sorted(Counter(group_of.values()).items())
     pairs = participant_code_pairs(session, int(level), ids)
-    index = CodeIndex.load(session)
-    level_codes = {i: r.parent_id for i, r in index.rows.items() if r.level == int(level)}
-    code_tree = counting.Tree(level_codes)
-    nodes = NodeIndex.load(session)
-    use_themes = rows == "themes" or (rows == "auto" and bool(nodes.rows))
-    subtree = {c: code_tree.subtree(c) for c in level_codes}
-    labelled: list[tuple[str, CodePath, set[int]]]
-    if use_themes:
-        node_tree = counting.Tree({i: r.parent_id for i, r in nodes.rows.items()})
-        assigned: dict[int, set[int]] = defaultdict(set)
-        for n, c in node_assignments(session, Stance.SUPPORTS, level_codes, index):
-            if c in level_codes:
-                assigned[n] |= subtree[c]
-        members = {n: set().union(*(assigned[m] for m in node_tree.subtree(n))) for n in nodes.rows}
-        labelled = [
-            ("theme", nodes.paths[n], members[n])
-            for n in sorted(nodes.rows, key=lambda i: position_key(nodes, i))
-        ]
-    else:
-        labelled = [
-            ("code", index.paths[c], subtree[c])
-            for c in sorted(level_codes, key=lambda i: index.paths[i])
-        ]
+    labelled = [
+        (kind, path, codes)
+        for kind, _id, path, codes in row_codes(session, level, themes=uses_themes(session, rows))
+    ]
     pairs_by_code: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for p, c, n in pairs:
         if p in group_of:

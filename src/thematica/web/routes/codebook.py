@@ -17,6 +17,7 @@ from thematica.domain import Code
 from thematica.errors import NotFoundError, ThematicaError
 from thematica.service.acting import MemberStudy
 from thematica.web import fields as f
+from thematica.web import quotes_context as quotes
 from thematica.web import themes_context as ctx
 from thematica.web.routes.memos import memos_for
 from thematica.web.shell import Workbench
@@ -104,8 +105,8 @@ def router(wb: Workbench) -> APIRouter:
         data["memos"] = memos_for(study, f"code:{code_id}")
         return data
 
-    def code_quotes(study: MemberStudy, code_id: int) -> dict[str, Any]:
-        data = ctx.code_quotes(study, code_id)
+    def code_quotes(study: MemberStudy, code_id: int, group_by: str | None) -> dict[str, Any]:
+        data = quotes.code_view(study, code_id, group_by)
         data["memo_target"] = f"code:{code_id}"
         data["memos"] = memos_for(study, data["memo_target"])
         return data
@@ -130,13 +131,17 @@ def router(wb: Workbench) -> APIRouter:
         return undo(request, entry)
 
     @r.get("/codes/{code_id}/quotes", response_class=HTMLResponse)
-    def code_quotes_page(request: Request, code_id: int) -> HTMLResponse:
+    def code_quotes_page(
+        request: Request, code_id: int, group_by: str | None = None
+    ) -> HTMLResponse:
         study = wb.acting(request)
-        return wb.page(request, "quotes.html", code_quotes(study, code_id), study)
+        return wb.page(request, "quotes.html", code_quotes(study, code_id, group_by), study)
 
     @r.get("/api/codes/{code_id}/quotes")
-    def code_quotes_json(request: Request, code_id: int) -> dict[str, Any]:
-        return code_quotes(wb.acting(request), code_id)
+    def code_quotes_json(
+        request: Request, code_id: int, group_by: str | None = None
+    ) -> dict[str, Any]:
+        return code_quotes(wb.acting(request), code_id, group_by)
 
     return r
 

@@ -17,6 +17,7 @@ from thematica.domain import Stance
 from thematica.errors import NotFoundError, ThematicaError
 from thematica.service.acting import MemberStudy
 from thematica.web import fields as f
+from thematica.web import quotes_context as quotes
 from thematica.web import themes_context as ctx
 from thematica.web.routes.codebook import json_body
 from thematica.web.routes.memos import memos_for
@@ -132,17 +133,17 @@ def router(wb: Workbench) -> APIRouter:
         return act(request, node_id, action, await json_body(request))
 
     @r.get("/themes/{node_id}/quotes", response_class=HTMLResponse)
-    def quotes_page(request: Request, node_id: int) -> HTMLResponse:
+    def quotes_page(request: Request, node_id: int, group_by: str | None = None) -> HTMLResponse:
         study = wb.acting(request)
-        return wb.page(request, "quotes.html", node_quotes(study, node_id), study)
+        return wb.page(request, "quotes.html", node_quotes(study, node_id, group_by), study)
 
     @r.get("/api/themes/{node_id}/quotes")
-    def quotes_json(request: Request, node_id: int) -> dict[str, Any]:
-        return node_quotes(wb.acting(request), node_id)
+    def quotes_json(request: Request, node_id: int, group_by: str | None = None) -> dict[str, Any]:
+        return node_quotes(wb.acting(request), node_id, group_by)
 
-    def node_quotes(study: MemberStudy, node_id: int) -> dict[str, Any]:
-        """A node's quotes and its memos."""
-        data = ctx.node_quotes(study, node_id)
+    def node_quotes(study: MemberStudy, node_id: int, group_by: str | None) -> dict[str, Any]:
+        """A node's quotes (with their context, grouped as asked) and its memos."""
+        data = quotes.node_view(study, node_id, group_by)
         data["memo_target"] = f"theme:{node_id}"
         data["memos"] = memos_for(study, data["memo_target"])
         return data
