@@ -72,9 +72,11 @@ def test_in_vivo_code_and_a_failed_request_keeps_the_selection(
     )
     page.wait_for_function("() => document.getElementById('selection').textContent.includes('(')")
     words = page.evaluate("window.getSelection().toString()")
-    with page.expect_navigation():
-        page.click("#in-vivo")
     name = " ".join(words.split())
+    page.click("#in-vivo")  # a new code: it asks for the parent first (issue 14)
+    assert f"new code: {name}" in page.inner_text("#new-code-say")
+    with page.expect_navigation():
+        page.click("#new-create")  # the top level, as chosen by default
     assert any(code == name for code, _ in codings_by(study, "Tom Okafor"))
     # a request the server refuses: the message shows and the selection and code stay
     page.evaluate(
@@ -84,6 +86,8 @@ def test_in_vivo_code_and_a_failed_request_keeps_the_selection(
     )
     page.wait_for_function("() => document.getElementById('selection').textContent.includes('(')")
     page.fill("#code-input", "x" * 400)
+    page.click("#apply")  # a new name: the first press asks to confirm it
+    assert "new code: " in page.inner_text("#new-code-say")
     page.click("#apply")
     page.wait_for_function(
         "() => document.getElementById('message').textContent.startsWith('Not saved')"
@@ -186,6 +190,8 @@ def test_keyboard_only_coding_undo_and_the_help_overlay(
     page.wait_for_function("() => document.getElementById('selection').textContent.includes('(')")
     page.keyboard.press("c")
     page.keyboard.type("Keyboard > Whole turn but the edges")
+    page.keyboard.press("Enter")  # a new code: Enter again to create it (issue 14)
+    assert "new code: Keyboard > Whole turn but the edges" in page.inner_text("#new-code-say")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     after = codings_by(study, "Tom Okafor")

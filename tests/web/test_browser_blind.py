@@ -40,8 +40,8 @@ def test_a_coder_sees_their_own_counts_and_no_merge(
         own = sum(1 for c in s.codings(level=Level.ONE, visible_to="Tom Okafor") if c.code == STEPS)
     assert 0 < own < code.codings
     page.goto(url + "/codebook")
-    row = page.locator(f"tr#c{code.id}")
-    assert row.locator("td.num").inner_text() == str(own)
+    row = page.locator(f"li#c{code.id} > .row")
+    assert row.locator(".count").inner_text() == str(own)
     page.goto(url + f"/codebook/{code.id}")
     assert page.get_by_text(f"{own} codings").is_visible()
     merge = page.locator("section", has=page.get_by_role("heading", name="Merge"))

@@ -107,8 +107,8 @@ def test_colours_and_indentation_without_inline_styles(
     box = stripe.bounding_box()
     assert box is not None and box["height"] > 10
     page.goto(url + "/codebook")
-    depths = page.locator("th.code-name").evaluate_all(
-        "cells => cells.map(c => parseFloat(getComputedStyle(c).paddingLeft))"
+    depths = page.locator(".tree-box li.tree-node > .row .name").evaluate_all(
+        "names => names.map(n => n.getBoundingClientRect().left)"
     )
     assert len(set(depths)) >= 2  # sub-codes are indented further than their parents
     watched.assert_clean("colours")

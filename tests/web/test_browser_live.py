@@ -181,8 +181,8 @@ def test_another_members_coding_appears_and_a_stale_save_is_refused(
     assert coder.evaluate("() => window.stillThisPage === true")
     assert coder.evaluate("() => window.getSelection().toString()") == selected
     assert coder.locator("#selection").inner_text() == shown
-    codes = coder.locator("ul.codes").inner_text()
-    assert f"{STEPS} 1" in " ".join(codes.split())
+    count = coder.locator(f'ul.codes li[data-code="{STEPS}"] > .row .count').inner_text()
+    assert count == "1"
     shot(coder, "live-coder-sees-lead-coding")
 
     # the coder opens the editor on their own coding; the lead changes it meanwhile
@@ -247,16 +247,16 @@ def test_the_codebook_counts_follow_another_members_coding(
     coder = member_page(chromium, url, CODER)
     coder.goto(url + "/codebook")
     coder.evaluate("() => { window.stillThisPage = true; }")
-    row = coder.locator("tr", has=coder.get_by_role("rowheader", name="Graded steps", exact=True))
-    before = int(row.locator("td.num").inner_text())
+    row = coder.locator(f'#level-1-tree li[data-code="{STEPS}"] > .row')
+    before = int(row.locator(".count").inner_text())
     body = {"code": STEPS, "start": 0, "end": 10}
     status, text = api(lead, "POST", "/api/transcripts/1/codings", body)
     assert status == 201, text
     coder.wait_for_function(
-        """([n]) => Array.from(document.querySelectorAll('tr')).some((tr) =>
-            tr.querySelector('th') && tr.querySelector('th').textContent.trim() === 'Graded steps'
-            && tr.querySelector('td.num').textContent === String(n))""",
-        arg=[before + 1],
+        """([path, n]) => Array.from(document.querySelectorAll('#level-1-tree li.tree-node'))
+            .some((li) => li.dataset.code === path
+                && li.querySelector(':scope > .row .count').textContent === String(n))""",
+        arg=[STEPS, before + 1],
         timeout=WITHIN_MS,
     )
     assert coder.evaluate("() => window.stillThisPage === true")

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from thematica.domain import Code
 from thematica.errors import NotFoundError, ThematicaError
 from thematica.service.acting import MemberStudy
+from thematica.web import code_tree
 from thematica.web import fields as f
 from thematica.web import quotes_context as quotes
 from thematica.web import themes_context as ctx
@@ -85,11 +86,18 @@ def router(wb: Workbench) -> APIRouter:
     def codebook_page(request: Request) -> HTMLResponse:
         study = wb.acting(request)
         live = study.live_codebook_version()  # taken first: the page is at least this new
-        return wb.page(request, "codebook.html", {**ctx.codebook(study), "live": live}, study)
+        return wb.page(request, "codebook.html", {**codebook(study), "live": live}, study)
 
     @r.get("/api/codebook")
     def codebook_json(request: Request) -> dict[str, Any]:
-        return ctx.codebook(wb.acting(request))
+        return codebook(wb.acting(request))
+
+    def codebook(study: MemberStudy) -> dict[str, Any]:
+        """The codebook with each level's codes also as a tree (issue 14, item 2)."""
+        data = ctx.codebook(study)
+        for level in data["levels"]:
+            level["tree"] = code_tree.tree(level["codes"])
+        return data
 
     @r.get("/codebook/{code_id}", response_class=HTMLResponse)
     def code_page(request: Request, code_id: int) -> HTMLResponse:
