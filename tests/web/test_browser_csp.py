@@ -131,6 +131,8 @@ def test_the_scripts_still_work_under_the_policy(
     page.wait_for_function("() => document.getElementById('selection').textContent.includes('(')")
     page.keyboard.press("c")
     page.keyboard.type("Policy > Coded under the CSP")
+    page.keyboard.press("Enter")  # a new code: the first Enter asks to confirm it
+    assert "new code: Policy > Coded under the CSP" in page.inner_text("#new-code-say")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert len(codings_by(study, "Tom Okafor")) == before + 1

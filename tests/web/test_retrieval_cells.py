@@ -12,12 +12,10 @@ from fastapi.testclient import TestClient
 from tests.web.conftest import sign_in_client
 
 CELL = re.compile(
-    r'<a class="cell-link" href="([^"]+)" aria-label="Quotes: [^"]*?: (\d+) of (\d+) '
-    r'participants, (\d+) codings?">'
+    r'<a class="cell-link" href="([^"]+)"><span class="nN">(\d+)/(\d+)</span> '
+    r'<span class="phrase">[^<]*</span> <span class="codings">(\d+) codings?</span>'
 )
-COUNT = re.compile(
-    r'<a href="(/analysis/quotes\?[^"]+)" aria-label="Quotes: [^"]*?(\d+) of (\d+) participants">'
-)
+COUNT = re.compile(r'<a href="(/analysis/quotes\?[^"]+)">(?:<span class="nN">)?(\d+)/(\d+)')
 PAIR = re.compile(r'<a href="(/analysis/cooccurrence/quotes\?[^"]+)" aria-label="(\d+) turns? with')
 
 
