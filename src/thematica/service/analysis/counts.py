@@ -27,22 +27,37 @@ from thematica.service.codebook import CodeIndex, NodeIndex
 
 
 class _Roster:
-    """The participants in register order, to list those in a set and those not in it: with
-    hundreds of themes and codes over a thousand participants, a Python loop over everyone for
-    each row was most of the time the counts took (issue 15)."""
+    """The participants in register order, to list those in a set and those not in it, and to
+    count them per group: with hundreds of themes and codes over a thousand participants, a
+    Python loop over everyone for each row was most of the time the counts took (issue 15)."""
 
-    def __init__(self, people: dict[int, str]) -> None:
+    def __init__(self, people: dict[int, str], group_of: dict[int, str]) -> None:
         self.order = {pid: i for i, pid in enumerate(people)}
         self.labels = np.array(list(people.values()), dtype=object)
         self.everyone: tuple[str, ...] = tuple(people.values())
+        self.values = sorted(set(group_of.values()))
+        index = {v: i for i, v in enumerate(self.values)}
+        # a participant without a value for the attribute is in no group: a bin past the last
+        self.group = np.array(
+            [index.get(group_of.get(pid, ""), len(self.values)) for pid in people], dtype=np.intp
+        )
 
-    def split(self, chosen: frozenset[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(labels of those in ``chosen``, labels of the rest), each in register order."""
-        if not chosen:
-            return (), self.everyone
+    def mask(self, chosen: frozenset[int]) -> np.ndarray:
         mask = np.zeros(len(self.labels), dtype=bool)
-        mask[np.fromiter((self.order[p] for p in chosen if p in self.order), dtype=np.intp)] = True
+        if chosen:
+            mask[np.fromiter((self.order[p] for p in chosen if p in self.order), dtype=np.intp)] = True
+        return mask
+
+    def split(self, mask: np.ndarray) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(labels where ``mask`` holds, labels of the rest), each in register order."""
+        if not mask.any():
+            return (), self.everyone
         return tuple(self.labels[mask].tolist()), tuple(self.labels[~mask].tolist())
+
+    def per_group(self, mask: np.ndarray) -> list[int]:
+        """How many of those where ``mask`` holds are in each group, in ``values`` order."""
+        counted = np.bincount(self.group[mask], minlength=len(self.values) + 1)
+        return [int(n) for n in counted[: len(self.values)]]
 
 
 def _phrases(
@@ -93,7 +108,7 @@ def counts(
     node_direct, node_rolled = counting.node_participants(node_tree, supports, code_rolled)
     _div_direct, div_rolled = counting.node_participants(node_tree, divergent, code_rolled)
 
-    roster = _Roster(people)
+    roster = _Roster(people, group_of)
 
     def make(
         kind: str,
@@ -102,11 +117,10 @@ def counts(
         rolled: frozenset[int],
         against: frozenset[int],
     ) -> NodeCount:
-        in_group = Counter(group_of[p] for p in rolled) if group_totals else Counter()
+        coded = roster.mask(rolled)
         by_group = tuple(
             GroupCount(value, n, group_totals[value], phrase[n, group_totals[value]])
-            for value in sorted(group_totals)
-            for n in [in_group[value]]
+            for value, n in zip(roster.values, roster.per_group(coded), strict=True)
         )
         return NodeCount(
             kind,
@@ -116,8 +130,8 @@ def counts(
             len(rolled),
             total,
             phrase[len(rolled), total],
-            *roster.split(rolled),
-            roster.split(against)[0] if against else (),
+            *roster.split(coded),
+            roster.split(roster.mask(against))[0] if against else (),
             by_group,
         )
 
