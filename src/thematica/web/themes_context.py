@@ -11,6 +11,7 @@ from thematica.domain import Code, Coding, Level, format_path
 from thematica.errors import NotFoundError, ThematicaError
 from thematica.service.acting import MemberStudy
 from thematica.service.framework import Quote, code_version
+from thematica.web import theme_map_view
 from thematica.web.context import PALETTE
 
 LEVEL_LABELS = {
@@ -220,6 +221,7 @@ def themes(study: MemberStudy) -> dict[str, Any]:
                 all_codes, key=lambda c: (-int(c.level), [p.casefold() for p in c.path])
             )
         ],
+        "map": theme_map_view.figures(study),
         "can_edit": can_edit(study),
     }
 
