@@ -97,6 +97,7 @@ def router(wb: Workbench) -> APIRouter:
         data = ctx.codebook(study)
         for level in data["levels"]:
             level["tree"] = code_tree.tree(level["codes"])
+        data["downloads"] = {fmt: f"/codebook.{fmt}" for fmt in ("csv", "xlsx")}
         return data
 
     @r.get("/codebook/{code_id}", response_class=HTMLResponse)
