@@ -125,7 +125,8 @@ def node(page: Page, path: str) -> Locator:
 
 def drag(page: Page, handle: Locator, target: Locator) -> None:
     """Drag with the mouse in small steps, as a hand does (Chromium starts a drag only after
-    the mouse moves)."""
+    the mouse moves); both in view first."""
+    handle.evaluate("el => el.scrollIntoView({ block: 'center' })")
     source, goal = handle.bounding_box(), target.bounding_box()
     assert source is not None and goal is not None
     page.mouse.move(source["x"] + source["width"] / 2, source["y"] + source["height"] / 2)
