@@ -184,8 +184,13 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ("GET", "/themes/{node_id}/quotes"): (READ, NONE),
     ("GET", "/api/themes/{node_id}/quotes"): (READ, NONE),
     # downloads (issue 14): what the member's page shows, so as the page is
-    **{("GET", f"/codes/{{code_id}}/quotes.{fmt}"): (READ, NONE) for fmt in ("docx", "csv", "xlsx")},
-    **{("GET", f"/themes/{{node_id}}/quotes.{fmt}"): (READ, NONE) for fmt in ("docx", "csv", "xlsx")},
+    **{
+        ("GET", f"/codes/{{code_id}}/quotes.{fmt}"): (READ, NONE) for fmt in ("docx", "csv", "xlsx")
+    },
+    **{
+        ("GET", f"/themes/{{node_id}}/quotes.{fmt}"): (READ, NONE)
+        for fmt in ("docx", "csv", "xlsx")
+    },
     ("GET", "/themes/map.svg"): (READ, NONE),
     ("GET", "/themes/map.png"): (READ, NONE),
     ("GET", "/codebook.csv"): (READ, NONE),

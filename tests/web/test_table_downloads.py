@@ -101,7 +101,9 @@ def test_matrix_downloads_are_the_twins_cells(client: TestClient) -> None:
             assert f'href="/analysis/matrix.{fmt}?{query}"' in page
             rows = rows_of(client.get(f"/analysis/matrix.{fmt}?{query}"), fmt)
             values = [v for v, _n in twin["values"]]
-            assert rows[0][3:] == [f"{v}: {x}" for v in values for x in ("n", "N", "quantifier", "codings")]
+            assert rows[0][3:] == [
+                f"{v}: {x}" for v in values for x in ("n", "N", "quantifier", "codings")
+            ]
             assert len(rows) == 1 + len(twin["rows"]) > 3
             for row, want in zip(rows[1:], twin["rows"], strict=True):
                 assert row[:2] == [want["kind"], " > ".join(want["path"])]

@@ -241,9 +241,7 @@ def _one_overarching(
     )
 
 
-def build(
-    data: ReportData | MapData, dpi: int | None = None, part: MapPart | None = None
-) -> Any:
+def build(data: ReportData | MapData, dpi: int | None = None, part: MapPart | None = None) -> Any:
     """A figure of the theme map as Graphviz source (not yet rendered); ``dpi`` for a raster
     image; ``part`` one of :func:`parts` (default: the first).
 

@@ -47,7 +47,11 @@ ALL_CODES = "(all codes together)"
 
 
 def _agreement_row(
-    code: str, transcripts: int, chars: dict[str, Any], people: dict[str, Any], turns: dict[str, Any]
+    code: str,
+    transcripts: int,
+    chars: dict[str, Any],
+    people: dict[str, Any],
+    turns: dict[str, Any],
 ) -> tuple[Cell, ...]:
     p, t = people["coefficients"], turns["coefficients"]
     return (
