@@ -517,8 +517,9 @@ def test_blind_coding_counts_only_the_codings_a_member_may_see(
     assert {c["id"]: c["codings"] for c in twin["levels"][0]["codes"]} == agreed
     assert client.get(f"/api/codebook/{steps}").json()["code"]["codings"] == own
     assert f"· {own} codings" in client.get(f"/codebook/{steps}").text
-    row = client.get("/codebook").text.split(f'<tr id="c{steps}">')[1].split("</tr>")[0]
-    assert f'<td class="num">{own}</td>' in row
+    page = client.get("/codebook").text  # the codebook is a tree (issue 14, item 2)
+    row = page.split(f' id="c{steps}" ')[1].split("</div>")[0]
+    assert f'<span class="count num" title="Codings you can see">{own}</span>' in row
 
 
 def test_blind_coding_split_never_moves_or_locates_hidden_codings(
