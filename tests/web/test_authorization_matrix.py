@@ -191,6 +191,12 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
         ("GET", f"/themes/{{node_id}}/quotes.{fmt}"): (READ, NONE)
         for fmt in ("docx", "csv", "xlsx")
     },
+    **{("GET", f"/analysis/quotes.{fmt}"): (NOT_BLIND, NONE) for fmt in ("docx", "csv", "xlsx")},
+    ("GET", "/analysis/quotes"): (NOT_BLIND, NONE),
+    ("GET", "/api/analysis/quotes"): (NOT_BLIND, NONE),
+    # a code paired with itself: refused (422) to whoever may see level one, 403 to a blind coder
+    ("GET", "/analysis/cooccurrence/quotes"): (SELF_PAIR := (422, 422, 403, 422, 422), NONE),
+    ("GET", "/api/analysis/cooccurrence/quotes"): (SELF_PAIR, NONE),
     ("GET", "/themes/map.svg"): (READ, NONE),
     ("GET", "/themes/map.png"): (READ, NONE),
     ("GET", "/codebook.csv"): (READ, NONE),
@@ -338,6 +344,10 @@ def url(path: str, i: Ids, person: str) -> str:
         "turn": 2,
     }
     filled = path.format(**values)
+    if path.startswith(("/analysis/quotes", "/api/analysis/quotes")):
+        return filled + f"?code={i.code_id}&level=1"  # a level-one code's quotes (a cell)
+    if path.endswith("/cooccurrence/quotes"):
+        return filled + f"?a={i.code_id}&b={i.code_id}&level=1"
     return filled + ("?q=pain" if path in ("/search", "/api/search") else "")
 
 
