@@ -619,3 +619,18 @@ def test_anonymised_only_members_never_see_unanonymised_words(
     engine.dispose()
     shown = client.get(f"/api/themes/{leaf['id']}/quotes").json()["quotes"]
     assert {q["transcript_id"] for q in shown if q["text"] is not None} == {first}
+
+
+def test_only_the_theme_being_given_a_code_lists_the_codes(client: TestClient) -> None:
+    """Issue 14, item 5: a theme lists its own codes; the study's codes are listed once, in the
+    "Assign a code" form of the theme asked for (``?assign=``), so the page stays small."""
+    sign_in(client, "Rachel Ames")
+    twin = client.get("/api/themes").json()
+    node = twin["nodes"][0]["id"]
+    option = f'<option value="{twin["codes"][0]["id"]}">'
+    page = client.get("/themes").text
+    assert option not in page and 'name="code" required' not in page
+    assert f'href="/themes?assign={node}#assign-form-{node}"' in page
+    asked = client.get(f"/themes?assign={node}").text
+    assert asked.count('name="code" required') == 1 and asked.count(option) == 1
+    assert f'<form method="post" action="/themes/{node}/assign" id="assign-form-{node}">' in asked
