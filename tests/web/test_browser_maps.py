@@ -83,6 +83,7 @@ def test_pages_at_1366_and_200_percent(
         assert response is not None and response.status == 200
         if path == "/themes":
             map_loaded(p)
+            shot(p, name + "-map" + suffix)
             p.evaluate("window.scrollTo(0, 0)")
         overflow = p.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
