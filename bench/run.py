@@ -482,6 +482,8 @@ def bench_web(transcripts: int, words: int, opens: int, adds: int, signin: bool 
     try:
         page = [timed("GET", f"/transcripts/{summary.id}") for _ in range(opens + 3)][3:]
         twin = [timed("GET", f"/api/transcripts/{summary.id}") for _ in range(opens + 3)][3:]
+        themes = [timed("GET", "/themes") for _ in range(opens + 3)][3:]
+        theme_map = [timed("GET", "/themes/map.svg") for _ in range(opens + 3)][3:]
         added = []
         for _ in range(adds + 3):
             start = rng.randrange(0, length - 200)
@@ -501,6 +503,8 @@ def bench_web(transcripts: int, words: int, opens: int, adds: int, signin: bool 
                 "transcript_words": summary.words,
                 "open_transcript_page": {"requests": opens, **_percentiles(page)},
                 "open_transcript_json": {"requests": opens, **_percentiles(twin)},
+                "open_themes_page": {"requests": opens, **_percentiles(themes)},
+                "theme_map_svg": {"requests": opens, **_percentiles(theme_map)},
                 "add_coding": {"requests": adds, **_percentiles(added)},
             },
             indent=2,

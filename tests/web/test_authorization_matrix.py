@@ -183,6 +183,28 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ("POST", "/api/themes/{node_id}/{action}"): (CODERS, json(lambda i: {"description": "M"})),
     ("GET", "/themes/{node_id}/quotes"): (READ, NONE),
     ("GET", "/api/themes/{node_id}/quotes"): (READ, NONE),
+    # downloads (issue 14): what the member's page shows, so as the page is
+    **{
+        ("GET", f"/codes/{{code_id}}/quotes.{fmt}"): (READ, NONE) for fmt in ("docx", "csv", "xlsx")
+    },
+    **{
+        ("GET", f"/themes/{{node_id}}/quotes.{fmt}"): (READ, NONE)
+        for fmt in ("docx", "csv", "xlsx")
+    },
+    **{("GET", f"/analysis/quotes.{fmt}"): (NOT_BLIND, NONE) for fmt in ("docx", "csv", "xlsx")},
+    ("GET", "/analysis/quotes"): (NOT_BLIND, NONE),
+    ("GET", "/api/analysis/quotes"): (NOT_BLIND, NONE),
+    # a code paired with itself: refused (422) to whoever may see level one, 403 to a blind coder
+    ("GET", "/analysis/cooccurrence/quotes"): (SELF_PAIR := (422, 422, 403, 422, 422), NONE),
+    ("GET", "/api/analysis/cooccurrence/quotes"): (SELF_PAIR, NONE),
+    ("GET", "/themes/map.svg"): (READ, NONE),
+    ("GET", "/themes/map.png"): (READ, NONE),
+    ("GET", "/codebook.csv"): (READ, NONE),
+    ("GET", "/codebook.xlsx"): (READ, NONE),
+    ("GET", "/analysis/agreement.csv"): (NOT_BLIND, NONE),
+    ("GET", "/analysis/agreement.xlsx"): (NOT_BLIND, NONE),
+    ("GET", "/analysis/matrix.csv"): (READ, NONE),
+    ("GET", "/analysis/matrix.xlsx"): (READ, NONE),
     ("GET", "/analysis"): (READ, NONE),
     ("GET", "/api/analysis"): (READ, NONE),
     ("GET", "/analysis/agreement"): (NOT_BLIND, NONE),
@@ -322,6 +344,10 @@ def url(path: str, i: Ids, person: str) -> str:
         "turn": 2,
     }
     filled = path.format(**values)
+    if path.startswith(("/analysis/quotes", "/api/analysis/quotes")):
+        return filled + f"?code={i.code_id}&level=1"  # a level-one code's quotes (a cell)
+    if path.endswith("/cooccurrence/quotes"):
+        return filled + f"?a={i.code_id}&b={i.code_id}&level=1"
     return filled + ("?q=pain" if path in ("/search", "/api/search") else "")
 
 

@@ -517,8 +517,9 @@ def test_blind_coding_counts_only_the_codings_a_member_may_see(
     assert {c["id"]: c["codings"] for c in twin["levels"][0]["codes"]} == agreed
     assert client.get(f"/api/codebook/{steps}").json()["code"]["codings"] == own
     assert f"· {own} codings" in client.get(f"/codebook/{steps}").text
-    row = client.get("/codebook").text.split(f'<tr id="c{steps}">')[1].split("</tr>")[0]
-    assert f'<td class="num">{own}</td>' in row
+    page = client.get("/codebook").text  # the codebook is a tree (issue 14, item 2)
+    row = page.split(f' id="c{steps}" ')[1].split("</div>")[0]
+    assert f'<span class="count num" title="Codings you can see">{own}</span>' in row
 
 
 def test_blind_coding_split_never_moves_or_locates_hidden_codings(
@@ -618,3 +619,18 @@ def test_anonymised_only_members_never_see_unanonymised_words(
     engine.dispose()
     shown = client.get(f"/api/themes/{leaf['id']}/quotes").json()["quotes"]
     assert {q["transcript_id"] for q in shown if q["text"] is not None} == {first}
+
+
+def test_only_the_theme_being_given_a_code_lists_the_codes(client: TestClient) -> None:
+    """Issue 14, item 5: a theme lists its own codes; the study's codes are listed once, in the
+    "Assign a code" form of the theme asked for (``?assign=``), so the page stays small."""
+    sign_in(client, "Rachel Ames")
+    twin = client.get("/api/themes").json()
+    node = twin["nodes"][0]["id"]
+    option = f'<option value="{twin["codes"][0]["id"]}">'
+    page = client.get("/themes").text
+    assert option not in page and 'name="code" required' not in page
+    assert f'href="/themes?assign={node}#assign-form-{node}"' in page
+    asked = client.get(f"/themes?assign={node}").text
+    assert asked.count('name="code" required') == 1 and asked.count(option) == 1
+    assert f'<form method="post" action="/themes/{node}/assign" id="assign-form-{node}">' in asked

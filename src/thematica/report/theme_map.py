@@ -10,12 +10,14 @@ from __future__ import annotations
 import html
 import shutil
 import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from thematica import private_files
-from thematica.domain import ThemeNode
+from thematica.analysis.reports import NodeCount
+from thematica.domain import CodePath, Link, ThemeNode
 from thematica.errors import ThematicaError
 from thematica.report.data import ReportData
 from thematica.report.framework import theme_counts
@@ -92,6 +94,11 @@ def _graphviz() -> Any:
     return graphviz
 
 
+def graphviz_ready() -> None:
+    """Raise :class:`ThematicaError` naming what to install if the map cannot be drawn here."""
+    _graphviz()
+
+
 def wrap(text: str, width: int) -> list[str]:
     """Lines of at most ``width`` characters (longer words stay whole), balanced so that the
     last line is not a lone word: the narrowest width that needs no more lines is used."""
@@ -120,6 +127,23 @@ def _label(name: str, depth: int, detail: str, *, inline: bool = False) -> str:
 
 
 @dataclass(frozen=True)
+class MapData:
+    """What the theme map draws: the framework's nodes and interlinks, and each node's single
+    count (a node without one shows "–"). The report passes its :class:`ReportData`; the
+    workbench builds this from the member's study."""
+
+    nodes: tuple[ThemeNode, ...]
+    links: tuple[Link, ...]
+    counts: Mapping[CodePath, NodeCount]
+
+
+def map_data(data: ReportData | MapData) -> MapData:
+    if isinstance(data, MapData):
+        return data
+    return MapData(data.nodes, data.links, theme_counts(data))
+
+
+@dataclass(frozen=True)
 class Edge:
     source: str  # a node id in the figure
     target: str
@@ -139,7 +163,7 @@ class MapPart:
     layout: str = "whole"  # whole | overview | branch
 
 
-def parts(data: ReportData) -> list[MapPart]:
+def parts(data: ReportData | MapData) -> list[MapPart]:
     """The theme map's figures. A framework of up to ``SPLIT_FROM`` sub-themes is one figure. A
     larger one would have to be shrunk past legibility on a page, so it becomes an overview
     (overarching themes and themes) and one figure per overarching theme, read left to right,
@@ -163,7 +187,7 @@ def parts(data: ReportData) -> list[MapPart]:
     return result
 
 
-def _overview(data: ReportData, letters: dict[tuple[str, ...], str]) -> MapPart:
+def _overview(data: ReportData | MapData, letters: dict[tuple[str, ...], str]) -> MapPart:
     figures = ", ".join(f"{STEM_NUMBER}{letter}" for letter in letters.values())
     caption = (
         "Figure 1. Theme map, overview. Dark double-bordered boxes: overarching themes; grey "
@@ -177,7 +201,7 @@ def _overview(data: ReportData, letters: dict[tuple[str, ...], str]) -> MapPart:
 
 
 def _one_overarching(
-    data: ReportData,
+    data: ReportData | MapData,
     top: ThemeNode,
     ids: dict[tuple[str, ...], str],
     letters: dict[tuple[str, ...], str],
@@ -217,7 +241,7 @@ def _one_overarching(
     )
 
 
-def build(data: ReportData, dpi: int | None = None, part: MapPart | None = None) -> Any:
+def build(data: ReportData | MapData, dpi: int | None = None, part: MapPart | None = None) -> Any:
     """A figure of the theme map as Graphviz source (not yet rendered); ``dpi`` for a raster
     image; ``part`` one of :func:`parts` (default: the first).
 
@@ -230,7 +254,7 @@ def build(data: ReportData, dpi: int | None = None, part: MapPart | None = None)
     """
     graphviz = _graphviz()
     part = part or parts(data)[0]
-    counts = theme_counts(data)
+    counts = map_data(data).counts
     graph = graphviz.Digraph(
         "theme_map",
         graph_attr={
@@ -295,24 +319,27 @@ def build(data: ReportData, dpi: int | None = None, part: MapPart | None = None)
     return graph
 
 
-def render(data: ReportData, out_dir: Path) -> list[Path]:
-    """Write each figure of :func:`parts` as ``stem.svg``, ``stem.pdf`` and ``stem.png``
-    (300 dpi) and return their paths."""
+def draw(data: ReportData | MapData, part: MapPart, fmt: str) -> bytes:
+    """One figure as ``svg``, ``pdf`` or ``png`` (300 dpi, its resolution stamped) bytes."""
     graphviz = _graphviz()
-    written = []
     try:
-        for part in parts(data):
-            vector = build(data, part=part)
-            for fmt in ("svg", "pdf"):
-                path = out_dir / f"{part.stem}.{fmt}"
-                private_files.write_bytes(path, vector.pipe(format=fmt))
-                written.append(path)
-            path = out_dir / f"{part.stem}.png"
-            raster = build(data, dpi=DPI, part=part).pipe(format="png")
-            private_files.write_bytes(path, with_dpi(raster, DPI))
-            written.append(path)
+        if fmt == "png":
+            return with_dpi(build(data, dpi=DPI, part=part).pipe(format="png"), DPI)
+        out: bytes = build(data, part=part).pipe(format=fmt)
+        return out
     except graphviz.ExecutableNotFound:
         raise ThematicaError(INSTALL) from None
     except graphviz.CalledProcessError as exc:
         raise ThematicaError(f"Graphviz could not draw the theme map: {exc.stderr!r}") from None
+
+
+def render(data: ReportData, out_dir: Path) -> list[Path]:
+    """Write each figure of :func:`parts` as ``stem.svg``, ``stem.pdf`` and ``stem.png``
+    (300 dpi) and return their paths."""
+    written = []
+    for part in parts(data):
+        for fmt in ("svg", "pdf", "png"):
+            path = out_dir / f"{part.stem}.{fmt}"
+            private_files.write_bytes(path, draw(data, part, fmt))
+            written.append(path)
     return written

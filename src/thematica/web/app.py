@@ -60,7 +60,9 @@ from thematica.web.routes import (
     recruitment,
     search,
     signin,
+    tables,
     team,
+    theme_map,
     themes,
     transcripts,
     withdraw,
@@ -93,6 +95,8 @@ FEATURES = (
     corrections,
     downloads,
     cells,
+    tables,
+    theme_map,
 )
 
 

@@ -11,6 +11,7 @@ from thematica.domain import Code, Coding, Level, format_path
 from thematica.errors import NotFoundError, ThematicaError
 from thematica.service.acting import MemberStudy
 from thematica.service.framework import Quote, code_version
+from thematica.web import code_tree, theme_map_view
 from thematica.web.context import PALETTE
 
 LEVEL_LABELS = {
@@ -44,16 +45,21 @@ def _coded(codes: Iterable[Code]) -> list[dict[str, Any]]:
 
 
 def codebook(study: MemberStudy) -> dict[str, Any]:
-    """Both levels' code trees (parents before children) and the lineage log, newest first."""
-    return {
-        "levels": [
+    """Both levels' codes (parents before children, and as a tree: issue 14, item 2), the
+    lineage log, newest first, and the codebook's downloads."""
+    levels = []
+    for level in (Level.TWO, Level.ONE):
+        codes = _coded(study.codes(level))
+        levels.append(
             {
                 "level": int(level),
                 "label": LEVEL_LABELS[int(level)],
-                "codes": _coded(study.codes(level)),
+                "codes": codes,
+                "tree": code_tree.tree(codes),
             }
-            for level in (Level.TWO, Level.ONE)
-        ],
+        )
+    return {
+        "levels": levels,
         "lineage": [
             {
                 "id": e.id,
@@ -67,6 +73,7 @@ def codebook(study: MemberStudy) -> dict[str, Any]:
             for e in reversed(study.lineage())
         ],
         "can_edit": can_edit(study),
+        "downloads": {fmt: f"/codebook.{fmt}" for fmt in ("csv", "xlsx")},
     }
 
 
@@ -220,6 +227,7 @@ def themes(study: MemberStudy) -> dict[str, Any]:
                 all_codes, key=lambda c: (-int(c.level), [p.casefold() for p in c.path])
             )
         ],
+        "map": theme_map_view.figures(study),
         "can_edit": can_edit(study),
     }
 

@@ -16,7 +16,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from thematica.domain import Code
 from thematica.errors import NotFoundError, ThematicaError
 from thematica.service.acting import MemberStudy
-from thematica.web import code_tree
 from thematica.web import fields as f
 from thematica.web import quotes_context as quotes
 from thematica.web import themes_context as ctx
@@ -93,11 +92,7 @@ def router(wb: Workbench) -> APIRouter:
         return codebook(wb.acting(request))
 
     def codebook(study: MemberStudy) -> dict[str, Any]:
-        """The codebook with each level's codes also as a tree (issue 14, item 2)."""
-        data = ctx.codebook(study)
-        for level in data["levels"]:
-            level["tree"] = code_tree.tree(level["codes"])
-        return data
+        return ctx.codebook(study)
 
     @r.get("/codebook/{code_id}", response_class=HTMLResponse)
     def code_page(request: Request, code_id: int) -> HTMLResponse:

@@ -85,10 +85,13 @@ def router(wb: Workbench) -> APIRouter:
         return {"entry": editor(request).unlink_themes(link_id)}
 
     @r.get("/themes", response_class=HTMLResponse)
-    def themes_page(request: Request) -> HTMLResponse:
+    def themes_page(request: Request, assign: int | None = None) -> HTMLResponse:
+        """The framework; ``assign`` names the theme whose "Assign a code" form is open (the
+        only one that lists the study's codes)."""
         study = wb.acting(request)
         live = study.live_themes_version()  # taken first: the page is at least this new
-        return wb.page(request, "themes.html", {**ctx.themes(study), "live": live}, study)
+        data = {**ctx.themes(study), "live": live, "assign": assign}
+        return wb.page(request, "themes.html", data, study)
 
     @r.get("/api/themes")
     def themes_json(request: Request) -> dict[str, Any]:

@@ -135,6 +135,8 @@
     box.addEventListener("keydown", (event) => {
       const li = event.target.closest && event.target.closest("ul.tree li.tree-node");
       if (!li || event.altKey || event.ctrlKey || event.metaKey) return;
+      // the arrows of a control inside the tree (the "Move…" picker's list) stay its own
+      if (event.target.closest(".move-picker")) return;
       const here = targets().find((t) => rowOf(li).contains(t));
       if (event.key === "ArrowDown") { event.preventDefault(); move(here, 1); }
       else if (event.key === "ArrowUp") {

@@ -10,7 +10,7 @@
 // Handlers live on the document (themes.js), so nothing needs binding again after a swap.
 (function () {
   "use strict";
-  const PARTS = ["framework-lead", "count-problem", "add-theme", "links-list", "link-form"];
+  const PARTS = ["framework-lead", "count-problem", "theme-map", "add-theme", "links-list", "link-form"];
   const message = document.getElementById("theme-message");
 
   function say(text) {
