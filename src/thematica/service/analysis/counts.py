@@ -45,7 +45,8 @@ class _Roster:
     def mask(self, chosen: frozenset[int]) -> np.ndarray:
         mask = np.zeros(len(self.labels), dtype=bool)
         if chosen:
-            mask[np.fromiter((self.order[p] for p in chosen if p in self.order), dtype=np.intp)] = True
+            rows = (self.order[p] for p in chosen if p in self.order)
+            mask[np.fromiter(rows, dtype=np.intp)] = True
         return mask
 
     def split(self, mask: np.ndarray) -> tuple[tuple[str, ...], tuple[str, ...]]:
