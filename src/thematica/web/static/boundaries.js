@@ -1,6 +1,7 @@
 // A coding's boundaries, moved by handles on its highlight (issue 14, item 3): focus or click a
 // highlight you may edit and a handle appears at each end. Drag one onto another word of the
-// turn (it snaps to the word's edge), or focus it and press ← / → to move it a word; the change
+// turn (it snaps to the word's edge), or focus it (Enter on a highlight, then Tab) and press ← / →
+// to move it a word; the change
 // is saved at once and only that turn is drawn again. Offsets are never shown. A handle dropped
 // outside its turn, or a change refused (someone changed the coding meanwhile: a stale tab), is
 // explained beside the turn, and the stored coding stays as it was.
@@ -150,6 +151,12 @@
 
   // -- the keyboard: arrows move the focused handle a word -----------------------------------------
   article.addEventListener("keydown", (event) => {
+    const mark = event.target.closest ? event.target.closest("mark.hl[tabindex]") : null;
+    if (mark && event.key === "Enter") {  // from a highlight to its start handle
+      const turn = mark.closest(".turn");
+      if (editOf(turn, mark.dataset.coding)) { event.preventDefault(); show(turn, mark.dataset.coding, "start"); }
+      return;
+    }
     const b = event.target.closest ? event.target.closest("button.boundary") : null;
     if (!b) return;
     if (event.key === "Escape") { event.preventDefault(); const mark = b.closest(".turn").querySelector('mark[tabindex][data-coding="' + b.dataset.coding + '"]'); hide(); if (mark) mark.focus(); return; }
@@ -171,14 +178,18 @@
   // -- when the handles show -------------------------------------------------------------------------
   article.addEventListener("focusin", (event) => {
     const mark = event.target.closest ? event.target.closest("mark.hl[tabindex]") : null;
-    if (mark) show(mark.closest(".turn"), mark.dataset.coding, null);
+    if (mark && editOf(mark.closest(".turn"), mark.dataset.coding)) show(mark.closest(".turn"), mark.dataset.coding, null);
   });
   article.addEventListener("click", (event) => {
     if (event.target.closest("button.boundary")) return;
     const sel = window.getSelection();
-    const mark = event.target.closest("mark.hl");
-    if (mark && (!sel || sel.isCollapsed)) show(mark.closest(".turn"), mark.dataset.coding, null);
-    else if (!mark) hide();
+    let mark = event.target.closest("mark.hl");
+    if (!mark) { hide(); return; }
+    if (sel && !sel.isCollapsed) return;
+    const turn = mark.closest(".turn");
+    // overlapping highlights: the innermost one you may edit
+    while (mark && !editOf(turn, mark.dataset.coding)) mark = mark.parentElement.closest("mark.hl");
+    if (mark) show(turn, mark.dataset.coding, null);
   });
   document.addEventListener("thematica:turns-updated", () => {
     if (!again) return;

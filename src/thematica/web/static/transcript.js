@@ -336,6 +336,7 @@
     range.setStart(a[0], a[1]); range.setEnd(b[0], b[1]);
     const sel = window.getSelection();
     sel.removeAllRanges(); sel.addRange(range);
+    readSelection();  // at once: "selectionchange" comes later, maybe after focus moved on
   }
   function selectTurn() {
     const turn = focusedTurn();
