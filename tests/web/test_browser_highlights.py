@@ -139,17 +139,18 @@ def test_keyboard_only_coding_shows_the_highlight_without_a_reload(
         assert len(s.codings(coder=CODER)) == before + 1
 
 
-def mine_in(page: Page, transcript: int) -> tuple[str, int]:
+def mine_in(page: Page, transcript: int, tall: int = 300) -> tuple[str, int]:
     """A turn holding one of my codings alone in its lane, and that coding's id."""
     found = page.evaluate(
-        """() => { for (const b of document.querySelectorAll('#transcript button.edit-coding')) {
+        """(tall) => { for (const b of document.querySelectorAll('#transcript button.edit-coding')) {
                      const turn = b.closest('.turn');
                      const marks = turn.querySelectorAll('mark[data-coding="' + b.dataset.coding + '"]');
                      const p = turn.querySelector('p.text');
-                     if (marks.length && turn.getBoundingClientRect().height < 300
+                     if (marks.length && turn.getBoundingClientRect().height < tall
                          && Number(b.dataset.end) < Number(turn.dataset.end) - 20
                          && Number(b.dataset.start) >= Number(turn.dataset.start))
-                       return [turn.dataset.position, Number(b.dataset.coding)]; } return null; }"""
+                       return [turn.dataset.position, Number(b.dataset.coding)]; } return null; }""",
+        tall,
     )
     assert found, f"no coding of mine to adjust in transcript {transcript}"
     page.evaluate(
@@ -346,7 +347,7 @@ def test_screenshots_and_axe_with_highlights_handles_and_the_editor(
     url, _ = server
     for p, name in ((page, "transcript-marks"), (zoomed, "transcript-marks-200")):
         p.goto(url + "/transcripts/1")
-        turn, coding = mine_in(p, 1)
+        turn, coding = mine_in(p, 1, tall=5000)
         p.locator(turn).scroll_into_view_if_needed()
         p.locator(f'{turn} mark[tabindex][data-coding="{coding}"]').focus()
         p.keyboard.press("Enter")
