@@ -75,7 +75,7 @@ def select_words(page: Page, turn: int, start: int, end: int) -> tuple[int, int]
         }""",
         [turn, start, end],
     )
-    page.wait_for_function("() => document.getElementById('selection').textContent.includes('(')")
+    page.wait_for_function("() => document.getElementById('selection').textContent.includes('“')")
     return int(found) + start, int(found) + end
 
 

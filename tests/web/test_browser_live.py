@@ -155,7 +155,7 @@ def test_another_members_coding_appears_and_a_stale_save_is_refused(
     _, theirs, mine = long_turns(coder)[:3]
     coder.evaluate("() => { window.stillThisPage = true; }")  # gone if the page reloads
     selected = select_words(coder, mine, 0, 12)
-    coder.wait_for_function("() => document.getElementById('selection').textContent.includes('(')")
+    coder.wait_for_function("() => document.getElementById('selection').textContent.includes('“')")
     shown = coder.locator("#selection").inner_text()
 
     # the lead codes a passage through the page
