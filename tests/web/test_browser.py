@@ -63,7 +63,7 @@ def test_code_a_span_with_the_mouse_and_with_the_keyboard(
     # keyboard: select with a range, press c, type a code, Enter
     page.evaluate(
         """() => { const p = document.querySelectorAll('#transcript .turn.participant p.text')[1];
-                   const r = document.createRange(); r.setStart(p.firstChild, 0); r.setEnd(p.firstChild, 14);
+                   const t = document.createTreeWalker(p, 4).nextNode(); const r = document.createRange(); r.setStart(t, 0); r.setEnd(t, 14);
                    const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }"""
     )
     page.wait_for_function("() => document.getElementById('selection').textContent.includes('“')")
@@ -86,7 +86,7 @@ def test_in_vivo_code_and_a_failed_request_keeps_the_selection(
     page.goto(url + "/transcripts/2")
     page.evaluate(
         """() => { const p = document.querySelectorAll('#transcript .turn.participant p.text')[0];
-                   const r = document.createRange(); r.setStart(p.firstChild, 0); r.setEnd(p.firstChild, 12);
+                   const t = document.createTreeWalker(p, 4).nextNode(); const r = document.createRange(); r.setStart(t, 0); r.setEnd(t, 12);
                    const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }"""
     )
     page.wait_for_function("() => document.getElementById('selection').textContent.includes('“')")
@@ -102,7 +102,7 @@ def test_in_vivo_code_and_a_failed_request_keeps_the_selection(
     # a request the server refuses: the message shows and the selection and code stay
     page.evaluate(
         """() => { const p = document.querySelectorAll('#transcript .turn.participant p.text')[0];
-                   const r = document.createRange(); r.setStart(p.firstChild, 0); r.setEnd(p.firstChild, 5);
+                   const t = document.createTreeWalker(p, 4).nextNode(); const r = document.createRange(); r.setStart(t, 0); r.setEnd(t, 5);
                    const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }"""
     )
     page.wait_for_function("() => document.getElementById('selection').textContent.includes('“')")

@@ -125,7 +125,7 @@ def test_the_scripts_still_work_under_the_policy(
     before = len(codings_by(study, "Tom Okafor"))
     page.evaluate(
         """() => { const p = document.querySelectorAll('#transcript .turn.participant p.text')[0];
-                   const r = document.createRange(); r.setStart(p.firstChild, 0); r.setEnd(p.firstChild, 12);
+                   const t = document.createTreeWalker(p, 4).nextNode(); const r = document.createRange(); r.setStart(t, 0); r.setEnd(t, 12);
                    const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }"""
     )
     page.wait_for_function("() => document.getElementById('selection').textContent.includes('“')")

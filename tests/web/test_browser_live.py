@@ -128,7 +128,7 @@ def select_words(page: Page, turn: int, start: int, end: int) -> str:
             """([turn, start, end]) => {
                 const p = document.querySelectorAll('#transcript p.text')[turn];
                 const range = document.createRange();
-                range.setStart(p.firstChild, start); range.setEnd(p.firstChild, end);
+                const t = document.createTreeWalker(p, 4).nextNode(); range.setStart(t, start); range.setEnd(t, end);
                 const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
                 return sel.toString();
             }""",

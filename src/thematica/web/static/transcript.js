@@ -184,6 +184,7 @@
       (c) => {
         remember({ kind: "add", id: c.id, version: c.version, label: "Coded " + quoteOf(words) + " as " + c.code + "." });
         say("Coded " + quoteOf(words) + " as " + c.code + ".", false);
+        input.value = "";  // ready for the next code, as after the reload this page used to do
         document.dispatchEvent(new CustomEvent("thematica:coded", { detail: c }));
       });
   }
@@ -375,7 +376,7 @@
     if (["INPUT", "TEXTAREA", "SELECT"].includes(tag) || document.querySelector("dialog[open]")) return;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const actions = {
-      c: () => input.focus(),
+      c: () => { readSelection(); input.focus(); },
       j: () => moveTurn(1),
       k: () => moveTurn(-1),
       s: selectTurn,
