@@ -115,7 +115,7 @@ def test_in_vivo_code_and_a_failed_request_keeps_the_selection(
     )
     assert "1 to 300 characters" in page.inner_text("#message")
     assert page.input_value("#code-input") == "x" * 400
-    assert "(" in page.inner_text("#selection")
+    assert page.inner_text("#selection") == "“No pr”"  # kept (the words, never offsets)
     shot(page, "transcript-error")
 
 
