@@ -226,7 +226,7 @@ def test_keyboard_only_coding_undo_and_the_help_overlay(
     # the last action can be undone, here with the keyboard
     assert page.locator("#undo-line").is_visible()
     assert "Whole turn but the edges" in page.inner_text("#last-action")
-    page.locator("body").focus()
+    page.evaluate("() => document.activeElement.blur()")  # out of the code box, no reload now
     page.keyboard.press("u")
     said(page, "Undone")
     stayed(page)
