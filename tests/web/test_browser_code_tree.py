@@ -69,13 +69,13 @@ def select_words(page: Page, turn: int, start: int, end: int) -> tuple[int, int]
     found = page.evaluate(
         """([turn, start, end]) => {
             const p = document.querySelectorAll('#transcript .turn.participant p.text')[turn];
-            const r = document.createRange(); r.setStart(p.firstChild, start); r.setEnd(p.firstChild, end);
+            const t = document.createTreeWalker(p, 4).nextNode(); const r = document.createRange(); r.setStart(t, start); r.setEnd(t, end);
             const s = window.getSelection(); s.removeAllRanges(); s.addRange(r);
             return Number(p.dataset.start);
         }""",
         [turn, start, end],
     )
-    page.wait_for_function("() => document.getElementById('selection').textContent.includes('(')")
+    page.wait_for_function("() => document.getElementById('selection').textContent.includes('“')")
     return int(found) + start, int(found) + end
 
 

@@ -125,16 +125,21 @@ def test_the_scripts_still_work_under_the_policy(
     before = len(codings_by(study, "Tom Okafor"))
     page.evaluate(
         """() => { const p = document.querySelectorAll('#transcript .turn.participant p.text')[0];
-                   const r = document.createRange(); r.setStart(p.firstChild, 0); r.setEnd(p.firstChild, 12);
+                   const t = document.createTreeWalker(p, 4).nextNode(); const r = document.createRange(); r.setStart(t, 0); r.setEnd(t, 12);
                    const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }"""
     )
-    page.wait_for_function("() => document.getElementById('selection').textContent.includes('(')")
+    page.wait_for_function("() => document.getElementById('selection').textContent.includes('“')")
     page.keyboard.press("c")
     page.keyboard.type("Policy > Coded under the CSP")
     page.keyboard.press("Enter")  # a new code: the first Enter asks to confirm it
     assert "new code: Policy > Coded under the CSP" in page.inner_text("#new-code-say")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    page.evaluate("() => { window.stillThisPage = true; }")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.getElementById('message').textContent.startsWith('Coded')"
+    )
+    page.locator("#transcript mark.hl.mine").first.wait_for()  # the turn swapped in, no reload
+    assert page.evaluate("() => window.stillThisPage === true")
     assert len(codings_by(study, "Tom Okafor")) == before + 1
     watched.assert_clean("coding")
     # moving a theme with the keyboard: themes.js

@@ -128,7 +128,7 @@ def select_words(page: Page, turn: int, start: int, end: int) -> str:
             """([turn, start, end]) => {
                 const p = document.querySelectorAll('#transcript p.text')[turn];
                 const range = document.createRange();
-                range.setStart(p.firstChild, start); range.setEnd(p.firstChild, end);
+                const t = document.createTreeWalker(p, 4).nextNode(); range.setStart(t, start); range.setEnd(t, end);
                 const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
                 return sel.toString();
             }""",
@@ -155,7 +155,7 @@ def test_another_members_coding_appears_and_a_stale_save_is_refused(
     _, theirs, mine = long_turns(coder)[:3]
     coder.evaluate("() => { window.stillThisPage = true; }")  # gone if the page reloads
     selected = select_words(coder, mine, 0, 12)
-    coder.wait_for_function("() => document.getElementById('selection').textContent.includes('(')")
+    coder.wait_for_function("() => document.getElementById('selection').textContent.includes('“')")
     shown = coder.locator("#selection").inner_text()
 
     # the lead codes a passage through the page

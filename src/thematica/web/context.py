@@ -17,7 +17,7 @@ from thematica.domain import (
     format_path,
 )
 from thematica.service.acting import MemberStudy
-from thematica.web import recruitment_context
+from thematica.web import coding_marks, recruitment_context
 
 PALETTE = (
     "#1f77b4",
@@ -187,47 +187,12 @@ def speaker_label(role: SpeakerRole, participant: str | None) -> str:
 def transcript(study: MemberStudy, ref: str) -> dict[str, Any]:
     t = study.transcript(ref)
     codes = study.codes(Level.ONE, counted=False)
-    colour = {c.path: c.colour or PALETTE[i % len(PALETTE)] for i, c in enumerate(codes)}
     codings = list(study.codings(transcript=str(t.id), level=Level.ONE))
     here = Counter(c.code for c in codings)
     blind = study.blind_coding()
     revealed = study.revealed(str(t.id))
     summary = next(s for s in study.transcripts() if s.id == t.id)
-    flags = {f.coding.id: f.reason for f in study.flagged_codings(str(t.id))}
-    flagged = {c.id: flags[c.id] for c in codings if c.id in flags}  # those this page shows
-    turns = []
-    for turn in t.turns:
-        mine = [c for c in codings if c.start < turn.end and turn.start < c.end]
-        label = speaker_label(turn.role, t.participant)
-        turns.append(
-            {
-                "position": turn.position,
-                "label": label,
-                "role": turn.role.value,
-                "time": _clock(turn.start_ms),
-                "start_ms": turn.start_ms,  # the player seeks here (issue 16)
-                "end_ms": turn.end_ms,  # ... and highlights the turn until here
-                "start": turn.start,
-                "end": turn.end,
-                "text": turn.text,
-                "codings": [
-                    {
-                        "id": c.id,
-                        "code": format_path(c.code),
-                        "coder": c.coder,
-                        "colour": colour.get(c.code, PALETTE[0]),
-                        "start": c.start,
-                        "end": c.end,
-                        "text": c.text,
-                        "memo": c.memo,
-                        "version": c.modified_at.isoformat(),
-                        "editable": study.is_lead or (study.can_code and c.coder == study.name),
-                        "flagged": flagged.get(c.id),  # a correction changed its words
-                    }
-                    for c in mine
-                ],
-            }
-        )
+    view = _coding_view(study, t, codes, codings)
     return {
         "transcript": {
             "id": t.id,
@@ -242,12 +207,116 @@ def transcript(study: MemberStudy, ref: str) -> dict[str, Any]:
         "checking": checking_json(summary),
         "can_check": study.can_code and study.sees_originals,
         "codes": [
-            {"path": format_path(c.path), "colour": colour[c.path], "codings": here[c.path]}
+            {"path": format_path(c.path), "colour": view["colour"][c.path], "codings": here[c.path]}
             for c in codes
         ],
-        "turns": turns,
+        "turns": view["turns"],
+        "coders": view["coders"],
+        "colour_keys": view["colour_keys"],
+        "density": coding_marks.density(len(t.text), ((c.start, c.end) for c in codings)),
         "recording": _recording(study, t.id),
         "can_attach": study.may_attach_recordings,
+        "flagged": view["flagged"],
+    }
+
+
+def transcript_turns(study: MemberStudy, ref: str, first: int, last: int) -> dict[str, Any]:
+    """Only the turns at positions ``first`` to ``last``, as the transcript page draws them: the
+    fragment swapped in after a coding changes (issue 14, item 3)."""
+    t = study.transcript(ref)
+    codes = study.codes(Level.ONE, counted=False)
+    codings = list(study.codings(transcript=str(t.id), level=Level.ONE))
+    view = _coding_view(study, t, codes, codings, positions=(first, last))
+    return {
+        "transcript": {"id": t.id, "length": len(t.text)},
+        "member": study.name,
+        "turns": view["turns"],
+        "colour_keys": view["colour_keys"],
+    }
+
+
+def _coding_view(
+    study: MemberStudy,
+    t: Any,
+    codes: Any,
+    codings: list[Any],
+    positions: tuple[int, int] | None = None,
+) -> dict[str, Any]:
+    """The turns with their codings, highlight segments and lanes: the member's level-one
+    codings (those the service lets them see) and the agreed layer (level two)."""
+    colour = {c.path: c.colour or PALETTE[i % len(PALETTE)] for i, c in enumerate(codes)}
+    keys = {p: coding_marks.colour_key(v, PALETTE[0]) for p, v in colour.items()}
+    agreed = list(study.codings(transcript=str(t.id), level=Level.TWO))
+    coders = sorted({c.coder for c in codings})
+    by = {name: i % 8 for i, name in enumerate(coders)}
+    flags = {f.coding.id: f.reason for f in study.flagged_codings(str(t.id))}
+    flagged = {c.id: flags[c.id] for c in codings if c.id in flags}  # those this page shows
+    editable_any = study.is_lead
+    shown = [
+        (c, "agreed" if c.level is Level.TWO else ("mine" if c.coder == study.name else "theirs"))
+        for c in codings + agreed
+    ]
+    turns = []
+    for turn in t.turns:
+        if positions is not None and not positions[0] <= turn.position <= positions[1]:
+            continue
+        mine = [(c, whose) for c, whose in shown if c.start < turn.end and turn.start < c.end]
+        # lanes per layer: the agreed layer shows on its own, so it takes no lane from level one
+        lane = [0] * len(mine)
+        for layer in (False, True):
+            which = [i for i, (_, whose) in enumerate(mine) if (whose == "agreed") is layer]
+            spans = [(mine[i][0].start, mine[i][0].end) for i in which]
+            for i, n in zip(which, coding_marks.lanes(spans), strict=True):
+                lane[i] = n
+        items = []
+        for (c, whose), n in zip(mine, lane, strict=True):
+            code = format_path(c.code)
+            memo = f" · memo: {c.memo}" if c.memo else ""
+            who = "agreed" if whose == "agreed" else c.coder
+            key = keys.get(c.code) or coding_marks.colour_key(None, PALETTE[0])
+            items.append(
+                {
+                    "id": c.id,
+                    "code": code,
+                    "coder": c.coder,
+                    "colour": "#" + key,
+                    "key": key,
+                    "whose": whose,
+                    "by": by.get(c.coder, 0),
+                    "lane": n,
+                    "tip": f"{code} · {who}{memo}",
+                    "start": c.start,
+                    "end": c.end,
+                    "text": c.text,
+                    "memo": c.memo,
+                    "version": c.modified_at.isoformat(),
+                    "editable": whose != "agreed"
+                    and (editable_any or (study.can_code and c.coder == study.name)),
+                    "flagged": flagged.get(c.id),  # a correction changed its words
+                }
+            )
+        label = speaker_label(turn.role, t.participant)
+        turns.append(
+            {
+                "position": turn.position,
+                "label": label,
+                "role": turn.role.value,
+                "time": _clock(turn.start_ms),
+                "start_ms": turn.start_ms,  # the player seeks here (issue 16)
+                "end_ms": turn.end_ms,  # ... and highlights the turn until here
+                "start": turn.start,
+                "end": turn.end,
+                "text": turn.text,
+                "codings": items,
+                "lanes": min(max(lane, default=-1) + 1, coding_marks.LANES),
+                "segments": coding_marks.segments(turn.start, turn.text, items),
+            }
+        )
+    return {
+        "colour": colour,
+        "colour_keys": sorted(set(keys.values())),
+        "turns": turns,
+        "coders": [{"name": n, "by": by[n], "mine": n == study.name} for n in coders],
         "flagged": len(flagged),
     }
 

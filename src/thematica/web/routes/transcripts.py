@@ -15,9 +15,11 @@ from thematica.errors import ThematicaError
 from thematica.service import CodingChange
 from thematica.service.acting import MemberStudy
 from thematica.service.codebook import MEMO_LIMIT
-from thematica.web import code_tree, context
+from thematica.web import code_tree, coding_marks, context
 from thematica.web.routes.memos import memos_for
 from thematica.web.shell import Workbench
+
+SHOW = ("all", "mine", "theirs", "agreed")
 
 
 class CodingRequest(BaseModel):
@@ -68,11 +70,41 @@ def router(wb: Workbench) -> APIRouter:
     def transcript_page(request: Request, ref: str) -> HTMLResponse:
         study = wb.acting(request)
         live = study.live_version(ref)  # taken first: the page is at least this new
-        return wb.page(request, "transcript.html", {**transcript(study, ref), "live": live}, study)
+        view = coding_view(request)
+        return wb.page(
+            request, "transcript.html", {**transcript(study, ref), "live": live, **view}, study
+        )
+
+    @r.get("/transcripts/{ref}/turns", response_class=HTMLResponse)
+    def transcript_turns(request: Request, ref: str, first: int, last: int) -> HTMLResponse:
+        """Turns ``first`` to ``last`` (positions) as the page draws them: swapped in after a
+        coding is added, changed or removed, so the page never reloads (issue 14)."""
+        study = wb.acting(request)
+        data = context.transcript_turns(study, ref, first, last)
+        playable = study.playable_recording(str(data["transcript"]["id"]), check=True)
+        data["playable"] = playable is not None and playable.status == "ok"
+        return wb.page(request, "_turns.html", data, study)
+
+    @r.get("/colours.css")
+    def colours(c: str = "") -> Response:
+        """The code colours as classes (the pages may not carry inline style)."""
+        return Response(
+            coding_marks.stylesheet(c.split(".")[:2000]),
+            media_type="text/css",
+            headers={"Cache-Control": "public, max-age=31536000, immutable"},
+        )
 
     @r.get("/api/transcripts/{ref}")
     def transcript_json(request: Request, ref: str) -> dict[str, Any]:
         return transcript(wb.acting(request), ref)
+
+    def coding_view(request: Request) -> dict[str, Any]:
+        """Whose codings the page shows and how it colours them (query ``show`` and ``by``)."""
+        show = request.query_params.get("show", "all")
+        return {
+            "show": show if show in SHOW else "all",
+            "by_coder": request.query_params.get("by") == "coder",
+        }
 
     def transcript(study: MemberStudy, ref: str) -> dict[str, Any]:
         data = context.transcript(study, ref)

@@ -21,13 +21,36 @@
 
   // -- selection -> offsets -------------------------------------------------------------------
 
+  // The text of a turn is split by its highlights (<mark>s), so a position is counted from the
+  // start of the turn's <p class="text">, whatever element it falls in.
   function offsetOf(node, offset) {
     const el = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
     const text = el && el.closest ? el.closest("p.text") : null;
     if (!text || !article.contains(text)) return null;
-    let within = offset;
-    if (node.nodeType !== Node.TEXT_NODE) within = offset === 0 ? 0 : text.textContent.length;
-    return Number(text.dataset.start) + codePoints(text.textContent.slice(0, within));
+    const range = document.createRange();
+    range.setStart(text, 0);
+    range.setEnd(node, offset);
+    return Number(text.dataset.start) + codePoints(range.toString());
+  }
+  // ... and back: a code-point offset into the transcript as a (text node, UTF-16 offset) point
+  function pointAt(offset) {
+    const p = Array.from(article.querySelectorAll("p.text")).find((t) => {
+      const start = Number(t.dataset.start);
+      return start <= offset && offset <= start + codePoints(t.textContent);
+    });
+    if (!p) return null;
+    let left = offset - Number(p.dataset.start);
+    const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+    let node = walker.nextNode();
+    let lastNode = null;
+    while (node) {
+      const chars = Array.from(node.data);
+      if (left < chars.length) return { node: node, offset: chars.slice(0, left).join("").length };
+      left -= chars.length;
+      lastNode = node;
+      node = walker.nextNode();
+    }
+    return lastNode ? { node: lastNode, offset: lastNode.data.length } : { node: p, offset: 0 };
   }
 
   function readSelection() {
@@ -39,17 +62,97 @@
     if (start === null || end === null || end <= start) return;
     current = { start: start, end: end, text: sel.toString() };
     const preview = current.text.length > 140 ? current.text.slice(0, 140) + "…" : current.text;
-    shown.textContent = "“" + preview + "” (" + start + "–" + end + ")";
+    shown.textContent = "“" + preview + "”";
   }
   document.addEventListener("selectionchange", readSelection);
 
   // -- requests, and the undo of the last action ------------------------------------------------
 
-  function remember(action) { sessionStorage.setItem(LAST, JSON.stringify(action)); }
+  function remember(action) {
+    sessionStorage.setItem(LAST, JSON.stringify(action));
+    $("last-action").textContent = action.label; $("undo-line").hidden = false;
+  }
+  function forget() { sessionStorage.removeItem(LAST); $("undo-line").hidden = true; }
 
-  // One request to the JSON API: on success ``after`` runs with the answer and the page reloads
-  // where it was; on failure the message says why, and nothing the user typed or selected is lost.
-  async function send(url, init, busy, failed, after, where) {
+  // -- swapping turns in: after a coding changes, only its turns are drawn again ----------------
+
+  // the selection as transcript offsets, to put back after the turns under it are replaced
+  function keepSelection() {
+    const sel = window.getSelection();
+    if (!sel || !sel.rangeCount || sel.isCollapsed) return null;
+    const range = sel.getRangeAt(0);
+    if (!article.contains(range.commonAncestorContainer)) return null;
+    const start = offsetOf(range.startContainer, range.startOffset);
+    const end = offsetOf(range.endContainer, range.endOffset);
+    return start === null || end === null ? null : [start, end];
+  }
+  function restoreSelection(kept) {
+    if (!kept) return;
+    const a = pointAt(kept[0]), b = pointAt(kept[1]);
+    if (!a || !b) return;
+    const range = document.createRange();
+    range.setStart(a.node, a.offset); range.setEnd(b.node, b.offset);
+    const sel = window.getSelection();
+    sel.removeAllRanges(); sel.addRange(range);
+  }
+  // the server's drawing of each turn, to tell later whether a fresh one differs
+  const drawn = new WeakMap();
+  article.querySelectorAll(".turn").forEach((t) => drawn.set(t, t.innerHTML));
+
+  function replaceTurns(fresh) {
+    const kept = keepSelection();
+    const active = document.activeElement;
+    const focusCoding = active && active.dataset ? active.dataset.coding : null;
+    const focusClass = active && active.classList ? (active.classList.contains("hl") ? "hl" : active.classList.contains("boundary") ? active.dataset.end : null) : null;
+    const focusTurn = active && active.closest ? active.closest(".turn") : null;
+    const swapped = [];
+    fresh.forEach((next) => {
+      const old = article.querySelector('.turn[data-position="' + next.dataset.position + '"]');
+      if (!old || drawn.get(old) === next.innerHTML) return;
+      const node = document.importNode(next, true);
+      node.className = old.className;  // the player's "current", a link's "target"
+      drawn.set(node, next.innerHTML);
+      old.replaceWith(node);
+      swapped.push(node);
+      if (focusTurn === old) {
+        let again = null;
+        if (focusCoding && focusClass === "hl") again = node.querySelector('mark[tabindex][data-coding="' + focusCoding + '"]');
+        (again || node).focus({ preventScroll: true });
+      }
+    });
+    restoreSelection(kept);
+    if (swapped.length) document.dispatchEvent(new CustomEvent("thematica:turns-updated", { detail: { turns: swapped } }));
+    return swapped;
+  }
+  // the colour classes a fragment needs: a new code's colour loads a new stylesheet
+  function needColours(keys) {
+    const sheet = $("colour-sheet");
+    if (!sheet || !keys) return;
+    const have = new URL(sheet.href).searchParams.get("c") || "";
+    const known = new Set(have.split("."));
+    if (keys.split(".").every((k) => !k || known.has(k))) return;
+    sheet.href = "/colours.css?c=" + keys;
+  }
+
+  // fetch and swap in the turns under these spans ([start, end] code points)
+  async function refreshTurns(spans) {
+    const hit = Array.from(article.querySelectorAll(".turn")).filter((t) =>
+      spans.some(([s, e]) => Number(t.dataset.start) < e && s < Number(t.dataset.end)));
+    if (!hit.length) return [];
+    const first = hit[0].dataset.position, last = hit[hit.length - 1].dataset.position;
+    const response = await fetch("/transcripts/" + transcript + "/turns?first=" + first + "&last=" + last,
+      { cache: "no-store", credentials: "same-origin" });
+    if (!response.ok) throw new Error("the changed turns could not be loaded (" + response.status + "); reload the page");
+    const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fragment = doc.getElementById("turns-fragment");
+    if (fragment) needColours(fragment.dataset.colours);
+    return replaceTurns(Array.from(doc.querySelectorAll(".turn")));
+  }
+
+  // One request to the JSON API: on success ``after`` runs with the answer and the turns it
+  // touched (``spans``, plus the answer's own) are drawn again in place, without a reload; on
+  // failure the message says why, and nothing the user typed or selected is lost.
+  async function send(url, init, busy, failed, after, where, spans) {
     const out = where || message;
     out.textContent = busy; out.className = "message";
     try {
@@ -60,10 +163,11 @@
         out.textContent = failed + ": " + detail; out.className = "message error";
         return false;
       }
+      const touched = (spans || []).concat(typeof body.start === "number" ? [[body.start, body.end]] : []);
+      await refreshTurns(touched);
+      out.textContent = ""; out.className = "message";
       if (after) after(body);
-      sessionStorage.setItem("thematica-scroll", String(window.scrollY));
-      window.location.reload();
-      return true;
+      return body;
     } catch (err) {
       out.textContent = failed + ": the workbench cannot be reached (" + err + ")"; out.className = "message error";
       return false;
@@ -79,6 +183,8 @@
       "Saving…", "Not saved",
       (c) => {
         remember({ kind: "add", id: c.id, version: c.version, label: "Coded " + quoteOf(words) + " as " + c.code + "." });
+        say("Coded " + quoteOf(words) + " as " + c.code + ".", false);
+        input.value = "";  // ready for the next code, as after the reload this page used to do
         document.dispatchEvent(new CustomEvent("thematica:coded", { detail: c }));
       });
   }
@@ -90,8 +196,8 @@
     if (theirs && !window.confirm("Remove " + button.dataset.coder + "'s coding of " + button.dataset.code + "? This cannot be undone from this page.")) return;
     const url = "/api/codings/" + button.dataset.coding + "?version=" + encodeURIComponent(button.dataset.version);
     send(url, { method: "DELETE" }, "Removing…", "Not removed", (c) => {
-      if (c.coder === me) remember({ kind: "remove", coding: { code: c.code, start: c.start, end: c.end, memo: c.memo }, label: "Removed a coding of " + c.code + "." });
-      else { sessionStorage.removeItem(LAST); sessionStorage.setItem(FLASH, "Removed " + c.coder + "'s coding of " + c.code + "."); }
+      if (c.coder === me) { remember({ kind: "remove", coding: { code: c.code, start: c.start, end: c.end, memo: c.memo }, label: "Removed a coding of " + c.code + "." }); say("Removed a coding of " + c.code + ".", false); }
+      else { forget(); say("Removed " + c.coder + "'s coding of " + c.code + ".", false); }
     });
   }
 
@@ -99,7 +205,7 @@
     const raw = sessionStorage.getItem(LAST);
     if (!raw) { say("Nothing to undo on this page.", true); return; }
     const last = JSON.parse(raw);
-    const done = () => { sessionStorage.removeItem(LAST); sessionStorage.setItem(FLASH, "Undone: " + last.label); };
+    const done = () => { forget(); say("Undone: " + last.label, false); };
     if (last.kind === "add") {
       send("/api/codings/" + last.id + "?version=" + encodeURIComponent(last.version), { method: "DELETE" }, "Undoing…", "Not undone", done);
     } else if (last.kind === "remove") {
@@ -107,7 +213,7 @@
       send("/api/transcripts/" + transcript + "/codings", json("POST", { code: c.code, start: c.start, end: c.end, memo: c.memo, create: true }), "Undoing…", "Not undone", done);
     } else if (last.kind === "change") {
       const b = last.before;
-      send("/api/codings/" + last.id, json("PATCH", { start: b.start, end: b.end, memo: b.memo || "", version: last.version }), "Undoing…", "Not undone", done);
+      send("/api/codings/" + last.id, json("PATCH", { start: b.start, end: b.end, memo: b.memo || "", version: last.version }), "Undoing…", "Not undone", done, null, [[b.start, b.end]]);
     }
   }
   $("undo").addEventListener("click", undo);
@@ -116,28 +222,48 @@
 
   const dialog = $("edit-dialog");
   let editing = null;
+  // The words a coding covers, as the page shows them (offsets are never shown to a user).
+  function wordsOf(start, end) {
+    const a = pointAt(start), b = pointAt(end);
+    if (!a || !b) return "";
+    const range = document.createRange();
+    range.setStart(a.node, a.offset); range.setEnd(b.node, b.offset);
+    return range.toString();
+  }
+  let bounds = null;  // the boundaries the editor will save: [start, end]
   function openEditor(button) {
-    editing = button.dataset;
+    editing = Object.assign({}, button.dataset);
+    bounds = [Number(editing.start), Number(editing.end)];
     $("edit-code").textContent = editing.code;
-    $("edit-start").value = editing.start;
-    $("edit-end").value = editing.end;
+    $("edit-words").textContent = wordsOf(bounds[0], bounds[1]);
     $("edit-memo").value = editing.memo;
-    $("edit-message").textContent = "";
+    $("edit-message").textContent = ""; $("edit-message").className = "message";
     dialog.showModal();
-    $("edit-start").focus();
+    $("edit-memo").focus();
   }
   $("edit-use-selection").addEventListener("click", () => {
-    if (!current) { $("edit-message").textContent = "Select words in the transcript first, then open this editor."; return; }
-    $("edit-start").value = current.start; $("edit-end").value = current.end;
+    if (!current) { $("edit-message").textContent = "Select words in the transcript first, then open this editor."; $("edit-message").className = "message error"; return; }
+    bounds = [current.start, current.end];
+    $("edit-words").textContent = current.text;
+    $("edit-message").textContent = "The new boundaries are kept when you save."; $("edit-message").className = "message";
   });
   $("edit-cancel").addEventListener("click", () => dialog.close());
-  $("edit-form").addEventListener("submit", (event) => {
+  // Save a coding's new boundaries and/or memo; ``was`` is the edit button's data (its version).
+  function changeCoding(was, start, end, memo, where) {
+    const change = { start: start, end: end, version: was.version };
+    if (memo !== null) change.memo = memo;
+    return send("/api/codings/" + was.coding, json("PATCH", change), "Saving…", "Not saved",
+      (c) => {
+        remember({ kind: "change", id: c.id, version: c.version, before: { start: Number(was.start), end: Number(was.end), memo: was.memo }, label: "Edited a coding of " + c.code + "." });
+        say("Edited a coding of " + c.code + ".", false);
+      },
+      where, [[Number(was.start), Number(was.end)]]);
+  }
+  // what boundaries.js (the handles on a highlight) needs from this page
+  window.thematicaCoding = { change: changeCoding, offsetOf: offsetOf, say: say };
+  $("edit-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    const was = editing;
-    const change = { start: Number($("edit-start").value), end: Number($("edit-end").value), memo: $("edit-memo").value, version: was.version };
-    send("/api/codings/" + was.coding, json("PATCH", change), "Saving…", "Not saved",
-      (c) => remember({ kind: "change", id: c.id, version: c.version, before: { start: Number(was.start), end: Number(was.end), memo: was.memo }, label: "Edited a coding of " + c.code + "." }),
-      $("edit-message"));
+    if (await changeCoding(editing, bounds[0], bounds[1], $("edit-memo").value, $("edit-message"))) dialog.close();
   });
 
   article.addEventListener("click", (event) => {
@@ -197,13 +323,21 @@
     list[next].focus();
     list[next].scrollIntoView({ block: "nearest" });
   }
+  // select characters ``from`` to ``to`` (UTF-16, within the turn's text, across its highlights)
   function select(p, from, to) {
-    const node = p.firstChild;
-    if (!node) return;
+    const at = (i) => {
+      const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+      let node = walker.nextNode(), last = null;
+      while (node) { if (i <= node.data.length) return [node, i]; i -= node.data.length; last = node; node = walker.nextNode(); }
+      return last ? [last, last.data.length] : null;
+    };
+    const a = at(from), b = at(to);
+    if (!a || !b) return;
     const range = document.createRange();
-    range.setStart(node, from); range.setEnd(node, to);
+    range.setStart(a[0], a[1]); range.setEnd(b[0], b[1]);
     const sel = window.getSelection();
     sel.removeAllRanges(); sel.addRange(range);
+    readSelection();  // at once: "selectionchange" comes later, maybe after focus moved on
   }
   function selectTurn() {
     const turn = focusedTurn();
@@ -218,10 +352,12 @@
     const sel = window.getSelection();
     if (!sel || !sel.rangeCount || sel.isCollapsed) { say("Select a turn with s first.", true); return; }
     const range = sel.getRangeAt(0);
-    const p = range.startContainer.parentElement && range.startContainer.parentElement.closest("p.text");
-    if (!p || range.endContainer !== range.startContainer) { say("Word steps work within one turn.", true); return; }
+    const el = (n) => (n.nodeType === Node.TEXT_NODE ? n.parentElement : n);
+    const p = el(range.startContainer).closest("p.text");
+    if (!p || el(range.endContainer).closest("p.text") !== p) { say("Word steps work within one turn.", true); return; }
     const text = p.textContent;
-    let from = range.startOffset, to = range.endOffset;
+    const upTo = (node, offset) => { const r = document.createRange(); r.setStart(p, 0); r.setEnd(node, offset); return r.toString().length; };
+    let from = upTo(range.startContainer, range.startOffset), to = upTo(range.endContainer, range.endOffset);
     if (which === "end") {
       to = delta > 0 ? forward(text, to) : backward(text, to);
       while (to > 0 && space(text[to - 1])) to--;
@@ -240,7 +376,7 @@
     if (["INPUT", "TEXTAREA", "SELECT"].includes(tag) || document.querySelector("dialog[open]")) return;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const actions = {
-      c: () => input.focus(),
+      c: () => { readSelection(); input.focus(); },
       j: () => moveTurn(1),
       k: () => moveTurn(-1),
       s: selectTurn,
@@ -292,10 +428,10 @@
       stopLive("This transcript's text has changed since you opened it. Reload the page to go on coding.");
       return false;
     }
-    mine.forEach((turn, i) => {
-      swap(turn.querySelector(".stripes"), next[i].querySelector(".stripes"), turn, turn.firstChild);
-      swap(turn.querySelector("ul.codings"), next[i].querySelector("ul.codings"), turn, null);
-    });
+    replaceTurns(next);
+    const fresh = doc.getElementById("colour-sheet");
+    if (fresh) needColours(new URL(fresh.href, window.location.href).searchParams.get("c"));
+    swap($("density"), doc.getElementById("density"), article.parentNode, article);
     swap(document.querySelector("ul.codes"), doc.querySelector("ul.codes"), document.querySelector("aside.panel"), null);
     const list = $("code-list"), options = doc.getElementById("code-list");
     if (options && list.innerHTML !== options.innerHTML) list.replaceChildren(...Array.from(options.children, (o) => document.importNode(o, true)));
@@ -337,7 +473,7 @@
 
   // -- after a reload: where we were, what can be undone, a link into the text --------------------
 
-  const scroll = sessionStorage.getItem("thematica-scroll");
+  const scroll = sessionStorage.getItem("thematica-scroll");  // other pages' reloads (corrections)
   if (scroll) { window.scrollTo(0, Number(scroll)); sessionStorage.removeItem("thematica-scroll"); }
   const flash = sessionStorage.getItem(FLASH);
   if (flash) { say(flash, false); sessionStorage.removeItem(FLASH); }
