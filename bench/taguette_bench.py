@@ -41,11 +41,13 @@ import json
 import os
 import random
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +100,7 @@ class ThematicaSide:
         self.conn: http.client.HTTPConnection | None = None
         self.ids: list[int] = []
         self.lengths: dict[int, int] = {}
+        self.sizes: dict[str, int] = {}
 
     def fresh(self, name: str) -> Path:
         study = self.folder / f"{name}.thematica"
@@ -159,10 +162,17 @@ class ThematicaSide:
     def export_project(self, out: Path) -> None:
         out.unlink(missing_ok=True)
         _run("qdpx", "export", str(self.study), str(out))
+        self.sizes["project"] = out.stat().st_size
 
     def export_codebook(self, out: Path) -> None:
         out.unlink(missing_ok=True)
         _run("qdc", "export", str(self.study), str(out))
+        self.sizes["codebook"] = out.stat().st_size
+
+    def stored(self) -> dict[str, int]:
+        """Transcripts and codings in the served study, read back with the command line."""
+        codes = json.loads(_run("codebook", "show", str(self.study), "--format", "json"))
+        return {"documents": len(self.ids), "codings": sum(int(c["codings"]) for c in codes)}
 
     def stop(self) -> None:
         if self.conn is not None:
@@ -180,6 +190,7 @@ class TaguetteSide:
         self.user = taguette_client.TaguetteUser(server)
         self.ids: list[int] = []
         self.lengths: dict[int, int] = {}
+        self.sizes: dict[str, int] = {}
         self.tag = 0
 
     def import_all(self, name: str) -> float:
@@ -210,10 +221,24 @@ class TaguetteSide:
         self.user.contents(document)
 
     def export_project(self) -> None:
-        self.user.export_project()
+        self.sizes["project"] = len(self.user.export_project().body)
 
     def export_codebook(self) -> None:
-        self.user.export_codebook()
+        self.sizes["codebook"] = len(self.user.export_codebook().body)
+
+    def stored(self) -> dict[str, int]:
+        """Documents and highlights of the measured project, read from Taguette's database."""
+        database = self.server.folder / "taguette.sqlite3"
+        with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+            documents = db.execute(
+                "SELECT count(*) FROM documents WHERE project_id = ?", (self.user.project,)
+            ).fetchone()[0]
+            highlights = db.execute(
+                "SELECT count(*) FROM highlights JOIN documents"
+                " ON highlights.document_id = documents.id WHERE documents.project_id = ?",
+                (self.user.project,),
+            ).fetchone()[0]
+        return {"documents": int(documents), "codings": int(highlights)}
 
 
 def interleave(
@@ -307,9 +332,14 @@ def run_taguette(
             lambda i: timed(lambda: ours.export_codebook(work / "codebook.qdc")),
             lambda i: timed(theirs.export_codebook),
         )
+        our_work = ours.stored()
     finally:
         ours.stop()
         server.stop()
+    their_work = theirs.stored()
+    expected = {"documents": docs, "codings": adds + 3}
+    if our_work != expected or their_work != expected:
+        raise SystemExit(f"stored work differs: {our_work}, {their_work}, expected {expected}")
     blocked = server.blocked()
     found = side_by_side.results(samples)
     report: dict[str, Any] = {
@@ -322,6 +352,8 @@ def run_taguette(
         "repeat": repeat,
         "blocked_network_attempts": len(blocked),
         "blocked": blocked,
+        "stored": expected,
+        "export_bytes": {"thematica": ours.sizes, "taguette": theirs.sizes},
         "load_average_before": load_before,
         "load_average_after": _loadavg(),
         "rows": [r.as_dict() for r in found],
