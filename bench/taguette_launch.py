@@ -64,16 +64,16 @@ def _local_connect_ex(self: socket.socket, address: Any) -> int:
 
 
 socket.getaddrinfo = _local_getaddrinfo
-socket.socket.connect = _local_connect  # type: ignore[method-assign]
-socket.socket.connect_ex = _local_connect_ex  # type: ignore[method-assign]
+socket.socket.connect = _local_connect  # type: ignore[method-assign, assignment]
+socket.socket.connect_ex = _local_connect_ex  # type: ignore[method-assign, assignment]
 
 
 def main() -> None:
     import webbrowser
 
-    import taguette
-    import taguette.web.base as base
-    from taguette.main import main as taguette_main
+    import taguette  # type: ignore[import-not-found]
+    import taguette.web.base as base  # type: ignore[import-not-found]
+    from taguette.main import main as taguette_main  # type: ignore[import-not-found]
 
     if taguette.__version__ != "1.5.2":
         raise SystemExit(f"expected Taguette 1.5.2, found {taguette.__version__}")
