@@ -48,6 +48,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from contextlib import closing
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -204,9 +205,10 @@ class TaguetteSide:
         return took
 
     def measure_lengths(self) -> None:
+        """Each document's length in Taguette's offsets: characters of its text, not its HTML."""
         for ident in self.ids:
             contents = self.user.contents(ident).json()["contents"]
-            self.lengths[ident] = sum(len(chunk["contents"]) for chunk in contents)
+            self.lengths[ident] = sum(text_length(chunk["contents"]) for chunk in contents)
 
     def add_coding(self, document: int, start: int, end: int) -> None:
         self.user.add_highlight(document, start, end, self.tag)
@@ -239,6 +241,24 @@ class TaguetteSide:
                 (self.user.project,),
             ).fetchone()[0]
         return {"documents": int(documents), "codings": int(highlights)}
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.length = 0
+
+    def handle_data(self, data: str) -> None:
+        self.length += len(data)
+
+
+def text_length(markup: str) -> int:
+    """Characters of text in ``markup`` (entities decoded, tags left out): how Taguette counts
+    a highlight's offsets."""
+    parser = _Text()
+    parser.feed(markup)
+    parser.close()
+    return parser.length
 
 
 def interleave(

@@ -125,6 +125,11 @@ def test_interleaving_alternates_which_tool_goes_first(bench: dict[str, ModuleTy
     assert (mine, other) == ([0.0, 1.0, 2.0, 3.0], [10.0, 11.0, 12.0, 13.0])
 
 
+def test_taguette_offsets_count_text_not_markup(bench: dict[str, ModuleType]) -> None:
+    text_length = bench["run"].text_length
+    assert text_length("<p>Interviewer: a &amp; b</p>\n<p>é</p>") == len("Interviewer: a & b\né")
+
+
 def test_cpu_seconds_reads_a_process_cpu_time(bench: dict[str, ModuleType]) -> None:
     cpu_seconds = bench["run"].cpu_seconds
     before = cpu_seconds(os.getpid())
