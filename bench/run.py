@@ -12,6 +12,7 @@
     python bench/run.py fuzz [--inputs 100000] [--seed 20261203] [--workers 1]
     python bench/run.py audit [--repeat 3]
     python bench/run.py agreement [--study PATH] [--runs 5] [--against OTHER/src]
+    python bench/run.py taguette [--docs 50] [--words 5000] [--opens 50] [--adds 200] [--repeat 3]
 
 ``import``: generates the large synthetic study (1,000 Teams VTT interviews of 8,000 words, a
 register with 10 attributes) once under bench/out/, then imports it into a fresh study file in
@@ -671,6 +672,18 @@ def main() -> None:
     agr.add_argument("--study", type=Path, help="default: workload L (built under bench/out)")
     agr.add_argument("--runs", type=int, default=5)
     agr.add_argument("--against", type=Path, help="another tree's src/ (the code before a change)")
+    tag = sub.add_parser(
+        "taguette",
+        help="side by side with Taguette 1.5.2, the ratio table (bench/taguette_bench.py)",
+    )
+    tag.add_argument("--docs", type=int, default=50, help="documents (issue 15: 50 and 200)")
+    tag.add_argument("--words", type=int, default=5000, help="words per document")
+    tag.add_argument("--opens", type=int, default=50, help="page and JSON opens of each tool")
+    tag.add_argument("--adds", type=int, default=200, help="codings added by each tool")
+    tag.add_argument("--repeat", type=int, default=3, help="imports and exports of each tool")
+    tag.add_argument(
+        "--venv", type=Path, help="Taguette's virtualenv (default: ~/.cache/thematica-bench/...)"
+    )
     for hidden in ("_import-worker", "_floor-worker"):
         worker = sub.add_parser(hidden)
         worker.add_argument("folder", type=Path)
@@ -720,6 +733,11 @@ def main() -> None:
 
         study = args.study or _analysis_study(1000, 8000, 100_000, 300)
         bench_agreement(study, args.runs, args.against)
+    elif args.command == "taguette":
+        sys.path.insert(0, str(HERE))
+        from taguette_bench import bench_taguette
+
+        bench_taguette(args.docs, args.words, args.opens, args.adds, args.repeat, args.venv)
     elif args.command == "_import-worker":
         print(json.dumps(_import_worker(args.folder, args.study)))
     elif args.command == "_floor-worker":
