@@ -94,3 +94,28 @@ def test_the_default_port_busy_serves_on_the_next_and_prints_that(demo: Path) ->
                 assert server.poll() is None, server.stderr.read() if server.stderr else ""
                 time.sleep(0.2)
         pytest.fail(f"the workbench printed {url} but did not answer there")
+
+
+def test_accepted_connections_send_without_waiting_for_acks() -> None:
+    """asyncio (and so uvicorn) sets TCP_NODELAY on an accepted socket only when the listening
+    socket says it is TCP; without it each kept-alive request stalled ~40 ms (delayed ACKs)."""
+    import asyncio
+    import socket
+
+    async def accept_one() -> int:
+        sock = listen("127.0.0.1", 0)
+        seen: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        def connected(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            peer = writer.get_extra_info("socket")
+            seen.set_result(peer.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(connected, sock=sock)
+        async with server:
+            _, writer = await asyncio.open_connection(*sock.getsockname()[:2])
+            value = await asyncio.wait_for(seen, 10)
+            writer.close()
+        return value
+
+    assert asyncio.run(accept_one()) != 0

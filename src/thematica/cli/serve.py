@@ -25,7 +25,9 @@ def listen(host: str, port: int, *, tries: int = 1) -> socket.socket:
     except socket.gaierror:
         raise CliError(f"--host {host}: not an address of this machine") from None
     for candidate in range(port, port + tries) if port else [0]:
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # IPPROTO_TCP named, not left 0: asyncio sets TCP_NODELAY only on sockets whose proto
+        # says TCP, and without it every kept-alive request waits ~40 ms on delayed ACKs
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, candidate))
