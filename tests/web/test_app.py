@@ -55,7 +55,7 @@ def test_transcript_page_shows_labels_not_names_and_codings(client: TestClient, 
     page = client.get(f"/transcripts/{twin['transcript']['id']}").text
     assert {t["label"] for t in twin["turns"]} == {"Physio 3", "Interviewer"}
     assert "Siobhán Kelly" not in page  # the speaker's real name is not shown as a label
-    assert 'class="turn interviewer"' in page and 'class="stripe"' in page
+    assert 'class="turn interviewer"' in page and 'class="stripe k-' in page
     assert sum(len(t["codings"]) for t in twin["turns"]) > 0
     from thematica.service import StudyService
 
@@ -151,7 +151,13 @@ def test_no_outside_requests_in_pages(client: TestClient) -> None:
 
 
 def coders_seen(twin: dict[str, object]) -> set[str]:
-    return {c["coder"] for t in twin["turns"] for c in t["codings"]}  # type: ignore[index,union-attr]
+    """Whose level-one codings the page shows (the agreed layer is every member's to see)."""
+    return {
+        c["coder"]
+        for t in twin["turns"]  # type: ignore[attr-defined]
+        for c in t["codings"]
+        if c["whose"] != "agreed"
+    }
 
 
 def test_blind_coding_hides_other_coders_until_the_lead_reveals(
@@ -185,7 +191,12 @@ def test_blind_coding_hides_other_coders_until_the_lead_reveals(
 
 def own_coding(client: TestClient, coder: str) -> dict[str, object]:
     twin = client.get("/api/transcripts/1").json()
-    return next(c for t in twin["turns"] for c in t["codings"] if c["coder"] == coder)
+    return next(
+        c
+        for t in twin["turns"]
+        for c in t["codings"]
+        if c["coder"] == coder and c["whose"] != "agreed"
+    )
 
 
 def test_adjusting_and_removing_a_coding_through_the_api(client: TestClient, demo: Path) -> None:
@@ -203,9 +214,11 @@ def test_adjusting_and_removing_a_coding_through_the_api(client: TestClient, dem
     assert own_coding(client, "Tom Okafor")["memo"] == "tightened"
     # The page shows the memo marker and a remove button for one's own codings only.
     page = client.get("/transcripts/1").text
-    assert f'data-coding="{coding["id"]}"' in page and 'class="memo"' in page
+    remove = 'class="link remove-coding" data-coder="{coder}" data-coding="{id}"'
+    assert remove.format(coder="Tom Okafor", id=coding["id"]) in page and 'class="memo"' in page
     rachel = own_coding(client, "Rachel Ames")
-    assert f'data-coding="{rachel["id"]}"' not in page
+    assert f'data-coding="{rachel["id"]}"' in page  # her coding shows...
+    assert remove.format(coder="Rachel Ames", id=rachel["id"]) not in page  # ...not its button
     removed = client.delete(f"/api/codings/{coding['id']}", params={"version": body["version"]})
     assert removed.status_code == 200 and removed.json()["memo"] == "tightened"
     ids = {c["id"] for t in client.get("/api/transcripts/1").json()["turns"] for c in t["codings"]}

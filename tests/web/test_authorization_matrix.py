@@ -109,6 +109,7 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ("GET", "/api/overview"): (READ, NONE),
     ("GET", "/transcripts/{ref}"): (TEXT, NONE),
     ("GET", "/api/transcripts/{ref}"): (TEXT, NONE),
+    ("GET", "/transcripts/{ref}/turns"): (TEXT, NONE),  # the turns swapped in after a coding
     ("POST", "/api/transcripts/{ref}/reveal"): (LEAD_ONLY, NONE),
     ("POST", "/transcripts/{ref}/reveal"): (LEAD_ONLY, NONE),
     ("POST", "/api/transcripts/{ref}/checking"): (ORIGINALS, json(lambda i: {"state": "checking"})),
@@ -316,7 +317,7 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
 }
 # Routes that answer everyone alike, signed in or not, active or not (mode -> status): signing
 # in (its form needs the form's own token: refused without it), an invitation (an unknown
-# token: 404), choosing an identity (only while no member has a password).
+# token: 404), choosing an identity (only while no member has a password), the colour classes.
 PUBLIC: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/login"): {"signin": 200, "picker": 303},
     ("POST", "/login"): {"signin": 403, "picker": 403},
@@ -324,6 +325,8 @@ PUBLIC: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/invite/{token}"): {"signin": 403, "picker": 403},
     ("GET", "/identity"): {"signin": 303, "picker": 200},
     ("POST", "/identity"): {"signin": 403, "picker": 303},
+    # code colours as CSS classes from the colours in its query: no study data, like /static
+    ("GET", "/colours.css"): {"signin": 200, "picker": 200},
 }
 LOGIN_BODY = {"name": LEAD, "password": "wrong password 1"}
 INVITE_BODY = {"password": "a password 12", "again": "a password 12"}
@@ -346,6 +349,10 @@ def url(path: str, i: Ids, person: str) -> str:
     filled = path.format(**values)
     if path.startswith(("/analysis/quotes", "/api/analysis/quotes")):
         return filled + f"?code={i.code_id}&level=1"  # a level-one code's quotes (a cell)
+    if path == "/transcripts/{ref}/turns":
+        return filled + "?first=0&last=3"
+    if path == "/colours.css":
+        return filled + "?c=1f77b4.d62728"
     if path.endswith("/cooccurrence/quotes"):
         return filled + f"?a={i.code_id}&b={i.code_id}&level=1"
     return filled + ("?q=pain" if path in ("/search", "/api/search") else "")

@@ -3,6 +3,7 @@ keyboard alone; the agreed layer in the study is checked after each step."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import Page
@@ -45,24 +46,88 @@ def test_reconciling_a_disagreement(server: tuple[str, Path], browser_page: Page
     with page.expect_navigation():
         card.get_by_role("button", name="Undo").click()
     assert agreed_spans(study, "1") == before
-    # the keyboard alone: open "Edit", change the span and the code, submit with Enter
+    # the keyboard alone: open "Edit", move the start a word later, change the code, Enter
+    with StudyService.open(str(study)) as s:
+        text = s.transcript("1").text
+    later = next(m.start() for m in re.finditer(r"\S+", text) if m.start() > first.start)
     summary = page.locator("#d1 details.edit summary")
     summary.focus()
     page.keyboard.press("Enter")
-    page.keyboard.press("Tab")  # "From"
-    assert page.evaluate("document.activeElement.name") == "edit_start"
-    page.keyboard.press("Control+a")
-    page.keyboard.type(str(first.start + 4))
-    page.keyboard.press("Tab")  # "To"
-    page.keyboard.press("Tab")  # "Agreed code"
+    dialog = page.locator("#d1 details.edit")
+    assert dialog.locator(".bounds-text mark").inner_text() == text[first.start : first.end]
+    assert not re.search(r"\b\d{2,}\b", dialog.locator(".bounds-label").inner_text())  # no offsets
+    page.keyboard.press("Tab")  # "Set boundaries to the selection"
+    page.keyboard.press("Tab")  # Start: a word earlier
+    page.keyboard.press("Tab")  # Start: a word later
+    assert page.evaluate("document.activeElement.textContent") == "a word later"
+    page.keyboard.press("Enter")
+    assert dialog.locator(".bounds-text mark").inner_text() == text[later : first.end]
+    assert "will cover" in dialog.locator(".bounds-status").inner_text()
+    shot(page, "reconcile-edit-bounds")
+    for _ in range(3):  # End: earlier, End: later, then the agreed code
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "edit_code"
     page.keyboard.press("Control+a")
     page.keyboard.type("Pain and mood > Agreed by keyboard")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert agreed_spans(study, "1") == before | {
-        ("Pain and mood > Agreed by keyboard", first.start + 4, first.end)
+        ("Pain and mood > Agreed by keyboard", later, first.end)
     }
     assert "edited the agreed coding" in page.locator("#d1").inner_text()
+
+
+def select_words(page: Page, paragraph: str, words: str) -> None:
+    """Select ``words`` inside the element at ``paragraph`` as a mouse would leave them."""
+    page.evaluate(
+        """([selector, words]) => {
+            const p = document.querySelector(selector);
+            const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+            const nodes = []; let all = "";
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) { nodes.push([n, all.length]); all += n.data; }
+            const at = all.indexOf(words);
+            const place = (i) => { const [n, from] = nodes.filter(([, f]) => f <= i).pop(); return [n, i - from]; };
+            const range = document.createRange();
+            range.setStart(...place(at)); range.setEnd(...place(at + words.length));
+            getSelection().removeAllRanges(); getSelection().addRange(range);
+        }""",
+        [paragraph, words],
+    )
+
+
+def test_setting_the_agreed_boundaries_by_selecting_words(
+    server: tuple[str, Path], browser_page: Page
+) -> None:
+    url, study = server
+    page = browser_page
+    sign_in(page, url, "Rachel Ames")
+    page.goto(url + "/reconcile/1")
+    with StudyService.open(str(study)) as s:
+        item = s.reconciliation("1").items[1]
+        text = s.transcript("1").text
+    card = page.locator("#d2")
+    card.get_by_text("Edit the agreed coding…").click()
+    pick = "#d2 .bounds-text"
+    # a selection outside the passage is refused in the dialog; the boundaries stay
+    select_words(page, "#d2 h3", card.locator("h3").inner_text()[3:12])
+    card.get_by_role("button", name="Set boundaries to the selection").click()
+    assert "inside this passage" in card.locator(".bounds-status").inner_text()
+    assert card.locator(".bounds-text mark").inner_text() == text[item.start : item.end]
+    # the word before the disagreement and its first word, selected as a mouse leaves them
+    before_words = card.locator(".bounds-text span").first.text_content() or ""
+    first_word = re.search(r"\S+", text[item.start : item.end])
+    assert first_word is not None
+    wider = re.search(r"(\S+\s+)$", before_words)
+    assert wider is not None  # the passage has words before the disagreement
+    lead = len(wider.group(1))
+    start, end = item.start - lead, item.start + first_word.end()
+    select_words(page, pick, text[start:end])
+    card.get_by_role("button", name="Set boundaries to the selection").click()
+    assert card.locator(".bounds-text mark").inner_text() == text[start:end]
+    with page.expect_navigation():
+        card.get_by_role("button", name="Save the edited coding").click()
+    code = " > ".join(item.agreed_code or item.code)
+    assert (code, start, end) in agreed_spans(study, "1")
 
 
 def test_carrying_the_agreements(server: tuple[str, Path], browser_page: Page) -> None:

@@ -14,21 +14,27 @@ test) is loaded with its path parameters filled with the study's real ids, toget
 JSON twins and query variants (memo targets, journal filters, search for every original's
 words). Every response, raw and with HTML entities decoded, is searched for every original the
 key file holds, case-insensitively and in its typographic variants. The web app has no export
-route a member can reach (exports are the CLI's, an administrator's power). A second test does
+route a member can reach (exports are the CLI's, an administrator's power); its downloads (quotes
+as DOCX/XLSX, tables as CSV/XLSX, the theme map as PNG) are read as what they hold: the XML inside
+an Office file, a PNG's text chunks (the map's words are checked in its SVG twin). A second test does
 the same through the service methods such a member's pages use, without the web layer.
 """
 
 from __future__ import annotations
 
 import html
+import io
 import re
 import shutil
+import struct
+import zipfile
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+import httpx
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
@@ -154,6 +160,26 @@ def key_originals(anon: AnonymisingStudy, speakers: Iterable[str]) -> frozenset[
     return frozenset(out)
 
 
+def readable(response: httpx.Response) -> str:
+    """What a reader of the response could read: Office files (zip) as their XML parts, a PNG
+    as its text chunks, anything else as text. A compressed file's bytes are not words."""
+    body = response.content
+    if body.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(io.BytesIO(body)) as office:
+            parts = [n for n in office.namelist() if n.endswith((".xml", ".rels"))]  # not media
+            return "\n".join(office.read(n).decode("utf-8") for n in parts)
+    if body.startswith(b"\x89PNG\r\n\x1a\n"):
+        texts, at = [], 8
+        while at < len(body):
+            (size,) = struct.unpack(">I", body[at : at + 4])
+            kind = body[at + 4 : at + 8]
+            if kind in (b"tEXt", b"iTXt"):
+                texts.append(body[at + 8 : at + 8 + size].decode("latin-1"))
+            at += 12 + size
+        return "\n".join(texts)
+    return response.text
+
+
 def leaks(text: str, originals: frozenset[str]) -> list[str]:
     """The originals in ``text``: case-insensitive, except names that are also words ("Hope",
     "Mark"), which count only capitalised, as the detector counts them."""
@@ -268,7 +294,7 @@ def test_an_anonymised_only_member_meets_no_original_anywhere(
         if "q=" in url:  # the words the member typed come back in the search box
             typed = fold(unquote(url.split("q=", 1)[1]))  # also as search folds it
             echoed = {o for o in planted.originals if fold(o) in typed}
-        hits = leaks(response.text, planted.originals - echoed)
+        hits = leaks(readable(response), planted.originals - echoed)
         if hits:
             found[url] = hits
     assert found == {}

@@ -17,7 +17,7 @@ from thematica.domain import (
     format_path,
 )
 from thematica.service.acting import MemberStudy
-from thematica.web import coding_marks, recruitment_context
+from thematica.web import code_tree, coding_marks, recruitment_context
 
 PALETTE = (
     "#1f77b4",
@@ -193,6 +193,10 @@ def transcript(study: MemberStudy, ref: str) -> dict[str, Any]:
     revealed = study.revealed(str(t.id))
     summary = next(s for s in study.transcripts() if s.id == t.id)
     view = _coding_view(study, t, codes, codings)
+    listed = [
+        {"path": format_path(c.path), "colour": view["colour"][c.path], "codings": here[c.path]}
+        for c in codes
+    ]
     return {
         "transcript": {
             "id": t.id,
@@ -206,10 +210,8 @@ def transcript(study: MemberStudy, ref: str) -> dict[str, Any]:
         "can_reveal": blind and not revealed and study.is_lead,
         "checking": checking_json(summary),
         "can_check": study.can_code and study.sees_originals,
-        "codes": [
-            {"path": format_path(c.path), "colour": view["colour"][c.path], "codings": here[c.path]}
-            for c in codes
-        ],
+        "codes": listed,
+        "code_tree": code_tree.tree(listed),  # the panel codes from this (issue 14, item 2)
         "turns": view["turns"],
         "coders": view["coders"],
         "colour_keys": view["colour_keys"],

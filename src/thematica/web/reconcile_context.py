@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 from thematica.analysis.coefficients import CharacterAgreement
-from thematica.domain import Level, MemberRole, format_path
+from thematica.domain import Level, MemberRole, Turn, format_path
 from thematica.service.acting import MemberStudy
 from thematica.service.reconcile import Item
 
@@ -40,7 +41,29 @@ def _marked(
     return runs
 
 
-def _item(text: str, item: Item, position: int) -> dict[str, Any]:
+def _window(turns: Sequence[Turn], start: int, end: int, length: int) -> tuple[int, int]:
+    """The turns a span lies in, from the first one's start to the last one's end: where the
+    agreed coding's boundaries may be set (the whole text when no turn holds the span)."""
+    inside = [t for t in turns if t.start < end and start < t.end]
+    if not inside:
+        return 0, length
+    return min(start, inside[0].start), max(end, inside[-1].end)
+
+
+def _pick(text: str, turns: Sequence[Turn], item: Item) -> dict[str, Any]:
+    """The words the "Edit the agreed coding" dialog sets boundaries in (issue 14, item 3): the
+    turns around the disagreement, split where it starts and ends. The page shows words, never
+    offsets; ``base`` lets its script turn a selection back into the transcript's offsets."""
+    first, last = _window(turns, item.start, item.end, len(text))
+    return {
+        "base": first,
+        "before": text[first : item.start],
+        "inside": text[item.start : item.end],
+        "after": text[item.end : last],
+    }
+
+
+def _item(text: str, item: Item, position: int, turns: Sequence[Turn]) -> dict[str, Any]:
     before = text[max(0, item.start - CONTEXT) : item.start]
     after = text[item.end : item.end + CONTEXT]
     decision = item.decision
@@ -57,6 +80,7 @@ def _item(text: str, item: Item, position: int) -> dict[str, Any]:
         "b_runs": _marked(text, item.start, item.end, item.b),
         "before": ("…" if item.start > CONTEXT else "") + before,
         "after": after + ("…" if item.end + CONTEXT < len(text) else ""),
+        "pick": _pick(text, turns, item),
         "agreed_code": format_path(item.agreed_code)
         if item.agreed_code
         else format_path(item.code),
@@ -93,7 +117,7 @@ def transcript(study: MemberStudy, ref: str, coders: tuple[str, str] | None) -> 
     study's agreement (it would tell them about transcripts not yet revealed)."""
     r = study.reconciliation(ref, coders=coders)
     t = study.transcript(str(r.transcript_id))
-    items = [_item(t.text, item, n) for n, item in enumerate(r.items, start=1)]
+    items = [_item(t.text, item, n, t.turns) for n, item in enumerate(r.items, start=1)]
     for i in items:
         i["kind_text"] = KINDS[i["kind"]].format(a=r.coder_a, b=r.coder_b)
         if i["decision"]:

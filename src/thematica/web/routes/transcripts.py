@@ -15,7 +15,7 @@ from thematica.errors import ThematicaError
 from thematica.service import CodingChange
 from thematica.service.acting import MemberStudy
 from thematica.service.codebook import MEMO_LIMIT
-from thematica.web import code_tree, coding_marks, context
+from thematica.web import coding_marks, context
 from thematica.web.routes.memos import memos_for
 from thematica.web.shell import Workbench
 
@@ -109,7 +109,6 @@ def router(wb: Workbench) -> APIRouter:
     def transcript(study: MemberStudy, ref: str) -> dict[str, Any]:
         data = context.transcript(study, ref)
         data["memos"] = memos_for(study, f"transcript:{data['transcript']['id']}")
-        data["code_tree"] = code_tree.tree(data["codes"])  # the panel's tree (issue 14, item 2)
         return data
 
     @r.post("/api/transcripts/{ref}/reveal")

@@ -2,7 +2,8 @@
 // disagreement (#dN); focus then moves on to the next open one (or, when none is left after
 // it, the first open one above; when all are decided, the page's heading). Keys decide the
 // disagreement that has the focus (or the first open one): A accept A, B accept B, O accept
-// both, D drop, E edit the agreed coding. Keys typed in a field are left alone.
+// both, D drop, E edit the agreed coding. Keys typed in a field or in the open edit dialog
+// are left alone.
 (function () {
   "use strict";
   const KEYS = { a: "accept_a", b: "accept_b", o: "both", d: "drop" };
@@ -42,7 +43,7 @@
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target;
-    if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
+    if (target.closest && target.closest("input, textarea, select, [contenteditable], details.edit[open] form")) return;
     const key = (event.key || "").toLowerCase();
     if (!(key in KEYS) && key !== "e") return;
     const section = current();
