@@ -417,7 +417,15 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
     return {"p50_ms": at(0.50), "p95_ms": at(0.95), "max_ms": round(ordered[-1] * 1000, 1)}
 
 
-def bench_web(transcripts: int, words: int, opens: int, adds: int, signin: bool = False) -> None:
+def bench_web(
+    transcripts: int,
+    words: int,
+    opens: int,
+    adds: int,
+    signin: bool = False,
+    codings: int = 100_000,
+    codes: int = 300,
+) -> None:
     """The workbench over real HTTP (uvicorn on 127.0.0.1, one keep-alive connection), on a
     fresh copy of the large analysed study: opening an 8,000-word transcript page, and adding a
     coding through the JSON API. Three warm-up requests of each kind are not counted. With
@@ -436,7 +444,7 @@ def bench_web(transcripts: int, words: int, opens: int, adds: int, signin: bool 
     from thematica.service import StudyService
     from thematica.web.app import create_app, tune_gc
 
-    source = _analysis_study(transcripts, words, 100_000, 300)
+    source = _analysis_study(transcripts, words, codings, codes)
     target = OUT / "web.thematica"
     for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
         leftover.unlink(missing_ok=True)
@@ -445,6 +453,7 @@ def bench_web(transcripts: int, words: int, opens: int, adds: int, signin: bool 
         summary = study.transcripts()[0]
         length = len(study.transcript(str(summary.id)).text)
         code = " > ".join(study.codes(Level.ONE)[-1].path)
+        in_study = len(study.codings())  # both coders' and the agreed layer's
         cookie = {"Cookie": "thematica_member=Coder%20B"}
         if signin:
             from thematica.service.accounts import ADMINISTRATOR
@@ -501,6 +510,8 @@ def bench_web(transcripts: int, words: int, opens: int, adds: int, signin: bool 
                 "benchmark": "web",
                 "signed_in": signin,
                 "study": str(source),
+                "codes": codes,
+                "codings_in_study": in_study,
                 "transcript_words": summary.words,
                 "open_transcript_page": {"requests": opens, **_percentiles(page)},
                 "open_transcript_json": {"requests": opens, **_percentiles(twin)},
@@ -621,6 +632,13 @@ def main() -> None:
     web.add_argument("--opens", type=int, default=50)
     web.add_argument("--adds", type=int, default=300)
     web.add_argument(
+        "--codings",
+        type=int,
+        default=100_000,
+        help="coder A's codings (coder B adds as many, the agreed layer about half as many)",
+    )
+    web.add_argument("--codes", type=int, default=300, help="codes in the study")
+    web.add_argument(
         "--signin", action="store_true", help="members have passwords: session cookie and CSRF"
     )
     srch = sub.add_parser("search", help="full-text index rebuild and search timings (p50/p95)")
@@ -698,7 +716,15 @@ def main() -> None:
     elif args.command == "exchange":
         bench_exchange(args.transcripts, args.words)
     elif args.command == "web":
-        bench_web(args.transcripts, args.words, args.opens, args.adds, args.signin)
+        bench_web(
+            args.transcripts,
+            args.words,
+            args.opens,
+            args.adds,
+            args.signin,
+            args.codings,
+            args.codes,
+        )
     elif args.command == "search":
         bench_search(args.transcripts, args.words, args.repeat)
     elif args.command == "cli":

@@ -101,11 +101,13 @@ def test_colours_and_indentation_without_inline_styles(
     page = watched.page
     sign_in(page, url, "Rachel Ames")
     page.goto(url + "/transcripts/1")
-    stripe = page.locator(".stripe").first
-    fill = stripe.locator("rect").evaluate("r => getComputedStyle(r).fill")
-    assert fill.startswith("rgb(") and fill != "rgb(0, 0, 0)"
+    stripe = page.locator(".stripe").first  # code colours come as classes from /colours.css
+    edge = stripe.evaluate("s => getComputedStyle(s).borderLeftColor")
+    assert edge.startswith("rgb(") and edge != "rgb(0, 0, 0)"
     box = stripe.bounding_box()
     assert box is not None and box["height"] > 10
+    tint = page.locator("p.text mark.hl").first.evaluate("m => getComputedStyle(m).backgroundColor")
+    assert tint.startswith("rgba(") and not tint.endswith(", 0)")
     page.goto(url + "/codebook")
     depths = page.locator(".tree-box li.tree-node > .row .name").evaluate_all(
         "names => names.map(n => n.getBoundingClientRect().left)"

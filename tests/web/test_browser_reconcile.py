@@ -9,6 +9,7 @@ from pathlib import Path
 from playwright.sync_api import Page
 
 from tests.web.conftest import shot, sign_in
+from tests.web.test_browser_a11y import violations
 from thematica.domain import Level
 from thematica.service import StudyService
 
@@ -64,6 +65,7 @@ def test_reconciling_a_disagreement(server: tuple[str, Path], browser_page: Page
     assert dialog.locator(".bounds-text mark").inner_text() == text[later : first.end]
     assert "will cover" in dialog.locator(".bounds-status").inner_text()
     shot(page, "reconcile-edit-bounds")
+    assert violations(page) == []  # the open dialog and its buttons too
     for _ in range(3):  # End: earlier, End: later, then the agreed code
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == "edit_code"

@@ -27,8 +27,8 @@ import io
 import re
 import shutil
 import struct
-import zipfile
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
