@@ -138,6 +138,14 @@ class MemberStudy(MappingChanges, ChangeMethods, MediaActing, CorrectionActing, 
             for t in found
         )
 
+    def transcript_summary(self, ref: str) -> TranscriptSummary:
+        """One transcript's summary, hidden as :meth:`transcripts` hides it."""
+        found = self._service.transcript_summary(ref)
+        readable = self.readable_transcripts()
+        if readable is None or found.id in readable:
+            return found
+        return replace(found, source_name=HIDDEN_FILE, interviewer=None)
+
     def transcript(self, ref: str) -> Transcript:
         return self._service.transcript(ref, visible_to=self.name)
 

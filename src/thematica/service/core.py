@@ -418,6 +418,11 @@ class StudyService(
         with self._session() as session:
             return tx.summaries(session)
 
+    def transcript_summary(self, ref: str) -> TranscriptSummary:
+        """One transcript's summary (what :meth:`transcripts` lists), without listing them all."""
+        with self._session() as session:
+            return tx.summaries(session, only=tx.resolve(session, ref))[0]
+
     def transcript(self, ref: str, *, visible_to: str | None = None) -> Transcript:
         """One transcript; with ``visible_to``, only if that member may read it."""
         with self._session() as session:

@@ -245,14 +245,14 @@ def _utc(at: dt.datetime | None) -> dt.datetime | None:
     return at.replace(tzinfo=dt.UTC) if at is not None and at.tzinfo is None else at
 
 
-def summaries(session: Session) -> tuple[TranscriptSummary, ...]:
-    turn_counts = dict(
-        session.execute(
-            select(TurnRow.transcript_id, func.count()).group_by(TurnRow.transcript_id)
-        ).all()
-    )
+def summaries(session: Session, only: int | None = None) -> tuple[TranscriptSummary, ...]:
+    """Every transcript's summary, or (``only``) that one transcript's."""
+    counting = select(TurnRow.transcript_id, func.count()).group_by(TurnRow.transcript_id)
+    if only is not None:
+        counting = counting.where(TurnRow.transcript_id == only)
+    turn_counts = dict(session.execute(counting).all())
     labels = _labels_by_id(session)
-    rows = session.execute(
+    query = (
         select(
             TranscriptRow.id,
             TranscriptRow.source_name,
@@ -267,6 +267,9 @@ def summaries(session: Session) -> tuple[TranscriptSummary, ...]:
             TranscriptRow.checked_at,
         ).order_by(TranscriptRow.id)
     )
+    if only is not None:
+        query = query.where(TranscriptRow.id == only)
+    rows = session.execute(query)
     return tuple(
         TranscriptSummary(
             r.id,

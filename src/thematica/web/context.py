@@ -9,6 +9,7 @@ from typing import Any
 from thematica.domain import (
     Actor,
     CheckingState,
+    Coding,
     Level,
     MemberRole,
     Scope,
@@ -187,12 +188,12 @@ def speaker_label(role: SpeakerRole, participant: str | None) -> str:
 def transcript(study: MemberStudy, ref: str) -> dict[str, Any]:
     t = study.transcript(ref)
     codes = study.codes(Level.ONE, counted=False)
-    codings = list(study.codings(transcript=str(t.id), level=Level.ONE))
+    codings, agreed = _layers(study, t.id)
     here = Counter(c.code for c in codings)
     blind = study.blind_coding()
     revealed = study.revealed(str(t.id))
-    summary = next(s for s in study.transcripts() if s.id == t.id)
-    view = _coding_view(study, t, codes, codings)
+    summary = study.transcript_summary(str(t.id))
+    view = _coding_view(study, t, codes, codings, agreed)
     listed = [
         {"path": format_path(c.path), "colour": view["colour"][c.path], "codings": here[c.path]}
         for c in codes
@@ -227,8 +228,8 @@ def transcript_turns(study: MemberStudy, ref: str, first: int, last: int) -> dic
     fragment swapped in after a coding changes (issue 14, item 3)."""
     t = study.transcript(ref)
     codes = study.codes(Level.ONE, counted=False)
-    codings = list(study.codings(transcript=str(t.id), level=Level.ONE))
-    view = _coding_view(study, t, codes, codings, positions=(first, last))
+    codings, agreed = _layers(study, t.id)
+    view = _coding_view(study, t, codes, codings, agreed, positions=(first, last))
     return {
         "transcript": {"id": t.id, "length": len(t.text)},
         "member": study.name,
@@ -237,18 +238,24 @@ def transcript_turns(study: MemberStudy, ref: str, first: int, last: int) -> dic
     }
 
 
+def _layers(study: MemberStudy, tid: int) -> tuple[list[Coding], list[Coding]]:
+    """The transcript's level-one codings the member may see and its agreed layer, in one call."""
+    both = study.codings(transcript=str(tid))
+    return [c for c in both if c.level is Level.ONE], [c for c in both if c.level is Level.TWO]
+
+
 def _coding_view(
     study: MemberStudy,
     t: Any,
     codes: Any,
     codings: list[Any],
+    agreed: list[Coding],
     positions: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """The turns with their codings, highlight segments and lanes: the member's level-one
     codings (those the service lets them see) and the agreed layer (level two)."""
     colour = {c.path: c.colour or PALETTE[i % len(PALETTE)] for i, c in enumerate(codes)}
     keys = {p: coding_marks.colour_key(v, PALETTE[0]) for p, v in colour.items()}
-    agreed = list(study.codings(transcript=str(t.id), level=Level.TWO))
     coders = sorted({c.coder for c in codings})
     by = {name: i % 8 for i, name in enumerate(coders)}
     flags = {f.coding.id: f.reason for f in study.flagged_codings(str(t.id))}
