@@ -139,6 +139,42 @@ def test_code_by_clicking_a_code_in_the_tree(server: tuple[str, Path], page: Pag
     shot(page, "code-tree-after-click")
 
 
+def test_removing_a_coding_lowers_its_count_without_a_reload(
+    server: tuple[str, Path], page: Page
+) -> None:
+    url, study = server
+    open_transcript(page, url, "1")
+    start, end = select_words(page, 2, 0, 10)
+    button = page.locator(f'#code-tree ul.tree button.code[data-code="{STEPS}"]')
+    coded(page, STEPS, button.click)
+    before = count_of(page, STEPS)
+    mine = (STEPS, start, end)
+    page.evaluate("() => { window.stillThisPage = true; }")
+    with StudyService.open(str(study)) as s:
+        coding = next(
+            c for c in s.codings(coder=CODER, transcript="1") if (c.start, c.end) == (start, end)
+        )
+    remove = page.locator(f'button.remove-coding[data-coding="{coding.id}"]')
+    with page.expect_response(lambda r: r.request.method == "DELETE"):
+        remove.click()
+    page.wait_for_function(
+        """([path, n]) => Array.from(document.querySelectorAll('#code-tree li.tree-node')).some((li) =>
+            li.dataset.code === path && Number(li.querySelector(':scope > .row .count').textContent) === n)""",
+        arg=[STEPS, before - 1],
+    )
+    assert page.evaluate("() => window.stillThisPage === true")
+    assert mine not in codings(study)
+    # undoing the removal codes the words again, and counts them again
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        page.locator("#undo").click()
+    page.wait_for_function(
+        """([path, n]) => Array.from(document.querySelectorAll('#code-tree li.tree-node')).some((li) =>
+            li.dataset.code === path && Number(li.querySelector(':scope > .row .count').textContent) === n)""",
+        arg=[STEPS, before],
+    )
+    assert mine in codings(study)
+
+
 def test_code_with_a_number_key(server: tuple[str, Path], page: Page) -> None:
     url, study = server
     open_transcript(page, url, "1")

@@ -261,6 +261,13 @@
       parentSelect.append(choice);
       return li;
     }
+    // a coding removed (or an added one undone): one fewer beside its code
+    document.addEventListener("thematica:uncoded", (event) => {
+      const path = event.detail && event.detail.code;
+      const li = typeof path === "string" ? nodeOf(path) : null;
+      const count = li && li.querySelector(":scope > .row .count");
+      if (count) count.textContent = String(Math.max(0, Number(count.textContent || 0) - 1));
+    });
     document.addEventListener("thematica:coded", (event) => {
       const path = event.detail && event.detail.code;
       if (typeof path !== "string") return;

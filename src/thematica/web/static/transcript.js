@@ -196,6 +196,7 @@
     if (theirs && !window.confirm("Remove " + button.dataset.coder + "'s coding of " + button.dataset.code + "? This cannot be undone from this page.")) return;
     const url = "/api/codings/" + button.dataset.coding + "?version=" + encodeURIComponent(button.dataset.version);
     send(url, { method: "DELETE" }, "Removing…", "Not removed", (c) => {
+      document.dispatchEvent(new CustomEvent("thematica:uncoded", { detail: c }));
       if (c.coder === me) { remember({ kind: "remove", coding: { code: c.code, start: c.start, end: c.end, memo: c.memo }, label: "Removed a coding of " + c.code + "." }); say("Removed a coding of " + c.code + ".", false); }
       else { forget(); say("Removed " + c.coder + "'s coding of " + c.code + ".", false); }
     });
@@ -207,10 +208,16 @@
     const last = JSON.parse(raw);
     const done = () => { forget(); say("Undone: " + last.label, false); };
     if (last.kind === "add") {
-      send("/api/codings/" + last.id + "?version=" + encodeURIComponent(last.version), { method: "DELETE" }, "Undoing…", "Not undone", done);
+      send("/api/codings/" + last.id + "?version=" + encodeURIComponent(last.version), { method: "DELETE" }, "Undoing…", "Not undone", (c) => {
+        document.dispatchEvent(new CustomEvent("thematica:uncoded", { detail: c }));
+        done();
+      });
     } else if (last.kind === "remove") {
       const c = last.coding;
-      send("/api/transcripts/" + transcript + "/codings", json("POST", { code: c.code, start: c.start, end: c.end, memo: c.memo, create: true }), "Undoing…", "Not undone", done);
+      send("/api/transcripts/" + transcript + "/codings", json("POST", { code: c.code, start: c.start, end: c.end, memo: c.memo, create: true }), "Undoing…", "Not undone", (again) => {
+        document.dispatchEvent(new CustomEvent("thematica:coded", { detail: again }));
+        done();
+      });
     } else if (last.kind === "change") {
       const b = last.before;
       send("/api/codings/" + last.id, json("PATCH", { start: b.start, end: b.end, memo: b.memo || "", version: last.version }), "Undoing…", "Not undone", done, null, [[b.start, b.end]]);
@@ -396,7 +403,8 @@
   // Every second while the tab is visible, ask the workbench whether what you may see of this
   // transcript has changed (a fingerprint, answered 304 when it has not: web/routes/live.py).
   // When it has, this page is fetched again and only what differs is swapped in: the marks and
-  // codings of each turn, the code list, the blind-coding notice. The text itself (and so your
+  // codings of each turn, the code list and the tree's counts, the density bar, the blind-coding
+  // notice. The text itself (and so your
   // selection), the code box and an open editor are left alone; saving an edit of a coding that
   // changed meanwhile is refused with the reload message, as before.
   const LIVE_EVERY = 500; // ms: a change shows within 2 s even on a busy server
@@ -433,6 +441,12 @@
     if (fresh) needColours(new URL(fresh.href, window.location.href).searchParams.get("c"));
     swap($("density"), doc.getElementById("density"), article.parentNode, article);
     swap(document.querySelector("ul.codes"), doc.querySelector("ul.codes"), document.querySelector("aside.panel"), null);
+    // the code tree's counts (yours and others' codings, removals too); the tree itself stays
+    doc.querySelectorAll(".tree-node[data-code]").forEach((li) => {
+      const theirs = li.querySelector(":scope > .row .count");
+      const here = document.querySelector('.tree-node[data-code="' + CSS.escape(li.dataset.code) + '"] > .row .count');
+      if (theirs && here && here.textContent !== theirs.textContent) here.textContent = theirs.textContent;
+    });
     const list = $("code-list"), options = doc.getElementById("code-list");
     if (options && list.innerHTML !== options.innerHTML) list.replaceChildren(...Array.from(options.children, (o) => document.importNode(o, true)));
     const workspace = document.querySelector(".workspace");
