@@ -168,6 +168,7 @@ def test_an_anonymised_only_member_gets_no_original(team: StudyService, tmp_path
         assert member.transcript("P2").text == TEXTS[1]
         listed = {t.participant: t for t in member.transcripts()}
         assert listed["P1"].source_name == HIDDEN_FILE and listed["P2"].source_name == "t2.txt"
+        assert [member.transcript_summary(p) for p in ("P1", "P2")] == [listed["P1"], listed["P2"]]
         assert all(c.text in ("",) for c in member.codings() if c.transcript_id == 1)
         assert member.codings(level=Level.TWO)[0].text == ""
         hits = member.search("pain").hits

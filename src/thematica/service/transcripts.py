@@ -252,21 +252,19 @@ def summaries(session: Session, only: int | None = None) -> tuple[TranscriptSumm
         counting = counting.where(TurnRow.transcript_id == only)
     turn_counts = dict(session.execute(counting).all())
     labels = _labels_by_id(session)
-    query = (
-        select(
-            TranscriptRow.id,
-            TranscriptRow.source_name,
-            TranscriptRow.source_format,
-            TranscriptRow.participant_id,
-            TranscriptRow.interview_date,
-            TranscriptRow.duration_ms,
-            TranscriptRow.interviewer,
-            TranscriptRow.word_count,
-            TranscriptRow.checking,
-            TranscriptRow.checked_by,
-            TranscriptRow.checked_at,
-        ).order_by(TranscriptRow.id)
-    )
+    query = select(
+        TranscriptRow.id,
+        TranscriptRow.source_name,
+        TranscriptRow.source_format,
+        TranscriptRow.participant_id,
+        TranscriptRow.interview_date,
+        TranscriptRow.duration_ms,
+        TranscriptRow.interviewer,
+        TranscriptRow.word_count,
+        TranscriptRow.checking,
+        TranscriptRow.checked_by,
+        TranscriptRow.checked_at,
+    ).order_by(TranscriptRow.id)
     if only is not None:
         query = query.where(TranscriptRow.id == only)
     rows = session.execute(query)
