@@ -200,6 +200,7 @@ class CodingRow(Base):
     __table_args__ = (
         CheckConstraint("start_offset < end_offset", name="non_empty_span"),
         Index("ix_codings_transcript_code", "transcript_id", "code_id"),
+        Index("ix_codings_code_transcript", "code_id", "transcript_id", "coder_id"),  # [0016]
     )
 
 

@@ -3,9 +3,11 @@ theme framework's codes at a level, and the order of theme nodes."""
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -70,9 +72,10 @@ def participant_code_pairs(
 ) -> list[tuple[int, int, int]]:
     """(participant id, code id, number of codings) for the level and coders, in no set order.
 
-    The codings are grouped by transcript in the database, along the (transcript, code) index,
-    and the transcripts (a few thousand at most) are mapped to their participants here: joining
-    every coding to its transcript costs more than the counting itself (issue 15)."""
+    The codings are grouped by code and transcript in the database, along the (code,
+    transcript, coder) index so only the level's codings are read, and the transcripts are
+    mapped to their participants here in arrays: joining every coding to its transcript costs
+    more than the counting itself (issue 15)."""
     participant_of = dict(
         session.execute(
             select(TranscriptRow.id, TranscriptRow.participant_id).where(
@@ -81,19 +84,27 @@ def participant_code_pairs(
         ).all()
     )
     query = (
-        select(CodingRow.transcript_id, CodingRow.code_id, func.count())
+        select(CodingRow.code_id, CodingRow.transcript_id, func.count())
         .where(CodingRow.code_id.in_(select(CodeRow.id).where(CodeRow.level == level)))
-        .group_by(CodingRow.transcript_id, CodingRow.code_id)
+        .group_by(CodingRow.code_id, CodingRow.transcript_id)  # along ix_codings_code_transcript
     )
     if coder_ids:
         query = query.where(CodingRow.coder_id.in_(coder_ids))
-    totals: dict[tuple[int, int], int] = {}
-    for transcript_id, code_id, n in session.execute(query):
-        pid = participant_of.get(transcript_id)
-        if pid is not None:
-            key = (pid, code_id)
-            totals[key] = totals.get(key, 0) + n
-    return [(p, c, n) for (p, c), n in totals.items()]
+    flat = itertools.chain.from_iterable(session.execute(query))  # no Row objects in numpy
+    rows = np.fromiter(flat, dtype=np.int64).reshape(-1, 3)
+    if not len(rows) or not participant_of:
+        return []
+    # transcript -> participant through an array (-1: no participant), then one sum per pair
+    lookup = np.full(max(max(participant_of), int(rows[:, 1].max())) + 1, -1, dtype=np.int64)
+    lookup[np.fromiter(participant_of, dtype=np.int64)] = np.fromiter(
+        participant_of.values(), dtype=np.int64
+    )
+    people = lookup[rows[:, 1]]
+    kept = people >= 0
+    span = int(rows[:, 0].max()) + 1  # one integer per (participant, code) pair
+    pairs, at = np.unique(people[kept] * span + rows[kept, 0], return_inverse=True)
+    sums = np.bincount(at, weights=rows[kept, 2], minlength=len(pairs)).astype(np.int64)
+    return list(zip((pairs // span).tolist(), (pairs % span).tolist(), sums.tolist(), strict=True))
 
 
 def interviewed(session: Session) -> dict[int, str]:
