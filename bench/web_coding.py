@@ -185,7 +185,8 @@ def build_study(words: int, codes: int, folder: Path = OUT, seed: int = 2026) ->
     from thematica.importers.register import read_register
     from thematica.service import StudyService, TranscriptSource
 
-    sys.path.insert(0, str(HERE))
+    if str(HERE) not in sys.path:
+        sys.path.insert(0, str(HERE))
     from synthetic import transcript
 
     target = folder / f"web-coding-{words}w-{codes}c-{seed}.thematica"
