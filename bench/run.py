@@ -5,6 +5,7 @@
     python bench/run.py anonymise
     python bench/run.py exchange
     python bench/run.py web [--opens 50] [--adds 300] [--signin]
+    python bench/run.py web-coding [--codings 50] [--words 8000] [--codes 300]
     python bench/run.py search [--repeat 20]
     python bench/run.py cli [--runs 20]
     python bench/run.py concurrency [--clients 20] [--seconds 60] [--backend sqlite|postgres]
@@ -641,6 +642,13 @@ def main() -> None:
     web.add_argument(
         "--signin", action="store_true", help="members have passwords: session cookie and CSRF"
     )
+    webc = sub.add_parser(
+        "web-coding",
+        help="click 'Apply code' to highlight painted, in Chromium (bench/web_coding.py)",
+    )
+    webc.add_argument("--codings", type=int, default=50)
+    webc.add_argument("--words", type=int, default=8000, help="words in the one transcript")
+    webc.add_argument("--codes", type=int, default=300, help="codes in the codebook")
     srch = sub.add_parser("search", help="full-text index rebuild and search timings (p50/p95)")
     srch.add_argument("--transcripts", type=int, default=1000)
     srch.add_argument("--words", type=int, default=8000)
@@ -725,6 +733,11 @@ def main() -> None:
             args.codings,
             args.codes,
         )
+    elif args.command == "web-coding":
+        sys.path.insert(0, str(HERE))
+        from web_coding import bench_web_coding
+
+        bench_web_coding(args.codings, args.words, args.codes)
     elif args.command == "search":
         bench_search(args.transcripts, args.words, args.repeat)
     elif args.command == "cli":
