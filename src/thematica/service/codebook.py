@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple, Protocol
 
 from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.orm import Session
@@ -52,9 +53,90 @@ def utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
+class _Named(Protocol):
+    @property
+    def parent_id(self) -> int | None: ...
+    @property
+    def name(self) -> str: ...
+
+
+def _code_paths(rows: Mapping[int, _Named]) -> dict[int, CodePath]:
+    """Every code's full path (a cycle, which the service never writes, is cut where it closes)."""
+    paths: dict[int, CodePath] = {}
+
+    def path_of(code_id: int, seen: frozenset[int] = frozenset()) -> CodePath:
+        if code_id in paths:
+            return paths[code_id]
+        row = rows[code_id]
+        if row.parent_id is None or row.parent_id in seen:
+            result: CodePath = (row.name,)
+        else:
+            result = (*path_of(row.parent_id, seen | {code_id}), row.name)
+        paths[code_id] = result
+        return result
+
+    for code_id in rows:
+        path_of(code_id)
+    return paths
+
+
+def _descendants(rows: Mapping[int, _Named], code_id: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for i, row in rows.items():
+        if row.parent_id is not None:
+            children.setdefault(row.parent_id, []).append(i)
+    out: set[int] = set()
+    frontier = [code_id]
+    while frontier:
+        for child in children.get(frontier.pop(), ()):
+            if child not in out:
+                out.add(child)
+                frontier.append(child)
+    return out
+
+
+class CodeRecord(NamedTuple):
+    """A code as :class:`CodeView` holds it: the columns, not an ORM object."""
+
+    id: int
+    parent_id: int | None
+    name: str
+    description: str
+    colour: str | None
+    level: int
+    owner_id: int | None
+
+
+@dataclass(frozen=True)
+class CodeView:
+    """Every code with its full path, for reading only: plain records, about ten times cheaper
+    to load than :class:`CodeIndex`'s ORM rows (pages read the codebook several times each)."""
+
+    rows: dict[int, CodeRecord]
+    paths: dict[int, CodePath]
+
+    @classmethod
+    def read(cls, session: Session) -> CodeView:
+        columns = select(
+            CodeRow.id,
+            CodeRow.parent_id,
+            CodeRow.name,
+            CodeRow.description,
+            CodeRow.colour,
+            CodeRow.level,
+            CodeRow.owner_id,
+        )
+        rows = {r[0]: CodeRecord._make(r) for r in session.execute(columns)}
+        return cls(rows, _code_paths(rows))
+
+    def descendants(self, code_id: int) -> set[int]:
+        return _descendants(self.rows, code_id)
+
+
 @dataclass
 class CodeIndex:
-    """Every code with its full path, loaded once per operation (a codebook has hundreds)."""
+    """Every code with its full path, loaded once per operation (a codebook has hundreds); its
+    rows are the session's ORM objects, for operations that change codes."""
 
     rows: dict[int, CodeRow]
     paths: dict[int, CodePath]
@@ -63,21 +145,7 @@ class CodeIndex:
     @classmethod
     def load(cls, session: Session) -> CodeIndex:
         rows = {r.id: r for r in session.scalars(select(CodeRow))}
-        paths: dict[int, CodePath] = {}
-
-        def path_of(code_id: int, seen: frozenset[int] = frozenset()) -> CodePath:
-            if code_id in paths:
-                return paths[code_id]
-            row = rows[code_id]
-            if row.parent_id is None or row.parent_id in seen:
-                result: CodePath = (row.name,)
-            else:
-                result = (*path_of(row.parent_id, seen | {code_id}), row.name)
-            paths[code_id] = result
-            return result
-
-        for code_id in rows:
-            path_of(code_id)
+        paths = _code_paths(rows)
         by_path = {(rows[i].level, _key(p)): i for i, p in paths.items()}
         return cls(rows, paths, by_path)
 
@@ -97,15 +165,7 @@ class CodeIndex:
         return found
 
     def descendants(self, code_id: int) -> set[int]:
-        out: set[int] = set()
-        frontier = [code_id]
-        while frontier:
-            parent = frontier.pop()
-            for row in self.rows.values():
-                if row.parent_id == parent and row.id not in out:
-                    out.add(row.id)
-                    frontier.append(row.id)
-        return out
+        return _descendants(self.rows, code_id)
 
 
 def member_id(session: Session, name: str) -> int:
@@ -161,7 +221,7 @@ def codes(
     """The codebook, each code with its number of codings across the study (``counted``; a
     whole-study count, so pages that do not show it can skip it). With ``visible_to``, only
     the codings that member may see are counted (blind coding: see :func:`hidden_codings`)."""
-    index = CodeIndex.load(session)
+    index = CodeView.read(session)
     counts: Counter[int] = Counter()
     if counted:
         query = select(CodingRow.code_id, func.count()).group_by(CodingRow.code_id)
@@ -543,7 +603,7 @@ def list_codings(
     """Codings matching the filters (``ids``: only those codings). With ``visible_to``, blind coding applies: while the study
     codes blind, that member sees only their own level-one codings in transcripts the lead has
     not yet revealed (the agreed level-two layer is always visible)."""
-    index = CodeIndex.load(session)
+    index = CodeView.read(session)
     query = select(CodingRow, TeamMemberRow.name).join(
         TeamMemberRow, TeamMemberRow.id == CodingRow.coder_id
     )

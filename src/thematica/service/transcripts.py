@@ -248,10 +248,16 @@ def _utc(at: dt.datetime | None) -> dt.datetime | None:
 def summaries(session: Session, only: int | None = None) -> tuple[TranscriptSummary, ...]:
     """Every transcript's summary, or (``only``) that one transcript's."""
     counting = select(TurnRow.transcript_id, func.count()).group_by(TurnRow.transcript_id)
+    naming = select(ParticipantRow.id, ParticipantRow.label)
     if only is not None:
         counting = counting.where(TurnRow.transcript_id == only)
+        naming = naming.where(
+            ParticipantRow.id.in_(
+                select(TranscriptRow.participant_id).where(TranscriptRow.id == only)
+            )
+        )
     turn_counts = dict(session.execute(counting).all())
-    labels = _labels_by_id(session)
+    labels: dict[int, str] = dict(session.execute(naming).all())
     query = select(
         TranscriptRow.id,
         TranscriptRow.source_name,
@@ -333,7 +339,11 @@ def get(session: Session, transcript_id: int) -> Transcript:
             select(TurnRow).where(TurnRow.transcript_id == transcript_id).order_by(TurnRow.position)
         )
     )
-    label = _labels_by_id(session).get(row.participant_id) if row.participant_id else None
+    label = (
+        session.scalar(select(ParticipantRow.label).where(ParticipantRow.id == row.participant_id))
+        if row.participant_id
+        else None
+    )
     return Transcript(
         row.id,
         row.source_name,
