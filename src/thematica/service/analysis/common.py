@@ -90,7 +90,7 @@ def participant_code_pairs(
     )
     if coder_ids:
         query = query.where(CodingRow.coder_id.in_(coder_ids))
-    flat = itertools.chain.from_iterable(session.execute(query))  # no Row objects in numpy
+    flat = itertools.chain.from_iterable(session.connection().execute(query))  # Core rows
     rows = np.fromiter(flat, dtype=np.int64).reshape(-1, 3)
     if not len(rows) or not participant_of:
         return []

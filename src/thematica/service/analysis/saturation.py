@@ -38,16 +38,15 @@ def saturation_report(
             "base, run, initial and stop are whole numbers of interviews, at least 1"
         )
     ids = coder_ids(session, coders)
-    query = (
-        select(CodingRow.transcript_id, CodingRow.code_id)
-        .join(CodeRow, CodeRow.id == CodingRow.code_id)
-        .where(CodeRow.level == int(level))
+    query = (  # along ix_codings_code_transcript: only the level's codings are read
+        select(CodingRow.code_id, CodingRow.transcript_id)
+        .where(CodingRow.code_id.in_(select(CodeRow.id).where(CodeRow.level == int(level))))
         .distinct()
     )
     if ids:
         query = query.where(CodingRow.coder_id.in_(ids))
     codes_in: dict[int, set[int]] = defaultdict(set)
-    for tid, code_id in session.execute(query):
+    for code_id, tid in session.connection().execute(query):  # Core rows: no ORM loading
         codes_in[tid].add(code_id)
     summaries = {s.id: s for s in tx.summaries(session)}
     if order:
@@ -66,6 +65,7 @@ def saturation_report(
         )
         how = "interview date (then import order)"
     coded = [t for t in sequence if codes_in.get(t)]
+    ordered = set(sequence)
     waiting = tuple(
         summaries[t].participant or summaries[t].source_name
         for t in sequence
@@ -73,7 +73,7 @@ def saturation_report(
     ) + tuple(  # transcripts the --order left out are named, never silently dropped
         f"{summaries[t].participant or summaries[t].source_name} (not in the order given)"
         for t in summaries
-        if t not in set(sequence)
+        if t not in ordered
     )
     new = saturation.new_per_interview([codes_in[t] for t in coded])
     cumulative = saturation.cumulative(new)
