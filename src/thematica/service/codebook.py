@@ -169,16 +169,16 @@ class CodeIndex:
 
 
 def member_id(session: Session, name: str) -> int:
-    row = session.scalar(
-        select(TeamMemberRow).where(func.lower(TeamMemberRow.name) == name.strip().lower())
+    found = session.scalar(
+        select(TeamMemberRow.id).where(func.lower(TeamMemberRow.name) == name.strip().lower())
     )
-    if row is None:
+    if found is None:
         team = ", ".join(session.scalars(select(TeamMemberRow.name).order_by(TeamMemberRow.id)))
         raise NotFoundError(
             f"no team member {name!r}"
             + (f" (the team: {team})" if team else " (add one with 'thematica team add')")
         )
-    return row.id
+    return found
 
 
 # -- codes -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from thematica.storage.models import TeamMemberRow, TranscriptRow
 
 def scope_of(row: TeamMemberRow) -> Scope:
     """Which text a member sees: readers, and members marked anonymised-only, anonymised
-    text only."""
+    text only (:func:`readable` applies the same rule to the two columns)."""
     if MemberRole(row.role) is MemberRole.READER or row.anonymised_only:
         return Scope.ANONYMISED
     return Scope.ALL
@@ -22,9 +22,12 @@ def scope_of(row: TeamMemberRow) -> Scope:
 
 def readable(session: Session, member: str) -> set[int] | None:
     """The ids of the transcripts ``member`` may read; None: all of them."""
-    row = session.get(TeamMemberRow, cb.member_id(session, member))
-    assert row is not None
-    if scope_of(row) is Scope.ALL:
+    role, anonymised_only = session.execute(  # the two columns, not the ORM row (a hot path)
+        select(TeamMemberRow.role, TeamMemberRow.anonymised_only).where(
+            TeamMemberRow.id == cb.member_id(session, member)
+        )
+    ).one()
+    if MemberRole(role) is not MemberRole.READER and not anonymised_only:
         return None
     return set(
         session.scalars(
