@@ -48,8 +48,8 @@ def lanes(spans: Iterable[tuple[int, int]]) -> list[int]:
 
 def segments(start: int, text: str, codings: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """The turn's text (beginning at ``start``) as segments: ``text``, ``layers`` (indices into
-    ``codings`` covering it, by lane) and ``opens`` (those whose first segment in this turn this
-    is, which the page makes focusable)."""
+    ``codings`` covering it, by lane), ``opens`` (those whose first segment in this turn this
+    is, which the page makes focusable) and ``title`` (their ``tip``s, a line each)."""
     end = start + len(text)
     cuts = {0, len(text)}
     for c in codings:
@@ -67,7 +67,8 @@ def segments(start: int, text: str, codings: Sequence[dict[str, Any]]) -> list[d
         layers.sort(key=lambda i: codings[i]["lane"])
         opens = [i for i in layers if i not in seen]
         seen.update(layers)
-        out.append({"text": text[a:b], "layers": layers, "opens": opens})
+        title = "\n".join(codings[i]["tip"] for i in layers)  # every coding here, on hover
+        out.append({"text": text[a:b], "layers": layers, "opens": opens, "title": title})
     return out
 
 

@@ -293,6 +293,8 @@ def _coding_view(
                     "whose": whose,
                     "by": by.get(c.coder, 0),
                     "lane": n,
+                    # the classes its highlight and stripe carry (colour, coder, layer, lane)
+                    "classes": f"k-{key} by-{by.get(c.coder, 0)} {whose} lane-{min(n, 5)}",
                     "tip": f"{code} · {who}{memo}",
                     "start": c.start,
                     "end": c.end,
