@@ -1,0 +1,1 @@
+"""Tests of the benchmarks themselves: small fixed slices of what `bench/run.py` measures."""
