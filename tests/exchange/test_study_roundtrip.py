@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -110,6 +111,10 @@ def test_codebook_round_trip_through_qdc(tmp_path: Path) -> None:
         for c in exported.codes
     )
     assert {(x.name, x.codes) for x in project.sets} == {(x.name, x.codes) for x in exported.sets}
+    # the codebook alone is the whole project without what a .qdc leaves out, read without it
+    with StudyService.open(str(study)) as s:
+        alone = s.export_project(codebook_only=True)
+    assert alone == replace(exported, sources=(), cases=(), notes=(), links=())
     empty = tmp_path / "empty.thematica"
     run("init", str(empty), "--title", "Empty")
     run("qdc", "import", str(empty), str(out))

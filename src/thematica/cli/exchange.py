@@ -328,13 +328,11 @@ def qdc_export(study: str, out: Path, allow_identifiers: bool) -> None:
     Example:
         thematica qdc export msk.thematica msk-codebook.qdc
     """
-    from dataclasses import replace
-
     from thematica.exchange.refi_codebook import write_qdc
 
     with open_study(study) as service:
         allowed = residual_gate(study, service, allow_identifiers)
-        project = replace(service.export_project(), sources=(), cases=(), notes=(), links=())
+        project = service.export_project(codebook_only=True)
     if not project.codes:
         raise CliError(f"{study}: the study has no codes to export")
     buffer = io.BytesIO()

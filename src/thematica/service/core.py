@@ -230,11 +230,14 @@ class StudyService(
 
     # -- exchange --------------------------------------------------------------------------
 
-    def export_project(self, *, journal: bool = False, media: bool = False) -> XProject:
+    def export_project(
+        self, *, journal: bool = False, media: bool = False, codebook_only: bool = False
+    ) -> XProject:
         """The whole study as a tool-neutral project (for REFI-QDA export); journal entries
-        only with ``journal``; each transcript's recording on its source with ``media``."""
+        only with ``journal``; each transcript's recording on its source with ``media``; with
+        ``codebook_only``, the codes, theme nodes and sets alone (a .qdc's content)."""
         with self._session() as session:
-            project = exchange.to_project(session, journal)
+            project = exchange.to_project(session, journal, codebook_only)
             if media:
                 project = exchange_media.with_recordings(session, project, self.media_folder())
             return project

@@ -73,8 +73,11 @@ def _guid(seed: str, kind: str, ident: object) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"thematica:{seed}:{kind}:{ident}"))
 
 
-def to_project(session: Session, journal: bool = False) -> XProject:
-    """The study as an :class:`XProject`: memos always, journal entries only with ``journal``."""
+def to_project(session: Session, journal: bool = False, codebook_only: bool = False) -> XProject:
+    """The study as an :class:`XProject`: memos always, journal entries only with ``journal``.
+    With ``codebook_only``, its codes, theme nodes and sets alone (what a .qdc holds): no
+    sources, codings, cases, notes or links are read, so a codebook export does not read the
+    study's text (issue 15: 16 s on the large study, for a few kilobytes)."""
     study = session.get(StudyRow, 1)
     assert study is not None
     seed = study.created_at.isoformat()
@@ -145,6 +148,21 @@ def to_project(session: Session, journal: bool = False) -> XProject:
         XVariable(g("variable", "group"), "group", AttributeType.TEXT),
         *(XVariable(g("variable", d.name), d.name, d.type) for d in defs),
     )
+    guide = [[q.text, list(q.prompts)] for q in reg.guide(session)]
+    extras = json.dumps(
+        {"approach": study.approach, "guide": guide}, ensure_ascii=False, separators=(",", ":")
+    )
+    description = f"{study.research_question}\n{STUDY_EXTRAS}{extras}"
+    if codebook_only:
+        return XProject(
+            study.title,
+            "Thematica",
+            users,
+            tuple(codes),
+            variables,
+            sets=sets,
+            description=description,
+        )
     sources_of: dict[int, list[str]] = defaultdict(list)
     sources = []
     codings_of: dict[int, list[XCoding]] = defaultdict(list)
@@ -190,10 +208,6 @@ def to_project(session: Session, journal: bool = False) -> XProject:
         )
         for r in session.scalars(select(ParticipantRow).order_by(ParticipantRow.position))
     )
-    guide = [[q.text, list(q.prompts)] for q in reg.guide(session)]
-    extras = json.dumps(
-        {"approach": study.approach, "guide": guide}, ensure_ascii=False, separators=(",", ":")
-    )
     return XProject(
         study.title,
         "Thematica",
@@ -205,7 +219,7 @@ def to_project(session: Session, journal: bool = False) -> XProject:
         notes_to_project(session, g, journal),
         links,
         sets,
-        description=f"{study.research_question}\n{STUDY_EXTRAS}{extras}",
+        description=description,
     )
 
 
