@@ -171,11 +171,13 @@ def test_imports_without_gc_restores_the_collector_and_freezes_only_new_imports(
         assert not gc.isenabled()
         import thematica.cli.output  # noqa: F401  (already loaded: nothing new)
     assert gc.isenabled()
-    assert gc.get_freeze_count() == frozen  # nothing new imported: nothing frozen
+    # nothing new imported: nothing frozen. ("<=", not "==": a frozen object that another
+    # thread of the test process lets go of leaves the permanent generation meanwhile.)
+    assert gc.get_freeze_count() <= frozen
     sys.modules.pop("colorsys", None)
     with imports_without_gc():
         import colorsys  # noqa: F401  (new, but this process is not the command)
-    assert gc.get_freeze_count() == frozen
+    assert gc.get_freeze_count() <= frozen
     with pytest.raises(RuntimeError), imports_without_gc():
         raise RuntimeError("an import that fails")
     assert gc.isenabled()
