@@ -13,6 +13,7 @@ import json
 import math
 import uuid
 from collections import defaultdict
+from dataclasses import replace
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -153,16 +154,11 @@ def to_project(session: Session, journal: bool = False, codebook_only: bool = Fa
         {"approach": study.approach, "guide": guide}, ensure_ascii=False, separators=(",", ":")
     )
     description = f"{study.research_question}\n{STUDY_EXTRAS}{extras}"
+    codebook = XProject(
+        study.title, "Thematica", users, tuple(codes), variables, sets=sets, description=description
+    )
     if codebook_only:
-        return XProject(
-            study.title,
-            "Thematica",
-            users,
-            tuple(codes),
-            variables,
-            sets=sets,
-            description=description,
-        )
+        return codebook
     sources_of: dict[int, list[str]] = defaultdict(list)
     sources = []
     codings_of: dict[int, list[XCoding]] = defaultdict(list)
@@ -208,18 +204,12 @@ def to_project(session: Session, journal: bool = False, codebook_only: bool = Fa
         )
         for r in session.scalars(select(ParticipantRow).order_by(ParticipantRow.position))
     )
-    return XProject(
-        study.title,
-        "Thematica",
-        users,
-        tuple(codes),
-        variables,
-        cases,
-        tuple(sources),
-        notes_to_project(session, g, journal),
-        links,
-        sets,
-        description=description,
+    return replace(
+        codebook,
+        cases=cases,
+        sources=tuple(sources),
+        notes=notes_to_project(session, g, journal),
+        links=links,
     )
 
 
