@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from thematica.analysis import counting, spans
@@ -96,6 +96,7 @@ def test_rolled_up_is_the_union_of_children_and_never_exceeds_n(
         assert rolled[node] >= direct[node]
 
 
+@settings(max_examples=500)
 @given(st.integers(0, 30), st.integers(0, 30), st.integers(0, 30), st.integers(0, 30))
 def test_presence_table_equals_two_coders_on_expanded_vectors(
     both: int, a_only: int, b_only: int, neither: int
@@ -117,7 +118,6 @@ def test_presence_table_equals_two_coders_on_expanded_vectors(
         "gwet_ac1",
         "krippendorff_alpha",
     ):
-        x, y = getattr(fast, name), getattr(slow, name)
-        assert (x is None) == (y is None), name
-        if x is not None:
-            assert abs(x - y) < 1e-9, name
+        # both routes are exact arithmetic rounded once: the floats are equal, not close
+        assert getattr(fast, name) == getattr(slow, name), name
+    assert fast.undefined == slow.undefined

@@ -294,14 +294,33 @@ def from_table(both: int, a_only: int, b_only: int, neither: int) -> Coefficient
     n = both + a_only + b_only + neither
     if n == 0:
         return _no_units()
-    p_o = Fraction(both + neither, n)
-    count_a: dict[Hashable, int] = {True: both + a_only, False: b_only + neither}
-    count_b: dict[Hashable, int] = {True: both + b_only, False: a_only + neither}
-    cohen, scott, bp, ac1, undefined = _family(n, p_o, count_a, count_b, (False, True))
+    agree, coded_a, coded_b = both + neither, both + a_only, both + b_only
+    # Each coefficient (p_o - p_e) / (1 - p_e), both sides multiplied by n² (by 4n² for
+    # Scott's π, 2n² for AC1), so that one exact fraction of integers is built per coefficient
+    # instead of a dozen Fraction operations: the same rational numbers as `_family`, so the
+    # same floats (`tests/analysis/test_spans_counting.py` checks equality with `two_coders`).
+    cohen_e = coded_a * coded_b + (n - coded_a) * (n - coded_b)
+    pooled = coded_a + coded_b  # π_present = pooled / 2n, π_absent = (2n - pooled) / 2n
+    scott_e = pooled * pooled + (2 * n - pooled) * (2 * n - pooled)
+    gwet_e = pooled * (2 * n - pooled)
+    undefined: dict[str, str] = {}
+    cohen = _ratio(n * agree - cohen_e, n * n - cohen_e)
+    if cohen is None:
+        undefined["cohen_kappa"] = NO_VARIATION
+    scott = _ratio(4 * n * agree - scott_e, 4 * n * n - scott_e)
+    if scott is None:
+        undefined["scott_pi"] = NO_VARIATION
+    bp = Fraction(2 * agree - n, n)
+    ac1 = _ratio(2 * n * agree - gwet_e, 2 * n * n - gwet_e)
     alpha = None if scott is None else 1 - Fraction(2 * n - 1, 2 * n) * (1 - scott)
     if alpha is None:
         undefined["krippendorff_alpha"] = NO_VARIATION
-    return _result(n, p_o, cohen, scott, bp, ac1, alpha, undefined)
+    return _result(n, Fraction(agree, n), cohen, scott, bp, ac1, alpha, undefined)
+
+
+def _ratio(numerator: int, denominator: int) -> Fraction | None:
+    """``numerator / denominator`` exactly; ``None`` for a zero denominator (p_e = 1)."""
+    return None if denominator == 0 else Fraction(numerator, denominator)
 
 
 def pooled_alpha(units: Sequence[tuple[Hashable, Hashable]]) -> float | None:

@@ -5,13 +5,13 @@ every disagreement (docs/methods.md#inter-coder-agreement). Built on the agreeme
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from thematica.analysis import character_arrays, coefficients
-from thematica.analysis.character_arrays import instance
-from thematica.analysis.coefficients import check_convention
+from thematica.analysis.coefficients import CharacterAgreement, check_convention
 from thematica.analysis.reports import (
     AgreementReport,
     CodeAgreement,
@@ -119,10 +119,7 @@ def _report(
     results = [
         CodeAgreement(
             data.index.paths[code_id],
-            tuple(
-                instance(SourceAgreement, transcript_id=t, participant=labels.get(t), result=r)
-                for t, r in found.characters[i]
-            ),
+            _sources(found.characters[i], labels),
             summaries[i],
             found.participants[i],
             found.turns[i],
@@ -144,3 +141,17 @@ def _report(
         tuple(differences),
         method_text(data.names, level, len(data.transcripts), scope, chosen),
     )
+
+
+def _sources(
+    characters: list[tuple[int, CharacterAgreement]], labels: Mapping[int, str]
+) -> tuple[SourceAgreement, ...]:
+    """One code's per-transcript results, made as :func:`character_arrays.instance` makes them
+    (inline: 100,000 of them in a large study's report)."""
+    new = object.__new__
+    out = []
+    for t, r in characters:
+        made = new(SourceAgreement)
+        made.__dict__.update(transcript_id=t, participant=labels.get(t), result=r)
+        out.append(made)
+    return tuple(out)

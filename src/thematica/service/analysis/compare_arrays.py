@@ -18,7 +18,6 @@ import numpy as np
 import numpy.typing as npt
 
 from thematica.analysis import character_arrays, interval_arrays
-from thematica.analysis.character_arrays import instance
 from thematica.analysis.coefficients import CharacterAgreement, Convention
 from thematica.analysis.coefficients import from_table as coefficients_from_table
 from thematica.analysis.interval_arrays import Runs
@@ -172,9 +171,10 @@ def disagreements(data: CodingArrays, found: Compared, texts: dict[int, str]) ->
     mid = (np.cumsum(d.size) - d.size + on_a)[order].tolist()
     hi = np.cumsum(d.size)[order].tolist()
     paths = [data.index.paths[c] for c in found.codes]
-    kinds = interval_arrays.KINDS
+    kinds, labels = interval_arrays.KINDS, data.labels
     tids = [data.transcripts[i] for i in t[order].tolist()]
-    out = []
+    out: list[Disagreement] = []
+    new = object.__new__  # as `instance` does, inline: 100,000s of disagreements
     for tid, c, k, s, e, x, y, z in zip(
         tids,
         code[order].tolist(),
@@ -186,20 +186,19 @@ def disagreements(data: CodingArrays, found: Compared, texts: dict[int, str]) ->
         hi,
         strict=True,
     ):
-        out.append(
-            instance(
-                Disagreement,
-                transcript_id=tid,
-                participant=data.labels.get(tid),
-                code=paths[c],
-                kind=kinds[k],
-                start=s,
-                end=e,
-                text=texts[tid][s:e],
-                a_spans=tuple(spans[x:y]),
-                b_spans=tuple(spans[y:z]),
-            )
+        made = new(Disagreement)
+        made.__dict__.update(
+            transcript_id=tid,
+            participant=labels.get(tid),
+            code=paths[c],
+            kind=kinds[k],
+            start=s,
+            end=e,
+            text=texts[tid][s:e],
+            a_spans=tuple(spans[x:y]),
+            b_spans=tuple(spans[y:z]),
         )
+        out.append(made)
     return out
 
 
