@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 _RUNS = re.compile(r"([0-9]+)")
 
 NaturalKey = tuple[tuple[str | int, ...], str]
 
 
+@lru_cache(maxsize=16_384)
 def natural_key(name: str) -> NaturalKey:
     """The sort key of one name: text runs lower-cased, digit runs as numbers (the runs
-    alternate text, number, text, ..., so like is always compared with like)."""
+    alternate text, number, text, ..., so like is always compared with like). Remembered: a
+    page sorts the same few hundred code names on every request."""
     runs = _RUNS.split(name)
     return (tuple(int(r) if i % 2 else r.lower() for i, r in enumerate(runs)), name)
 

@@ -314,6 +314,7 @@ def test_a_link_into_the_text_lands_on_its_turn(
     page = browser_page
     with StudyService.open(str(study)) as s:
         turn = s.transcript("7").turns[6]
+    sign_in(page, url, "Tom Okafor")  # not left to an earlier test: this one runs alone too
     page.goto(f"{url}/transcripts/7#o{turn.start + 2}")
     target = page.locator(".turn.target")
     assert target.count() == 1

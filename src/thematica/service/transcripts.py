@@ -300,7 +300,8 @@ def resolve(session: Session, ref: str) -> int:
         ref.isascii()
         and ref.isdigit()
         and len(ref) < 15
-        and session.get(TranscriptRow, int(ref)) is not None
+        and session.scalar(select(TranscriptRow.id).where(TranscriptRow.id == int(ref)))
+        is not None  # the id alone: the row holds the whole text
     ):
         return int(ref)
     matches = [

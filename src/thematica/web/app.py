@@ -68,6 +68,7 @@ from thematica.web.routes import (
     withdraw,
 )
 from thematica.web.shell import COOKIE, Unauthenticated, Workbench
+from thematica.web.turn_markup import turn_block
 from thematica.web.validation import problems, summary
 
 HERE = Path(__file__).parent
@@ -204,6 +205,7 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals["turn_block"] = turn_block  # a turn drawn in Python: see its module
     wb = Workbench(
         service,
         templates,

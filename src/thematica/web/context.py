@@ -3,7 +3,9 @@ JSON twin returns it as it is. So the two can never disagree."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from thematica.domain import (
@@ -244,6 +246,21 @@ def _layers(study: MemberStudy, tid: int) -> tuple[list[Coding], list[Coding]]:
     return [c for c in both if c.level is Level.ONE], [c for c in both if c.level is Level.TWO]
 
 
+def _per_turn(turns: Sequence[Any], shown: list[tuple[Any, str]]) -> list[list[tuple[Any, str]]]:
+    """For each turn, the codings of ``shown`` that overlap it, in ``shown``'s order. The turns
+    partition the text in position order, so a coding's turns are found by bisection rather
+    than by testing every coding against every turn (460 codings x 137 turns on a long page)."""
+    starts = [turn.start for turn in turns]
+    ends = [turn.end for turn in turns]
+    found: list[list[tuple[Any, str]]] = [[] for _ in turns]
+    for item in shown:
+        coding = item[0]
+        # from the first turn ending after the coding starts to the last starting before it ends
+        for k in range(bisect_right(ends, coding.start), bisect_left(starts, coding.end)):
+            found[k].append(item)
+    return found
+
+
 def _coding_view(
     study: MemberStudy,
     t: Any,
@@ -266,10 +283,9 @@ def _coding_view(
         for c in codings + agreed
     ]
     turns = []
-    for turn in t.turns:
+    for turn, mine in zip(t.turns, _per_turn(t.turns, shown), strict=True):
         if positions is not None and not positions[0] <= turn.position <= positions[1]:
             continue
-        mine = [(c, whose) for c, whose in shown if c.start < turn.end and turn.start < c.end]
         # lanes per layer: the agreed layer shows on its own, so it takes no lane from level one
         lane = [0] * len(mine)
         for layer in (False, True):

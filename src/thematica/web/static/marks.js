@@ -1,7 +1,7 @@
 // Coded text on the transcript page (issue 14, item 1): the margin stripes set beside their own
 // words, the view of the codings (whose, colours by code or by coder) changed without a reload,
 // and the density bar taking you to a stretch of the transcript. The highlights themselves are
-// drawn by the server (templates/_turn.html); without JavaScript the stripes run the turn's
+// drawn by the server (web/turn_markup.py); without JavaScript the stripes run the turn's
 // height and the view form is an ordinary GET form.
 (function () {
   "use strict";
