@@ -604,7 +604,7 @@ def list_codings(
     codes blind, that member sees only their own level-one codings in transcripts the lead has
     not yet revealed (the agreed level-two layer is always visible)."""
     index = CodeView.read(session)
-    query = select(CodingRow, TeamMemberRow.name).join(
+    query = select(*CODING_FIELDS, TeamMemberRow.name.label("coder")).join(
         TeamMemberRow, TeamMemberRow.id == CodingRow.coder_id
     )
     if code is not None:
@@ -637,8 +637,8 @@ def list_codings(
     query = query.order_by(
         CodingRow.transcript_id, CodingRow.start_offset, CodingRow.end_offset, CodingRow.id
     )
-    results = session.execute(query).all()
-    tids = {row.transcript_id for row, _ in results}
+    results = session.execute(query).all()  # plain rows: a page lists hundreds of codings
+    tids = {row.transcript_id for row in results}
     texts = dict(
         session.execute(
             select(TranscriptRow.id, TranscriptRow.text).where(TranscriptRow.id.in_(tids))
@@ -648,18 +648,56 @@ def list_codings(
     return tuple(
         make_coding(
             row,
-            coder=name,
+            coder=row.coder,
             code=index.paths[row.code_id],
             level=Level(index.rows[row.code_id].level),
             text=texts[row.transcript_id],
             participant=labels.get(row.transcript_id),
         )
-        for row, name in results
+        for row in results
     )
 
 
+CODING_FIELDS = (
+    CodingRow.id,
+    CodingRow.transcript_id,
+    CodingRow.code_id,
+    CodingRow.start_offset,
+    CodingRow.end_offset,
+    CodingRow.memo,
+    CodingRow.created_at,
+    CodingRow.modified_at,
+)
+"""The columns :func:`make_coding` reads, for queries that need no ORM object per coding."""
+
+
+class CodingFields(Protocol):
+    """A stored coding's columns: a :class:`CodingRow` or a row of :data:`CODING_FIELDS`."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def transcript_id(self) -> int: ...
+    @property
+    def start_offset(self) -> int: ...
+    @property
+    def end_offset(self) -> int: ...
+    @property
+    def memo(self) -> str | None: ...
+    @property
+    def created_at(self) -> dt.datetime: ...
+    @property
+    def modified_at(self) -> dt.datetime: ...
+
+
 def make_coding(
-    row: CodingRow, *, coder: str, code: CodePath, level: Level, text: str, participant: str | None
+    row: CodingFields,
+    *,
+    coder: str,
+    code: CodePath,
+    level: Level,
+    text: str,
+    participant: str | None,
 ) -> Coding:
     """The domain object for a stored coding; ``text`` is its transcript's whole text."""
     return Coding(
