@@ -91,6 +91,7 @@ def test_a_reader_changes_nothing_but_their_own_journal(team: StudyService) -> N
     before = snapshot(team.location)
     refused = [
         lambda: reader.add_coding("P2", PAIN, 0, 3),
+        lambda: reader.add_coding_returning("P2", PAIN, 0, 3),
         lambda: reader.change_coding(coding, CodingChange(memo="mine now")),
         lambda: reader.remove_coding(coding),
         lambda: reader.add_memo("transcript:2", "a memo"),
@@ -181,9 +182,15 @@ def test_an_anonymised_only_member_gets_no_original(team: StudyService, tmp_path
         with pytest.raises(AccessDenied):
             member.anonymiser(unused_key)
     ann = team.as_member(ANON)
-    with pytest.raises(AccessDenied):
-        ann.add_coding("P1", PAIN, 0, 2)
+    before = snapshot(team.location)
+    for add in (ann.add_coding, ann.add_coding_returning):
+        with pytest.raises(AccessDenied):
+            add("P1", PAIN, 0, 2)
+    assert snapshot(team.location) == before
     ann.add_coding("P2", PAIN, 0, 3)  # a coder still codes anonymised text
+    added = ann.add_coding_returning("P2", MOOD, 1, 4, memo="low")
+    assert added == ann.coding(added.id)  # as stored, and as the member reads it
+    assert (added.text, added.memo, added.coder) == (TEXTS[1][1:4], "low", ANON)
 
 
 def test_only_a_lead_reveals_reconciles_sets_blind_manages_and_exports(

@@ -47,13 +47,35 @@ class ChangeMethods(Rules):
         create_code: bool = False,
     ) -> int:
         """Code a span in this member's name (level one; the agreed layer is the lead's)."""
-        self.require_coder("code")
-        if level is not Level.ONE:
-            self.require_lead("code the agreed (level-two) layer")
-        tid = self.require_readable(transcript)
+        tid = self._coding_target(transcript, level)
         return self._service.add_coding(
             str(tid), code, self.name, start, end, level=level, memo=memo, create_code=create_code
         )
+
+    def add_coding_returning(
+        self,
+        transcript: str,
+        code: CodePath,
+        start: int,
+        end: int,
+        *,
+        level: Level = Level.ONE,
+        memo: str | None = None,
+        create_code: bool = False,
+    ) -> Coding:
+        """:meth:`add_coding`, answering with the coding as stored (the member's own, in a
+        transcript they may read: nothing in it is withheld from them)."""
+        tid = self._coding_target(transcript, level)
+        return self._service.add_coding_returning(
+            str(tid), code, self.name, start, end, level=level, memo=memo, create_code=create_code
+        )
+
+    def _coding_target(self, transcript: str, level: Level) -> int:
+        """The transcript this member may code at ``level``, or why not."""
+        self.require_coder("code")
+        if level is not Level.ONE:
+            self.require_lead("code the agreed (level-two) layer")
+        return self.require_readable(transcript)
 
     def change_coding(
         self, coding_id: int, change: CodingChange, *, expected: dt.datetime | None = None

@@ -4,7 +4,7 @@ transcript only once it is fully anonymised."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from thematica.domain import AnonymisationState, MemberRole, Scope
@@ -22,11 +22,15 @@ def scope_of(row: TeamMemberRow) -> Scope:
 
 def readable(session: Session, member: str) -> set[int] | None:
     """The ids of the transcripts ``member`` may read; None: all of them."""
-    role, anonymised_only = session.execute(  # the two columns, not the ORM row (a hot path)
+    found = session.execute(  # the two columns in one query, not the ORM row (a hot path)
         select(TeamMemberRow.role, TeamMemberRow.anonymised_only).where(
-            TeamMemberRow.id == cb.member_id(session, member)
+            func.lower(TeamMemberRow.name) == member.strip().lower()  # as member_id finds one
         )
-    ).one()
+    ).first()
+    if found is None:
+        cb.member_id(session, member)  # raises NotFoundError, naming the team
+        raise AssertionError("unreachable: member_id found no member either")
+    role, anonymised_only = found
     if MemberRole(role) is not MemberRole.READER and not anonymised_only:
         return None
     return set(

@@ -139,16 +139,17 @@ def router(wb: Workbench) -> APIRouter:
         path = parse_path(body.code)
         if not path:
             raise ThematicaError("the code name is empty")
-        coding_id = study.add_coding(
-            ref,
-            path,
-            body.start,
-            body.end,
-            level=Level.ONE,
-            memo=body.memo,
-            create_code=body.create,
+        return coding_json(
+            study.add_coding_returning(
+                ref,
+                path,
+                body.start,
+                body.end,
+                level=Level.ONE,
+                memo=body.memo,
+                create_code=body.create,
+            )
         )
-        return coding_json(study.coding(coding_id))
 
     @r.patch("/api/codings/{coding_id}")
     def change_coding(
