@@ -14,6 +14,7 @@
     python bench/run.py audit [--repeat 3]
     python bench/run.py agreement [--study PATH] [--runs 5] [--against OTHER/src]
     python bench/run.py taguette [--docs 50] [--words 5000] [--opens 50] [--adds 200] [--repeat 3]
+    python bench/run.py scale [--sizes L,XL] [--repeat 2]
 
 ``import``: generates the large synthetic study (1,000 Teams VTT interviews of 8,000 words, a
 register with 10 attributes) once under bench/out/, then imports it into a fresh study file in
@@ -698,6 +699,12 @@ def main() -> None:
     agr.add_argument("--study", type=Path, help="default: workload L (built under bench/out)")
     agr.add_argument("--runs", type=int, default=5)
     agr.add_argument("--against", type=Path, help="another tree's src/ (the code before a change)")
+    scale = sub.add_parser(
+        "scale", help="workload L against XL: each figure's growth and each command's peak memory"
+    )
+    scale.add_argument("--sizes", default="L,XL", help="L, XL or both (L,XL)")
+    scale.add_argument("--words", type=int, default=8000)
+    scale.add_argument("--repeat", type=int, default=2, help="analysis: best of N")
     tag = sub.add_parser(
         "taguette",
         help="side by side with Taguette 1.5.2, the ratio table (bench/taguette_bench.py)",
@@ -717,6 +724,14 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "import":
         bench_import(args.transcripts, args.words, args.repeat)
+    elif args.command == "scale":
+        sys.path.insert(0, str(HERE))
+        from scale import SIZES, bench_scale
+
+        sizes = [n.strip().upper() for n in args.sizes.split(",") if n.strip()]
+        if not sizes or len(sizes) > 2 or any(n not in SIZES for n in sizes):
+            raise SystemExit("--sizes: L, XL or L,XL")
+        bench_scale(sizes, args.words, args.repeat)
     elif args.command == "analysis":
         bench_analysis(args.transcripts, args.words, args.codings, args.codes, args.repeat)
     elif args.command == "anonymise":
