@@ -1,19 +1,19 @@
 """Co-occurrence: codes whose codings touch the same speaker turn, with the Jaccard index, and
-codings whose spans overlap."""
+codings whose spans overlap (computed over arrays: :mod:`thematica.analysis.cooccurrence_arrays`)."""
 
 from __future__ import annotations
 
-import bisect
-from collections import Counter, defaultdict
 from collections.abc import Sequence
-from itertools import combinations
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from thematica.analysis import cooccurrence_arrays
 from thematica.analysis.reports import CooccurrencePair, CooccurrenceReport
 from thematica.domain import Level
 from thematica.service.analysis.common import coder_ids
+from thematica.service.analysis.kernel_arrays import fetch, turn_columns
 from thematica.service.codebook import CodeIndex
 from thematica.storage.models import CodeRow, CodingRow, TurnRow
 
@@ -27,58 +27,36 @@ def cooccurrence(session: Session, level: Level, coders: Sequence[str] = ()) -> 
         )
         .join(CodeRow, CodeRow.id == CodingRow.code_id)
         .where(CodeRow.level == int(level))
-        .order_by(CodingRow.transcript_id, CodingRow.start_offset)
     )
     if ids:
         query = query.where(CodingRow.coder_id.in_(ids))
-    rows = session.execute(query).all()
-    tids = sorted({r[0] for r in rows})
-    bounds: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-    for tid, start, end in session.execute(
-        select(TurnRow.transcript_id, TurnRow.start_offset, TurnRow.end_offset)
-        .where(TurnRow.transcript_id.in_(tids))
-        .order_by(TurnRow.transcript_id, TurnRow.start_offset)
-    ):
-        bounds[tid][0].append(start)
-        bounds[tid][1].append(end)
-    turns_of: dict[int, set[tuple[int, int]]] = defaultdict(set)
-    codes_at: dict[tuple[int, int], set[int]] = defaultdict(set)
-    overlapping: Counter[tuple[int, int]] = Counter()
-    by_transcript: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for tid, code_id, start, end in rows:
-        starts, ends = bounds[tid]
-        i = max(bisect.bisect_right(starts, start) - 1, 0)
-        while i < len(starts) and starts[i] < end:
-            if ends[i] > start:
-                turns_of[code_id].add((tid, i))
-                codes_at[(tid, i)].add(code_id)
-            i += 1
-        by_transcript[tid].append((start, end, code_id))
-    for items in by_transcript.values():
-        active: list[tuple[int, int]] = []
-        for start, end, code_id in items:
-            active = [(e, c) for e, c in active if e > start]
-            for _e, other in active:
-                if other != code_id:
-                    overlapping[tuple(sorted((code_id, other)))] += 1  # type: ignore[index]
-            active.append((end, code_id))
-    together: Counter[tuple[int, int]] = Counter()
-    for present in codes_at.values():
-        for pair in combinations(sorted(present), 2):
-            together[pair] += 1
-    pairs = []
-    for (a, b), both in together.items():
-        either = len(turns_of[a]) + len(turns_of[b]) - both
-        pairs.append(
-            CooccurrencePair(
-                index.paths[a],
-                index.paths[b],
-                both,
-                either,
-                both / either,
-                overlapping.get((a, b), 0),
-            )
+    rows = np.array(fetch(session, query), dtype=np.int64).reshape(-1, 4)
+    tids, transcript = np.unique(rows[:, 0], return_inverse=True)
+    code_ids, code = np.unique(rows[:, 1], return_inverse=True)
+    turns = turn_columns(session, tids.tolist())
+    first_turn = np.searchsorted(turns[:, 0], np.append(tids, np.iinfo(np.int64).max))
+    found = cooccurrence_arrays.code_pairs(
+        transcript.astype(np.int64),
+        code.astype(np.int64),
+        rows[:, 2],
+        rows[:, 3],
+        turns[:, 1],
+        turns[:, 2],
+        first_turn,
+        int(code_ids.size),
+    )
+    paths = [index.paths[int(c)] for c in code_ids.tolist()]
+    pairs = [
+        CooccurrencePair(paths[a], paths[b], both, either, both / either, overlapping)
+        for a, b, both, either, overlapping in zip(
+            found.a.tolist(),
+            found.b.tolist(),
+            found.both.tolist(),
+            found.either.tolist(),
+            found.overlapping.tolist(),
+            strict=True,
         )
+    ]
     pairs.sort(key=lambda p: (-p.turns_both, -p.jaccard, p.a, p.b))
     total_turns = session.scalar(select(func.count()).select_from(TurnRow)) or 0
     method = (

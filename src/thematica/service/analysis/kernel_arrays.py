@@ -77,6 +77,22 @@ def _columns(rows: list[tuple[Any, ...]], width: int) -> Ints:
     return np.array(rows, dtype=np.int64).reshape(len(rows), width)
 
 
+def turn_columns(session: Session, transcript_ids: Sequence[int]) -> Ints:
+    """The turns of these transcripts as rows ``(transcript, start, end)``, sorted by transcript,
+    then start. Sorted here rather than by the database: ordering by start is not what its
+    index of turns is ordered by, and a sort of the table's rows costs more than this one."""
+    turns = _columns(
+        fetch(
+            session,
+            select(TurnRow.transcript_id, TurnRow.start_offset, TurnRow.end_offset).where(
+                TurnRow.transcript_id.in_(list(transcript_ids))
+            ),
+        ),
+        3,
+    )
+    return turns[np.lexsort((turns[:, 1], turns[:, 0]))]
+
+
 def load(
     session: Session,
     coder_ids: Sequence[int],
@@ -119,15 +135,7 @@ def load(
     rows = rows[keep]
     lengths, participant_of, units = transcript_facts(session, in_scope, source_units=source_units)
     transcripts = tuple(t for t in in_scope if t in lengths)
-    turns = _columns(
-        fetch(
-            session,
-            select(TurnRow.transcript_id, TurnRow.start_offset, TurnRow.end_offset)
-            .where(TurnRow.transcript_id.in_(in_scope))
-            .order_by(TurnRow.transcript_id, TurnRow.start_offset),
-        ),
-        3,
-    )
+    turns = turn_columns(session, in_scope)
     turns = turns[np.isin(turns[:, 0], transcripts)]
     first_turn = np.searchsorted(turns[:, 0], np.array([*transcripts, np.iinfo(np.int64).max]))
     team = dict(session.execute(select(TeamMemberRow.id, TeamMemberRow.name)).all())
