@@ -93,10 +93,14 @@ class CanonicalText:
 
     def start(self, i: int) -> int:
         """Where raw position ``i`` is in the canonical text, as the start of a span."""
+        if not self._removed and not self._starts:
+            return i  # no CRLF, and NFC changed nothing: every position stays where it is
         return self._after_nfc(self._after_lf(i), forward=False)
 
     def end(self, i: int) -> int:
         """Where raw position ``i`` is in the canonical text, as the end of a span."""
+        if not self._removed and not self._starts:
+            return i
         return self._after_nfc(self._after_lf(i), forward=True)
 
 

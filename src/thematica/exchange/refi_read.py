@@ -42,6 +42,7 @@ from thematica.exchange.refi_safety import (
     release,
 )
 from thematica.exchange.refi_xml import (
+    _LOCAL_NAMES,
     EXTRA_PREFIX,
     GROUP_VARIABLE,
     _child,
@@ -67,6 +68,7 @@ _VARIABLE_TYPES = {
     "date": AttributeType.DATE,
     "datetime": AttributeType.TEXT,  # Thematica has no date-time type: kept as ISO text
 }
+_GUID_STRIP = "{} \t\r\n"  # what norm_guid strips
 _NON_TEXT_SOURCES = ("PDFSource", "PictureSource", "AudioSource", "VideoSource")
 
 
@@ -189,7 +191,7 @@ def read_qdc(data: bytes, source: str) -> XProject:
 # --------------------------------------------------------------------------- project
 
 
-@dataclass
+@dataclass(slots=True)
 class _Coding:
     guid: str
     code: str
@@ -198,7 +200,7 @@ class _Coding:
     line: int | None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Selection:
     guid: str
     start: int
@@ -390,10 +392,15 @@ class _ProjectReader:
             self.note_refs.setdefault(note, []).append((kind, target))
 
     def coding(self, element: etree._Element, fallback_user: str | None) -> _Coding:
-        guid = _guid(element, self.source, "coding")
+        # the hot loop of an import (250,000 codings): norm_guid and _guid written out
+        get = element.get
+        raw = get("guid")
+        guid = raw.strip(_GUID_STRIP).lower() if raw else ""
+        if not guid:
+            guid = _guid(element, self.source, "coding")  # refuses it, saying where
         code = ""
         for child in element:
-            local = _local(child.tag)
+            local = _LOCAL_NAMES.get(child.tag) or _local(child.tag)
             if local == "CodeRef" and not code:
                 code = norm_guid(child.get("targetGUID"))
             elif local == "NoteRef":
@@ -402,20 +409,28 @@ class _ProjectReader:
             raise ExchangeError(
                 self.source, "a coding names no code (no CodeRef)", _where(element, "coding")
             )
-        user = norm_guid(element.get("creatingUser")) or fallback_user
-        created = element.get("creationDateTime")
+        raw = get("creatingUser")
+        user = (raw.strip(_GUID_STRIP).lower() if raw else "") or fallback_user
+        created = get("creationDateTime")
         return _Coding(
             guid, code, user, parse_datetime(created) if created else None, element.sourceline
         )
 
     def selection(self, element: etree._Element, what: str) -> _Selection:
+        get = element.get
+        start, end = get("startPosition"), get("endPosition")
         selection = _Selection(
-            guid=_guid(element, self.source, "selection"),
-            start=_integer(element, "startPosition", self.source, what),
-            end=_integer(element, "endPosition", self.source, what),
-            name=element.get("name") or "",
-            description="",
-            line=element.sourceline,
+            _guid(element, self.source, "selection"),
+            # plain digits the usual case; anything else is _integer's to read or refuse
+            int(start)
+            if start and start.isdecimal()
+            else _integer(element, "startPosition", self.source, what),
+            int(end)
+            if end and end.isdecimal()
+            else _integer(element, "endPosition", self.source, what),
+            get("name") or "",
+            "",
+            element.sourceline,
         )
         self.fill_selection(element, selection)
         return selection
@@ -424,10 +439,11 @@ class _ProjectReader:
         """A selection's codings, note references and description (text and transcript
         selections alike)."""
         user = norm_guid(element.get("creatingUser")) or None
+        codings = selection.codings
         for child in element:
-            local = _local(child.tag)
+            local = _LOCAL_NAMES.get(child.tag) or _local(child.tag)
             if local == "Coding":
-                selection.codings.append(self.coding(child, user))
+                codings.append(self.coding(child, user))
             elif local == "NoteRef":
                 self._note_ref(child, "selection", selection.guid)
             elif local == "Description":
@@ -535,10 +551,12 @@ class _ProjectReader:
             origin,
         )
         code_guids = {c.guid for c in self.codes}
+        noted = {t for refs in self.note_refs.values() for kind, t in refs if kind == "selection"}
         selection_codings: dict[str, tuple[str, list[str]]] = {}
         for src in self.sources:
             for sel in src.selections:
-                selection_codings[sel.guid] = (src.guid, [c.guid for c in sel.codings])
+                if sel.guid in noted:  # only a note's target is looked up
+                    selection_codings[sel.guid] = (src.guid, [c.guid for c in sel.codings])
         memos, notes = self._notes(selection_codings)
         sources: list[XSource] = []
         seen: set[str] = set()
@@ -553,6 +571,7 @@ class _ProjectReader:
                 if sel.description.strip():
                     targets = tuple(c.guid for c in sel.codings) or (src.guid,)
                     notes.append(XNote(sel.guid, sel.name or "Comment", sel.description, targets))
+            src.selections, src.whole = [], []  # read: not kept beside the project's copy
         return XProject(
             name=name,
             origin=origin,

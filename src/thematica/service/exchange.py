@@ -14,8 +14,9 @@ import math
 import uuid
 from collections import defaultdict
 from dataclasses import replace
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from thematica.analysis.source_units import SourceUnits
@@ -46,6 +47,7 @@ from thematica.exchange.model import (
 from thematica.service import register as reg
 from thematica.service.codebook import CodeIndex, NodeIndex
 from thematica.service.exchange_notes import ImportIds, notes_from_project, notes_to_project
+from thematica.service.exchange_rows import RowWriter
 from thematica.service.values import encode
 from thematica.storage.models import (
     AttributeDefRow,
@@ -69,6 +71,7 @@ STUDY_EXTRAS = "thematica:"
 THEME_SET = "Theme codes: "
 DIVERGENT_SET = "Divergent: "
 SEPARATOR = " > "
+_TRANSCRIPTS = cast(Table, TranscriptRow.__table__)  # a Core insert: no ORM work
 
 
 def _guid(seed: str, kind: str, ident: object) -> str:
@@ -501,6 +504,7 @@ def from_project(
     unknown_coder: int | None = None
     empty = 0
     seen_hashes: set[str] = set()
+    rows = RowWriter(session.connection())
     for source in project.sources:
         turns = source.turns or _split_turns(source.text)
         digest = uuid5(uuid.NAMESPACE_URL, source.guid).replace("-", "")
@@ -508,7 +512,7 @@ def from_project(
             raise ThematicaError(f"source {source.name!r} appears twice")
         seen_hashes.add(digest)
         tid = session.execute(
-            insert(TranscriptRow).returning(TranscriptRow.id),
+            insert(_TRANSCRIPTS).returning(_TRANSCRIPTS.c.id),
             {
                 "participant_id": participant_of_source.get(source.guid),
                 "source_name": source.name or source.guid,
@@ -530,24 +534,8 @@ def from_project(
             },
         ).scalar_one()
         ids.transcripts[source.guid] = tid
-        if turns:
-            session.execute(
-                insert(TurnRow),
-                [
-                    {
-                        "transcript_id": tid,
-                        "position": i,
-                        "speaker": t.speaker,
-                        "role": t.role,
-                        "start_offset": t.start,
-                        "end_offset": t.end,
-                        "start_ms": t.start_ms,
-                        "end_ms": t.end_ms,
-                    }
-                    for i, t in enumerate(turns)
-                ],
-            )
-        rows = []
+        for i, t in enumerate(turns):
+            rows.turn(tid, i, t)
         for c in source.codings:
             if c.code not in code_ids:
                 raise ThematicaError(
@@ -573,20 +561,8 @@ def from_project(
                     unknown_coder = coder_row.id
                 coder = unknown_coder
             created = c.created or now
-            rows.append(
-                {
-                    "transcript_id": tid,
-                    "code_id": code_ids[c.code],
-                    "coder_id": coder,
-                    "start_offset": c.start,
-                    "end_offset": c.end,
-                    "memo": c.memo,
-                    "created_at": created,
-                    "modified_at": created,
-                }
-            )
-        if rows:
-            session.execute(insert(CodingRow), rows)
+            rows.coding(tid, code_ids[c.code], coder, c.start, c.end, c.memo, created)
+    rows.flush()
     session.flush()
     noted = notes_from_project(session, project, ids, journal)
     return {
