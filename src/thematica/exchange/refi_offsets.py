@@ -120,8 +120,8 @@ class _Events:
     def of(cls, raw: str) -> _Events:
         return cls(
             len(raw),
-            tuple(m.start() for m in _ASTRAL.finditer(raw)),
-            tuple(m.start() for m in re.finditer("\r\n", raw)),
+            () if raw.isascii() else tuple(m.start() for m in _ASTRAL.finditer(raw)),
+            tuple(m.start() for m in re.finditer("\r\n", raw)) if "\r" in raw else (),
         )
 
     def plain(self) -> bool:

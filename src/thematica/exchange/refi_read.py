@@ -9,10 +9,13 @@ LF newlines and in Unicode NFC (see :class:`CanonicalText`).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import PurePath
-from typing import Any
+from typing import IO, Any, NoReturn
 
 from lxml import etree
 
@@ -290,6 +293,7 @@ class _ProjectReader:
         self.description = ""
         self.note_refs: dict[str, list[tuple[str, str]]] = {}  # note -> (kind, target guid)
         self.coding_guids: set[str] = set()
+        self.shared: dict[str, str] = {}  # code and user guids, each kept once
 
     # -- elements, as they complete
 
@@ -403,6 +407,7 @@ class _ProjectReader:
             local = _LOCAL_NAMES.get(child.tag) or _local(child.tag)
             if local == "CodeRef" and not code:
                 code = norm_guid(child.get("targetGUID"))
+                code = self.shared.setdefault(code, code)  # one string per code, not per coding
             elif local == "NoteRef":
                 self._note_ref(child, "coding", guid)
         if not code:
@@ -411,6 +416,8 @@ class _ProjectReader:
             )
         raw = get("creatingUser")
         user = (raw.strip(_GUID_STRIP).lower() if raw else "") or fallback_user
+        if user:
+            user = self.shared.setdefault(user, user)
         created = get("creationDateTime")
         return _Coding(
             guid, code, user, parse_datetime(created) if created else None, element.sourceline
@@ -618,22 +625,11 @@ class _ProjectReader:
 
         for sel in src.selections:
             start, end = cps[sel.start], cps[sel.end]
-            where = f"line {sel.line}" if sel.line else None
-            if start is None or end is None:
-                raise ExchangeError(
-                    self.source,
-                    f"a selection ({sel.start}-{sel.end}, counted in {unit}) lies outside the "
-                    f"text of {src.name!r} ({len(src.raw):,} characters) or splits a character",
-                    where,
-                )
-            if start > end:
-                raise ExchangeError(
-                    self.source,
-                    f"a selection in {src.name!r} starts ({sel.start}) after it ends ({sel.end})",
-                    where,
-                )
+            if start is None or end is None or start > end:
+                self._bad_selection(src, sel, start, end, unit)
+            first, last = canonical.start(start), canonical.end(end)
             for c in sel.codings:
-                add(c, canonical.start(start), canonical.end(end))
+                add(c, first, last)
         for c in src.whole:
             add(c, 0, len(canonical.text))
         turns, when = self._extras(src, canonical)
@@ -642,6 +638,24 @@ class _ProjectReader:
         units = source_units(src.raw, unit, canonical)
         return XSource(
             src.guid, src.name, canonical.text, tuple(codings), turns, when, units, src.media
+        )
+
+    def _bad_selection(
+        self, src: _Source, sel: _Selection, start: int | None, end: int | None, unit: str
+    ) -> NoReturn:
+        """Refuse a selection outside the text, splitting a character, or backwards."""
+        where = f"line {sel.line}" if sel.line else None
+        if start is None or end is None:
+            raise ExchangeError(
+                self.source,
+                f"a selection ({sel.start}-{sel.end}, counted in {unit}) lies outside the "
+                f"text of {src.name!r} ({len(src.raw):,} characters) or splits a character",
+                where,
+            )
+        raise ExchangeError(
+            self.source,
+            f"a selection in {src.name!r} starts ({sel.start}) after it ends ({sel.end})",
+            where,
         )
 
     def _timed_turns(
@@ -764,12 +778,13 @@ def read_qdpx(data: bytes, source: str) -> XProject:
     archive: Archive | None = None
     part: str | None = None
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
-        xml = data  # a bare project.qde
+        xml: Callable[[], IO[bytes]] = partial(io.BytesIO, data)  # a bare project.qde
     else:
         archive = Archive(data, source)
         part = archive.project_member()
-        xml = archive.read(part)
-    root = peek_root(xml, source, part)
+        xml = archive.opened(part)  # streamed: a large project.qde is never held whole
+    with xml() as head:
+        root = peek_root(head, source, part)
     if root.local == "CodeBook":
         raise ExchangeError(
             source, "this is a REFI-QDA codebook, not a project: import it as a .qdc codebook"
@@ -794,8 +809,9 @@ def read_qdpx(data: bytes, source: str) -> XProject:
         "Sets",
         "Description",
     )
-    for element in iter_elements(xml, source, part, tags):
-        reader.element(element)
+    with xml() as stream:
+        for element in iter_elements(stream, source, part, tags):
+            reader.element(element)
     name = root.attributes.get("name")
     if name is None:
         name = PurePath(source).stem
