@@ -77,6 +77,7 @@ class _Writer:
         self.p = project
         self.xf = xf
         self.out = out  # the stream xf writes to, for :meth:`raw`
+        self._shared: dict[str, str] = {}
         self.note_refs: dict[str, list[str]] = {}  # target guid -> note guids
         self.extra_targets: dict[str, list[str]] = {}  # note guid -> targets with no NoteRef
 
@@ -88,6 +89,13 @@ class _Writer:
         attrib = {k: v for k, v in attributes.items() if v is not None}
         with self.xf.element(_Q + tag, attrib):
             yield
+
+    def shared_gid(self, guid: str) -> str:
+        """:func:`_gid` of a guid that many codings share (a code's, a user's), remembered."""
+        found = self._shared.get(guid)
+        if found is None:
+            found = self._shared[guid] = _gid(guid)
+        return found
 
     def raw(self, xml: str) -> None:
         """Write ``xml``, well-formed XML text, as it is (after what xf has written so far)."""
@@ -267,23 +275,24 @@ class _Writer:
         ISO date-time, none of which XML needs escaped."""
         selection_guid = Uuid5(_THEMATICA, f"selection\x1f{src.guid}\x1f")
         note_refs = self.note_refs
+        shared = self.shared_gid
         out: list[str] = []
         add = out.append
         for (start, end), codings in sorted(spans.items()):
             users = {c.user for c in codings}
             user = users.pop() if len(users) == 1 else None
             guid = selection_guid(f"{start}\x1f{end}")
-            creator = f' creatingUser="{_gid(user)}"' if user else ""
+            creator = f' creatingUser="{shared(user)}"' if user else ""
             add(
                 f'<PlainTextSelection guid="{guid}" startPosition="{start}" '
                 f'endPosition="{end}"{creator}>'
             )
             for c in codings:
-                creator = f' creatingUser="{_gid(c.user)}"' if c.user else ""
+                creator = f' creatingUser="{shared(c.user)}"' if c.user else ""
                 created = f' creationDateTime="{_datetime(c.created)}"' if c.created else ""
                 add(
                     f'<Coding guid="{_gid(c.guid)}"{creator}{created}>'
-                    f'<CodeRef targetGUID="{_gid(c.code)}"></CodeRef>'
+                    f'<CodeRef targetGUID="{shared(c.code)}"></CodeRef>'
                 )
                 for note in note_refs.get(c.guid, ()):
                     add(f'<NoteRef targetGUID="{_gid(note)}"></NoteRef>')
