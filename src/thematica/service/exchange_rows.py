@@ -61,7 +61,8 @@ class RowWriter:
         self._codings: list[tuple[Any, ...]] = []
         self._turn_sql = _insert_sql(conn, _TURNS, TURN_COLUMNS)
         self._coding_sql = _insert_sql(conn, _CODINGS, CODING_COLUMNS)
-        process = _CODINGS.c.created_at.type.bind_processor(conn.dialect)
+        stored = _CODINGS.c.created_at.type.dialect_impl(conn.dialect)  # SQLite: DATETIME
+        process = stored.bind_processor(conn.dialect)
         self._time = cast(Any, process) if process is not None else (lambda value: value)
 
     def turn(self, transcript_id: int, position: int, t: XTurn) -> None:
