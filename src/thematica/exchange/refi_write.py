@@ -1,7 +1,9 @@
 """Write an XProject as a REFI-QDA project (.qdpx) that validates against Project-mrt2019.xsd.
 
 See :mod:`thematica.exchange.refi` for the mapping. The XML is streamed with lxml's
-``xmlfile`` straight into the ZIP member, so a large project is never held as one tree.
+``xmlfile`` straight into the ZIP member, so a large project is never held as one tree. A
+source's selections, the bulk of a large project, are written as XML text beside it (one string
+per source), exactly as ``xmlfile`` would write them.
 """
 
 from __future__ import annotations
