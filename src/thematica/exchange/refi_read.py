@@ -19,6 +19,7 @@ from typing import IO, Any, NoReturn
 
 from lxml import etree
 
+from thematica.collector import collector_paused
 from thematica.domain import AttributeType, AttributeValue
 from thematica.exchange.model import (
     NOTE_KINDS,
@@ -769,6 +770,7 @@ class _ProjectReader:
 
 
 @guarded
+@collector_paused()  # 250,000 codings: no collections rescanning them as they come
 def read_qdpx(data: bytes, source: str) -> XProject:
     """A REFI-QDA project: a .qdpx archive (or a bare .qde, whose texts must be inline).
 

@@ -21,6 +21,7 @@ from typing import IO, TYPE_CHECKING, Any, BinaryIO
 from lxml import etree
 
 from thematica import __version__
+from thematica.collector import collector_paused
 from thematica.domain import AttributeType, AttributeValue
 from thematica.exchange.guids import Uuid5, uuid5
 from thematica.exchange.model import XCode, XCoding, XNote, XProject, XSource
@@ -403,6 +404,7 @@ def _typed(value: AttributeValue, kind: str, name: str, case: str) -> tuple[str,
     )
 
 
+@collector_paused()
 def write_qdpx(project: XProject, fileobj: BinaryIO) -> None:
     """Write ``project`` to ``fileobj`` as a .qdpx: ``project.qde`` (UTF-8, no BOM) and one
     ``sources/<guid>.txt`` (UTF-8, no BOM) per source. Positions are code points."""

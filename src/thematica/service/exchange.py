@@ -20,6 +20,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from thematica.analysis.source_units import SourceUnits
+from thematica.collector import collector_paused
 from thematica.domain import (
     Approach,
     AttributeType,
@@ -102,6 +103,7 @@ class _Guids:
         return found
 
 
+@collector_paused()  # the large study: 250,000 codings, 130,000 turns
 def to_project(session: Session, journal: bool = False, codebook_only: bool = False) -> XProject:
     """The study as an :class:`XProject`: memos always, journal entries only with ``journal``.
     With ``codebook_only``, its codes, theme nodes and sets alone (what a .qdc holds): no
@@ -336,6 +338,7 @@ def _split_turns(text: str) -> tuple[XTurn, ...]:
     return tuple(turns)
 
 
+@collector_paused()
 def from_project(
     session: Session, project: XProject, ids: ImportIds | None = None, journal: bool = False
 ) -> dict[str, int]:
