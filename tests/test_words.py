@@ -52,3 +52,18 @@ def test_indexing_and_locating_see_the_same_words(text: str) -> None:
     for w in found:
         assert w.folded and w.folded == fold(w.folded)
         assert [x.folded for x in words(w.folded)] == [w.folded]  # a query finds it again
+
+
+ASCII_TEXT = st.text(alphabet=st.sampled_from("aZ09_ .,'-\t\n\r\x00~"), max_size=400) | st.builds(
+    lambda a, n, b: a + "x" * n + b,
+    st.text(alphabet="ab _", max_size=5),
+    st.integers(MAX_WORD - 2, MAX_WORD + 2),
+    st.text(alphabet="ab _", max_size=5),
+)
+
+
+@given(ASCII_TEXT)
+def test_the_ascii_shortcut_indexes_the_same_words(text: str) -> None:
+    split = Words()
+    assert split.joined(text) == split._joined_any(text)
+    assert split.joined(text).split() == [w.folded for w in split(text)]

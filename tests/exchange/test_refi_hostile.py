@@ -272,3 +272,25 @@ def test_thematica_data_nested_beyond_recursion_is_ignored_or_refused() -> None:
     code = f'<Code guid="{G}1" name="c"><Description>{description}</Description></Code>'
     (read,) = read_qdc(_codebook(code), "nested.qdc").codes
     assert read.description == description
+
+
+def _project_first(extra_selections: int) -> bytes:
+    """A .qdpx whose project.qde (stored first, deflated) has many selections."""
+    selections = "".join(
+        f'<PlainTextSelection guid="{G}{5 + i % 5}" startPosition="0" endPosition="5">'
+        f'<Coding guid="{G}4"><CodeRef targetGUID="{G}1"/></Coding></PlainTextSelection>'
+        for i in range(extra_selections)
+    )
+    return qdpx(
+        {**GOOD, "project.qde": qde(SOURCE.replace("</TextSource>", selections + "</TextSource>"))}
+    )
+
+
+def test_a_damaged_project_xml_is_refused_as_damaged_before_it_is_parsed() -> None:
+    """project.qde is streamed to the parser, but read through first: a bad checksum is refused
+    as a damaged member, not as whatever the parser made of the bytes before it."""
+    data = bytearray(_project_first(2000))
+    for signature, offset in ((b"PK\x03\x04", 14), (b"PK\x01\x02", 16)):
+        at = data.find(signature) + offset  # project.qde's CRC-32, in both headers
+        data[at : at + 4] = bytes(b ^ 0xFF for b in data[at : at + 4])
+    refused(bytes(data), r"project\.qde cannot be unpacked \(the archive is damaged: Bad CRC-32")

@@ -12,11 +12,9 @@ routes against the exact functions.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import TypeVar
 
 import numpy as np
@@ -33,21 +31,6 @@ from thematica.analysis.coefficients import (
 Ints = npt.NDArray[np.int64]
 EXACT = 2**53
 T = TypeVar("T")
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while a report builds its 100,000s of result
-    objects (none of them in a cycle): otherwise every few hundred allocations start a
-    collection, and the older generations rescan the whole growing report (a third of the
-    time). Back on afterwards, if it was on, whatever happens."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def instance(cls: type[T], **fields: object) -> T:

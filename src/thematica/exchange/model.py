@@ -56,7 +56,7 @@ class XCase:
     sources: tuple[str, ...] = ()  # guids of the participant's sources
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class XCoding:
     """One coder's coding of a span (REFI: a PlainTextSelection with one Coding per coder)."""
 
@@ -69,7 +69,7 @@ class XCoding:
     memo: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class XTurn:
     """A speaker turn (Thematica's own extension, carried in the source's Description)."""
 

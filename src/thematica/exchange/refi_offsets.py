@@ -93,10 +93,14 @@ class CanonicalText:
 
     def start(self, i: int) -> int:
         """Where raw position ``i`` is in the canonical text, as the start of a span."""
+        if not self._removed and not self._starts:
+            return i  # no CRLF, and NFC changed nothing: every position stays where it is
         return self._after_nfc(self._after_lf(i), forward=False)
 
     def end(self, i: int) -> int:
         """Where raw position ``i`` is in the canonical text, as the end of a span."""
+        if not self._removed and not self._starts:
+            return i
         return self._after_nfc(self._after_lf(i), forward=True)
 
 
@@ -116,8 +120,8 @@ class _Events:
     def of(cls, raw: str) -> _Events:
         return cls(
             len(raw),
-            tuple(m.start() for m in _ASTRAL.finditer(raw)),
-            tuple(m.start() for m in re.finditer("\r\n", raw)),
+            () if raw.isascii() else tuple(m.start() for m in _ASTRAL.finditer(raw)),
+            tuple(m.start() for m in re.finditer("\r\n", raw)) if "\r" in raw else (),
         )
 
     def plain(self) -> bool:

@@ -9,13 +9,17 @@ LF newlines and in Unicode NFC (see :class:`CanonicalText`).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import PurePath
-from typing import Any
+from typing import IO, Any, NoReturn
 
 from lxml import etree
 
+from thematica.collector import collector_paused
 from thematica.domain import AttributeType, AttributeValue
 from thematica.exchange.model import (
     NOTE_KINDS,
@@ -42,6 +46,7 @@ from thematica.exchange.refi_safety import (
     release,
 )
 from thematica.exchange.refi_xml import (
+    _LOCAL_NAMES,
     EXTRA_PREFIX,
     GROUP_VARIABLE,
     _child,
@@ -67,6 +72,7 @@ _VARIABLE_TYPES = {
     "date": AttributeType.DATE,
     "datetime": AttributeType.TEXT,  # Thematica has no date-time type: kept as ISO text
 }
+_GUID_STRIP = "{} \t\r\n"  # what norm_guid strips
 _NON_TEXT_SOURCES = ("PDFSource", "PictureSource", "AudioSource", "VideoSource")
 
 
@@ -189,7 +195,7 @@ def read_qdc(data: bytes, source: str) -> XProject:
 # --------------------------------------------------------------------------- project
 
 
-@dataclass
+@dataclass(slots=True)
 class _Coding:
     guid: str
     code: str
@@ -198,7 +204,7 @@ class _Coding:
     line: int | None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Selection:
     guid: str
     start: int
@@ -288,6 +294,7 @@ class _ProjectReader:
         self.description = ""
         self.note_refs: dict[str, list[tuple[str, str]]] = {}  # note -> (kind, target guid)
         self.coding_guids: set[str] = set()
+        self.shared: dict[str, str] = {}  # code and user guids, each kept once
 
     # -- elements, as they complete
 
@@ -390,32 +397,48 @@ class _ProjectReader:
             self.note_refs.setdefault(note, []).append((kind, target))
 
     def coding(self, element: etree._Element, fallback_user: str | None) -> _Coding:
-        guid = _guid(element, self.source, "coding")
+        # the hot loop of an import (250,000 codings): norm_guid and _guid written out
+        get = element.get
+        raw = get("guid")
+        guid = raw.strip(_GUID_STRIP).lower() if raw else ""
+        if not guid:
+            guid = _guid(element, self.source, "coding")  # refuses it, saying where
         code = ""
         for child in element:
-            local = _local(child.tag)
+            local = _LOCAL_NAMES.get(child.tag) or _local(child.tag)
             if local == "CodeRef" and not code:
                 code = norm_guid(child.get("targetGUID"))
+                code = self.shared.setdefault(code, code)  # one string per code, not per coding
             elif local == "NoteRef":
                 self._note_ref(child, "coding", guid)
         if not code:
             raise ExchangeError(
                 self.source, "a coding names no code (no CodeRef)", _where(element, "coding")
             )
-        user = norm_guid(element.get("creatingUser")) or fallback_user
-        created = element.get("creationDateTime")
+        raw = get("creatingUser")
+        user = (raw.strip(_GUID_STRIP).lower() if raw else "") or fallback_user
+        if user:
+            user = self.shared.setdefault(user, user)
+        created = get("creationDateTime")
         return _Coding(
             guid, code, user, parse_datetime(created) if created else None, element.sourceline
         )
 
     def selection(self, element: etree._Element, what: str) -> _Selection:
+        get = element.get
+        start, end = get("startPosition"), get("endPosition")
         selection = _Selection(
-            guid=_guid(element, self.source, "selection"),
-            start=_integer(element, "startPosition", self.source, what),
-            end=_integer(element, "endPosition", self.source, what),
-            name=element.get("name") or "",
-            description="",
-            line=element.sourceline,
+            _guid(element, self.source, "selection"),
+            # plain digits the usual case; anything else is _integer's to read or refuse
+            int(start)
+            if start and start.isdecimal()
+            else _integer(element, "startPosition", self.source, what),
+            int(end)
+            if end and end.isdecimal()
+            else _integer(element, "endPosition", self.source, what),
+            get("name") or "",
+            "",
+            element.sourceline,
         )
         self.fill_selection(element, selection)
         return selection
@@ -424,10 +447,11 @@ class _ProjectReader:
         """A selection's codings, note references and description (text and transcript
         selections alike)."""
         user = norm_guid(element.get("creatingUser")) or None
+        codings = selection.codings
         for child in element:
-            local = _local(child.tag)
+            local = _LOCAL_NAMES.get(child.tag) or _local(child.tag)
             if local == "Coding":
-                selection.codings.append(self.coding(child, user))
+                codings.append(self.coding(child, user))
             elif local == "NoteRef":
                 self._note_ref(child, "selection", selection.guid)
             elif local == "Description":
@@ -535,10 +559,12 @@ class _ProjectReader:
             origin,
         )
         code_guids = {c.guid for c in self.codes}
+        noted = {t for refs in self.note_refs.values() for kind, t in refs if kind == "selection"}
         selection_codings: dict[str, tuple[str, list[str]]] = {}
         for src in self.sources:
             for sel in src.selections:
-                selection_codings[sel.guid] = (src.guid, [c.guid for c in sel.codings])
+                if sel.guid in noted:  # only a note's target is looked up
+                    selection_codings[sel.guid] = (src.guid, [c.guid for c in sel.codings])
         memos, notes = self._notes(selection_codings)
         sources: list[XSource] = []
         seen: set[str] = set()
@@ -553,6 +579,7 @@ class _ProjectReader:
                 if sel.description.strip():
                     targets = tuple(c.guid for c in sel.codings) or (src.guid,)
                     notes.append(XNote(sel.guid, sel.name or "Comment", sel.description, targets))
+            src.selections, src.whole = [], []  # read: not kept beside the project's copy
         return XProject(
             name=name,
             origin=origin,
@@ -599,22 +626,11 @@ class _ProjectReader:
 
         for sel in src.selections:
             start, end = cps[sel.start], cps[sel.end]
-            where = f"line {sel.line}" if sel.line else None
-            if start is None or end is None:
-                raise ExchangeError(
-                    self.source,
-                    f"a selection ({sel.start}-{sel.end}, counted in {unit}) lies outside the "
-                    f"text of {src.name!r} ({len(src.raw):,} characters) or splits a character",
-                    where,
-                )
-            if start > end:
-                raise ExchangeError(
-                    self.source,
-                    f"a selection in {src.name!r} starts ({sel.start}) after it ends ({sel.end})",
-                    where,
-                )
+            if start is None or end is None or start > end:
+                self._bad_selection(src, sel, start, end, unit)
+            first, last = canonical.start(start), canonical.end(end)
             for c in sel.codings:
-                add(c, canonical.start(start), canonical.end(end))
+                add(c, first, last)
         for c in src.whole:
             add(c, 0, len(canonical.text))
         turns, when = self._extras(src, canonical)
@@ -623,6 +639,24 @@ class _ProjectReader:
         units = source_units(src.raw, unit, canonical)
         return XSource(
             src.guid, src.name, canonical.text, tuple(codings), turns, when, units, src.media
+        )
+
+    def _bad_selection(
+        self, src: _Source, sel: _Selection, start: int | None, end: int | None, unit: str
+    ) -> NoReturn:
+        """Refuse a selection outside the text, splitting a character, or backwards."""
+        where = f"line {sel.line}" if sel.line else None
+        if start is None or end is None:
+            raise ExchangeError(
+                self.source,
+                f"a selection ({sel.start}-{sel.end}, counted in {unit}) lies outside the "
+                f"text of {src.name!r} ({len(src.raw):,} characters) or splits a character",
+                where,
+            )
+        raise ExchangeError(
+            self.source,
+            f"a selection in {src.name!r} starts ({sel.start}) after it ends ({sel.end})",
+            where,
         )
 
     def _timed_turns(
@@ -736,6 +770,7 @@ class _ProjectReader:
 
 
 @guarded
+@collector_paused()  # 250,000 codings: no collections rescanning them as they come
 def read_qdpx(data: bytes, source: str) -> XProject:
     """A REFI-QDA project: a .qdpx archive (or a bare .qde, whose texts must be inline).
 
@@ -745,12 +780,13 @@ def read_qdpx(data: bytes, source: str) -> XProject:
     archive: Archive | None = None
     part: str | None = None
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
-        xml = data  # a bare project.qde
+        xml: Callable[[], IO[bytes]] = partial(io.BytesIO, data)  # a bare project.qde
     else:
         archive = Archive(data, source)
         part = archive.project_member()
-        xml = archive.read(part)
-    root = peek_root(xml, source, part)
+        xml = archive.opened(part)  # streamed: a large project.qde is never held whole
+    with xml() as head:
+        root = peek_root(head, source, part)
     if root.local == "CodeBook":
         raise ExchangeError(
             source, "this is a REFI-QDA codebook, not a project: import it as a .qdc codebook"
@@ -775,8 +811,9 @@ def read_qdpx(data: bytes, source: str) -> XProject:
         "Sets",
         "Description",
     )
-    for element in iter_elements(xml, source, part, tags):
-        reader.element(element)
+    with xml() as stream:
+        for element in iter_elements(stream, source, part, tags):
+            reader.element(element)
     name = root.attributes.get("name")
     if name is None:
         name = PurePath(source).stem

@@ -13,15 +13,18 @@ from __future__ import annotations
 import io
 import xml.parsers.expat as expat
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import BinaryIO
+from typing import IO, TYPE_CHECKING, BinaryIO
 
 from lxml import etree
 
 from thematica.errors import InputError
 from thematica.importers.guard import XML_ERRORS, ZIP_ERRORS, describe
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 MAX_TOTAL_BYTES = 2 * 1024**3
 """The most a .qdpx may unpack to, all members together (declared and actually read)."""
@@ -152,6 +155,15 @@ class Archive:
         self.copy_to(name, buffer)
         return buffer.getvalue()
 
+    def opened(self, name: str) -> Callable[[], IO[bytes]]:
+        """A member to read as a stream, as often as needed (a large project.qde is never held
+        whole). It is read through once here, against the limits and its checksum, keeping
+        nothing: a damaged or oversized member is refused before any of it is parsed, as if it
+        had been read into memory."""
+        self.copy_to(name, _Discard())
+        info = self._by_name[name.lower()]
+        return lambda: self._zip.open(info)
+
     def copy_to(self, name: str, out: BinaryIO) -> None:
         """Write a member's bytes to ``out`` in chunks, against the per-member and total
         limits (a recording is never held whole in memory)."""
@@ -181,6 +193,13 @@ class Archive:
         self._read_total += size
 
 
+class _Discard(io.BytesIO):
+    """A sink that keeps nothing."""
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        return memoryview(data).nbytes
+
+
 def _where(part: str | None, line: int | None) -> str | None:
     bits = [b for b in (part, f"line {line}" if line else None) if b]
     return ", ".join(bits) or None
@@ -205,7 +224,7 @@ class _Found(Exception):
         self.root = root
 
 
-def peek_root(xml: bytes, source: str, part: str | None) -> Root:
+def peek_root(xml: bytes | IO[bytes], source: str, part: str | None) -> Root:
     """The root element's tag and attributes, after refusing DTD entity declarations (XXE,
     "billion laughs", parameter entities) and external DTDs.
 
@@ -233,9 +252,10 @@ def peek_root(xml: bytes, source: str, part: str | None) -> Root:
     parser.UnparsedEntityDeclHandler = refuse_entity
     parser.StartDoctypeDeclHandler = doctype
     parser.StartElementHandler = start
+    stream = io.BytesIO(xml) if isinstance(xml, bytes) else xml
     try:
-        for at in range(0, len(xml), 64 * 1024):
-            parser.Parse(xml[at : at + 64 * 1024], False)
+        while chunk := stream.read(64 * 1024):
+            parser.Parse(chunk, False)
         parser.Parse(b"", True)
     except _Found as found:
         return found.root
@@ -252,7 +272,7 @@ def peek_root(xml: bytes, source: str, part: str | None) -> Root:
 
 
 def iter_elements(
-    xml: bytes, source: str, part: str | None, tags: Sequence[str]
+    xml: bytes | IO[bytes], source: str, part: str | None, tags: Sequence[str]
 ) -> Iterator[etree._Element]:
     """Yield each element whose local name is in ``tags`` once it is complete, streaming.
 
@@ -260,7 +280,7 @@ def iter_elements(
     The caller may clear an element once it has used it.
     """
     events = etree.iterparse(
-        io.BytesIO(xml),
+        io.BytesIO(xml) if isinstance(xml, bytes) else xml,
         events=("end",),
         tag=[f"{{*}}{t}" for t in tags],
         resolve_entities=False,

@@ -1,13 +1,14 @@
 """Write an XProject as a REFI-QDA project (.qdpx) that validates against Project-mrt2019.xsd.
 
 See :mod:`thematica.exchange.refi` for the mapping. The XML is streamed with lxml's
-``xmlfile`` straight into the ZIP member, so a large project is never held as one tree.
+``xmlfile`` straight into the ZIP member, so a large project is never held as one tree. A
+source's selections, the bulk of a large project, are written as XML text beside it (one string
+per source), exactly as ``xmlfile`` would write them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 import uuid
@@ -20,7 +21,9 @@ from typing import IO, TYPE_CHECKING, Any, BinaryIO
 from lxml import etree
 
 from thematica import __version__
+from thematica.collector import collector_paused
 from thematica.domain import AttributeType, AttributeValue
+from thematica.exchange.guids import Uuid5, uuid5
 from thematica.exchange.model import XCode, XCoding, XNote, XProject, XSource
 from thematica.exchange.refi_safety import ExchangeError
 from thematica.exchange.refi_xml import EXTRA_PREFIX, GROUP_VARIABLE, parse_colour
@@ -49,9 +52,7 @@ _DIRECTIONS = ("Associative", "OneWay", "Bidirectional")
 def derived_guid(*parts: str) -> str:
     """A stable guid for something Thematica has no guid for (a selection, a memo note): the
     name-based (version 5) UUID of ``parts``, computed without the ``uuid`` module's overhead."""
-    h = hashlib.sha1(_THEMATICA.bytes + "\x1f".join(parts).encode(), usedforsecurity=False)
-    x = h.hexdigest()
-    return f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{'89ab'[int(x[16], 16) & 3]}{x[17:20]}-{x[20:32]}"
+    return uuid5(_THEMATICA, "\x1f".join(parts))
 
 
 def _gid(guid: str) -> str:
@@ -75,9 +76,11 @@ def _decimal(value: float) -> str:
 
 
 class _Writer:
-    def __init__(self, project: XProject, xf: _IncrementalFileWriter) -> None:
+    def __init__(self, project: XProject, xf: _IncrementalFileWriter, out: IO[bytes]) -> None:
         self.p = project
         self.xf = xf
+        self.out = out  # the stream xf writes to, for :meth:`raw`
+        self._shared: dict[str, str] = {}
         self.note_refs: dict[str, list[str]] = {}  # target guid -> note guids
         self.extra_targets: dict[str, list[str]] = {}  # note guid -> targets with no NoteRef
 
@@ -89,6 +92,19 @@ class _Writer:
         attrib = {k: v for k, v in attributes.items() if v is not None}
         with self.xf.element(_Q + tag, attrib):
             yield
+
+    def shared_gid(self, guid: str) -> str:
+        """:func:`_gid` of a guid that many codings share (a code's, a user's), remembered."""
+        found = self._shared.get(guid)
+        if found is None:
+            found = self._shared[guid] = _gid(guid)
+        return found
+
+    def raw(self, xml: str) -> None:
+        """Write ``xml``, well-formed XML text, as it is (after what xf has written so far)."""
+        if xml:
+            self.xf.flush()
+            self.out.write(xml.encode())
 
     def leaf(self, tag: str, text: str | None = None, /, **attributes: str | None) -> None:
         with self.el(tag, **attributes):
@@ -253,35 +269,39 @@ class _Writer:
             extras = source_extras(src)
             if extras:
                 self.leaf("Description", extras)
-            element = self.xf.element
-            selection_tag, coding_tag, ref_tag = (
-                _Q + "PlainTextSelection",
-                _Q + "Coding",
-                _Q + "CodeRef",
-            )
-            for (start, end), codings in sorted(spans.items()):  # the hot loop: no helpers
-                users = {c.user for c in codings}
-                user = users.pop() if len(users) == 1 else None
-                attrib = {
-                    "guid": derived_guid("selection", src.guid, str(start), str(end)),
-                    "startPosition": str(start),
-                    "endPosition": str(end),
-                }
-                if user:
-                    attrib["creatingUser"] = _gid(user)
-                with element(selection_tag, attrib):
-                    for c in codings:
-                        attrib = {"guid": _gid(c.guid)}
-                        if c.user:
-                            attrib["creatingUser"] = _gid(c.user)
-                        if c.created:
-                            attrib["creationDateTime"] = _datetime(c.created)
-                        with element(coding_tag, attrib):
-                            with element(ref_tag, {"targetGUID": _gid(c.code)}):
-                                pass
-                            if c.guid in self.note_refs:
-                                self.refs(c.guid)
+            self.raw(self.selections(src, spans))
             self.refs(src.guid)
+
+    def selections(self, src: XSource, spans: dict[tuple[int, int], list[XCoding]]) -> str:
+        """The source's PlainTextSelections as XML text, written as lxml would write them (the
+        hot loop of a large export: 250,000 codings). Every attribute is a GUID, a number or an
+        ISO date-time, none of which XML needs escaped."""
+        selection_guid = Uuid5(_THEMATICA, f"selection\x1f{src.guid}\x1f")
+        note_refs = self.note_refs
+        shared = self.shared_gid
+        out: list[str] = []
+        add = out.append
+        for (start, end), codings in sorted(spans.items()):
+            users = {c.user for c in codings}
+            user = users.pop() if len(users) == 1 else None
+            guid = selection_guid(f"{start}\x1f{end}")
+            creator = f' creatingUser="{shared(user)}"' if user else ""
+            add(
+                f'<PlainTextSelection guid="{guid}" startPosition="{start}" '
+                f'endPosition="{end}"{creator}>'
+            )
+            for c in codings:
+                creator = f' creatingUser="{shared(c.user)}"' if c.user else ""
+                created = f' creationDateTime="{_datetime(c.created)}"' if c.created else ""
+                add(
+                    f'<Coding guid="{_gid(c.guid)}"{creator}{created}>'
+                    f'<CodeRef targetGUID="{shared(c.code)}"></CodeRef>'
+                )
+                for note in note_refs.get(c.guid, ()):
+                    add(f'<NoteRef targetGUID="{_gid(note)}"></NoteRef>')
+                add("</Coding>")
+            add("</PlainTextSelection>")
+        return "".join(out)
 
     def note(self, note: XNote, marked: bool) -> None:
         with self.el(
@@ -384,6 +404,7 @@ def _typed(value: AttributeValue, kind: str, name: str, case: str) -> tuple[str,
     )
 
 
+@collector_paused()
 def write_qdpx(project: XProject, fileobj: BinaryIO) -> None:
     """Write ``project`` to ``fileobj`` as a .qdpx: ``project.qde`` (UTF-8, no BOM) and one
     ``sources/<guid>.txt`` (UTF-8, no BOM) per source. Positions are code points."""
@@ -394,7 +415,7 @@ def write_qdpx(project: XProject, fileobj: BinaryIO) -> None:
             etree.xmlfile(member, encoding="utf-8") as xf,
         ):
             xf.write_declaration()
-            _Writer(project, xf).write()
+            _Writer(project, xf, member).write()
         for src in project.sources:
             if src.media is not None:
                 from thematica.exchange import refi_media

@@ -48,6 +48,11 @@ def parse_datetime(raw: str | None) -> dt.datetime | None:
     if not raw:
         return None
     try:
+        # the usual case, as is (Python 3.11 truncates more than 6 fractional digits too)
+        return dt.datetime.fromisoformat(raw)
+    except ValueError:
+        pass
+    try:
         return dt.datetime.fromisoformat(_FRACTION.sub(r"\1", raw.strip()))
     except ValueError:
         return None

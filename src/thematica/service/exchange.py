@@ -14,11 +14,13 @@ import math
 import uuid
 from collections import defaultdict
 from dataclasses import replace
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from thematica.analysis.source_units import SourceUnits
+from thematica.collector import collector_paused
 from thematica.domain import (
     Approach,
     AttributeType,
@@ -30,6 +32,7 @@ from thematica.domain import (
     word_count,
 )
 from thematica.errors import ThematicaError
+from thematica.exchange.guids import Uuid5, uuid5
 from thematica.exchange.model import (
     XCase,
     XCode,
@@ -45,6 +48,7 @@ from thematica.exchange.model import (
 from thematica.service import register as reg
 from thematica.service.codebook import CodeIndex, NodeIndex
 from thematica.service.exchange_notes import ImportIds, notes_from_project, notes_to_project
+from thematica.service.exchange_rows import RowWriter
 from thematica.service.values import encode
 from thematica.storage.models import (
     AttributeDefRow,
@@ -68,12 +72,38 @@ STUDY_EXTRAS = "thematica:"
 THEME_SET = "Theme codes: "
 DIVERGENT_SET = "Divergent: "
 SEPARATOR = " > "
+_TRANSCRIPTS = cast(Table, TranscriptRow.__table__)  # a Core insert: no ORM work
 
 
 def _guid(seed: str, kind: str, ident: object) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"thematica:{seed}:{kind}:{ident}"))
+    return uuid5(uuid.NAMESPACE_URL, f"thematica:{seed}:{kind}:{ident}")
 
 
+class _Guids:
+    """``_guid(seed, kind, ident)`` for one study, with the hash of each kind's prefix made once
+    and each guid remembered (a code's or a coder's guid is asked for once per coding)."""
+
+    def __init__(self, seed: str) -> None:
+        self.seed = seed
+        self._makers: dict[str, Uuid5] = {}
+        self._known: dict[tuple[str, object], str] = {}
+
+    def maker(self, kind: str) -> Uuid5:
+        """The guids of ``kind``, by ``str(ident)``, not remembered (a coding's is asked once)."""
+        found = self._makers.get(kind)
+        if found is None:
+            found = self._makers[kind] = Uuid5(uuid.NAMESPACE_URL, f"thematica:{self.seed}:{kind}:")
+        return found
+
+    def __call__(self, kind: str, ident: object) -> str:
+        key = (kind, ident)
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = self.maker(kind)(f"{ident}")
+        return found
+
+
+@collector_paused()  # the large study: 250,000 codings, 130,000 turns
 def to_project(session: Session, journal: bool = False, codebook_only: bool = False) -> XProject:
     """The study as an :class:`XProject`: memos always, journal entries only with ``journal``.
     With ``codebook_only``, its codes, theme nodes and sets alone (what a .qdc holds): no
@@ -81,10 +111,7 @@ def to_project(session: Session, journal: bool = False, codebook_only: bool = Fa
     study's text (issue 15: 16 s on the large study, for a few kilobytes)."""
     study = session.get(StudyRow, 1)
     assert study is not None
-    seed = study.created_at.isoformat()
-
-    def g(kind: str, ident: object) -> str:
-        return _guid(seed, kind, ident)
+    g = _Guids(study.created_at.isoformat())
 
     users = tuple(
         XUser(g("user", m.id), m.name)
@@ -159,40 +186,7 @@ def to_project(session: Session, journal: bool = False, codebook_only: bool = Fa
     )
     if codebook_only:
         return codebook
-    sources_of: dict[int, list[str]] = defaultdict(list)
-    sources = []
-    codings_of: dict[int, list[XCoding]] = defaultdict(list)
-    for c in session.scalars(select(CodingRow).order_by(CodingRow.id)):
-        codings_of[c.transcript_id].append(
-            XCoding(
-                g("coding", c.id),
-                c.start_offset,
-                c.end_offset,
-                g("code", c.code_id),
-                g("user", c.coder_id),
-                c.created_at,
-                c.memo,
-            )
-        )
-    for t in session.scalars(select(TranscriptRow).order_by(TranscriptRow.id)):
-        turns = tuple(
-            XTurn(r.speaker, r.role, r.start_offset, r.end_offset, r.start_ms, r.end_ms)
-            for r in session.scalars(
-                select(TurnRow).where(TurnRow.transcript_id == t.id).order_by(TurnRow.position)
-            )
-        )
-        sources.append(
-            XSource(
-                g("source", t.id),
-                t.source_name,
-                t.text,
-                tuple(codings_of[t.id]),
-                turns,
-                t.interview_date,
-            )
-        )
-        if t.participant_id is not None:
-            sources_of[t.participant_id].append(g("source", t.id))
+    sources, sources_of = _sources(session, g)
     people = {p.label: p for p in reg.participants(session)}
     cases = tuple(
         XCase(
@@ -211,6 +205,74 @@ def to_project(session: Session, journal: bool = False, codebook_only: bool = Fa
         notes=notes_to_project(session, g, journal),
         links=links,
     )
+
+
+def _sources(session: Session, g: _Guids) -> tuple[list[XSource], dict[int, list[str]]]:
+    """The transcripts as sources, and each participant's source guids. Read as plain rows
+    (no ORM instances: the large study has 250,000 codings)."""
+    coding_guid = g.maker("coding")
+    codings_of: dict[int, list[XCoding]] = defaultdict(list)
+    for cid, tid, start, end, code_id, coder_id, created, memo in session.execute(
+        select(
+            CodingRow.id,
+            CodingRow.transcript_id,
+            CodingRow.start_offset,
+            CodingRow.end_offset,
+            CodingRow.code_id,
+            CodingRow.coder_id,
+            CodingRow.created_at,
+            CodingRow.memo,
+        ).order_by(CodingRow.id)
+    ):
+        codings_of[tid].append(
+            XCoding(
+                coding_guid(f"{cid}"),
+                start,
+                end,
+                g("code", code_id),
+                g("user", coder_id),
+                created,
+                memo,
+            )
+        )
+    turns_of: dict[int, list[XTurn]] = defaultdict(list)
+    for tid, speaker, role, start, end, start_ms, end_ms in session.execute(
+        select(
+            TurnRow.transcript_id,
+            TurnRow.speaker,
+            TurnRow.role,
+            TurnRow.start_offset,
+            TurnRow.end_offset,
+            TurnRow.start_ms,
+            TurnRow.end_ms,
+        ).order_by(TurnRow.transcript_id, TurnRow.position)
+    ):
+        turns_of[tid].append(XTurn(speaker, role, start, end, start_ms, end_ms))
+    sources_of: dict[int, list[str]] = defaultdict(list)
+    sources = []
+    for tid, name, text, interview_date, participant_id in session.execute(
+        select(
+            TranscriptRow.id,
+            TranscriptRow.source_name,
+            TranscriptRow.text,
+            TranscriptRow.interview_date,
+            TranscriptRow.participant_id,
+        ).order_by(TranscriptRow.id)
+    ):
+        guid = g("source", tid)
+        sources.append(
+            XSource(
+                guid,
+                name,
+                text,
+                tuple(codings_of.pop(tid, ())),
+                tuple(turns_of.pop(tid, ())),
+                interview_date,
+            )
+        )
+        if participant_id is not None:
+            sources_of[participant_id].append(guid)
+    return sources, sources_of
 
 
 def _study_description(description: str) -> tuple[str, str | None, list[GuideQuestion]]:
@@ -276,6 +338,7 @@ def _split_turns(text: str) -> tuple[XTurn, ...]:
     return tuple(turns)
 
 
+@collector_paused()
 def from_project(
     session: Session, project: XProject, ids: ImportIds | None = None, journal: bool = False
 ) -> dict[str, int]:
@@ -444,14 +507,15 @@ def from_project(
     unknown_coder: int | None = None
     empty = 0
     seen_hashes: set[str] = set()
+    rows = RowWriter(session.connection())
     for source in project.sources:
         turns = source.turns or _split_turns(source.text)
-        digest = uuid.uuid5(uuid.NAMESPACE_URL, source.guid).hex
+        digest = uuid5(uuid.NAMESPACE_URL, source.guid).replace("-", "")
         if digest in seen_hashes:
             raise ThematicaError(f"source {source.name!r} appears twice")
         seen_hashes.add(digest)
         tid = session.execute(
-            insert(TranscriptRow).returning(TranscriptRow.id),
+            insert(_TRANSCRIPTS).returning(_TRANSCRIPTS.c.id),
             {
                 "participant_id": participant_of_source.get(source.guid),
                 "source_name": source.name or source.guid,
@@ -473,24 +537,8 @@ def from_project(
             },
         ).scalar_one()
         ids.transcripts[source.guid] = tid
-        if turns:
-            session.execute(
-                insert(TurnRow),
-                [
-                    {
-                        "transcript_id": tid,
-                        "position": i,
-                        "speaker": t.speaker,
-                        "role": t.role,
-                        "start_offset": t.start,
-                        "end_offset": t.end,
-                        "start_ms": t.start_ms,
-                        "end_ms": t.end_ms,
-                    }
-                    for i, t in enumerate(turns)
-                ],
-            )
-        rows = []
+        for i, t in enumerate(turns):
+            rows.turn(tid, i, t)
         for c in source.codings:
             if c.code not in code_ids:
                 raise ThematicaError(
@@ -516,20 +564,8 @@ def from_project(
                     unknown_coder = coder_row.id
                 coder = unknown_coder
             created = c.created or now
-            rows.append(
-                {
-                    "transcript_id": tid,
-                    "code_id": code_ids[c.code],
-                    "coder_id": coder,
-                    "start_offset": c.start,
-                    "end_offset": c.end,
-                    "memo": c.memo,
-                    "created_at": created,
-                    "modified_at": created,
-                }
-            )
-        if rows:
-            session.execute(insert(CodingRow), rows)
+            rows.coding(tid, code_ids[c.code], coder, c.start, c.end, c.memo, created)
+    rows.flush()
     session.flush()
     noted = notes_from_project(session, project, ids, journal)
     return {

@@ -17,6 +17,7 @@ from thematica.analysis.reports import (
     CodeAgreement,
     SourceAgreement,
 )
+from thematica.collector import collector_paused
 from thematica.domain import CodePath, Level
 from thematica.errors import ThematicaError
 from thematica.service.analysis import compare_arrays, kernel, kernel_arrays
@@ -85,7 +86,7 @@ def agreement(
     a_id, b_id = coder_ids(session, [coder_a, coder_b])
     if a_id == b_id:
         raise ThematicaError("name two different coders")
-    with character_arrays.collector_paused():
+    with collector_paused():
         return _report(session, a_id, b_id, level, code, scope, chosen, disagreements)
 
 
