@@ -436,10 +436,10 @@ def _measured(work: Callable[[], dict[str, float]], peak_key: str) -> dict[str, 
     return result
 
 
-def bench_exchange(transcripts: int, words: int) -> None:
+def bench_exchange(transcripts: int, words: int, codings: int = 100_000) -> None:
     """Export the large analysed study to REFI-QDA and import it into a new study, each in a
     child process of its own, so each reports its own peak memory (megabytes)."""
-    study_path = _analysis_study(transcripts, words, 100_000, 300)
+    study_path = _analysis_study(transcripts, words, codings, 300)
     qdpx = OUT / "exchange.qdpx"
     target = OUT / "exchange-reimport.thematica"
     load_before = _loadavg()
@@ -677,6 +677,7 @@ def main() -> None:
     exch = sub.add_parser("exchange", help="REFI-QDA export and re-import of the large study")
     exch.add_argument("--transcripts", type=int, default=1000)
     exch.add_argument("--words", type=int, default=8000)
+    exch.add_argument("--codings", type=int, default=100_000, help="codings per coder")
     web = sub.add_parser("web", help="open a transcript and add codings over HTTP (p50/p95)")
     web.add_argument("--transcripts", type=int, default=1000)
     web.add_argument("--words", type=int, default=8000)
@@ -786,7 +787,7 @@ def main() -> None:
     elif args.command == "anonymise":
         bench_anonymise(args.transcripts, args.words)
     elif args.command == "exchange":
-        bench_exchange(args.transcripts, args.words)
+        bench_exchange(args.transcripts, args.words, args.codings)
     elif args.command == "web":
         bench_web(
             args.transcripts,
