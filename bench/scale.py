@@ -5,16 +5,17 @@
 
 XL is 3,000 transcripts of 8,000 words with two coders' 300,000 codings each: three times L
 in transcripts and in codings. For each size this runs, each in a child process of its own,
-``run.py import`` (the transcripts' import, with the floor), ``run.py analysis`` (counts, counts
-by group, matrix, saturation, agreement with its disagreements and co-occurrence, best of
-``--repeat``), ``run.py exchange`` (REFI-QDA export and re-import) and ``run.py web`` (a
-transcript page and adding codings over HTTP), and reads each child's peak memory from the
-kernel (``os.wait4``: that child alone, not the largest child so far). The study of each size is
-built once under ``bench/out`` and reused.
+``run.py import`` (the transcripts' import, with the floor), ``run.py analysis --only`` for each
+of counts, counts by group, matrix, saturation, agreement with its disagreements and
+co-occurrence (best of ``--repeat``; one command per process, so its peak memory is that
+command's), ``run.py exchange`` (REFI-QDA export and re-import, each in a child that reports its
+own peak) and ``run.py web`` (a transcript page and adding codings over HTTP), and reads each
+child's peak memory from the kernel (``os.wait4``: that child, not the largest child so far).
+The study of each size is built once under ``bench/out`` and reused.
 
 It prints every figure of both sizes, their ratio XL / L against the size ratio (3: a ratio at
 or below it grows no faster than linearly), and each child's peak memory against issue 15's
-1 GB. Building XL the first time takes a while (about 10 minutes here), the runs about as long.
+1 GB. Building XL the first time takes about 3 minutes here; the two sizes' runs about 10.
 """
 
 from __future__ import annotations
@@ -57,22 +58,27 @@ def _run(args: list[str]) -> tuple[dict[str, object], float]:
     return answer, usage.ru_maxrss / 1024  # kilobytes on Linux
 
 
-def _figures(size: Size, words: int, repeat: int) -> dict[str, tuple[float, float]]:
+def _figures(
+    size: Size, words: int, repeat: int, analyses: tuple[str, ...]
+) -> dict[str, tuple[float, float]]:
     """Every timed figure of one size, with the peak memory of the child that measured it."""
     common = ["--transcripts", str(size.transcripts), "--words", str(words)]
     found: dict[str, tuple[float, float]] = {}
     imported, peak = _run(["import", *common])
     found["import (s)"] = (float(imported["seconds"]), peak)  # type: ignore[arg-type]
     found["import / floor"] = (float(imported["import_over_floor"]), peak)  # type: ignore[arg-type]
-    analysed, peak = _run(
-        ["analysis", *common, "--codings", str(size.codings), "--repeat", str(repeat)]
-    )
-    for name, value in analysed["best_of"].items():  # type: ignore[union-attr]
-        if name.endswith("_s"):
-            found[f"{name[:-2]} (s)"] = (float(value), peak)
-    exchanged, peak = _run(["exchange", *common, "--codings", str(size.codings)])
-    for name in ("export_s", "import_s"):
-        found[f"REFI {name[:-2]} (s)"] = (float(exchanged[name]), peak)  # type: ignore[arg-type]
+    for only in analyses:  # each alone: a command's peak memory is its own
+        options = ["--codings", str(size.codings), "--repeat", str(repeat), "--only", only]
+        analysed, peak = _run(["analysis", *common, *options])
+        for name, value in analysed["best_of"].items():  # type: ignore[union-attr]
+            if name.endswith("_s"):
+                found[f"{name[:-2]} (s)"] = (float(value), peak)
+    exchanged, _ = _run(["exchange", *common, "--codings", str(size.codings)])
+    for step in ("export", "import"):  # each ran in a child of its own, which reports its peak
+        found[f"REFI {step} (s)"] = (
+            float(exchanged[f"{step}_s"]),  # type: ignore[arg-type]
+            float(exchanged[f"{step}_peak_mb"]),  # type: ignore[arg-type]
+        )
     web, peak = _run(["web", *common, "--codings", str(size.codings), "--opens", "30"])
     for name in ("open_transcript_page", "add_coding"):
         found[f"{name} p95 (ms)"] = (float(web[name]["p95_ms"]), peak)  # type: ignore[index]
@@ -83,9 +89,10 @@ def _loadavg() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def bench_scale(sizes: list[str], words: int, repeat: int) -> None:
+def bench_scale(sizes: list[str], words: int, repeat: int, analyses: tuple[str, ...]) -> None:
+    """``analyses``: the names ``run.py analysis --only`` takes."""
     started, load_before = time.perf_counter(), _loadavg()
-    results = {name: _figures(SIZES[name], words, repeat) for name in sizes}
+    results = {name: _figures(SIZES[name], words, repeat, analyses) for name in sizes}
     table: list[dict[str, object]] = []
     for figure in results[sizes[0]]:
         row: dict[str, object] = {"figure": figure}
