@@ -73,8 +73,9 @@ Import (:func:`read_qdpx`, :func:`read_qdc`)
 
 from __future__ import annotations
 
+from thematica.exchange.refi_codes_read import read_qdc
 from thematica.exchange.refi_offsets import OFFSET_UNITS, CanonicalText, detect_unit
-from thematica.exchange.refi_read import read_qdc, read_qdpx
+from thematica.exchange.refi_read import read_qdpx
 from thematica.exchange.refi_safety import ExchangeError
 from thematica.exchange.refi_write import write_qdpx
 

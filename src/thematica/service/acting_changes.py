@@ -47,10 +47,9 @@ class ChangeMethods(Rules):
         create_code: bool = False,
     ) -> int:
         """Code a span in this member's name (level one; the agreed layer is the lead's)."""
-        tid = self._coding_target(transcript, level)
-        return self._service.add_coding(
-            str(tid), code, self.name, start, end, level=level, memo=memo, create_code=create_code
-        )
+        return self.add_coding_returning(
+            transcript, code, start, end, level=level, memo=memo, create_code=create_code
+        ).id
 
     def add_coding_returning(
         self,
@@ -65,17 +64,13 @@ class ChangeMethods(Rules):
     ) -> Coding:
         """:meth:`add_coding`, answering with the coding as stored (the member's own, in a
         transcript they may read: nothing in it is withheld from them)."""
-        tid = self._coding_target(transcript, level)
-        return self._service.add_coding_returning(
-            str(tid), code, self.name, start, end, level=level, memo=memo, create_code=create_code
-        )
-
-    def _coding_target(self, transcript: str, level: Level) -> int:
-        """The transcript this member may code at ``level``, or why not."""
         self.require_coder("code")
         if level is not Level.ONE:
             self.require_lead("code the agreed (level-two) layer")
-        return self.require_readable(transcript)
+        tid = self.require_readable(transcript)
+        return self._service.add_coding_returning(
+            str(tid), code, self.name, start, end, level=level, memo=memo, create_code=create_code
+        )
 
     def change_coding(
         self, coding_id: int, change: CodingChange, *, expected: dt.datetime | None = None

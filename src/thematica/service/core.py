@@ -504,10 +504,9 @@ class StudyService(
     ) -> int:
         """Code a span; with ``create_code`` a code that does not exist yet is created with it
         (a new or in-vivo code), in the same transaction. The new coding's id."""
-        with self._transaction() as session:
-            return self._add_coding(
-                session, transcript, code, coder, start, end, level, memo, create_code
-            )
+        return self.add_coding_returning(
+            transcript, code, coder, start, end, level=level, memo=memo, create_code=create_code
+        ).id
 
     def add_coding_returning(
         self,
@@ -523,6 +522,8 @@ class StudyService(
     ) -> Coding:
         """:meth:`add_coding`, answering with the coding as stored, read in the same
         transaction (the workbench shows it at once: one round trip instead of two)."""
+        if not code or any(not part or len(part) > 300 for part in code):
+            raise ThematicaError("a code needs a name of 1 to 300 characters")
         with self._transaction() as session:
             coding_id = self._add_coding(
                 session, transcript, code, coder, start, end, level, memo, create_code
@@ -543,8 +544,6 @@ class StudyService(
         memo: str | None,
         create_code: bool,
     ) -> int:
-        if not code or any(not part or len(part) > 300 for part in code):
-            raise ThematicaError("a code needs a name of 1 to 300 characters")
         tid = tx.resolve(session, transcript)
         coder_id = cb.member_id(session, coder)
         quick = lookup.find_code(session, code, level)

@@ -1,0 +1,102 @@
+"""``run.py exchange``: REFI-QDA export and re-import of an analysed study, each in a forked
+child that reports its own peak memory (issue 15: under 15 s each and 400 MB on workload L)."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import time
+from collections.abc import Callable
+from functools import partial
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+
+def _exchange_export(study_path: Path, qdpx: Path) -> dict[str, float]:
+    """In a child: export the study to REFI-QDA in memory (as the CLI does), timed; then save
+    the file for the import."""
+    import io
+
+    from thematica.exchange.refi import write_qdpx
+    from thematica.service import StudyService
+
+    started = time.perf_counter()
+    with StudyService.open(str(study_path)) as study:
+        project = study.export_project()
+    buffer = io.BytesIO()
+    write_qdpx(project, buffer)
+    export_s = time.perf_counter() - started
+    qdpx.write_bytes(buffer.getbuffer())
+    return {
+        "sources": len(project.sources),
+        "codings": sum(len(s.codings) for s in project.sources),
+        "qdpx_mb": round(qdpx.stat().st_size / 2**20, 1),
+        "export_s": round(export_s, 2),
+    }
+
+
+def _exchange_import(qdpx: Path, target: Path) -> dict[str, float]:
+    """In a child: import the .qdpx (already read into memory) into a new study, timed."""
+    from thematica.exchange.refi import read_qdpx
+    from thematica.service import StudyService
+
+    for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+        leftover.unlink(missing_ok=True)
+    data = qdpx.read_bytes()
+    started = time.perf_counter()
+    imported = read_qdpx(data, "large.qdpx")
+    with StudyService.create_from_project(str(target), imported) as study:
+        import_s = time.perf_counter() - started
+        codings = sum(code.codings for code in study.codes())  # checked outside the timing
+    return {"codings_after_import": codings, "import_s": round(import_s, 2)}
+
+
+def _measured(work: Callable[[], dict[str, float]], peak_key: str) -> dict[str, float]:
+    """``work()`` in a forked child, with the child's peak memory (maximum resident set size)
+    under ``peak_key``."""
+    import multiprocessing
+
+    def run(send: Connection) -> None:
+        result = work()
+        result[peak_key] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        send.send(result)
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=run, args=(send,))
+    child.start()
+    send.close()
+    try:
+        result: dict[str, float] = receive.recv()
+    except EOFError:
+        child.join()
+        raise SystemExit(f"the benchmark's child failed (exit code {child.exitcode})") from None
+    child.join()
+    return result
+
+
+def _loadavg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def bench_exchange(study_path: Path, out: Path) -> None:
+    """Export the analysed study to REFI-QDA and import it into a new study (both files under
+    ``out``), each in a child process of its own, so each reports its own peak memory (MB)."""
+    qdpx = out / "exchange.qdpx"
+    target = out / "exchange-reimport.thematica"
+    load_before = _loadavg()
+    exported = _measured(partial(_exchange_export, study_path, qdpx), "export_peak_mb")
+    imported = _measured(partial(_exchange_import, qdpx, target), "import_peak_mb")
+    print(
+        json.dumps(
+            {
+                "benchmark": "exchange",
+                **exported,
+                **imported,
+                "loadavg_before": load_before,
+                "loadavg_after": _loadavg(),
+            },
+            indent=2,
+        )
+    )
