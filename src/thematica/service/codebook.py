@@ -26,6 +26,7 @@ from thematica.domain import (
 )
 from thematica.errors import ConflictError, InputError, NotFoundError, ThematicaError
 from thematica.service import transcripts as tx
+from thematica.service.sessions import memo
 from thematica.storage.models import (
     CodeOriginRow,
     CodeRow,
@@ -117,6 +118,11 @@ class CodeView:
 
     @classmethod
     def read(cls, session: Session) -> CodeView:
+        """The codebook as ``session`` sees it, read once per run of shared reads."""
+        return memo(session, ("codeview",), lambda: cls._read(session))
+
+    @classmethod
+    def _read(cls, session: Session) -> CodeView:
         columns = select(
             CodeRow.id,
             CodeRow.parent_id,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from thematica.domain import AnonymisationState, MemberRole, Scope
 from thematica.service import codebook as cb
+from thematica.service.sessions import memo
 from thematica.storage.models import TeamMemberRow, TranscriptRow
 
 
@@ -21,7 +22,13 @@ def scope_of(row: TeamMemberRow) -> Scope:
 
 
 def readable(session: Session, member: str) -> set[int] | None:
-    """The ids of the transcripts ``member`` may read; None: all of them."""
+    """The ids of the transcripts ``member`` may read; None: all of them. Looked up once per
+    run of shared reads (``sessions.memo``); the answer is the caller's to keep."""
+    found = memo(session, ("readable", member.strip().lower()), lambda: _readable(session, member))
+    return None if found is None else set(found)
+
+
+def _readable(session: Session, member: str) -> frozenset[int] | None:
     found = session.execute(  # the two columns in one query, not the ORM row (a hot path)
         select(TeamMemberRow.role, TeamMemberRow.anonymised_only).where(
             func.lower(TeamMemberRow.name) == member.strip().lower()  # as member_id finds one
@@ -33,7 +40,7 @@ def readable(session: Session, member: str) -> set[int] | None:
     role, anonymised_only = found
     if MemberRole(role) is not MemberRole.READER and not anonymised_only:
         return None
-    return set(
+    return frozenset(
         session.scalars(
             select(TranscriptRow.id).where(
                 TranscriptRow.anonymisation == AnonymisationState.ANONYMISED.value

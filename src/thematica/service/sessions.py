@@ -1,24 +1,88 @@
 """What the study service's method groups share: one session per read, one transaction per
-change, over the study's engine."""
+change, over the study's engine.
+
+A request of the workbench makes a dozen reads (the transcript, its codings, the codebook,
+the member's read rule, ...). Through :meth:`StudyService.shared_reads` they share one session,
+and the lookups every read repeats (which transcripts the member may read, the code paths) are
+made once in it (:func:`memo`). Any change ends what was shared: it runs in a transaction of its
+own, and the reads after it see it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+MEMO = "thematica.memo"  # the key of a shared session's lookups in ``Session.info``
+T = TypeVar("T")
+
+
+class SharedReads:
+    """One session for a run of reads, opened at the first, with a memo of lookups; a change
+    ends both (:meth:`end`), so nothing read before a change is reused after it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._session: Session | None = None
+
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = Session(self._engine, expire_on_commit=False, info={MEMO: {}})
+        return self._session
+
+    def end(self) -> None:
+        """Forget what was read: the memo, the loaded rows and the open read transaction. The
+        session stays usable (a read that called a change goes on with it)."""
+        if self._session is not None:
+            self._session.rollback()  # ends the transaction and expires every loaded row
+            self._session.info[MEMO] = {}
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+
+def memo(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, made once per shared session (:class:`SharedReads`) for ``key``; made
+    every time in a session of its own, which may be changing what it reads."""
+    found: dict[Hashable, Any] | None = session.info.get(MEMO)
+    if found is None:
+        return compute()
+    if key not in found:
+        found[key] = compute()
+    value: T = found[key]
+    return value
+
 
 class Sessions:
     _engine: Engine
+    _shared: SharedReads | None = None
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
+        shared = self._shared
+        if shared is not None:
+            try:
+                yield shared.session()
+            except BaseException:
+                shared.end()  # a failed read leaves nothing behind for the next one
+                raise
+            return
         with Session(self._engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager
     def _transaction(self) -> Iterator[Session]:
-        with Session(self._engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        shared = self._shared
+        if shared is not None:
+            shared.end()
+        try:
+            with Session(self._engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        finally:
+            if shared is not None:
+                shared.end()  # reads after the change see it

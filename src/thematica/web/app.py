@@ -36,6 +36,7 @@ from thematica.web.middleware import (
     AuditClient,
     BodyLimit,
     SecurityHeaders,
+    SharedReadsPerRequest,
     SignInGate,
     security_headers,
     unauthenticated,
@@ -196,7 +197,9 @@ def create_app(
 
     # the last added runs first: headers on every answer, then the body limit, then the Host
     # check, then who is signed in (and the CSRF token of every change), then the client the
-    # audit log names (innermost: a proxy-headers middleware runs before it)
+    # audit log names (a proxy-headers middleware runs before it), then (innermost) the
+    # request's view of the study, whose reads share one session
+    app.add_middleware(SharedReadsPerRequest, service=service)
     app.add_middleware(AuditClient)
     app.add_middleware(SignInGate, resolve=resolve)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))

@@ -12,6 +12,8 @@ including the Host check's and the body limit's own refusals).
   (htmx and the page scripts send it, ``static/csrf.js``) or a ``csrf_token`` form field. The
   sign-in and invitation forms, sent before there is a session, are protected instead by a
   token of their own (a cookie matched by a hidden field), the Origin check and SameSite.
+* :class:`SharedReadsPerRequest` gives each request a view of the study whose reads share
+  one session and its lookups (``StudyService.shared_reads``), closed when the answer is sent.
 * :class:`SecurityHeaders` adds the Content-Security-Policy and its companions to every answer,
   and ``Cache-Control: no-store`` to every answer but the static files: pages, JSON and error
   messages may all carry participants' words, which must not linger in a browser's cache.
@@ -22,7 +24,7 @@ from __future__ import annotations
 import hmac
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote
 
 from starlette.concurrency import run_in_threadpool
@@ -32,6 +34,11 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from thematica.audit_client import acting_from
+
+if TYPE_CHECKING:
+    from thematica.service import StudyService
+
+STUDY_STATE = "study"  # the request state's key for its view of the study (SharedReadsPerRequest)
 
 BODY_LIMIT = 2 * 1024 * 1024
 RECORDING_LIMIT = 4 * 1024**3  # an interview's recording, even as video
@@ -151,6 +158,32 @@ class AuditClient:
         peer = scope.get("client")
         with acting_from(f"web:{peer[0] if peer else 'unknown'}"):
             await self.app(scope, receive, send)
+
+
+class SharedReadsPerRequest:
+    """Each request's reads share one session (``Workbench.study`` finds the view in the
+    request's state). The session is closed as the answer starts, so a long answer (a
+    recording streamed to the player) holds no connection, and again at the end if anything
+    read after that. A route's work runs in a worker thread that a cancelled request waits
+    for, so the session is never closed while a read is using it."""
+
+    def __init__(self, app: ASGIApp, service: StudyService) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with self.service.shared_reads() as view:
+            scope.setdefault("state", {})[STUDY_STATE] = view
+
+            async def answer(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    view.close()  # the view's session only (StudyService.close)
+                await send(message)
+
+            await self.app(scope, receive, answer)
 
 
 def _counted(receive: Receive, limit: int) -> Receive:

@@ -26,7 +26,7 @@ from thematica.errors import ThematicaError
 from thematica.service import StudyService
 from thematica.service.acting import MemberStudy
 from thematica.web.context import Member
-from thematica.web.middleware import SESSION_COOKIE
+from thematica.web.middleware import SESSION_COOKIE, STUDY_STATE
 
 COOKIE = "thematica_member"
 LOGIN_COOKIE = "thematica_login"  # the sign-in form's own token (see routes/signin.py)
@@ -68,7 +68,7 @@ class Workbench:
         name = unquote(raw) if raw else None
         if not name:
             raise Unauthenticated("choose who you are first (/identity)")
-        for m in self.service.team():
+        for m in self.study(request).team():
             if m.name == name and m.active:
                 return Member(m.name, m.role.value, m.anonymised_only)
         raise Unauthenticated(f"{name!r} is not in the team; choose again (/identity)")
@@ -101,10 +101,16 @@ class Workbench:
     def session_token(request: Request) -> str | None:
         return request.cookies.get(SESSION_COOKIE) or None
 
+    def study(self, request: Request) -> StudyService:
+        """The study for this request: the view whose reads share one session
+        (``middleware.SharedReadsPerRequest``), or the service itself outside one."""
+        found: StudyService = getattr(request.state, STUDY_STATE, self.service)
+        return found
+
     def acting(self, request: Request) -> MemberStudy:
         """The study bound to who is asking: every rule is checked by the service, none here."""
         member = self.member(request)
-        return self.service.as_member(member.name, client=self.client(request))
+        return self.study(request).as_member(member.name, client=self.client(request))
 
     def page(
         self,
@@ -114,9 +120,10 @@ class Workbench:
         who: MemberStudy | Member | None,
     ) -> HTMLResponse:
         """Render a page from the same ``data`` its JSON twin returns."""
-        title = self.service.title()
+        study = self.study(request)
+        title = study.title()
         if isinstance(who, Member):  # what they may do is the service's to say
-            who = self.service.as_member(who.name, client=self.client(request))
+            who = study.as_member(who.name, client=self.client(request))
         me = Member.acting(who) if who is not None else None
         context = {
             **data,
