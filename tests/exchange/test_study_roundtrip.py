@@ -92,13 +92,40 @@ def test_a_bad_qdpx_leaves_no_study_behind(tmp_path: Path) -> None:
     assert not target.exists()
 
 
+def test_qdc_export_checks_what_the_codebook_carries(tmp_path: Path) -> None:
+    """A participant's real name (from the key file) in a code's name, or an e-mail address in
+    a description, stops the export (the file is not written); --allow-identifiers writes it
+    and says how many it let through."""
+    from tests.conftest import snapshot
+
+    run("demo", str(tmp_path))
+    study, out = tmp_path / "demo.thematica", tmp_path / "codebook.qdc"
+    with StudyService.open(str(study)) as s:
+        s.describe_code(
+            ("Goals and activity", "Graded steps"),
+            description="ask j.doe@example.org about this",
+            by="Rachel Ames",
+        )
+        s.rename_code(("Goals and activity",), "Siobhán's goals", by="Rachel Ames")
+    before = snapshot(str(study))
+    refused = run("qdc", "export", str(study), str(out), ok=False)
+    assert refused.exit_code == 2 and len(refused.stderr.strip().splitlines()) == 1
+    assert "2 possible identifiers in the codebook" in refused.stderr
+    assert "code \"Siobhán's goals\" name [0:7]: 'Siobhán'" in refused.stderr
+    assert 'code "Siobhán\'s goals > Graded steps" description' in refused.stderr
+    assert not out.exists() and snapshot(str(study)) == before
+    written = run("qdc", "export", str(study), str(out), "--allow-identifiers")
+    assert out.exists() and "written with 2 possible identifiers" in written.stderr
+
+
 def test_codebook_round_trip_through_qdc(tmp_path: Path) -> None:
     from thematica.exchange.refi import read_qdc
 
     run("demo", str(tmp_path))
     study, out = tmp_path / "demo.thematica", tmp_path / "codebook.qdc"
-    assert run("qdc", "export", str(study), str(out), ok=False).exit_code == 2  # the residual check
-    run("qdc", "export", str(study), str(out), "--allow-identifiers")
+    # the demo's transcripts are not anonymised, but a .qdc carries none of them: the residual
+    # check covers the codebook's own text, which is clean
+    run("qdc", "export", str(study), str(out))
     schema = etree.XMLSchema(etree.parse(str(shared("refi-qda-schemas/Codebook-mrt2019.xsd"))))
     assert schema.validate(etree.parse(str(out))), schema.error_log.last_error
     project = read_qdc(out.read_bytes(), out.name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,18 +32,38 @@ ALLOW = click.option(
 )
 
 
-def residual_gate(study: str, service: StudyService, allow: bool) -> int:
+def residual_gate(
+    study: str,
+    service: StudyService,
+    allow: bool,
+    values: Iterable[tuple[str, str]] | None = None,
+) -> int:
     """Run the anonymisation residual check before anything leaves the study; refuse on residue
-    unless the user overrides it explicitly."""
+    unless the user overrides it explicitly. With ``values`` ((where, text) pairs), check only
+    those: all that an export carrying none of the transcripts (a codebook) will write."""
     from thematica.anonymise.keyfile import default_key_path
-    from thematica.service.anonymising import AnonymisingStudy, check_without_key
+    from thematica.service.anonymising import (
+        AnonymisingStudy,
+        check_values_without_key,
+        check_without_key,
+    )
 
     key = default_key_path(study)
-    found = AnonymisingStudy(service, key).check() if key.exists() else check_without_key(service)
+    if values is not None:
+        found = (
+            AnonymisingStudy(service, key).check_values(values)
+            if key.exists()
+            else check_values_without_key(values)
+        )
+    else:
+        found = (
+            AnonymisingStudy(service, key).check() if key.exists() else check_without_key(service)
+        )
     if found and not allow:
         where = "; ".join(f"{r.where}: {r.text!r}" for r in found[:3])
+        what = "the codebook" if values is not None else "the study"
         raise CliError(
-            f"refused: {len(found)} possible identifiers in the study ({where}{'; ...' if len(found) > 3 else ''}); "
+            f"refused: {len(found)} possible identifiers in {what} ({where}{'; ...' if len(found) > 3 else ''}); "
             f"anonymise it (thematica anonymise check {study}) or pass --allow-identifiers"
         )
     return len(found)
@@ -322,26 +343,26 @@ def qdc() -> None:
 @ALLOW
 def qdc_export(study: str, out: Path, allow_identifiers: bool) -> None:
     """Write STUDY's codebook (codes of both levels, themes as non-codable codes, and the theme
-    sets) as a REFI-QDA codebook (.qdc).
+    sets) as a REFI-QDA codebook (.qdc). Runs the anonymisation residual check first, over
+    what the codebook carries: its codes' names and descriptions and its sets' names.
 
     \b
     Example:
         thematica qdc export msk.thematica msk-codebook.qdc
     """
-    from thematica.exchange.refi_codebook import write_qdc
+    from thematica.exchange.refi_codebook import codebook_texts, write_qdc
 
     with open_study(study) as service:
-        allowed = residual_gate(study, service, allow_identifiers)
         project = service.export_project(codebook_only=True)
-    if not project.codes:
-        raise CliError(f"{study}: the study has no codes to export")
-    buffer = io.BytesIO()
-    write_qdc(project, buffer)
-    try:
-        private_files.write_bytes(out, buffer.getvalue())
-    except OSError as exc:
-        raise CliError(f"{out}: cannot be written ({exc.strerror or exc})") from None
-    with open_study(study) as service:
+        if not project.codes:
+            raise CliError(f"{study}: the study has no codes to export")
+        allowed = residual_gate(study, service, allow_identifiers, codebook_texts(project))
+        buffer = io.BytesIO()
+        write_qdc(project, buffer)
+        try:
+            private_files.write_bytes(out, buffer.getvalue())
+        except OSError as exc:
+            raise CliError(f"{out}: cannot be written ({exc.strerror or exc})") from None
         counts = {"codes": len(project.codes), "identifiers_allowed": allowed}
         service.record_export("qdc", counts=counts)
     click.echo(f"Wrote {out}: {len(project.codes)} codes, {len(project.sets)} sets")

@@ -8,6 +8,7 @@ in a .qdpx project, so :func:`thematica.exchange.refi.read_qdc` reads them back.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import BinaryIO
 
 from lxml import etree
@@ -53,6 +54,29 @@ def write_qdc(project: XProject, fileobj: BinaryIO) -> None:
             for member in s.codes:
                 etree.SubElement(set_el, f"{{{NS}}}MemberCode").set("guid", _gid(member))
     fileobj.write(etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True))
+
+
+def codebook_texts(project: XProject) -> Iterator[tuple[str, str]]:
+    """(where, text) of every piece of free text :func:`write_qdc` writes: the codes' names and
+    descriptions and the sets' names (for the residual check before a codebook leaves)."""
+    by_guid = {c.guid: c for c in project.codes}
+
+    def path(code: XCode) -> str:
+        names = [code.name]
+        current = by_guid.get(code.parent) if code.parent else None
+        while current is not None and len(names) <= len(by_guid):  # no cycles
+            names.append(current.name)
+            current = by_guid.get(current.parent) if current.parent else None
+        return " > ".join(reversed(names))
+
+    for code in project.codes:
+        yield f"code {path(code)!r} name", code.name
+        description = code_description(code)
+        if description:
+            yield f"code {path(code)!r} description", description
+    for s in project.sets:
+        if s.codes:
+            yield f"set {s.name!r} name", s.name
 
 
 def codebook_from_project(project: XProject) -> Codebook:

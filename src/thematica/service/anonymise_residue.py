@@ -115,6 +115,19 @@ def transcript_residue(
     return found
 
 
+def residual_in_values(
+    values: Iterable[tuple[str, str]], entries: Sequence[NameEntry]
+) -> list[Residue]:
+    """Known originals and identifier patterns in ``values`` ((where, text) pairs of the team's
+    own writing, such as a codebook about to be exported): the team's names belong there, as in
+    :func:`residual_check`'s derived values."""
+    not_team = [e for e in entries if e.category != "team member"]
+    found: list[Residue] = []
+    for where, value in values:
+        found += residual_in_text(value, where, not_team)
+    return found
+
+
 def residual_check(study: Session, entries: Sequence[NameEntry]) -> list[Residue]:
     """Every known original name, deny-list term or identifier pattern still in the study's text,
     speaker names, file names, interviewer names, and everything derived from them

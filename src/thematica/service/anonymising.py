@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterator, Sequence, Sized
+from collections.abc import Iterable, Iterator, Sequence, Sized
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -275,11 +275,21 @@ class AnonymisingStudy:
         with self._both() as (_study, key):
             return residue.known_originals(key)
 
+    def check_values(self, values: Iterable[tuple[str, str]]) -> list[residue.Residue]:
+        """The residual check over ``values`` alone ((where, text) pairs: what an export that
+        carries none of the transcripts, such as a codebook, will write)."""
+        return residue.residual_in_values(values, self.known_originals())
+
 
 def check_without_key(study: StudyService) -> list[residue.Residue]:
     """Patterns only (e-mails, phone and NHS numbers, postcodes, ...): what anyone can check."""
     with Session(study.engine) as session:
         return residue.residual_check(session, [])
+
+
+def check_values_without_key(values: Iterable[tuple[str, str]]) -> list[residue.Residue]:
+    """Patterns only, over ``values`` alone (see :meth:`AnonymisingStudy.check_values`)."""
+    return residue.residual_in_values(values, [])
 
 
 def require_key(path: Path | None, study: str) -> Path:
@@ -288,4 +298,4 @@ def require_key(path: Path | None, study: str) -> Path:
     return path
 
 
-__all__ = ["AnonymisingStudy", "check_without_key", "require_key"]
+__all__ = ["AnonymisingStudy", "check_values_without_key", "check_without_key", "require_key"]
