@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -30,6 +31,7 @@ from thematica.storage.models import (
 )
 
 MISSING = "(missing)"
+IntArray = npt.NDArray[np.int64]
 
 
 def coder_ids(session: Session, coders: Sequence[str]) -> list[int]:
@@ -70,7 +72,17 @@ def node_assignments(
 def participant_code_pairs(
     session: Session, level: int, coder_ids: Sequence[int]
 ) -> list[tuple[int, int, int]]:
-    """(participant id, code id, number of codings) for the level and coders, in no set order.
+    """(participant id, code id, number of codings) for the level and coders, in no set order
+    (:func:`participant_code_arrays`, as tuples)."""
+    people, codes, sums = participant_code_arrays(session, level, coder_ids)
+    return list(zip(people.tolist(), codes.tolist(), sums.tolist(), strict=True))
+
+
+def participant_code_arrays(
+    session: Session, level: int, coder_ids: Sequence[int]
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Participant ids, code ids and numbers of codings, one element per (participant, code)
+    pair for the level and coders, in no set order.
 
     The codings are grouped by code and transcript in the database, along the (code,
     transcript, coder) index so only the level's codings are read, and the transcripts are
@@ -93,7 +105,8 @@ def participant_code_pairs(
     flat = itertools.chain.from_iterable(session.connection().execute(query))  # Core rows
     rows = np.fromiter(flat, dtype=np.int64).reshape(-1, 3)
     if not len(rows) or not participant_of:
-        return []
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
     # transcript -> participant through an array (-1: no participant), then one sum per pair
     lookup = np.full(max(max(participant_of), int(rows[:, 1].max())) + 1, -1, dtype=np.int64)
     lookup[np.fromiter(participant_of, dtype=np.int64)] = np.fromiter(
@@ -104,7 +117,7 @@ def participant_code_pairs(
     span = int(rows[:, 0].max()) + 1  # one integer per (participant, code) pair
     pairs, at = np.unique(people[kept] * span + rows[kept, 0], return_inverse=True)
     sums = np.bincount(at, weights=rows[kept, 2], minlength=len(pairs)).astype(np.int64)
-    return list(zip((pairs // span).tolist(), (pairs % span).tolist(), sums.tolist(), strict=True))
+    return pairs // span, pairs % span, sums
 
 
 def interviewed(session: Session) -> dict[int, str]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+import numpy as np
 from sqlalchemy.orm import Session
 
-from thematica.analysis import counting
+from thematica.analysis import counting, matrix_arrays
 from thematica.analysis.reports import MatrixCell, MatrixReport, MatrixRow
 from thematica.domain import CodePath, Level, Stance
 from thematica.service.analysis.common import (
@@ -16,7 +17,7 @@ from thematica.service.analysis.common import (
     groups,
     interviewed,
     node_assignments,
-    participant_code_pairs,
+    participant_code_arrays,
     position_key,
 )
 from thematica.service.codebook import CodeIndex, NodeIndex
@@ -63,25 +64,34 @@ def matrix(
     people = interviewed(session)
     group_of = groups(session, attribute, people)
     values = sorted(Counter(group_of.values()).items())
-    pairs = participant_code_pairs(session, int(level), ids)
+    pids, codes, counts = participant_code_arrays(session, int(level), ids)
     labelled = [
         (kind, path, codes)
         for kind, _id, path, codes in row_codes(session, level, themes=uses_themes(session, rows))
     ]
-    pairs_by_code: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for p, c, n in pairs:
-        if p in group_of:
-            pairs_by_code[c].append((p, n))
+    # participants as indices 0..n-1, each with the index of their group
+    value_index = {value: i for i, (value, _total) in enumerate(values)}
+    index_of = {pid: i for i, pid in enumerate(group_of)}
+    group_index = np.fromiter(
+        (value_index[group_of[pid]] for pid in group_of), dtype=np.int64, count=len(group_of)
+    )
+    lookup = np.full(max([*group_of, int(pids.max()) if len(pids) else 0]) + 1, -1, np.int64)
+    lookup[np.fromiter(index_of, dtype=np.int64)] = np.fromiter(index_of.values(), np.int64)
+    person = lookup[pids]
+    kept = person >= 0  # participants with a value of the attribute
+    seen, codings = matrix_arrays.cells(
+        person[kept],
+        codes[kept],
+        counts[kept],
+        group_index,
+        len(values),
+        [code_set for _kind, _path, code_set in labelled],
+    )
     out = []
-    for kind, path, code_set in labelled:
-        seen: dict[str, set[int]] = defaultdict(set)
-        codings: Counter[str] = Counter()
-        for c in code_set:
-            for p, n in pairs_by_code.get(c, ()):
-                seen[group_of[p]].add(p)
-                codings[group_of[p]] += n
+    for r, (kind, path, _codes) in enumerate(labelled):
         cells = tuple(
-            MatrixCell(value, len(seen[value]), total, codings[value]) for value, total in values
+            MatrixCell(value, int(seen[r, g]), total, int(codings[r, g]))
+            for g, (value, total) in enumerate(values)
         )
         out.append(MatrixRow(kind, path, cells))
     return MatrixReport(attribute, level, tuple(values), tuple(out))

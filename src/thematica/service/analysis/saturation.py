@@ -3,13 +3,14 @@ Chen (2020) and Francis et al. (2010) (docs/methods.md#thematic-saturation)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import itertools
 from collections.abc import Sequence
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from thematica.analysis import saturation
+from thematica.analysis import saturation, saturation_arrays
 from thematica.analysis.reports import InterviewStep, SaturationReport
 from thematica.domain import Level
 from thematica.errors import ThematicaError
@@ -45,10 +46,11 @@ def saturation_report(
     )
     if ids:
         query = query.where(CodingRow.coder_id.in_(ids))
-    codes_in: dict[int, set[int]] = defaultdict(set)
-    for code_id, tid in session.connection().execute(query):  # Core rows: no ORM loading
-        codes_in[tid].add(code_id)
+    flat = itertools.chain.from_iterable(session.connection().execute(query))  # Core rows
+    pairs = np.fromiter(flat, dtype=np.int64).reshape(-1, 2)  # distinct (code, transcript)
     summaries = {s.id: s for s in tx.summaries(session)}
+    size = max(summaries, default=0) + 1  # a coding's transcript is one of them
+    codes_of = np.bincount(pairs[:, 1], minlength=size).tolist()  # transcript -> its codes
     if order:
         sequence = [tx.resolve(session, ref) for ref in order]
         if len(set(sequence)) != len(sequence):
@@ -64,18 +66,20 @@ def saturation_report(
             ),
         )
         how = "interview date (then import order)"
-    coded = [t for t in sequence if codes_in.get(t)]
+    coded = [t for t in sequence if codes_of[t]]
     ordered = set(sequence)
     waiting = tuple(
-        summaries[t].participant or summaries[t].source_name
-        for t in sequence
-        if not codes_in.get(t)
+        summaries[t].participant or summaries[t].source_name for t in sequence if not codes_of[t]
     ) + tuple(  # transcripts the --order left out are named, never silently dropped
         f"{summaries[t].participant or summaries[t].source_name} (not in the order given)"
         for t in summaries
         if t not in ordered
     )
-    new = saturation.new_per_interview([codes_in[t] for t in coded])
+    position = np.full(len(codes_of), -1, dtype=np.int64)
+    position[np.asarray(coded, dtype=np.int64)] = np.arange(len(coded), dtype=np.int64)
+    at = position[pairs[:, 1]]
+    counted = at >= 0  # transcripts in the sequence
+    new = saturation_arrays.new_per_interview(pairs[counted, 0], at[counted], len(coded))
     cumulative = saturation.cumulative(new)
     steps = tuple(
         InterviewStep(
@@ -83,7 +87,7 @@ def saturation_report(
             t,
             summaries[t].participant,
             summaries[t].interview_date,
-            len(codes_in[t]),
+            codes_of[t],
             new[i],
             cumulative[i],
         )
