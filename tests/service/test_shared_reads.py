@@ -76,6 +76,10 @@ def test_a_change_in_a_view_is_seen_by_the_reads_after_it(team: StudyService) ->
         assert hidden == {"P1"}
         view.set_anonymised_only(ANON, False)
         assert anon.transcript("P1").id > 0  # the memo was dropped by the change
+        assert "Nia Reed" not in {m.name for m in view.team()}  # the memo now holds the team
+        view.add_team_member("Nia Reed", MemberRole.CODER)
+        assert "Nia Reed" in {m.name for m in view.team()}
+        assert view.as_member("Nia Reed").transcript("P1").id > 0  # member ids found afresh
         lead = view.as_member(LEAD)
         assert ("Pain",) in {c.path for c in lead.codes()}  # the memo holds the codebook
         lead.rename_code(PAIN, "Back pain")

@@ -68,6 +68,7 @@ TEXT: Row = (403, 403, 200, 200, 200)  # transcript 1 is not anonymised
 CODERS: Row = (403, GO, GO, GO, GO)
 ORIGINALS: Row = (403, 403, GO, GO, GO)
 LEAD_ONLY: Row = (403, 403, 403, 403, GO)
+LEAD_EXPORT: Row = (403, 403, 403, 403, 409)  # the lead, refused: the world is not anonymised
 OWN_WORK: Row = (403, 403, GO, GO, GO)  # Tom's coding or memo: he and the lead
 OWN_JOURNAL: Row = (404, 404, GO, GO, 404)  # Tom's entry: nobody else learns it exists
 EVERYONE: Row = (GO, GO, GO, GO, GO)
@@ -202,6 +203,8 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ("GET", "/themes/map.png"): (READ, NONE),
     ("GET", "/codebook.csv"): (READ, NONE),
     ("GET", "/codebook.xlsx"): (READ, NONE),
+    ("GET", "/codebook.qdc"): (READ, NONE),
+    ("GET", "/study.qdpx"): (LEAD_EXPORT, NONE),
     ("GET", "/analysis/agreement.csv"): (NOT_BLIND, NONE),
     ("GET", "/analysis/agreement.xlsx"): (NOT_BLIND, NONE),
     ("GET", "/analysis/matrix.csv"): (READ, NONE),

@@ -36,6 +36,29 @@ def test_a_request_reads_through_one_session(client: TestClient) -> None:
         event.remove(engine, "checkout", count)
 
 
+def test_a_transcript_page_asks_each_lookup_once(client: TestClient) -> None:
+    """The lookups every read repeated (the transcript's number, member ids, the team, the
+    study's row) are made once per request: 23 statements, not the 39 of one session each."""
+    sign_in_client(client, "Tom Okafor")
+    engine = client.app.state.service._engine  # type: ignore[attr-defined]
+    client.get("/transcripts/1")
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get("/transcripts/1").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) <= 25, "\n".join(statements)
+    looked_up = [
+        s for s in statements if s.startswith(("SELECT study.id", "SELECT transcripts.id \n"))
+    ]
+    assert len(looked_up) <= 2
+
+
 def test_a_refused_request_gives_its_session_back(client: TestClient) -> None:
     sign_in_client(client, "Helen Marsh")  # a reader
     engine = client.app.state.service._engine  # type: ignore[attr-defined]

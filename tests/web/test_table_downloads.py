@@ -55,7 +55,11 @@ def sign_in(client: TestClient, name: str) -> None:
 def test_codebook_downloads_are_the_twins_codes(client: TestClient) -> None:
     sign_in(client, CODER)
     twin = client.get("/api/codebook").json()
-    assert twin["downloads"] == {"csv": "/codebook.csv", "xlsx": "/codebook.xlsx"}
+    assert twin["downloads"] == {
+        "csv": "/codebook.csv",
+        "xlsx": "/codebook.xlsx",
+        "qdc": "/codebook.qdc",  # tests/web/test_refi_downloads.py
+    }
     page = client.get("/codebook").text
     want = [
         [c["level"], c["path"], c["name"], c["parent"] or "", c["depth"], c["codings"]]

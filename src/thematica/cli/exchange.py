@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,40 +31,16 @@ ALLOW = click.option(
 )
 
 
-def residual_gate(
-    study: str,
-    service: StudyService,
-    allow: bool,
-    values: Iterable[tuple[str, str]] | None = None,
-) -> int:
+def residual_gate(study: str, service: StudyService, allow: bool) -> int:
     """Run the anonymisation residual check before anything leaves the study; refuse on residue
-    unless the user overrides it explicitly. With ``values`` ((where, text) pairs), check only
-    those: all that an export carrying none of the transcripts (a codebook) will write."""
+    unless the user overrides it explicitly."""
     from thematica.anonymise.keyfile import default_key_path
-    from thematica.service.anonymising import (
-        AnonymisingStudy,
-        check_values_without_key,
-        check_without_key,
-    )
+    from thematica.service.export_checks import refusal, residue
 
-    key = default_key_path(study)
-    if values is not None:
-        found = (
-            AnonymisingStudy(service, key).check_values(values)
-            if key.exists()
-            else check_values_without_key(values)
-        )
-    else:
-        found = (
-            AnonymisingStudy(service, key).check() if key.exists() else check_without_key(service)
-        )
+    found = residue(service, default_key_path(study))
     if found and not allow:
-        where = "; ".join(f"{r.where}: {r.text!r}" for r in found[:3])
-        what = "the codebook" if values is not None else "the study"
-        raise CliError(
-            f"refused: {len(found)} possible identifiers in {what} ({where}{'; ...' if len(found) > 3 else ''}); "
-            f"anonymise it (thematica anonymise check {study}) or pass --allow-identifiers"
-        )
+        remedy = f"anonymise it (thematica anonymise check {study}) or pass --allow-identifiers"
+        raise CliError(refusal(found, "the study", remedy))
     return len(found)
 
 
@@ -350,13 +325,15 @@ def qdc_export(study: str, out: Path, allow_identifiers: bool) -> None:
     Example:
         thematica qdc export msk.thematica msk-codebook.qdc
     """
-    from thematica.exchange.refi_codebook import codebook_texts, write_qdc
+    from thematica.anonymise.keyfile import default_key_path
+    from thematica.exchange.refi_codebook import write_qdc
+    from thematica.service.export_checks import checked_codebook
 
     with open_study(study) as service:
-        project = service.export_project(codebook_only=True)
-        if not project.codes:
-            raise CliError(f"{study}: the study has no codes to export")
-        allowed = residual_gate(study, service, allow_identifiers, codebook_texts(project))
+        codebook = checked_codebook(
+            service, default_key_path(study), allow_identifiers=allow_identifiers
+        )
+        project, allowed = codebook.project, codebook.identifiers_allowed
         buffer = io.BytesIO()
         write_qdc(project, buffer)
         try:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from thematica.analysis.quantifiers import DEFAULT_RULES, QuantifierRule
 from thematica.analysis.reports import (
@@ -42,6 +44,7 @@ from thematica.domain import (
 )
 from thematica.errors import AccessDenied, NotFoundError
 from thematica.exchange.model import XProject
+from thematica.lazy import lazy_module
 from thematica.manuscript.draft import Draft
 from thematica.manuscript.results import AuditReport
 from thematica.service import framework as fw
@@ -55,6 +58,12 @@ from thematica.service.acting_media import MediaActing
 from thematica.service.acting_retrieval import RetrievalActing
 from thematica.service.core import StudyService
 from thematica.service.recruitment_methods import LeadRecruitment
+
+if TYPE_CHECKING:
+    from thematica.service import export_checks
+    from thematica.service.export_checks import Checked
+else:
+    export_checks = lazy_module("thematica.service.export_checks")
 
 HIDDEN_FILE = "(not yet anonymised)"
 
@@ -352,6 +361,38 @@ class MemberStudy(MappingChanges, ChangeMethods, MediaActing, CorrectionActing, 
         self.require_lead("export the study")
         self.require_originals("export the study (it holds the original text)")
         return self._service.export_project()
+
+    def export_codebook(self, key_path: Path) -> Checked:
+        """The codebook as a .qdc carries it (codes, theme nodes, theme sets: what every member
+        sees on the codebook page), refused (ConflictError) if it carries possible identifiers
+        (``service/export_checks.py``; only the command line's ``--allow-identifiers``
+        writes those). The export is logged as this member's."""
+        found = export_checks.checked_codebook(self._service, key_path)
+        counts = {"codes": len(found.project.codes), "identifiers_allowed": 0}
+        self._service.record_export("qdc", by=self.name, counts=counts)
+        return found
+
+    def can_export_study(self) -> bool:
+        """Whether :meth:`export_study` is theirs to ask for (a lead who may see originals)."""
+        return self.is_lead and self.sees_originals
+
+    def export_study(self, key_path: Path) -> Checked:
+        """The whole study as a REFI-QDA project (no journal, no recordings): a lead's, with
+        every original in it, refused (ConflictError) while the residual check finds possible
+        identifiers (only the command line's ``--allow-identifiers`` writes those). Logged as
+        this member's export."""
+        self.require_lead("export the study")
+        self.require_originals("export the study (it holds the original text)")
+        found = export_checks.checked_project(self._service, key_path)
+        project = found.project
+        counts = {
+            "sources": len(project.sources),
+            "codes": len(project.codes),
+            "codings": sum(len(s.codings) for s in project.sources),
+            "identifiers_allowed": 0,
+        }
+        self._service.record_export("qdpx", by=self.name, counts=counts)
+        return found
 
 
 __all__ = ["HIDDEN_FILE", "MemberStudy", "bind"]

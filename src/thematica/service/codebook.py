@@ -175,6 +175,11 @@ class CodeIndex:
 
 
 def member_id(session: Session, name: str) -> int:
+    """The id of team member ``name`` (any case; found once per run of shared reads)."""
+    return memo(session, ("member", name.strip().lower()), lambda: _member_id(session, name))
+
+
+def _member_id(session: Session, name: str) -> int:
     found = session.scalar(
         select(TeamMemberRow.id).where(func.lower(TeamMemberRow.name) == name.strip().lower())
     )

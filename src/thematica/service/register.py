@@ -18,6 +18,7 @@ from thematica.domain import (
 )
 from thematica.errors import ConflictError, NotFoundError, ThematicaError
 from thematica.service import values
+from thematica.service.sessions import memo
 from thematica.storage.models import (
     AttributeDefRow,
     GuidePromptRow,
@@ -156,6 +157,11 @@ def replace_guide(session: Session, questions: Sequence[GuideQuestion]) -> None:
 
 
 def team(session: Session) -> tuple[TeamMember, ...]:
+    """The team in the order they joined (read once per run of shared reads)."""
+    return memo(session, ("team",), lambda: _team(session))
+
+
+def _team(session: Session) -> tuple[TeamMember, ...]:
     rows = session.scalars(select(TeamMemberRow).order_by(TeamMemberRow.id))
     return tuple(member_of(r) for r in rows)
 

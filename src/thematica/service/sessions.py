@@ -13,10 +13,11 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 MEMO = "thematica.memo"  # the key of a shared session's lookups in ``Session.info``
+KEPT = "thematica.kept"  # and of the rows it has loaded, held for as long as it is shared
 T = TypeVar("T")
 
 
@@ -30,7 +31,11 @@ class SharedReads:
 
     def session(self) -> Session:
         if self._session is None:
-            self._session = Session(self._engine, expire_on_commit=False, info={MEMO: {}})
+            session = Session(self._engine, expire_on_commit=False, info={MEMO: {}, KEPT: []})
+            # The identity map holds rows weakly: the study's row, fetched by several reads
+            # with ``session.get``, was fetched again by each. Held here, it is fetched once.
+            event.listen(session, "loaded_as_persistent", _keep)
+            self._session = session
         return self._session
 
     def end(self) -> None:
@@ -39,11 +44,16 @@ class SharedReads:
         if self._session is not None:
             self._session.rollback()  # ends the transaction and expires every loaded row
             self._session.info[MEMO] = {}
+            self._session.info[KEPT] = []
 
     def close(self) -> None:
         if self._session is not None:
             self._session.close()
             self._session = None
+
+
+def _keep(session: Session, instance: object) -> None:
+    session.info[KEPT].append(instance)
 
 
 def memo(session: Session, key: Hashable, compute: Callable[[], T]) -> T:

@@ -22,6 +22,7 @@ from thematica.domain import (
 )
 from thematica.errors import BatchInputError, InputError, NotFoundError, ThematicaError
 from thematica.service.register import participant_id
+from thematica.service.sessions import memo
 from thematica.speakers import assign_roles, find_speaker
 from thematica.storage.models import ParticipantRow, TranscriptRow, TurnRow
 from thematica.text import assemble
@@ -294,8 +295,13 @@ def summaries(session: Session, only: int | None = None) -> tuple[TranscriptSumm
 
 
 def resolve(session: Session, ref: str) -> int:
-    """A transcript id from a reference: its number, its participant's label or its file name."""
+    """A transcript id from a reference: its number, its participant's label or its file name
+    (found once per run of shared reads, ``sessions.memo``)."""
     ref = ref.strip()
+    return memo(session, ("transcript", ref), lambda: _resolve(session, ref))
+
+
+def _resolve(session: Session, ref: str) -> int:
     if (
         ref.isascii()
         and ref.isdigit()

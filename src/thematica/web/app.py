@@ -50,6 +50,7 @@ from thematica.web.routes import (
     corrections,
     downloads,
     draft_audit,
+    exports,
     identity,
     imports,
     journal,
@@ -98,6 +99,7 @@ FEATURES = (
     downloads,
     cells,
     tables,
+    exports,
     theme_map,
 )
 

@@ -158,6 +158,7 @@ def overview(study: MemberStudy) -> dict[str, Any]:
             for e in reversed(study.lineage()[-8:])
         ],
         "stopping": recruitment_context.stopping(study),  # issue 18: may recruitment stop?
+        "downloads": {"qdpx": "/study.qdpx"} if study.can_export_study() else {},
     }
 
 

@@ -18,6 +18,8 @@ TYPES = {
     "csv": "text/csv; charset=utf-8",
     "svg": "image/svg+xml",
     "png": "image/png",
+    "qdc": "application/xml",
+    "qdpx": "application/zip",
 }
 LONGEST = 80  # characters in a file name's stem
 

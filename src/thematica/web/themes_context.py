@@ -73,7 +73,7 @@ def codebook(study: MemberStudy) -> dict[str, Any]:
             for e in reversed(study.lineage())
         ],
         "can_edit": can_edit(study),
-        "downloads": {fmt: f"/codebook.{fmt}" for fmt in ("csv", "xlsx")},
+        "downloads": {fmt: f"/codebook.{fmt}" for fmt in ("csv", "xlsx", "qdc")},
     }
 
 

@@ -60,4 +60,5 @@ def router(wb: Workbench) -> APIRouter:
 
     for fmt in FORMATS:
         add(fmt)
+
     return r

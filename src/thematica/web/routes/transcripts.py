@@ -18,6 +18,7 @@ from thematica.service.codebook import MEMO_LIMIT
 from thematica.web import coding_marks, context
 from thematica.web.routes.memos import memos_for
 from thematica.web.shell import Workbench
+from thematica.web.twin_json import TwinJSON
 
 SHOW = ("all", "mine", "theirs", "agreed")
 
@@ -94,9 +95,9 @@ def router(wb: Workbench) -> APIRouter:
             headers={"Cache-Control": "public, max-age=31536000, immutable"},
         )
 
-    @r.get("/api/transcripts/{ref}")
-    def transcript_json(request: Request, ref: str) -> dict[str, Any]:
-        return transcript(wb.acting(request), ref)
+    @r.get("/api/transcripts/{ref}", response_model=dict[str, Any])
+    def transcript_json(request: Request, ref: str) -> Response:
+        return TwinJSON(transcript(wb.acting(request), ref))  # the hot twin: see twin_json
 
     def coding_view(request: Request) -> dict[str, Any]:
         """Whose codings the page shows and how it colours them (query ``show`` and ``by``)."""
