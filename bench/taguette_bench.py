@@ -8,8 +8,8 @@ Taguette is installed from PyPI into its own virtualenv the first time (a cache 
 bench/taguette_client.py; never the project's environment), started on 127.0.0.1 with its own
 SQLite database through bench/taguette_launch.py, which disables its start-up message check and
 refuses any network access at the socket; the run reports the refused attempts (must be 0).
-Thematica runs as a user runs it: ``thematica`` commands in a subprocess and ``thematica serve``
-on 127.0.0.1.
+Thematica runs as a user runs it: its commands in a subprocess (the import, and setting up
+each study) and ``thematica serve`` on 127.0.0.1 for the rest, the exports included.
 
 What each row times (wall clock on the client; CPU from /proc/<pid>/stat of the server):
 

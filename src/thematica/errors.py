@@ -61,6 +61,11 @@ class ConflictError(ThematicaError):
     """An action that would clash with what the study already holds (a duplicate label, say)."""
 
 
+class ExportRefused(ConflictError):
+    """An export the anonymisation residual check stopped: what would be written holds
+    possible identifiers (a name, an e-mail address, an NHS number...)."""
+
+
 class AccessDenied(ThematicaError):
     """The acting team member may not do this (a reader coding, a non-lead revealing, anyone
     marked "anonymised only" asking for original text)."""

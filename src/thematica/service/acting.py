@@ -364,7 +364,7 @@ class MemberStudy(MappingChanges, ChangeMethods, MediaActing, CorrectionActing, 
 
     def export_codebook(self, key_path: Path) -> Checked:
         """The codebook as a .qdc carries it (codes, theme nodes, theme sets: what every member
-        sees on the codebook page), refused (ConflictError) if it carries possible identifiers
+        sees on the codebook page), refused (ExportRefused) if it carries possible identifiers
         (``service/export_checks.py``; only the command line's ``--allow-identifiers``
         writes those). The export is logged as this member's."""
         found = export_checks.checked_codebook(self._service, key_path)
@@ -378,7 +378,7 @@ class MemberStudy(MappingChanges, ChangeMethods, MediaActing, CorrectionActing, 
 
     def export_study(self, key_path: Path) -> Checked:
         """The whole study as a REFI-QDA project (no journal, no recordings): a lead's, with
-        every original in it, refused (ConflictError) while the residual check finds possible
+        every original in it, refused (ExportRefused) while the residual check finds possible
         identifiers (only the command line's ``--allow-identifiers`` writes those). Logged as
         this member's export."""
         self.require_lead("export the study")

@@ -5,9 +5,9 @@ The anonymisation residual check runs before anything leaves: over the whole stu
 project, which carries the transcripts; over exactly the text a .qdc holds for a codebook (the
 codes' names and descriptions and the sets' names, ``exchange.refi_codebook.codebook_texts``).
 It uses the key file's known originals when there is one and the identifier patterns always.
-Residue refuses the export (ConflictError, naming where) unless the caller allows it
-explicitly (the command line's ``--allow-identifiers``; the workbench never does), and how many
-findings were allowed is logged with the export."""
+Residue refuses the export (ExportRefused, a ConflictError, naming where) unless the caller
+allows it explicitly (the command line's ``--allow-identifiers``; the workbench never does),
+and how many findings were allowed is logged with the export."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from thematica.errors import ConflictError, NotFoundError
+from thematica.errors import ExportRefused, NotFoundError
 from thematica.exchange.model import XProject
 from thematica.exchange.refi_codebook import codebook_texts
 from thematica.service.anonymise_residue import Residue
@@ -61,7 +61,7 @@ def refusal(found: list[Residue], what: str, remedy: str) -> str:
 def checked_codebook(
     study: StudyService, key_path: Path, *, allow_identifiers: bool = False
 ) -> Checked:
-    """The study's codebook, checked: NotFoundError if it has no codes, ConflictError naming
+    """The study's codebook, checked: NotFoundError if it has no codes, ExportRefused naming
     what was found if it carries possible identifiers and they are not allowed."""
     project = study.export_project(codebook_only=True)
     if not project.codes:
@@ -72,21 +72,21 @@ def checked_codebook(
             "rename or describe those codes, or export with "
             "thematica qdc export --allow-identifiers"
         )
-        raise ConflictError(refusal(found, "the codebook", remedy))
+        raise ExportRefused(refusal(found, "the codebook", remedy))
     return Checked(project, len(found))
 
 
 def checked_project(study: StudyService, key_path: Path) -> Checked:
-    """The whole study (journal entries and recordings left out), checked: ConflictError naming
+    """The whole study (journal entries and recordings left out), checked: ExportRefused naming
     what was found if the study carries possible identifiers. Only the command line writes a
     project with residue (``thematica qdpx export --allow-identifiers``)."""
     found = residue(study, key_path)
     if found:
         remedy = (
-            "anonymise the study first (the Anonymise page), or export with "
+            "anonymise the study first (the Anonymisation page), or export with "
             "thematica qdpx export --allow-identifiers"
         )
-        raise ConflictError(refusal(found, "the study", remedy))
+        raise ExportRefused(refusal(found, "the study", remedy))
     return Checked(study.export_project(), 0)
 
 

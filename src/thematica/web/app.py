@@ -27,10 +27,16 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from thematica import lazy
 from thematica.anonymise.keyfile import default_key_path
-from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
+from thematica.errors import (
+    AccessDenied,
+    ConflictError,
+    ExportRefused,
+    NotFoundError,
+    ThematicaError,
+)
 from thematica.service import StudyService
 from thematica.storage.database import sqlite_path
-from thematica.web.error_pages import error_page, wants_json
+from thematica.web.error_pages import EXPORT_REFUSED, error_page, wants_json
 from thematica.web.hosts import LOOPBACK
 from thematica.web.middleware import (
     AuditClient,
@@ -238,7 +244,8 @@ def create_app(
             return JSONResponse({"error": str(exc)}, status_code=status)
         if status == 401:
             return RedirectResponse("/identity", status_code=303)
-        return error_page(wb, request, status, str(exc))
+        kind = EXPORT_REFUSED if isinstance(exc, ExportRefused) else None
+        return error_page(wb, request, status, str(exc), kind)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:

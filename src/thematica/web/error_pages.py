@@ -58,6 +58,11 @@ KINDS = {
     422: Kind("This could not be done", "Nothing was changed. The reason:"),
 }
 FALLBACK = Kind("Something is not right", "Nothing was changed. The reason:")
+EXPORT_REFUSED = Kind(  # errors.ExportRefused, a 409 of its own kind
+    "Not exported: it may hold identifiers",
+    "The anonymisation check found possible identifiers in what would be written, so nothing "
+    "was written. Where:",
+)
 
 # where a refused address most likely meant to go, by its first path segment
 SECTIONS = {
@@ -100,10 +105,13 @@ def soft_member(wb: Workbench, request: Request) -> MemberStudy | None:
         return None
 
 
-def error_page(wb: Workbench, request: Request, status: int, message: str | None) -> HTMLResponse:
-    """The refusal as a page in the layout, with the status ``status``."""
+def error_page(
+    wb: Workbench, request: Request, status: int, message: str | None, kind: Kind | None = None
+) -> HTMLResponse:
+    """The refusal as a page in the layout, with the status ``status`` (and its heading and
+    explanation, unless ``kind`` gives others)."""
     me = soft_member(wb, request)
-    kind = KINDS.get(status, FALLBACK)
+    kind = kind or KINDS.get(status, FALLBACK)
     data = {
         "status": status,
         "heading": kind.heading,
@@ -117,4 +125,4 @@ def error_page(wb: Workbench, request: Request, status: int, message: str | None
     return response
 
 
-__all__ = ["KINDS", "error_page", "wants_json", "ways_on"]
+__all__ = ["EXPORT_REFUSED", "KINDS", "Kind", "error_page", "wants_json", "ways_on"]
