@@ -15,7 +15,6 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -30,17 +29,6 @@ from thematica.analysis.coefficients import (
 
 Ints = npt.NDArray[np.int64]
 EXACT = 2**53
-T = TypeVar("T")
-
-
-def instance(cls: type[T], **fields: object) -> T:
-    """``cls(**fields)`` for a frozen dataclass with no ``__post_init__``, without the generated
-    ``__init__``'s ``object.__setattr__`` per field (half the cost, for 100,000s of results).
-    The instance is the constructor's: same fields, equal, same repr and hash
-    (``tests/analysis/test_character_arrays.py``)."""
-    made = object.__new__(cls)
-    made.__dict__.update(fields)
-    return made
 
 
 def tables(
@@ -67,7 +55,6 @@ def tables(
         kappa = numerator.astype(np.float64) / denominator.astype(np.float64)
         percent = (100 * (both + neither)).astype(np.float64) / total.astype(np.float64)
     out: list[CharacterAgreement] = []
-    new = object.__new__
     for t, x, y, z, w, k, p, d, ca in zip(
         total.tolist(),
         both.tolist(),
@@ -93,18 +80,7 @@ def tables(
                 else f"both coders coded all {t} units"
             )
             k, reason = None, f"{why}, so kappa is 0/0 (percentage agreement is 100 %)"
-        made = new(CharacterAgreement)  # as `instance` does, inline: 100,000s of tables
-        made.__dict__.update(
-            total=t,
-            both=x,
-            a_only=y,
-            b_only=z,
-            neither=w,
-            percent_agreement=p,
-            kappa=k,
-            undefined=reason,
-        )
-        out.append(made)
+        out.append(CharacterAgreement(t, x, y, z, w, p, k, reason))
     return out
 
 
