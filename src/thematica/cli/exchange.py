@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -123,12 +124,7 @@ def qdpx_export(
     if media:
         _write_streaming(project, out)
     else:
-        buffer = io.BytesIO()
-        write_qdpx(project, buffer)
-        try:
-            private_files.write_bytes(out, buffer.getvalue())
-        except OSError as exc:
-            raise CliError(f"{out}: cannot be written ({exc.strerror or exc})") from None
+        _write_private(out, lambda buffer: write_qdpx(project, buffer))
     codings = sum(len(s.codings) for s in project.sources)
     recordings = sum(1 for s in project.sources if s.media is not None)
     with open_study(study) as service:
@@ -146,6 +142,16 @@ def qdpx_export(
         + (f", {plural(recordings, 'recording')}" if media else "")
     )
     warn_allowed(allowed)
+
+
+def _write_private(out: Path, write: Callable[[io.BytesIO], None]) -> None:
+    """What ``write`` writes, as the private file ``out`` (whole, or not at all)."""
+    buffer = io.BytesIO()
+    write(buffer)
+    try:
+        private_files.write_bytes(out, buffer.getvalue())
+    except OSError as exc:
+        raise CliError(f"{out}: cannot be written ({exc.strerror or exc})") from None
 
 
 def _write_streaming(project: XProject, out: Path) -> None:
@@ -334,12 +340,7 @@ def qdc_export(study: str, out: Path, allow_identifiers: bool) -> None:
             service, default_key_path(study), allow_identifiers=allow_identifiers
         )
         project, allowed = codebook.project, codebook.identifiers_allowed
-        buffer = io.BytesIO()
-        write_qdc(project, buffer)
-        try:
-            private_files.write_bytes(out, buffer.getvalue())
-        except OSError as exc:
-            raise CliError(f"{out}: cannot be written ({exc.strerror or exc})") from None
+        _write_private(out, lambda buffer: write_qdc(project, buffer))
         counts = {"codes": len(project.codes), "identifiers_allowed": allowed}
         service.record_export("qdc", counts=counts)
     click.echo(f"Wrote {out}: {len(project.codes)} codes, {len(project.sets)} sets")

@@ -8,7 +8,6 @@ was. Methods take and return plain domain objects; nothing outside ``thematica.s
 from __future__ import annotations
 
 import contextlib
-import copy
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -70,7 +69,6 @@ from thematica.service.facade_notes import NotesMethods
 from thematica.service.facade_reconcile import ReconcileMethods
 from thematica.service.facade_retrieval import RetrievalMethods
 from thematica.service.recruitment_methods import RecruitmentMethods
-from thematica.service.sessions import SharedReads
 from thematica.service.withdrawal_methods import WithdrawalMethods
 from thematica.storage import creation, search_index
 from thematica.storage.database import Migration, current_revision, open_database, sqlite_path
@@ -230,21 +228,6 @@ class StudyService(
             conn.exec_driver_sql("VACUUM")
             busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         return busy is None or busy[0] == 0
-
-    @contextmanager
-    def shared_reads(self) -> Iterator[StudyService]:
-        """The study, for a run of reads that share one session and its lookups (a request of
-        the workbench): the answer is a view of this service whose reads open one session, at
-        the first, and make each lookup every read repeats (which transcripts a member may
-        read, the codebook's paths) once in it. A change through the view runs in its own
-        transaction and ends what was shared, so the reads after it see it. Closing the view
-        (at the end of the block) closes its session; the study stays open."""
-        view = copy.copy(self)
-        view._shared = SharedReads(self._engine)
-        try:
-            yield view
-        finally:
-            view._shared.close()
 
     def close(self) -> None:
         if self._shared is not None:  # a view of shared reads: its session, not the study

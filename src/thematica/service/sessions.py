@@ -9,9 +9,10 @@ own, and the reads after it see it."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
@@ -71,6 +72,21 @@ def memo(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
 class Sessions:
     _engine: Engine
     _shared: SharedReads | None = None
+
+    @contextmanager
+    def shared_reads(self) -> Iterator[Self]:
+        """The study, for a run of reads that share one session and its lookups (a request of
+        the workbench): the answer is a view of this service whose reads open one session, at
+        the first, and make each lookup every read repeats (which transcripts a member may
+        read, the codebook's paths, ...) once in it. A change through the view runs in its own
+        transaction and ends what was shared, so the reads after it see it. Closing the view
+        (at the end of the block) closes its session; the study stays open."""
+        view = copy.copy(self)
+        view._shared = SharedReads(self._engine)
+        try:
+            yield view
+        finally:
+            view._shared.close()
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
