@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
 from tests.service.test_member_rules import ANON, CODER, LEAD, PAIN, READER, team
@@ -18,6 +18,7 @@ from thematica.errors import AccessDenied, NotFoundError
 from thematica.service import StudyService
 from thematica.service.acting import HIDDEN_FILE
 from thematica.service.sessions import MEMO, SharedReads, memo
+from thematica.storage.models import TeamMemberRow
 
 __all__ = ["team"]  # the fixture, imported for the tests below
 
@@ -94,10 +95,21 @@ def test_a_change_through_the_engine_ends_what_was_shared(team: StudyService) ->
         with pytest.raises(AccessDenied):
             anon.transcript("P1")
         with Session(view.engine) as s, s.begin():
-            from sqlalchemy import update
+            s.execute(update(TeamMemberRow).values(anonymised_only=False))
+        assert anon.transcript("P1").id > 0
 
-            from thematica.storage.models import TeamMemberRow
 
+def test_a_change_made_beside_the_view_is_seen_by_its_next_read(team: StudyService) -> None:
+    """The workbench changes the team through the service itself, not the request's view, and
+    the anonymisation layer commits with sessions of its own: the view's next read sees both."""
+    with team.shared_reads() as view:
+        assert "Nia Reed" not in {m.name for m in view.team()}  # memoised
+        team.add_team_member("Nia Reed", MemberRole.CODER)  # the service, not the view
+        assert "Nia Reed" in {m.name for m in view.team()}
+        anon = view.as_member(ANON)
+        with pytest.raises(AccessDenied):
+            anon.transcript("P1")
+        with Session(team._engine) as s, s.begin():  # as the anonymisation layer writes
             s.execute(update(TeamMemberRow).values(anonymised_only=False))
         assert anon.transcript("P1").id > 0
 

@@ -4,12 +4,15 @@ change, over the study's engine.
 A request of the workbench makes a dozen reads (the transcript, its codings, the codebook,
 the member's read rule, ...). Through :meth:`StudyService.shared_reads` they share one session,
 and the lookups every read repeats (which transcripts the member may read, the code paths) are
-made once in it (:func:`memo`). Any change ends what was shared: it runs in a transaction of its
-own, and the reads after it see it."""
+made once in it (:func:`memo`). Any change ends what was shared: a transaction committed through
+the study's engine, by this view, another service object on it (the workbench's own) or the
+anonymisation layer's sessions, is seen by the view's next read, which starts afresh."""
 
 from __future__ import annotations
 
 import copy
+import threading
+import weakref
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import Any, Self, TypeVar
@@ -22,15 +25,41 @@ KEPT = "thematica.kept"  # and of the rows it has loaded, held for as long as it
 T = TypeVar("T")
 
 
+_COMMITS: weakref.WeakKeyDictionary[Engine, list[int]] = weakref.WeakKeyDictionary()
+_WATCH = threading.Lock()
+
+
+def commits(engine: Engine) -> list[int]:
+    """A count (in a one-item list) of the transactions committed through ``engine`` in this
+    process, by any session or connection. Threads may race on it: a count that moved, by one
+    or more, is all a reader asks of it."""
+    with _WATCH:
+        found = _COMMITS.get(engine)
+        if found is None:
+            counter = _COMMITS[engine] = [0]
+
+            def committed(_connection: object) -> None:
+                counter[0] += 1
+
+            event.listen(engine, "commit", committed)
+            found = counter
+        return found
+
+
 class SharedReads:
     """One session for a run of reads, opened at the first, with a memo of lookups; a change
-    ends both (:meth:`end`), so nothing read before a change is reused after it."""
+    ends both (:meth:`end`), so nothing read before a change is reused after it. A transaction
+    committed through the engine since the last read (:func:`commits`) ends them too."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._session: Session | None = None
+        self._commits = commits(engine)
+        self._seen = self._commits[0]
 
     def session(self) -> Session:
+        if self._commits[0] != self._seen:
+            self.end()  # something was committed since the last read: start afresh
         if self._session is None:
             session = Session(self._engine, expire_on_commit=False, info={MEMO: {}, KEPT: []})
             # The identity map holds rows weakly: the study's row, fetched by several reads
@@ -42,6 +71,7 @@ class SharedReads:
     def end(self) -> None:
         """Forget what was read: the memo, the loaded rows and the open read transaction. The
         session stays usable (a read that called a change goes on with it)."""
+        self._seen = self._commits[0]
         if self._session is not None:
             self._session.rollback()  # ends the transaction and expires every loaded row
             self._session.info[MEMO] = {}
