@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import shlex
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -41,6 +41,7 @@ from thematica.web.hosts import LOOPBACK
 from thematica.web.middleware import (
     AuditClient,
     BodyLimit,
+    SameOriginChanges,
     SecurityHeaders,
     SharedReadsPerRequest,
     SignInGate,
@@ -134,9 +135,6 @@ def tune_gc() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
-UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
 class NotReadyForTeam(ThematicaError):
     """A study served to a network (or from PostgreSQL) before its members can sign in."""
 
@@ -183,20 +181,6 @@ def create_app(
     )
     app.state.service = service
 
-    @app.middleware("http")
-    async def same_origin_changes(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        origin = request.headers.get("origin")
-        if request.method in UNSAFE and origin is not None:
-            own = f"{request.url.scheme}://{request.headers.get('host', '')}"
-            if origin != own:
-                return PlainTextResponse(
-                    f"refused: a change sent from {origin[:100]}, not from this workbench",
-                    status_code=403,
-                )
-        return await call_next(request)
-
     def resolve(token: str | None) -> tuple[bool, object]:
         required = team_server or service.signin_required()
         if not required or not token:
@@ -205,9 +189,10 @@ def create_app(
 
     # the last added runs first: headers on every answer, then the body limit, then the Host
     # check, then who is signed in (and the CSRF token of every change), then the client the
-    # audit log names (a proxy-headers middleware runs before it), then (innermost) the
-    # request's view of the study, whose reads share one session
+    # audit log names (a proxy-headers middleware runs before it), then the Origin of a change,
+    # then (innermost) the request's view of the study, whose reads share one session
     app.add_middleware(SharedReadsPerRequest, service=service)
+    app.add_middleware(SameOriginChanges)
     app.add_middleware(AuditClient)
     app.add_middleware(SignInGate, resolve=resolve)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))

@@ -12,6 +12,7 @@ including the Host check's and the body limit's own refusals).
   (htmx and the page scripts send it, ``static/csrf.js``) or a ``csrf_token`` form field. The
   sign-in and invitation forms, sent before there is a session, are protected instead by a
   token of their own (a cookie matched by a hidden field), the Origin check and SameSite.
+* :class:`SameOriginChanges` refuses a change sent from another origin.
 * :class:`SharedReadsPerRequest` gives each request a view of the study whose reads share
   one session and its lookups (``StudyService.shared_reads``), closed when the answer is sent.
 * :class:`SecurityHeaders` adds the Content-Security-Policy and its companions to every answer,
@@ -158,6 +159,30 @@ class AuditClient:
         peer = scope.get("client")
         with acting_from(f"web:{peer[0] if peer else 'unknown'}"):
             await self.app(scope, receive, send)
+
+
+class SameOriginChanges:
+    """Refuses a change (POST, PUT, PATCH, DELETE) whose ``Origin`` is not this workbench's own
+    scheme and Host: a form or script on another site, or another program on this machine that
+    names its own origin. A request without ``Origin`` passes here (browsers send it with every
+    change; the CSRF token of :class:`SignInGate` covers the rest). Plain ASGI: it adds nothing
+    to a request it lets through."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in UNSAFE:
+            headers = Headers(scope=scope)
+            origin = headers.get("origin")
+            if origin is not None and origin != f"{scope['scheme']}://{headers.get('host', '')}":
+                refused = PlainTextResponse(
+                    f"refused: a change sent from {origin[:100]}, not from this workbench",
+                    status_code=403,
+                )
+                await refused(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class SharedReadsPerRequest:
