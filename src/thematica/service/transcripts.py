@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from thematica.domain import (
@@ -327,23 +327,32 @@ def _resolve(session: Session, ref: str) -> int:
     )
 
 
+# A transcript's turns as plain rows, in order: built once, so that SQLAlchemy's cache key for
+# it is computed once (every transcript page, its JSON twin and its fragments read them).
+_TURNS = (
+    select(
+        TurnRow.position,
+        TurnRow.speaker,
+        TurnRow.role,
+        TurnRow.start_offset,
+        TurnRow.end_offset,
+        TurnRow.start_ms,
+        TurnRow.end_ms,
+    )
+    .where(TurnRow.transcript_id == bindparam("transcript"))
+    .order_by(TurnRow.position)
+)
+
+
 def get(session: Session, transcript_id: int) -> Transcript:
     row = session.get(TranscriptRow, transcript_id)
     if row is None:
         raise NotFoundError(f"no transcript {transcript_id}")
+    text = row.text
     turns = tuple(
-        Turn(
-            t.position,
-            t.speaker,
-            SpeakerRole(t.role),
-            t.start_offset,
-            t.end_offset,
-            row.text[t.start_offset : t.end_offset],
-            t.start_ms,
-            t.end_ms,
-        )
-        for t in session.scalars(
-            select(TurnRow).where(TurnRow.transcript_id == transcript_id).order_by(TurnRow.position)
+        Turn(position, speaker, SpeakerRole(role), start, end, text[start:end], start_ms, end_ms)
+        for position, speaker, role, start, end, start_ms, end_ms in session.execute(
+            _TURNS, {"transcript": transcript_id}
         )
     )
     label = (
