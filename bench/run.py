@@ -3,7 +3,7 @@
     python bench/run.py import [--transcripts 1000] [--words 8000] [--repeat 3]
     python bench/run.py analysis [--codings 100000] [--codes 300]
     python bench/run.py anonymise
-    python bench/run.py exchange
+    python bench/run.py exchange [--repeat 1]
     python bench/run.py web [--opens 50] [--adds 300] [--signin]
     python bench/run.py web-coding [--codings 50] [--words 8000] [--codes 300]
     python bench/run.py search [--repeat 20]
@@ -615,6 +615,9 @@ def main() -> None:
     exch.add_argument("--transcripts", type=int, default=1000)
     exch.add_argument("--words", type=int, default=8000)
     exch.add_argument("--codings", type=int, default=100_000, help="codings per coder")
+    exch.add_argument(
+        "--repeat", type=int, default=1, help="export and import runs, alternated (best time)"
+    )
     web = sub.add_parser("web", help="open a transcript and add codings over HTTP (p50/p95)")
     web.add_argument("--transcripts", type=int, default=1000)
     web.add_argument("--words", type=int, default=8000)
@@ -729,7 +732,8 @@ def main() -> None:
         sys.path.insert(0, str(HERE))
         from exchange_bench import bench_exchange
 
-        bench_exchange(_analysis_study(args.transcripts, args.words, args.codings, 300), OUT)
+        study = _analysis_study(args.transcripts, args.words, args.codings, 300)
+        bench_exchange(study, OUT, args.repeat)
     elif args.command == "web":
         bench_web(
             args.transcripts,

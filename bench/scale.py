@@ -8,8 +8,8 @@ in transcripts and in codings. For each size this runs, each in a child process 
 ``run.py import`` (the transcripts' import, with the floor), ``run.py analysis --only`` for each
 of counts, counts by group, matrix, saturation, agreement with its disagreements and
 co-occurrence (best of ``--repeat``; one command per process, so its peak memory is that
-command's), ``run.py exchange`` (REFI-QDA export and re-import, each in a child that reports its
-own peak) and ``run.py web`` (a transcript page and adding codings over HTTP), and reads each
+command's), ``run.py exchange`` (REFI-QDA export and re-import, best of ``--repeat``, each run in
+a child that reports its own peak; the largest is kept) and ``run.py web`` (a transcript page and adding codings over HTTP), and reads each
 child's peak memory from the kernel (``os.wait4``: that child, not the largest child so far).
 The study of each size is built once under ``bench/out`` and reused.
 
@@ -73,7 +73,9 @@ def _figures(
         for name, value in analysed["best_of"].items():  # type: ignore[union-attr]
             if name.endswith("_s"):
                 found[f"{name[:-2]} (s)"] = (float(value), peak)
-    exchanged, _ = _run(["exchange", *common, "--codings", str(size.codings)])
+    exchanged, _ = _run(
+        ["exchange", *common, "--codings", str(size.codings), "--repeat", str(repeat)]
+    )
     for step in ("export", "import"):  # each ran in a child of its own, which reports its peak
         found[f"REFI {step} (s)"] = (
             float(exchanged[f"{step}_s"]),  # type: ignore[arg-type]
