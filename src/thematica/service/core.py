@@ -70,7 +70,7 @@ from thematica.service.facade_reconcile import ReconcileMethods
 from thematica.service.facade_retrieval import RetrievalMethods
 from thematica.service.recruitment_methods import RecruitmentMethods
 from thematica.service.withdrawal_methods import WithdrawalMethods
-from thematica.storage import creation, search_index
+from thematica.storage import bulk, creation, search_index
 from thematica.storage.database import Migration, current_revision, open_database, sqlite_path
 from thematica.storage.models import (
     ParticipantRow,
@@ -268,7 +268,11 @@ class StudyService(
                 with service._transaction() as session:
                     ids = exchange.ImportIds()
                     journal = mapped is not None and mapped.journal
-                    service.import_summary = exchange.from_project(session, project, ids, journal)
+                    with bulk.indexes_built_after(session.connection(), "codings"):
+                        service.import_summary = exchange.from_project(
+                            session, project, ids, journal
+                        )
+                        session.flush()
                     if mapped is not None and mapped.any:
                         service.import_mapped = mappings.apply_at_import(
                             session, project, ids, mapped

@@ -39,6 +39,11 @@ INDEX_OBJECTS = frozenset(
     | {f"search_turns_{suffix}" for suffix in ("data", "idx", "content", "docsize", "config")}
 )
 BATCH = 50  # transcripts read and indexed at a time
+# FTS5's own default: after new turns are indexed, merge once 4 segments of a size are there.
+# :func:`rebuild` turns it off while it indexes everything, and merges once at the end: merging
+# as it goes rewrote the growing index again and again (4 times the work for 3 times the turns).
+AUTOMERGE = 4
+_AUTOMERGE = "INSERT INTO search_turns(search_turns, rank) VALUES ('automerge', :segments)"
 
 
 def is_index_object(name: str | None) -> bool:
@@ -131,8 +136,10 @@ def rebuild(session: Session | Connection) -> None:
         session.flush()
     if conn.dialect.name == "sqlite":
         conn.execute(text("INSERT INTO search_turns(search_turns) VALUES ('delete-all')"))
+        conn.execute(text(_AUTOMERGE), {"segments": 0})  # merged once, by 'optimize'
         _index(conn)
         conn.execute(text("INSERT INTO search_turns(search_turns) VALUES ('optimize')"))
+        conn.execute(text(_AUTOMERGE), {"segments": AUTOMERGE})
     else:
         conn.execute(text("DELETE FROM search_turns"))
         _index(conn)
