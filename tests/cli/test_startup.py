@@ -181,3 +181,42 @@ def test_imports_without_gc_restores_the_collector_and_freezes_only_new_imports(
     with pytest.raises(RuntimeError), imports_without_gc():
         raise RuntimeError("an import that fails")
     assert gc.isenabled()
+
+
+RENDERERS = "rich.console,rich.table,rich.tree,rich.progress"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("info", "{study}", "--format", "json"),
+        ("transcripts", "import", "{study}", "{file}", "--format", "json"),
+        ("transcripts", "list", "{study}", "--format", "json"),
+        ("counts", "{study}", "--format", "json"),
+        ("codebook", "show", "{study}", "--format", "json"),
+    ],
+    ids=lambda c: " ".join(c[:2]),
+)
+def test_json_output_does_not_load_the_text_renderer(
+    demo_copy: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """rich draws tables and trees for text output; ``--format json`` starts without its
+    renderers (``rich.box``, a few constants, may load)."""
+    text = tmp_path / "p1.txt"
+    text.write_text("Interviewer: How is work?\nParticipant: Busy.\n", encoding="utf-8")
+    args = [a.format(study=demo_copy, file=text) for a in command]
+    done = subprocess.run(
+        [sys.executable, "-c", OPENING_PROBE, RENDERERS, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+    if command[0] == "counts":  # the text output still draws its tables
+        drawn = subprocess.run(
+            [sys.executable, "-m", "thematica", "counts", str(demo_copy)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert "n/N" in drawn.stdout

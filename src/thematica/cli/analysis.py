@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 import click
 from rich import box
-from rich.table import Table
 
 from thematica import serialise
 from thematica.cli.codebook import code_path
@@ -241,6 +240,8 @@ def _print_counts_text(report: CountsReport) -> None:
     def table(title: str, nodes: tuple[NodeCount, ...]) -> None:
         if not nodes:
             return
+        from rich.table import Table  # rich loads for text output only
+
         t = Table(
             title,
             "n/N",
@@ -422,6 +423,8 @@ def saturation(
             else f"not reached ({francis.reason or 'streak ' + str(francis.streak)})"
         )
     )
+    from rich.table import Table  # rich loads for text output only
+
     t = Table(
         "#",
         "Participant",
@@ -493,6 +496,8 @@ def matrix(study: str, attribute: str, level: int, coders: str, rows: str, fmt: 
     if fmt == "json":
         print_json(serialise.matrix(report))
         return
+    from rich.table import Table  # rich loads for text output only
+
     t = Table("", *(f"{v} (N={n})" for v, n in report.values), box=box.SIMPLE_HEAD, pad_edge=False)
     for row in report.rows:
         t.add_row(
@@ -528,6 +533,8 @@ def cooccurrence(study: str, level: int, coders: str, top: int, fmt: str) -> Non
     if fmt == "json":
         print_json(serialise.cooccurrence(report))
         return
+    from rich.table import Table  # rich loads for text output only
+
     t = Table(
         "Code",
         "Code",

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 import click
 from rich import box
-from rich.table import Table
 
 from thematica.cli.codebook import acting
 from thematica.cli.output import (
@@ -215,6 +214,8 @@ def anonymise_review(
         print_json(pending)
         return
     if not deciding and not interactive:
+        from rich.table import Table  # rich loads for text output only
+
         table = Table(
             "#",
             "Participant",

@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 
 import click
 from rich import box
-from rich.table import Table
-from rich.tree import Tree
 
 from thematica.cli.output import (
     CliError,
@@ -119,6 +117,8 @@ def codebook_show(study: str, level: int | None, fmt: str) -> None:
         chosen = [c for c in codes if c.level is lvl]
         if not chosen:
             continue
+        from rich.tree import Tree  # rich loads for text output only
+
         root = Tree(f"[bold]Level {int(lvl)}[/bold] ({'coders' if lvl is Level.ONE else 'agreed'})")
         branches: dict[tuple[str, ...], Tree] = {(): root}
         for code in chosen:
@@ -268,6 +268,8 @@ def codebook_lineage(study: str, fmt: str) -> None:
     if fmt == "json":
         print_json(entries)
         return
+    from rich.table import Table  # rich loads for text output only
+
     table = Table("#", "When", "Who", "What", box=box.SIMPLE_HEAD, pad_edge=False)
     for e in entries:
         what = e.summary + (f" [undone {e.undone_at:%Y-%m-%d %H:%M}]" if e.undone_at else "")
@@ -349,6 +351,8 @@ def codings_list(
         print_json(items)
         return
     width = max(40, min(os.get_terminal_size().columns if os.isatty(1) else 100, 160) - 50)
+    from rich.table import Table  # rich loads for text output only
+
     table = Table("#", "Participant", "Code", "Coder", "Text", box=box.SIMPLE_HEAD, pad_edge=False)
     for c in items:
         text = c.text if len(c.text) <= width else c.text[: width - 1] + "…"

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
 
 from thematica.errors import InputError, ThematicaError
 from thematica.lazy import imports_without_gc
 
 if TYPE_CHECKING:  # the service (and SQLAlchemy) load only when a command opens a study
+    from rich.console import Console  # and rich only when text is drawn (not for --format json)
+
     from thematica.service import StudyService
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -54,6 +55,8 @@ def format_option(func: F) -> F:
 
 
 def console() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=False)
 
 

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import click
 from rich import box
-from rich.table import Table
 
 from thematica.cli.output import (
     CliError,
@@ -95,6 +94,8 @@ def participants_list(study: str, fmt: str) -> None:
             "No participants yet (import a register: thematica participants import STUDY FILE)"
         )
         return
+    from rich.table import Table  # rich loads for text output only
+
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     table.add_column("Label", no_wrap=True)
     table.add_column("Group")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 
 import click
-from rich.table import Table
 
 from thematica.cli.output import CliError, console, format_option, open_study, print_json
 from thematica.domain import MemberRole, Scope
@@ -225,6 +224,8 @@ def team_list(study: str, fmt: str) -> None:
     if not members:
         click.echo("No team members yet (add one: thematica team add STUDY NAME --role lead)")
         return
+    from rich.table import Table  # rich loads for text output only
+
     table = Table("Name", "Role", "Sees", "Password", "Active", "E-mail")
     for m in members:
         table.add_row(

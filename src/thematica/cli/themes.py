@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import click
-from rich.tree import Tree
 
 from thematica.cli.codebook import BY, acting, code_path
 from thematica.cli.output import CliError, console, format_option, open_study, print_json
@@ -97,6 +96,8 @@ def themes_show(study: str, fmt: str) -> None:
     if not nodes:
         click.echo("No themes yet (add one: thematica themes add STUDY 'Theme name')")
         return
+    from rich.tree import Tree  # rich loads for text output only
+
     root = Tree("[bold]Themes[/bold]")
     branches: dict[tuple[str, ...], Tree] = {(): root}
     for node in nodes:

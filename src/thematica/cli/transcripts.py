@@ -10,10 +10,6 @@ from functools import partial
 from pathlib import Path
 
 import click
-from rich import box
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from thematica.cli.output import (
     CliError,
@@ -66,6 +62,15 @@ def _progress(total: int, enabled: bool) -> Iterator[partial[None] | None]:
     if not enabled:
         yield None
         return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     columns = (TextColumn("Importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task("import", total=total)
@@ -188,6 +193,9 @@ def transcripts_list(study: str, fmt: str) -> None:
     if not items:
         click.echo("No transcripts yet (import some: thematica transcripts import STUDY FILES...)")
         return
+    from rich import box  # rich loads only for text output
+    from rich.table import Table
+
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     table.add_column("#", justify="right")
     table.add_column("Participant", no_wrap=True)
@@ -302,6 +310,9 @@ def transcripts_speakers(study: str, ref: str, assignments: tuple[str, ...], fmt
     if fmt == "json":
         print_json({"transcript": transcript.id, "speakers": rows})
         return
+    from rich import box
+    from rich.table import Table
+
     table = Table("Speaker", "Role", "Words", box=box.SIMPLE_HEAD)
     for row in rows:
         table.add_row(str(row["speaker"]) or "(unnamed)", str(row["role"]), f"{row['words']:,}")

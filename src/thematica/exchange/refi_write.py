@@ -409,8 +409,9 @@ def write_qdpx(project: XProject, fileobj: BinaryIO) -> None:
     """Write ``project`` to ``fileobj`` as a .qdpx: ``project.qde`` (UTF-8, no BOM) and one
     ``sources/<guid>.txt`` (UTF-8, no BOM) per source. Positions are code points.
 
-    Deflate's fastest level: about six times the speed of the default for a fifth more bytes
-    (transcripts and their XML compress well either way), and any reader inflates it alike."""
+    Deflate's fastest level: about six times the speed of the default for about a sixth more
+    bytes (workload L's .qdpx: 36.6 MB against 31.7 MB; transcripts and their XML compress well
+    either way), and any reader inflates it alike."""
     with zipfile.ZipFile(
         fileobj, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1
     ) as archive:
