@@ -81,6 +81,11 @@ def _figures(
             float(exchanged[f"{step}_s"]),  # type: ignore[arg-type]
             float(exchanged[f"{step}_peak_mb"]),  # type: ignore[arg-type]
         )
+    for half in ("read", "store"):  # the fastest import's two halves, to see which one grows
+        found[f"REFI import: {half} (s)"] = (
+            float(exchanged[f"import_{half}_s"]),  # type: ignore[arg-type]
+            float(exchanged["import_peak_mb"]),  # type: ignore[arg-type]
+        )
     web, peak = _run(["web", *common, "--codings", str(size.codings), "--opens", "30"])
     for name in ("open_transcript_page", "add_coding"):
         found[f"{name} p95 (ms)"] = (float(web[name]["p95_ms"]), peak)  # type: ignore[index]

@@ -49,6 +49,8 @@ def test_two_runs_over_the_demo(
     assert len(answer["export_runs_s"]) == len(answer["import_runs_s"]) == 2
     assert answer["export_s"] == min(answer["export_runs_s"])
     assert answer["import_s"] == min(answer["import_runs_s"])
+    halves = answer["import_read_s"] + answer["import_store_s"]  # of that fastest run
+    assert abs(halves - answer["import_s"]) <= 0.011 and answer["import_store_s"] > 0
     assert answer["export_peak_mb"] > 0 and answer["import_peak_mb"] > 0
     assert answer["codings_after_import"] == answer["codings"] > 0
     assert (tmp_path / "exchange.qdpx").exists()
