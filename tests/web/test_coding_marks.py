@@ -27,6 +27,13 @@ def test_segments_cut_at_every_boundary_and_name_what_covers_them() -> None:
     assert "".join(s["text"] for s in cut) == text
 
 
+def test_a_turn_no_coding_touches_is_one_plain_segment() -> None:
+    assert segments(40, "no codes here 😖", []) == [
+        {"text": "no codes here 😖", "layers": [], "opens": [], "title": ""}
+    ]
+    assert segments(40, "", []) == []  # an empty turn draws nothing, as a cut one would
+
+
 def test_a_coding_running_past_the_turn_is_cut_at_its_edges() -> None:
     cut = segments(10, "abcdef", [coding(0, 13, 0, "x")])
     assert [(s["text"], s["layers"]) for s in cut] == [("abc", [0]), ("def", [])]

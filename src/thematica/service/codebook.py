@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
-from sqlalchemy import ColumnElement, func, insert, select
+from sqlalchemy import BindParameter, ColumnElement, Integer, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from thematica.domain import (
@@ -108,6 +108,17 @@ class CodeRecord(NamedTuple):
     owner_id: int | None
 
 
+_CODE_COLUMNS = select(
+    CodeRow.id,
+    CodeRow.parent_id,
+    CodeRow.name,
+    CodeRow.description,
+    CodeRow.colour,
+    CodeRow.level,
+    CodeRow.owner_id,
+)
+
+
 @dataclass(frozen=True)
 class CodeView:
     """Every code with its full path, for reading only: plain records, about ten times cheaper
@@ -123,16 +134,7 @@ class CodeView:
 
     @classmethod
     def _read(cls, session: Session) -> CodeView:
-        columns = select(
-            CodeRow.id,
-            CodeRow.parent_id,
-            CodeRow.name,
-            CodeRow.description,
-            CodeRow.colour,
-            CodeRow.level,
-            CodeRow.owner_id,
-        )
-        rows = {r[0]: CodeRecord._make(r) for r in session.execute(columns)}
+        rows = {r[0]: CodeRecord._make(r) for r in session.execute(_CODE_COLUMNS)}
         return cls(rows, _code_paths(rows))
 
     def descendants(self, code_id: int) -> set[int]:
@@ -179,10 +181,13 @@ def member_id(session: Session, name: str) -> int:
     return memo(session, ("member", name.strip().lower()), lambda: _member_id(session, name))
 
 
+_MEMBER_ID = select(TeamMemberRow.id).where(func.lower(TeamMemberRow.name) == bindparam("name"))
+_MEMBER_NAMES = select(TeamMemberRow.id, TeamMemberRow.name)
+# Statements a page runs every time are built once (building one costs more than running it).
+
+
 def _member_id(session: Session, name: str) -> int:
-    found = session.scalar(
-        select(TeamMemberRow.id).where(func.lower(TeamMemberRow.name) == name.strip().lower())
-    )
+    found = session.scalar(_MEMBER_ID, {"name": name.strip().lower()})
     if found is None:
         team = ", ".join(session.scalars(select(TeamMemberRow.name).order_by(TeamMemberRow.id)))
         raise NotFoundError(
@@ -242,7 +247,7 @@ def codes(
         counts.update(dict(session.execute(query).all()))
     chosen = [i for i, r in index.rows.items() if level is None or r.level == int(level)]
     chosen.sort(key=lambda i: (index.rows[i].level, _key(index.paths[i])))
-    members = dict(session.execute(select(TeamMemberRow.id, TeamMemberRow.name)).all())
+    members = dict(session.execute(_MEMBER_NAMES).all())
     return tuple(
         Code(
             id=i,
@@ -649,12 +654,10 @@ def list_codings(
         CodingRow.transcript_id, CodingRow.start_offset, CodingRow.end_offset, CodingRow.id
     )
     results = session.execute(query).all()  # plain rows: a page lists hundreds of codings
+    if not results:
+        return ()
     tids = {row.transcript_id for row in results}
-    texts = dict(
-        session.execute(
-            select(TranscriptRow.id, TranscriptRow.text).where(TranscriptRow.id.in_(tids))
-        ).all()
-    )
+    texts = dict(session.execute(_TEXTS, {"ids": sorted(tids)}).all())
     labels = tx.participant_labels(session, tids)
     return tuple(
         make_coding(
@@ -668,6 +671,10 @@ def list_codings(
         for row in results
     )
 
+
+_TEXTS = select(TranscriptRow.id, TranscriptRow.text).where(
+    TranscriptRow.id.in_(bindparam("ids", expanding=True))
+)
 
 CODING_FIELDS = (
     CodingRow.id,
@@ -731,9 +738,16 @@ def hidden_codings(session: Session, member: int) -> ColumnElement[bool] | None:
     """Blind coding's rule, as a condition on codings: while the study codes blind, a member
     does not see other coders' level-one codings in transcripts the lead has not revealed (the
     agreed level-two layer is always visible). ``None`` when the study does not code blind."""
+    return _hidden_from(member) if codes_blind(session) else None
+
+
+def codes_blind(session: Session) -> bool:
+    """Whether the study codes blind (the condition :func:`hidden_codings` applies then)."""
     study = session.get(StudyRow, 1)
-    if study is None or not study.blind_coding:
-        return None
+    return study is not None and bool(study.blind_coding)
+
+
+def _hidden_from(member: int | BindParameter[int]) -> ColumnElement[bool]:
     return (
         CodingRow.transcript_id.in_(
             select(TranscriptRow.id).where(TranscriptRow.revealed_at.is_(None))
@@ -741,6 +755,11 @@ def hidden_codings(session: Session, member: int) -> ColumnElement[bool] | None:
         & CodingRow.code_id.in_(select(CodeRow.id).where(CodeRow.level == int(Level.ONE)))
         & (CodingRow.coder_id != member)
     )
+
+
+HIDDEN_FROM_VIEWER = _hidden_from(bindparam("viewer", type_=Integer))
+"""Blind coding's condition for a statement built once: it takes the member's id as the
+parameter ``viewer``. Apply it only while :func:`codes_blind`, as :func:`hidden_codings` does."""
 
 
 def check_sibling_name(

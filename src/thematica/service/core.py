@@ -93,6 +93,7 @@ else:  # loaded at first use: most commands need none of them (bench/run.py cli)
     mappings = lazy_module("thematica.service.mappings")
 
 MAX_TITLE = 500
+_TITLE = select(StudyRow.title).where(StudyRow.id == 1)  # every page shows it: built once
 
 
 class StudyService(
@@ -341,7 +342,7 @@ class StudyService(
         """The study's title alone, which every workbench page shows: one row, none of
         :meth:`info`'s counts over every transcript."""
         with self._session() as session:
-            return session.scalar(select(StudyRow.title).where(StudyRow.id == 1)) or ""
+            return session.scalar(_TITLE) or ""
 
     def _permissions_warning(self) -> str | None:
         path = sqlite_path(self.location)

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, cast, func, select
+from sqlalchemy import BigInteger, Integer, Select, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from thematica.domain import Level
@@ -60,7 +60,10 @@ def _big(column: Any) -> Any:
     return cast(column, BigInteger)
 
 
-def _codings(session: Session, transcript: int, member: int) -> tuple[Any, ...]:
+def _codings_seen(blind: bool) -> Select[Any]:
+    """The transcript's level-one codings as the member sees them, folded into one row:
+    parameters ``transcript`` and (``blind``: the study codes blind) ``viewer``."""
+    transcript = bindparam("transcript", type_=Integer)
     level_one = select(CodeRow.id).where(CodeRow.level == int(Level.ONE))
     revealed = select(TranscriptRow.revealed_at).where(TranscriptRow.id == transcript)
     query = select(
@@ -74,27 +77,38 @@ def _codings(session: Session, transcript: int, member: int) -> tuple[Any, ...]:
         func.max(CodingRow.modified_at),
         revealed.scalar_subquery(),
     ).where(CodingRow.transcript_id == transcript, CodingRow.code_id.in_(level_one))
-    hidden = cb.hidden_codings(session, member)
-    if hidden is not None:
-        query = query.where(~hidden)
-    return tuple(session.execute(query).one())
+    return query.where(~cb.HIDDEN_FROM_VIEWER) if blind else query
+
+
+_CODINGS_SEEN = {blind: _codings_seen(blind) for blind in (False, True)}  # built once
+
+
+def _codings(session: Session, transcript: int, member: int) -> tuple[Any, ...]:
+    query = _CODINGS_SEEN[cb.codes_blind(session)]
+    return tuple(session.execute(query, {"transcript": transcript, "viewer": member}).one())
+
+
+def _codebook_rows() -> Select[Any]:
+    lineage = select(func.max(LineageRow.id), func.count(LineageRow.undone_at)).subquery()
+    return select(
+        func.count(CodeRow.id),
+        func.sum(_big(CodeRow.id) * (func.coalesce(CodeRow.parent_id, 0) + 1)),
+        func.sum(_big(CodeRow.id) * func.length(CodeRow.name)),
+        func.sum(_big(CodeRow.id) * func.length(func.coalesce(CodeRow.colour, ""))),
+        select(lineage.c[0]).scalar_subquery(),
+        select(lineage.c[1]).scalar_subquery(),
+    )
+
+
+_CODEBOOK = _codebook_rows()
+_LATEST_CORRECTION = select(func.max(CorrectionRow.id)).where(
+    CorrectionRow.transcript_id == bindparam("transcript")
+)
 
 
 def _codebook(session: Session) -> tuple[Any, ...]:
     """Every code's place, name and colour, and the lineage log, in one row."""
-    lineage = select(func.max(LineageRow.id), func.count(LineageRow.undone_at)).subquery()
-    return tuple(
-        session.execute(
-            select(
-                func.count(CodeRow.id),
-                func.sum(_big(CodeRow.id) * (func.coalesce(CodeRow.parent_id, 0) + 1)),
-                func.sum(_big(CodeRow.id) * func.length(CodeRow.name)),
-                func.sum(_big(CodeRow.id) * func.length(func.coalesce(CodeRow.colour, ""))),
-                select(lineage.c[0]).scalar_subquery(),
-                select(lineage.c[1]).scalar_subquery(),
-            )
-        ).one()
-    )
+    return tuple(session.execute(_CODEBOOK).one())
 
 
 def codebook_version(session: Session, member: str, readable: set[int] | None) -> str:
@@ -127,14 +141,11 @@ def codebook_version(session: Session, member: str, readable: set[int] | None) -
 def transcript_version(session: Session, transcript: int, member: str) -> str:
     """The fingerprint of what ``member`` sees of ``transcript`` on its page (the caller has
     checked that the member may read it)."""
-    study = session.get(StudyRow, 1)
-    blind_study = bool(study and study.blind_coding)
+    blind_study = cb.codes_blind(session)
     *parts, revealed = _codings(session, transcript, cb.member_id(session, member))
     parts.append(blind_study and revealed is None)
     parts.append(  # its text and turns change only by a correction (issue 16) or anonymisation
-        session.scalar(
-            select(func.max(CorrectionRow.id)).where(CorrectionRow.transcript_id == transcript)
-        )
+        session.scalar(_LATEST_CORRECTION, {"transcript": transcript})
     )
     if not blind_study:
         parts.extend(_codebook(session))

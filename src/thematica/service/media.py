@@ -18,7 +18,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from thematica import private_files
@@ -294,8 +294,13 @@ def to_recording(row: RecordingRow, status: str = "ok") -> Recording:
     )
 
 
+_RECORDING = select(RecordingRow).where(
+    RecordingRow.transcript_id == bindparam("transcript", type_=Integer)
+)
+
+
 def find(session: Session, tid: int) -> RecordingRow | None:
-    return session.scalar(select(RecordingRow).where(RecordingRow.transcript_id == tid))
+    return session.scalar(_RECORDING, {"transcript": tid})
 
 
 def attach(

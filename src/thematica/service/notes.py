@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from thematica.domain import JOURNAL_KINDS, MemberRole, format_path
@@ -120,6 +120,20 @@ def parse_target(session: Session, target: str) -> tuple[str, int]:
 _TARGET_COLUMNS = {"code": "code_id", "theme": "node_id", "transcript": "transcript_id"}
 
 
+def _memos_of(kind: str | None) -> Select[MemoRow, str]:
+    """Every memo with its author's name, oldest first: of one kind of target (the parameter
+    ``number`` names which), or (``None``) of every target."""
+    query = select(MemoRow, TeamMemberRow.name).join(
+        TeamMemberRow, TeamMemberRow.id == MemoRow.author_id
+    )
+    if kind is not None:
+        query = query.where(getattr(MemoRow, _TARGET_COLUMNS[kind]) == bindparam("number"))
+    return query.order_by(MemoRow.created_at, MemoRow.id)
+
+
+_MEMOS = {kind: _memos_of(kind) for kind in (None, *_TARGET_COLUMNS)}  # built once
+
+
 def _memo(row: MemoRow, author: str) -> Memo:
     if row.code_id is not None:
         target = f"code:{row.code_id}"
@@ -152,16 +166,13 @@ def memos(session: Session, target: str | None, visible_to: str | None) -> tuple
     """The memos of one target, oldest first; without a target, every memo on a code, theme or
     transcript (coding memos are listed with their codings)."""
     viewer = member_id(session, visible_to) if visible_to else None
-    query = select(MemoRow, TeamMemberRow.name).join(
-        TeamMemberRow, TeamMemberRow.id == MemoRow.author_id
-    )
-    if target is not None:
-        kind, number = parse_target(session, target)
-        if kind == "coding":
-            found = _coding_memo(session, number, viewer)
-            return (found,) if found else ()
-        query = query.where(getattr(MemoRow, _TARGET_COLUMNS[kind]) == number)
-    rows = session.execute(query.order_by(MemoRow.created_at, MemoRow.id)).all()
+    if target is None:
+        return tuple(_memo(row, name) for row, name in session.execute(_MEMOS[None]).all())
+    kind, number = parse_target(session, target)
+    if kind == "coding":
+        found = _coding_memo(session, number, viewer)
+        return (found,) if found else ()
+    rows = session.execute(_MEMOS[kind], {"number": number}).all()
     return tuple(_memo(row, name) for row, name in rows)
 
 

@@ -4,7 +4,7 @@ transcript only once it is fully anonymised."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from thematica.domain import AnonymisationState, MemberRole, Scope
@@ -28,22 +28,21 @@ def readable(session: Session, member: str) -> set[int] | None:
     return None if found is None else set(found)
 
 
+_ROLE = select(TeamMemberRow.role, TeamMemberRow.anonymised_only).where(
+    func.lower(TeamMemberRow.name) == bindparam("name")  # as member_id finds one
+)
+_ANONYMISED = select(TranscriptRow.id).where(
+    TranscriptRow.anonymisation == AnonymisationState.ANONYMISED.value
+)
+
+
 def _readable(session: Session, member: str) -> frozenset[int] | None:
-    found = session.execute(  # the two columns in one query, not the ORM row (a hot path)
-        select(TeamMemberRow.role, TeamMemberRow.anonymised_only).where(
-            func.lower(TeamMemberRow.name) == member.strip().lower()  # as member_id finds one
-        )
-    ).first()
+    # the two columns in one statement built once, not the ORM row (a hot path)
+    found = session.execute(_ROLE, {"name": member.strip().lower()}).first()
     if found is None:
         cb.member_id(session, member)  # raises NotFoundError, naming the team
         raise AssertionError("unreachable: member_id found no member either")
     role, anonymised_only = found
     if MemberRole(role) is not MemberRole.READER and not anonymised_only:
         return None
-    return frozenset(
-        session.scalars(
-            select(TranscriptRow.id).where(
-                TranscriptRow.anonymisation == AnonymisationState.ANONYMISED.value
-            )
-        )
-    )
+    return frozenset(session.scalars(_ANONYMISED))

@@ -161,8 +161,11 @@ def team(session: Session) -> tuple[TeamMember, ...]:
     return memo(session, ("team",), lambda: _team(session))
 
 
+_TEAM = select(TeamMemberRow).order_by(TeamMemberRow.id)
+
+
 def _team(session: Session) -> tuple[TeamMember, ...]:
-    rows = session.scalars(select(TeamMemberRow).order_by(TeamMemberRow.id))
+    rows = session.scalars(_TEAM)
     return tuple(member_of(r) for r in rows)
 
 

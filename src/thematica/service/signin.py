@@ -244,13 +244,12 @@ def csrf_matches(expected: str, given: str | None) -> bool:
     return given is not None and hmac.compare_digest(expected.encode(), given.encode())
 
 
+_ANY_PASSWORD = select(TeamMemberRow.id).where(TeamMemberRow.password_hash.is_not(None)).limit(1)
+
+
 def any_password(session: Session) -> bool:
-    return (
-        session.scalar(
-            select(TeamMemberRow.id).where(TeamMemberRow.password_hash.is_not(None)).limit(1)
-        )
-        is not None
-    )
+    """Whether any member has a password (then everyone signs in): asked on every request."""
+    return session.scalar(_ANY_PASSWORD) is not None
 
 
 __all__ = [

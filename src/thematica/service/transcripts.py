@@ -7,8 +7,9 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Integer, Select, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from thematica.domain import (
@@ -246,19 +247,13 @@ def _utc(at: dt.datetime | None) -> dt.datetime | None:
     return at.replace(tzinfo=dt.UTC) if at is not None and at.tzinfo is None else at
 
 
-def summaries(session: Session, only: int | None = None) -> tuple[TranscriptSummary, ...]:
-    """Every transcript's summary, or (``only``) that one transcript's."""
+def _summary_statements(
+    one: bool,
+) -> tuple[Select[int, int], Select[int, str], Select[*tuple[Any, ...]]]:
+    """The turn counts, participant labels and transcript columns :func:`summaries` reads:
+    of every transcript, or (``one``) of the transcript given as the parameter ``only``."""
     counting = select(TurnRow.transcript_id, func.count()).group_by(TurnRow.transcript_id)
     naming = select(ParticipantRow.id, ParticipantRow.label)
-    if only is not None:
-        counting = counting.where(TurnRow.transcript_id == only)
-        naming = naming.where(
-            ParticipantRow.id.in_(
-                select(TranscriptRow.participant_id).where(TranscriptRow.id == only)
-            )
-        )
-    turn_counts = dict(session.execute(counting).all())
-    labels: dict[int, str] = dict(session.execute(naming).all())
     query = select(
         TranscriptRow.id,
         TranscriptRow.source_name,
@@ -272,9 +267,28 @@ def summaries(session: Session, only: int | None = None) -> tuple[TranscriptSumm
         TranscriptRow.checked_by,
         TranscriptRow.checked_at,
     ).order_by(TranscriptRow.id)
-    if only is not None:
+    if one:
+        only = bindparam("only", type_=Integer)
+        counting = counting.where(TurnRow.transcript_id == only)
+        naming = naming.where(
+            ParticipantRow.id.in_(
+                select(TranscriptRow.participant_id).where(TranscriptRow.id == only)
+            )
+        )
         query = query.where(TranscriptRow.id == only)
-    rows = session.execute(query)
+    return counting, naming, query
+
+
+_SUMMARIES = {one: _summary_statements(one) for one in (False, True)}  # built once
+
+
+def summaries(session: Session, only: int | None = None) -> tuple[TranscriptSummary, ...]:
+    """Every transcript's summary, or (``only``) that one transcript's."""
+    counting, naming, query = _SUMMARIES[only is not None]
+    given = {"only": only}
+    turn_counts = dict(session.execute(counting, given).all())
+    labels: dict[int, str] = dict(session.execute(naming, given).all())
+    rows = session.execute(query, given)
     return tuple(
         TranscriptSummary(
             r.id,
@@ -301,13 +315,15 @@ def resolve(session: Session, ref: str) -> int:
     return memo(session, ("transcript", ref), lambda: _resolve(session, ref))
 
 
+_ID = select(TranscriptRow.id).where(TranscriptRow.id == bindparam("id", type_=Integer))
+
+
 def _resolve(session: Session, ref: str) -> int:
     if (
         ref.isascii()
         and ref.isdigit()
         and len(ref) < 15
-        and session.scalar(select(TranscriptRow.id).where(TranscriptRow.id == int(ref)))
-        is not None  # the id alone: the row holds the whole text
+        and session.scalar(_ID, {"id": int(ref)}) is not None  # the id alone, not the text
     ):
         return int(ref)
     matches = [
@@ -429,9 +445,12 @@ def set_details(
 def participant_labels(session: Session, ids: Collection[int] | None = None) -> dict[int, str]:
     """Transcript id -> its participant's label, for transcripts linked to a participant (all of
     them, or those in ``ids``)."""
-    query = select(TranscriptRow.id, ParticipantRow.label).join(
-        ParticipantRow, ParticipantRow.id == TranscriptRow.participant_id
-    )
     if ids is not None and len(ids) <= 500:  # beyond that, one pass over all is cheaper
-        query = query.where(TranscriptRow.id.in_(list(ids)))
-    return dict(session.execute(query).all())
+        return dict(session.execute(_LABELS_OF, {"ids": sorted(ids)}).all())
+    return dict(session.execute(_LABELS).all())
+
+
+_LABELS = select(TranscriptRow.id, ParticipantRow.label).join(
+    ParticipantRow, ParticipantRow.id == TranscriptRow.participant_id
+)
+_LABELS_OF = _LABELS.where(TranscriptRow.id.in_(bindparam("ids", expanding=True)))

@@ -50,6 +50,8 @@ def segments(start: int, text: str, codings: Sequence[dict[str, Any]]) -> list[d
     """The turn's text (beginning at ``start``) as segments: ``text``, ``layers`` (indices into
     ``codings`` covering it, by lane), ``opens`` (those whose first segment in this turn this
     is, which the page makes focusable) and ``title`` (their ``tip``s, a line each)."""
+    if not codings:  # most turns: the text whole, one segment (none if it is empty)
+        return [{"text": text, "layers": [], "opens": [], "title": ""}] if text else []
     end = start + len(text)
     cuts = {0, len(text)}
     for c in codings:

@@ -289,7 +289,7 @@ def _coding_view(
             continue
         # lanes per layer: the agreed layer shows on its own, so it takes no lane from level one
         lane = [0] * len(mine)
-        for layer in (False, True):
+        for layer in (False, True) if mine else ():
             which = [i for i, (_, whose) in enumerate(mine) if (whose == "agreed") is layer]
             spans = [(mine[i][0].start, mine[i][0].end) for i in which]
             for i, n in zip(which, coding_marks.lanes(spans), strict=True):
