@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import BindParameter, ColumnElement, Integer, bindparam, func, insert, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from thematica.domain import (
@@ -620,9 +630,7 @@ def list_codings(
     codes blind, that member sees only their own level-one codings in transcripts the lead has
     not yet revealed (the agreed level-two layer is always visible)."""
     index = CodeView.read(session)
-    query = select(*CODING_FIELDS, TeamMemberRow.name.label("coder")).join(
-        TeamMemberRow, TeamMemberRow.id == CodingRow.coder_id
-    )
+    given: dict[str, object] = {}
     if code is not None:
         matches = [
             i
@@ -635,25 +643,20 @@ def list_codings(
         if include_children:
             for match in matches:
                 wanted |= index.descendants(match)
-        query = query.where(CodingRow.code_id.in_(wanted))
+        given["codes"] = sorted(wanted)
     elif level is not None:
-        query = query.where(
-            CodingRow.code_id.in_([i for i, r in index.rows.items() if r.level == int(level)])
-        )
+        given["codes"] = [i for i, r in index.rows.items() if r.level == int(level)]
     if coder is not None:
-        query = query.where(CodingRow.coder_id == member_id(session, coder))
+        given["coder"] = member_id(session, coder)
     if transcript is not None:
-        query = query.where(CodingRow.transcript_id == tx.resolve(session, transcript))
+        given["transcript"] = tx.resolve(session, transcript)
     if ids is not None:
-        query = query.where(CodingRow.id.in_(sorted(ids)))
+        given["ids"] = sorted(ids)
     if visible_to is not None:
-        hidden = hidden_codings(session, member_id(session, visible_to))
-        if hidden is not None:
-            query = query.where(~hidden)
-    query = query.order_by(
-        CodingRow.transcript_id, CodingRow.start_offset, CodingRow.end_offset, CodingRow.id
-    )
-    results = session.execute(query).all()  # plain rows: a page lists hundreds of codings
+        given["viewer"] = member_id(session, visible_to)  # an unknown member is refused
+    blind = visible_to is not None and codes_blind(session)
+    query = _codings_query(frozenset(given) - {"viewer"}, blind)
+    results = session.execute(query, given).all()  # plain rows: a page lists hundreds
     if not results:
         return ()
     tids = {row.transcript_id for row in results}
@@ -669,6 +672,30 @@ def list_codings(
             participant=labels.get(row.transcript_id),
         )
         for row in results
+    )
+
+
+@functools.cache
+def _codings_query(filters: frozenset[str], blind: bool) -> Select[*tuple[Any, ...]]:
+    """The codings (with their coders' names) that :func:`list_codings`' ``filters`` choose, as
+    a statement built once per set of filters: each filter is a parameter of the same name
+    (``codes``, ``ids``: lists of ids; ``coder``, ``transcript``: an id), and ``blind`` adds
+    blind coding's condition (parameter ``viewer``)."""
+    query = select(*CODING_FIELDS, TeamMemberRow.name.label("coder")).join(
+        TeamMemberRow, TeamMemberRow.id == CodingRow.coder_id
+    )
+    if "codes" in filters:
+        query = query.where(CodingRow.code_id.in_(bindparam("codes", expanding=True)))
+    if "coder" in filters:
+        query = query.where(CodingRow.coder_id == bindparam("coder", type_=Integer))
+    if "transcript" in filters:
+        query = query.where(CodingRow.transcript_id == bindparam("transcript", type_=Integer))
+    if "ids" in filters:
+        query = query.where(CodingRow.id.in_(bindparam("ids", expanding=True)))
+    if blind:
+        query = query.where(~HIDDEN_FROM_VIEWER)
+    return query.order_by(
+        CodingRow.transcript_id, CodingRow.start_offset, CodingRow.end_offset, CodingRow.id
     )
 
 

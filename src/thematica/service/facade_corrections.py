@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from thematica.service import corrections as fix
 
 Planner = Callable[[tuple["fix.TurnText", ...], int, str], "fix.Plan"]
+_FLAGS = select(CodingFlagRow)  # read by every transcript page: built once
 
 
 class CorrectionMethods(Sessions):
@@ -186,7 +187,7 @@ class CorrectionMethods(Sessions):
         from thematica.service import corrections as fix
 
         with self._session() as session:
-            flags = {f.coding_id: f for f in session.scalars(select(CodingFlagRow))}
+            flags = {f.coding_id: f for f in session.scalars(_FLAGS)}
         if not flags:
             return ()
         return tuple(

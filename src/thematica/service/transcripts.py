@@ -360,6 +360,11 @@ _TURNS = (
 )
 
 
+_LABEL = select(ParticipantRow.label).where(
+    ParticipantRow.id == bindparam("participant", type_=Integer)
+)
+
+
 def get(session: Session, transcript_id: int) -> Transcript:
     row = session.get(TranscriptRow, transcript_id)
     if row is None:
@@ -372,9 +377,7 @@ def get(session: Session, transcript_id: int) -> Transcript:
         )
     )
     label = (
-        session.scalar(select(ParticipantRow.label).where(ParticipantRow.id == row.participant_id))
-        if row.participant_id
-        else None
+        session.scalar(_LABEL, {"participant": row.participant_id}) if row.participant_id else None
     )
     return Transcript(
         row.id,
