@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from thematica.audit_client import ADMINISTRATOR, acting_from, actor_var, client_var
@@ -93,10 +93,11 @@ def member(session: Session, name: str | None) -> str:
     administrator when no member acts."""
     if not name:
         return actor_var.get()
-    found = session.scalar(
-        select(TeamMemberRow.name).where(func.lower(TeamMemberRow.name) == name.strip().lower())
-    )
+    found = session.scalar(_NAME, {"name": name.strip().lower()})
     return found or name
+
+
+_NAME = select(TeamMemberRow.name).where(func.lower(TeamMemberRow.name) == bindparam("name"))
 
 
 def ids(values: object) -> list[int]:

@@ -575,11 +575,14 @@ def check_memo(memo: str | None) -> None:
         raise ThematicaError(f"a memo holds at most {MEMO_LIMIT:,} characters")
 
 
+_TEXT_LENGTH = select(func.length(TranscriptRow.text)).where(
+    TranscriptRow.id == bindparam("transcript", type_=Integer)
+)
+
+
 def check_span(session: Session, transcript_id: int, start: int, end: int) -> None:
     """Refuse a span that is empty or not inside the transcript's text."""
-    text_length = session.scalar(
-        select(func.length(TranscriptRow.text)).where(TranscriptRow.id == transcript_id)
-    )
+    text_length = session.scalar(_TEXT_LENGTH, {"transcript": transcript_id})
     if text_length is None:
         raise NotFoundError(f"no transcript {transcript_id}")
     if not 0 <= start < end <= text_length:

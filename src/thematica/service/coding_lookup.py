@@ -8,7 +8,7 @@ These walk only the rows they need, with the same matching rules (case-insensiti
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import Session
 
 from thematica.domain import CodePath, Coding, Level
@@ -21,18 +21,28 @@ from thematica.storage.models import (
     TranscriptRow,
 )
 
+_NAMED = select(CodeRow.id, CodeRow.name).where(CodeRow.level == bindparam("level", type_=Integer))
+_TOP_LEVEL = _NAMED.where(CodeRow.parent_id.is_(None))  # the codes of a level at its top
+_CHILDREN = _NAMED.where(CodeRow.parent_id == bindparam("parent", type_=Integer))
+_ONE_CODING = (
+    select(CodingRow, TeamMemberRow.name, TranscriptRow.text, ParticipantRow.label)
+    .join(TeamMemberRow, TeamMemberRow.id == CodingRow.coder_id)
+    .join(TranscriptRow, TranscriptRow.id == CodingRow.transcript_id)
+    .outerjoin(ParticipantRow, ParticipantRow.id == TranscriptRow.participant_id)
+    .where(CodingRow.id == bindparam("coding", type_=Integer))
+)
+# built once: adding a coding runs them every time
+
 
 def find_code(session: Session, path: CodePath, level: Level) -> int | None:
     """The code's id, or ``None`` when it is missing or siblings clash under case-folding: then
     the caller asks the full index, which creates, explains or decides."""
     parent: int | None = None
     for part in path:
-        query = select(CodeRow.id, CodeRow.name).where(CodeRow.level == int(level))
-        query = query.where(
-            CodeRow.parent_id.is_(None) if parent is None else CodeRow.parent_id == parent
-        )
+        query = _TOP_LEVEL if parent is None else _CHILDREN
+        given = {"level": int(level), "parent": parent}
         wanted = part.casefold()
-        matches = [i for i, name in session.execute(query) if name.casefold() == wanted]
+        matches = [i for i, name in session.execute(query, given) if name.casefold() == wanted]
         if len(matches) != 1:
             return None
         parent = matches[0]
@@ -53,13 +63,7 @@ def code_path(session: Session, code_id: int) -> tuple[CodePath, Level]:
 
 def one_coding(session: Session, coding_id: int) -> Coding | None:
     """One coding, built the way :func:`~thematica.service.codebook.list_codings` builds it."""
-    found = session.execute(
-        select(CodingRow, TeamMemberRow.name, TranscriptRow.text, ParticipantRow.label)
-        .join(TeamMemberRow, TeamMemberRow.id == CodingRow.coder_id)
-        .join(TranscriptRow, TranscriptRow.id == CodingRow.transcript_id)
-        .outerjoin(ParticipantRow, ParticipantRow.id == TranscriptRow.participant_id)
-        .where(CodingRow.id == coding_id)
-    ).first()
+    found = session.execute(_ONE_CODING, {"coding": coding_id}).first()
     if found is None:
         return None
     row, coder, text, label = found
