@@ -186,25 +186,42 @@ class CodeIndex:
         return _descendants(self.rows, code_id)
 
 
+class MemberFacts(NamedTuple):
+    """What the service's rules ask of a team member: their id, role and whether they see
+    anonymised text only."""
+
+    id: int
+    role: str
+    anonymised_only: bool
+
+
+def member_facts(session: Session, name: str) -> MemberFacts:
+    """Team member ``name``'s :class:`MemberFacts` (any case; found once per run of shared
+    reads, for every rule that asks); :class:`NotFoundError`, naming the team, if none."""
+    return memo(session, ("member", name.strip().lower()), lambda: _member_facts(session, name))
+
+
 def member_id(session: Session, name: str) -> int:
     """The id of team member ``name`` (any case; found once per run of shared reads)."""
-    return memo(session, ("member", name.strip().lower()), lambda: _member_id(session, name))
+    return member_facts(session, name).id
 
 
-_MEMBER_ID = select(TeamMemberRow.id).where(func.lower(TeamMemberRow.name) == bindparam("name"))
+_MEMBER = select(TeamMemberRow.id, TeamMemberRow.role, TeamMemberRow.anonymised_only).where(
+    func.lower(TeamMemberRow.name) == bindparam("name")
+)
 _MEMBER_NAMES = select(TeamMemberRow.id, TeamMemberRow.name)
 # Statements a page runs every time are built once (building one costs more than running it).
 
 
-def _member_id(session: Session, name: str) -> int:
-    found = session.scalar(_MEMBER_ID, {"name": name.strip().lower()})
+def _member_facts(session: Session, name: str) -> MemberFacts:
+    found = session.execute(_MEMBER, {"name": name.strip().lower()}).first()
     if found is None:
         team = ", ".join(session.scalars(select(TeamMemberRow.name).order_by(TeamMemberRow.id)))
         raise NotFoundError(
             f"no team member {name!r}"
             + (f" (the team: {team})" if team else " (add one with 'thematica team add')")
         )
-    return found
+    return MemberFacts(found.id, found.role, bool(found.anonymised_only))
 
 
 # -- codes -----------------------------------------------------------------------------------
@@ -663,7 +680,13 @@ def list_codings(
     if not results:
         return ()
     tids = {row.transcript_id for row in results}
-    texts = dict(session.execute(_TEXTS, {"ids": sorted(tids)}).all())
+    if len(tids) == 1:  # one transcript's codings (its page): its row is loaded already
+        (tid,) = tids
+        row = session.get(TranscriptRow, tid)
+        assert row is not None, "a coding's transcript exists (a foreign key)"
+        texts = {tid: row.text}
+    else:
+        texts = dict(session.execute(_TEXTS, {"ids": sorted(tids)}).all())
     labels = tx.participant_labels(session, tids)
     return tuple(
         make_coding(

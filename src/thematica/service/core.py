@@ -93,7 +93,6 @@ else:  # loaded at first use: most commands need none of them (bench/run.py cli)
     mappings = lazy_module("thematica.service.mappings")
 
 MAX_TITLE = 500
-_TITLE = select(StudyRow.title).where(StudyRow.id == 1)  # every page shows it: built once
 
 
 class StudyService(
@@ -342,7 +341,8 @@ class StudyService(
         """The study's title alone, which every workbench page shows: one row, none of
         :meth:`info`'s counts over every transcript."""
         with self._session() as session:
-            return session.scalar(_TITLE) or ""
+            study = session.get(StudyRow, 1)  # a page's other reads have loaded it already
+            return (study.title if study is not None else "") or ""
 
     def _permissions_warning(self) -> str | None:
         path = sqlite_path(self.location)

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, Select, bindparam, cast, func, select
+from sqlalchemy import BigInteger, Integer, Select, bindparam, cast, func, select, true
 from sqlalchemy.orm import Session
 
 from thematica.domain import Level
@@ -80,14 +80,6 @@ def _codings_seen(blind: bool) -> Select[Any]:
     return query.where(~cb.HIDDEN_FROM_VIEWER) if blind else query
 
 
-_CODINGS_SEEN = {blind: _codings_seen(blind) for blind in (False, True)}  # built once
-
-
-def _codings(session: Session, transcript: int, member: int) -> tuple[Any, ...]:
-    query = _CODINGS_SEEN[cb.codes_blind(session)]
-    return tuple(session.execute(query, {"transcript": transcript, "viewer": member}).one())
-
-
 def _codebook_rows() -> Select[Any]:
     lineage = select(func.max(LineageRow.id), func.count(LineageRow.undone_at)).subquery()
     return select(
@@ -101,9 +93,26 @@ def _codebook_rows() -> Select[Any]:
 
 
 _CODEBOOK = _codebook_rows()
-_LATEST_CORRECTION = select(func.max(CorrectionRow.id)).where(
-    CorrectionRow.transcript_id == bindparam("transcript")
-)
+
+
+def _page_rows(blind: bool) -> Select[Any]:
+    """Everything a transcript page's fingerprint is made of, in one row: the codings the
+    member sees (:func:`_codings_seen`, 8 values and the transcript's ``revealed_at``), the
+    transcript's latest correction and, unless the study codes blind, the codebook's values."""
+    latest_correction = (
+        select(func.max(CorrectionRow.id))
+        .where(CorrectionRow.transcript_id == bindparam("transcript", type_=Integer))
+        .scalar_subquery()
+    )
+    seen = _codings_seen(blind).subquery()
+    if blind:
+        return select(*seen.c, latest_correction)
+    codebook = _codebook_rows().subquery()
+    both = seen.join(codebook, true())  # a row each: their cross join is one row
+    return select(*seen.c, latest_correction, *codebook.c).select_from(both)
+
+
+_PAGE = {blind: _page_rows(blind) for blind in (False, True)}  # built once: polled twice a second
 
 
 def _codebook(session: Session) -> tuple[Any, ...]:
@@ -142,13 +151,14 @@ def transcript_version(session: Session, transcript: int, member: str) -> str:
     """The fingerprint of what ``member`` sees of ``transcript`` on its page (the caller has
     checked that the member may read it)."""
     blind_study = cb.codes_blind(session)
-    *parts, revealed = _codings(session, transcript, cb.member_id(session, member))
+    given = {"transcript": transcript, "viewer": cb.member_id(session, member)}
+    row = tuple(session.execute(_PAGE[blind_study], given).one())
+    *parts, revealed = row[:9]
     parts.append(blind_study and revealed is None)
-    parts.append(  # its text and turns change only by a correction (issue 16) or anonymisation
-        session.scalar(_LATEST_CORRECTION, {"transcript": transcript})
-    )
-    if not blind_study:
-        parts.extend(_codebook(session))
+    parts.append(
+        row[9]
+    )  # its text and turns change only by a correction (issue 16) or anonymisation
+    parts.extend(row[10:])  # the codebook's values, unless the study codes blind
     return fingerprint(*parts)
 
 

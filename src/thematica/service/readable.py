@@ -4,7 +4,7 @@ transcript only once it is fully anonymised."""
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from thematica.domain import AnonymisationState, MemberRole, Scope
@@ -28,21 +28,14 @@ def readable(session: Session, member: str) -> set[int] | None:
     return None if found is None else set(found)
 
 
-_ROLE = select(TeamMemberRow.role, TeamMemberRow.anonymised_only).where(
-    func.lower(TeamMemberRow.name) == bindparam("name")  # as member_id finds one
-)
 _ANONYMISED = select(TranscriptRow.id).where(
     TranscriptRow.anonymisation == AnonymisationState.ANONYMISED.value
 )
 
 
 def _readable(session: Session, member: str) -> frozenset[int] | None:
-    # the two columns in one statement built once, not the ORM row (a hot path)
-    found = session.execute(_ROLE, {"name": member.strip().lower()}).first()
-    if found is None:
-        cb.member_id(session, member)  # raises NotFoundError, naming the team
-        raise AssertionError("unreachable: member_id found no member either")
-    role, anonymised_only = found
+    found = cb.member_facts(session, member)  # NotFoundError, naming the team, if none
+    role, anonymised_only = found.role, found.anonymised_only
     if MemberRole(role) is not MemberRole.READER and not anonymised_only:
         return None
     return frozenset(session.scalars(_ANONYMISED))

@@ -247,64 +247,66 @@ def _utc(at: dt.datetime | None) -> dt.datetime | None:
     return at.replace(tzinfo=dt.UTC) if at is not None and at.tzinfo is None else at
 
 
-def _summary_statements(
-    one: bool,
-) -> tuple[Select[int, int], Select[int, str], Select[*tuple[Any, ...]]]:
-    """The turn counts, participant labels and transcript columns :func:`summaries` reads:
-    of every transcript, or (``one``) of the transcript given as the parameter ``only``."""
-    counting = select(TurnRow.transcript_id, func.count()).group_by(TurnRow.transcript_id)
-    naming = select(ParticipantRow.id, ParticipantRow.label)
-    query = select(
-        TranscriptRow.id,
-        TranscriptRow.source_name,
-        TranscriptRow.source_format,
-        TranscriptRow.participant_id,
-        TranscriptRow.interview_date,
-        TranscriptRow.duration_ms,
-        TranscriptRow.interviewer,
-        TranscriptRow.word_count,
-        TranscriptRow.checking,
-        TranscriptRow.checked_by,
-        TranscriptRow.checked_at,
-    ).order_by(TranscriptRow.id)
-    if one:
-        only = bindparam("only", type_=Integer)
-        counting = counting.where(TurnRow.transcript_id == only)
-        naming = naming.where(
-            ParticipantRow.id.in_(
-                select(TranscriptRow.participant_id).where(TranscriptRow.id == only)
-            )
+def _summaries_of(one: bool) -> Select[*tuple[Any, ...]]:
+    """Every transcript's summary columns, its participant's label and its number of turns in
+    one statement; or (``one``) those of the transcript given as the parameter ``only``."""
+    turns = select(func.count()).where(TurnRow.transcript_id == TranscriptRow.id)
+    query = (
+        select(
+            TranscriptRow.id,
+            TranscriptRow.source_name,
+            TranscriptRow.source_format,
+            ParticipantRow.label,
+            TranscriptRow.interview_date,
+            TranscriptRow.duration_ms,
+            TranscriptRow.interviewer,
+            turns.scalar_subquery(),
+            TranscriptRow.word_count,
+            TranscriptRow.checking,
+            TranscriptRow.checked_by,
+            TranscriptRow.checked_at,
         )
-        query = query.where(TranscriptRow.id == only)
-    return counting, naming, query
+        .outerjoin(ParticipantRow, ParticipantRow.id == TranscriptRow.participant_id)
+        .order_by(TranscriptRow.id)
+    )
+    return query.where(TranscriptRow.id == bindparam("only", type_=Integer)) if one else query
 
 
-_SUMMARIES = {one: _summary_statements(one) for one in (False, True)}  # built once
+_SUMMARIES = {one: _summaries_of(one) for one in (False, True)}  # built once
 
 
 def summaries(session: Session, only: int | None = None) -> tuple[TranscriptSummary, ...]:
     """Every transcript's summary, or (``only``) that one transcript's."""
-    counting, naming, query = _SUMMARIES[only is not None]
-    given = {"only": only}
-    turn_counts = dict(session.execute(counting, given).all())
-    labels: dict[int, str] = dict(session.execute(naming, given).all())
-    rows = session.execute(query, given)
+    rows = session.execute(_SUMMARIES[only is not None], {"only": only})
     return tuple(
         TranscriptSummary(
-            r.id,
-            r.source_name,
-            r.source_format,
-            labels.get(r.participant_id) if r.participant_id is not None else None,
-            r.interview_date,
-            r.duration_ms,
-            r.interviewer,
-            turn_counts.get(r.id, 0),
-            r.word_count,
-            CheckingState(r.checking),
-            r.checked_by,
-            _utc(r.checked_at),
+            tid,
+            source_name,
+            source_format,
+            label,
+            interview_date,
+            duration_ms,
+            interviewer,
+            turns or 0,
+            word_count,
+            CheckingState(checking),
+            checked_by,
+            _utc(checked_at),
         )
-        for r in rows
+        for (
+            tid,
+            source_name,
+            source_format,
+            label,
+            interview_date,
+            duration_ms,
+            interviewer,
+            turns,
+            word_count,
+            checking,
+            checked_by,
+            checked_at,
+        ) in rows
     )
 
 
