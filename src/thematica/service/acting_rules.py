@@ -63,7 +63,7 @@ class Rules:
     def blind(self) -> bool:
         """Whether other coders' level-one work is closed to this member: the study codes blind
         and they are not a lead (a lead sees level-one analysis; single codings follow the
-        per-transcript rule in ``codebook.hidden_codings`` for everyone)."""
+        per-transcript rule in ``blind_rule.hidden_codings`` for everyone)."""
         if self._blind_now is None:
             self._blind_now = not self.is_lead and self._service.blind_coding()
         return self._blind_now

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import (
-    BindParameter,
-    ColumnElement,
     Integer,
     Select,
     bindparam,
@@ -36,6 +34,7 @@ from thematica.domain import (
 )
 from thematica.errors import ConflictError, InputError, NotFoundError, ThematicaError
 from thematica.service import transcripts as tx
+from thematica.service.blind_rule import HIDDEN_FROM_VIEWER, codes_blind, hidden_codings
 from thematica.service.sessions import memo
 from thematica.storage.models import (
     CodeOriginRow,
@@ -43,7 +42,6 @@ from thematica.storage.models import (
     CodingRow,
     NodeCodeRow,
     NodeLinkRow,
-    StudyRow,
     TeamMemberRow,
     ThemeNodeRow,
     TranscriptRow,
@@ -263,7 +261,7 @@ def codes(
 ) -> tuple[Code, ...]:
     """The codebook, each code with its number of codings across the study (``counted``; a
     whole-study count, so pages that do not show it can skip it). With ``visible_to``, only
-    the codings that member may see are counted (blind coding: see :func:`hidden_codings`)."""
+    the codings that member may see are counted (blind coding: see :func:`~thematica.service.blind_rule.hidden_codings`)."""
     index = CodeView.read(session)
     counts: Counter[int] = Counter()
     if counted:
@@ -785,34 +783,6 @@ def make_coding(
         created_at=utc(row.created_at),
         modified_at=utc(row.modified_at),
     )
-
-
-def hidden_codings(session: Session, member: int) -> ColumnElement[bool] | None:
-    """Blind coding's rule, as a condition on codings: while the study codes blind, a member
-    does not see other coders' level-one codings in transcripts the lead has not revealed (the
-    agreed level-two layer is always visible). ``None`` when the study does not code blind."""
-    return _hidden_from(member) if codes_blind(session) else None
-
-
-def codes_blind(session: Session) -> bool:
-    """Whether the study codes blind (the condition :func:`hidden_codings` applies then)."""
-    study = session.get(StudyRow, 1)
-    return study is not None and bool(study.blind_coding)
-
-
-def _hidden_from(member: int | BindParameter[int]) -> ColumnElement[bool]:
-    return (
-        CodingRow.transcript_id.in_(
-            select(TranscriptRow.id).where(TranscriptRow.revealed_at.is_(None))
-        )
-        & CodingRow.code_id.in_(select(CodeRow.id).where(CodeRow.level == int(Level.ONE)))
-        & (CodingRow.coder_id != member)
-    )
-
-
-HIDDEN_FROM_VIEWER = _hidden_from(bindparam("viewer", type_=Integer))
-"""Blind coding's condition for a statement built once: it takes the member's id as the
-parameter ``viewer``. Apply it only while :func:`codes_blind`, as :func:`hidden_codings` does."""
 
 
 def check_sibling_name(

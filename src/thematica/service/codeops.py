@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from thematica.domain import CodePath, Level, LineageEntry, MemberRole, format_path
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
 from thematica.service import audit, versions
-from thematica.service.codebook import CodeIndex, check_sibling_name, hidden_codings, member_id
+from thematica.service.blind_rule import hidden_codings
+from thematica.service.codebook import CodeIndex, check_sibling_name, member_id
 from thematica.storage.models import (
     CodeOriginRow,
     CodeRow,

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from thematica.domain import MemberRole
 from thematica.errors import AccessDenied, NotFoundError
 from thematica.service import versions
-from thematica.service.codebook import check_memo, check_span, hidden_codings, member_id, utc
+from thematica.service.blind_rule import hidden_codings
+from thematica.service.codebook import check_memo, check_span, member_id, utc
 from thematica.storage.models import CodingRow, TeamMemberRow
 
 

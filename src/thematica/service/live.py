@@ -4,7 +4,7 @@ page can ask "has anything I may see changed?" twice a second and refetch only w
 A transcript's fingerprint covers exactly what the transcript page shows and nothing more:
 
 - the level-one codings of the transcript that the member may see (blind coding's one condition,
-  :func:`thematica.service.codebook.hidden_codings`): their number, ids, codes, coders, spans and
+  :func:`thematica.service.blind_rule.hidden_codings`): their number, ids, codes, coders, spans and
   versions (``modified_at``), folded in SQL into a few integer aggregates and the latest version,
   so a poll is one indexed query over ``codings`` (``ix_codings_transcript_code``) and returns
   one row;
@@ -38,6 +38,7 @@ from sqlalchemy import BigInteger, Integer, Select, bindparam, cast, func, selec
 from sqlalchemy.orm import Session
 
 from thematica.domain import Level
+from thematica.service import blind_rule
 from thematica.service import codebook as cb
 from thematica.service.versions import fingerprint
 from thematica.storage.models import (
@@ -77,7 +78,7 @@ def _codings_seen(blind: bool) -> Select[Any]:
         func.max(CodingRow.modified_at),
         revealed.scalar_subquery(),
     ).where(CodingRow.transcript_id == transcript, CodingRow.code_id.in_(level_one))
-    return query.where(~cb.HIDDEN_FROM_VIEWER) if blind else query
+    return query.where(~blind_rule.HIDDEN_FROM_VIEWER) if blind else query
 
 
 def _codebook_rows() -> Select[Any]:
@@ -132,7 +133,7 @@ def codebook_version(session: Session, member: str, readable: set[int] | None) -
         func.sum(_big(CodingRow.id) * CodingRow.code_id),
         func.max(CodingRow.modified_at),
     )
-    hidden = cb.hidden_codings(session, cb.member_id(session, member))
+    hidden = blind_rule.hidden_codings(session, cb.member_id(session, member))
     if hidden is not None:
         query = query.where(~hidden)
     if readable is not None:
@@ -150,7 +151,7 @@ def codebook_version(session: Session, member: str, readable: set[int] | None) -
 def transcript_version(session: Session, transcript: int, member: str) -> str:
     """The fingerprint of what ``member`` sees of ``transcript`` on its page (the caller has
     checked that the member may read it)."""
-    blind_study = cb.codes_blind(session)
+    blind_study = blind_rule.codes_blind(session)
     given = {"transcript": transcript, "viewer": cb.member_id(session, member)}
     row = tuple(session.execute(_PAGE[blind_study], given).one())
     *parts, revealed = row[:9]

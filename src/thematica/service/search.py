@@ -31,7 +31,7 @@ from thematica.domain import (
     format_path,
 )
 from thematica.errors import AccessDenied, ConflictError, NotFoundError, ThematicaError
-from thematica.service import audit
+from thematica.service import audit, blind_rule
 from thematica.service import codebook as cb
 from thematica.service.coding_lookup import code_path
 from thematica.storage import search_index
@@ -293,7 +293,7 @@ def _coded(session: Session, code: int, member: TeamMemberRow | None) -> ColumnE
         CodingRow.end_offset > TurnRow.start_offset,
     )
     if member is not None:
-        hidden = cb.hidden_codings(session, member.id)
+        hidden = blind_rule.hidden_codings(session, member.id)
         if hidden is not None:
             codings = codings.where(~hidden)
     return codings.exists()

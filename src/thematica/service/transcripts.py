@@ -260,7 +260,7 @@ def _summaries_of(one: bool) -> Select[*tuple[Any, ...]]:
             TranscriptRow.interview_date,
             TranscriptRow.duration_ms,
             TranscriptRow.interviewer,
-            turns.scalar_subquery(),
+            turns.scalar_subquery().label("turns"),
             TranscriptRow.word_count,
             TranscriptRow.checking,
             TranscriptRow.checked_by,
@@ -280,33 +280,20 @@ def summaries(session: Session, only: int | None = None) -> tuple[TranscriptSumm
     rows = session.execute(_SUMMARIES[only is not None], {"only": only})
     return tuple(
         TranscriptSummary(
-            tid,
-            source_name,
-            source_format,
-            label,
-            interview_date,
-            duration_ms,
-            interviewer,
-            turns or 0,
-            word_count,
-            CheckingState(checking),
-            checked_by,
-            _utc(checked_at),
+            r.id,
+            r.source_name,
+            r.source_format,
+            r.label,
+            r.interview_date,
+            r.duration_ms,
+            r.interviewer,
+            r.turns or 0,
+            r.word_count,
+            CheckingState(r.checking),
+            r.checked_by,
+            _utc(r.checked_at),
         )
-        for (
-            tid,
-            source_name,
-            source_format,
-            label,
-            interview_date,
-            duration_ms,
-            interviewer,
-            turns,
-            word_count,
-            checking,
-            checked_by,
-            checked_at,
-        ) in rows
+        for r in rows
     )
 
 
