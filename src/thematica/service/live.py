@@ -156,9 +156,8 @@ def transcript_version(session: Session, transcript: int, member: str) -> str:
     row = tuple(session.execute(_PAGE[blind_study], given).one())
     *parts, revealed = row[:9]
     parts.append(blind_study and revealed is None)
-    parts.append(
-        row[9]
-    )  # its text and turns change only by a correction (issue 16) or anonymisation
+    # its text and turns change only by a correction (issue 16) or anonymisation
+    parts.append(row[9])
     parts.extend(row[10:])  # the codebook's values, unless the study codes blind
     return fingerprint(*parts)
 
