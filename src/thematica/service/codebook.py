@@ -9,14 +9,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import (
-    Integer,
-    Select,
-    bindparam,
-    func,
-    insert,
-    select,
-)
+from sqlalchemy import Integer, Select, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from thematica.domain import (
