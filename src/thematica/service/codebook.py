@@ -254,7 +254,8 @@ def codes(
 ) -> tuple[Code, ...]:
     """The codebook, each code with its number of codings across the study (``counted``; a
     whole-study count, so pages that do not show it can skip it). With ``visible_to``, only
-    the codings that member may see are counted (blind coding: see :func:`~thematica.service.blind_rule.hidden_codings`)."""
+    the codings that member may see are counted (blind coding: see
+    :func:`~thematica.service.blind_rule.hidden_codings`)."""
     index = CodeView.read(session)
     counts: Counter[int] = Counter()
     if counted:
