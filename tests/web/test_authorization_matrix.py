@@ -310,6 +310,21 @@ MATRIX: dict[tuple[str, str], tuple[Row, Body]] = {
     ("POST", "/import/themes-from-tree"): (LEAD_ONLY, NONE),
     ("POST", "/import/set-group"): (LEAD_ONLY, form(lambda i: {"attribute": "setting"})),
     ("POST", "/import/set-dates"): (LEAD_ONLY, form(lambda i: {"attribute": "age"})),
+    # importing transcripts: a lead who may see originals
+    ("POST", "/import/transcripts"): (
+        LEAD_ONLY,
+        lambda i: {"files": {"files": ("matrix-a.txt", b"Ann: We talked about pain.\n")}},
+    ),
+    ("POST", "/api/import/transcripts"): (
+        LEAD_ONLY,
+        json(
+            lambda i: {
+                "files": [
+                    {"name": "matrix-b.txt", "content": b64encode(b"Ben: Low mood.\n").decode()}
+                ]
+            }
+        ),
+    ),
     # withdrawal (the lead's): a confirmation that is not the plan's is refused (409)
     ("GET", "/withdraw"): (LEAD_ONLY_READ, NONE),
     ("GET", "/api/withdraw"): (LEAD_ONLY_READ, NONE),

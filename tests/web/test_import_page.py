@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
 
@@ -96,15 +97,16 @@ def test_bad_input_and_other_members_are_refused(client: TestClient, imported: P
     }
 
 
-@pytest.fixture
-def served(imported: Path) -> Iterator[str]:
+@contextmanager
+def serve(location: Path) -> Iterator[str]:
+    """The workbench on ``location`` in a thread, on a free port: its address."""
     import uvicorn
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     srv = uvicorn.Server(
-        uvicorn.Config(create_app(str(imported)), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(create_app(str(location)), host="127.0.0.1", port=port, log_level="warning")
     )
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -112,9 +114,17 @@ def served(imported: Path) -> Iterator[str]:
     while not srv.started:
         assert time.monotonic() < deadline, "the workbench did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def served(imported: Path) -> Iterator[str]:
+    with serve(imported) as url:
+        yield url
 
 
 def test_the_import_page_in_a_browser(served: str, imported: Path) -> None:
@@ -129,9 +139,10 @@ def test_the_import_page_in_a_browser(served: str, imported: Path) -> None:
         page.set_default_timeout(15_000)
         sign_in(page, served, "Ann")
         page.get_by_role("link", name="Import", exact=True).click()
-        expect(page.get_by_role("heading", level=1)).to_have_text(
-            "Bring an imported project into Thematica's method"
-        )
+        expect(page.get_by_role("heading", level=1)).to_have_text("Import")
+        expect(
+            page.get_by_role("heading", name="Bring an imported project into Thematica's method")
+        ).to_be_visible()
         expect(page.get_by_label("User holding the agreed coding")).to_have_value("Consensus")
         shot(page, "import-page")
         expect(page.get_by_label("Attribute", exact=True)).to_have_value("profession")

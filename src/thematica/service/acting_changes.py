@@ -28,6 +28,7 @@ from thematica.service.coding_edits import CodingChange
 if TYPE_CHECKING:
     from thematica.service.anonymise import ApplyReport
     from thematica.service.anonymising import AnonymisingStudy
+    from thematica.service.transcripts import ImportReport, TranscriptSource
     from thematica.service.withdrawal import WithdrawalPlan
     from thematica.service.withdrawal_methods import WithdrawalReport
 
@@ -83,6 +84,20 @@ class ChangeMethods(Rules):
         self.readable_coding(coding_id)
         self.require_coder("change codings")
         return self._service.remove_coding(coding_id, by=self.name, expected=expected)
+
+    # -- transcripts: a lead who may see originals brings them in ---------------------------
+
+    def import_transcripts(self, sources: Sequence[TranscriptSource]) -> ImportReport:
+        """Import transcript files in this member's name, all or nothing (a bad file refuses
+        the whole batch, naming every bad one): a lead's, and never a member who sees
+        anonymised text only, since the files hold the original words."""
+        self.require_may_import_transcripts()
+        return self._service.import_transcripts(sources, by=self.name)
+
+    def require_may_import_transcripts(self) -> None:
+        """Refuse (AccessDenied) unless :meth:`import_transcripts` is this member's to use."""
+        self.require_lead("import transcripts")
+        self.require_originals("import transcripts (they hold the original words)")
 
     # -- the lead's: blind coding, reveal, reconciliation ----------------------------------
 

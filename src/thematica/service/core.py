@@ -411,7 +411,10 @@ class StudyService(
         *,
         skip_bad: bool = False,
         progress: Callable[[str], None] | None = None,
+        by: str | None = None,
     ) -> tx.ImportReport:
+        """Parse and store ``sources`` (all or nothing unless ``skip_bad``), logged as ``by``'s
+        import (the administrator's without it)."""
         with self._transaction() as session:
             before = set(session.scalars(select(TranscriptRow.id)))
             report = tx.import_transcripts(session, sources, skip_bad=skip_bad, progress=progress)
@@ -420,6 +423,7 @@ class StudyService(
             audit.record(
                 session,
                 action="import.transcripts",
+                actor=audit.member(session, by) if by else None,
                 target="study",
                 details={
                     "transcripts": len(added),

@@ -73,6 +73,7 @@ from thematica.web.routes import (
     team,
     theme_map,
     themes,
+    transcript_import,
     transcripts,
     withdraw,
 )
@@ -98,6 +99,7 @@ FEATURES = (
     audit,
     draft_audit,
     imports,
+    transcript_import,
     live,
     recruitment,
     withdraw,

@@ -44,6 +44,8 @@ STUDY_STATE = "study"  # the request state's key for its view of the study (Shar
 BODY_LIMIT = 2 * 1024 * 1024
 RECORDING_LIMIT = 4 * 1024**3  # an interview's recording, even as video
 STREAMED = re.compile(r"/transcripts/[^/]+/recording")  # routes/media.py's upload
+TRANSCRIPTS_LIMIT = 64 * 1024 * 1024  # a batch of transcript files (routes/transcript_import.py)
+TRANSCRIPTS = re.compile(r"(/api)?/import/transcripts")
 
 # No inline script, no inline style, nothing from anywhere else. The pages need scripts, styles,
 # images (the favicon) and fetch() from the workbench itself, and nothing more.
@@ -122,7 +124,8 @@ class BodyLimit:
             await PlainTextResponse("invalid Content-Length", status_code=400)(scope, receive, send)
             return
         streamed = scope["method"] == "POST" and STREAMED.fullmatch(scope["path"]) is not None
-        limit = RECORDING_LIMIT if streamed else self.limit
+        batch = scope["method"] == "POST" and TRANSCRIPTS.fullmatch(scope["path"]) is not None
+        limit = RECORDING_LIMIT if streamed else TRANSCRIPTS_LIMIT if batch else self.limit
         if declared is not None and int(declared) > limit:
             await too_large(scope["path"], limit)(scope, receive, send)
             return
@@ -136,8 +139,8 @@ class BodyLimit:
                 await self.app(scope, _replay([message], receive), send)
                 return
             body += message.get("body", b"")
-            if len(body) > self.limit:
-                await too_large(scope["path"], self.limit)(scope, receive, send)
+            if len(body) > limit:
+                await too_large(scope["path"], limit)(scope, receive, send)
                 return
             if not message.get("more_body", False):
                 break
